@@ -1,0 +1,295 @@
+//! Context: the words near a number that say what it is (labels such as "CPR-nr" or
+//! "henkilötunnus") or what it is not (invoice, order, account and phone numbers).
+//!
+//! One Aho-Corasick automaton holds every label in UTF-8 and Latin-1 spellings, matched ASCII
+//! case-insensitively, so context is read from raw bytes in any ASCII-compatible encoding.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::kind::Kind;
+
+const DK: u8 = 1 << Kind::DkCpr as u8;
+const SE: u8 = 1 << Kind::SePersonnummer as u8;
+const NO: u8 = 1 << Kind::NoFodselsnummer as u8;
+const FI: u8 = 1 << Kind::FiHetu as u8;
+const IS: u8 = 1 << Kind::IsKennitala as u8;
+const ALL: u8 = DK | SE | NO | FI | IS;
+/// A label for another kind of number.
+const OTHER: u8 = 0;
+
+/// (label, kinds it names, must end at a word boundary). Labels match at the start of a word
+/// and, unless marked, as the first part of a compound ("cpr" in "cpr-nummer").
+const LABELS: &[(&str, u8, bool)] = &[
+    ("cpr", DK, false),
+    ("personnummer", DK | SE | NO, false),
+    ("personnr", DK | SE | NO, false),
+    ("pers.nr", SE | DK, false),
+    ("pers. nr", SE | DK, false),
+    ("pnr", SE, true),
+    ("p-nr", SE | DK, true),
+    ("p.nr", SE | DK, true),
+    ("samordningsnummer", SE, false),
+    ("födelsenummer", SE, false),
+    ("fødselsn", NO, false),
+    ("fnr", NO, true),
+    ("f.nr", NO, true),
+    ("d-nummer", NO, false),
+    ("d-nr", NO, true),
+    ("h-nummer", NO, false),
+    ("henkilötun", FI, false),
+    ("hetu", FI, false),
+    ("sotu", FI, true),
+    ("personbeteckning", FI, false),
+    ("kennitala", IS, false),
+    ("kennitölu", IS, false),
+    ("kt", IS, true),
+    ("social security", ALL, false),
+    ("ssn", ALL, true),
+    ("id number", ALL, false),
+    ("id-nummer", ALL, false),
+    ("id no", ALL, true),
+    ("identity number", ALL, false),
+    ("national id", ALL, false),
+    ("personal id", ALL, false),
+    ("personal number", ALL, false),
+    ("person id", ALL, false),
+    // Other numbers: these lower confidence of a number right after them.
+    ("faktura", OTHER, false),
+    ("invoice", OTHER, false),
+    ("order", OTHER, false),
+    ("ordre", OTHER, false),
+    ("ärende", OTHER, false),
+    ("sags", OTHER, false),
+    ("saks", OTHER, false),
+    ("konto", OTHER, false),
+    ("account", OTHER, false),
+    ("telefon", OTHER, false),
+    ("tlf", OTHER, true),
+    ("tel", OTHER, true),
+    ("phone", OTHER, false),
+    ("puhelin", OTHER, false),
+    ("mobil", OTHER, false),
+    ("fax", OTHER, true),
+    ("sími", OTHER, false),
+    ("org.nr", OTHER, false),
+    ("org. nr", OTHER, false),
+    ("org nr", OTHER, false),
+    ("orgnr", OTHER, false),
+    ("organisationsn", OTHER, false),
+    ("organisasjonsn", OTHER, false),
+    ("cvr", OTHER, false),
+    ("y-tunnus", OTHER, false),
+    ("kund", OTHER, false),
+    ("customer", OTHER, false),
+    ("bilag", OTHER, false),
+    ("lasku", OTHER, false),
+    ("tilinumero", OTHER, false),
+    ("tilaus", OTHER, false),
+    ("asianumero", OTHER, false),
+    ("reikning", OTHER, false),
+    ("pöntun", OTHER, false),
+    ("iban", OTHER, true),
+    ("bankgiro", OTHER, false),
+    ("plusgiro", OTHER, false),
+    ("journalnr", OTHER, false),
+    ("journalnummer", OTHER, false),
+    ("ref", OTHER, true),
+    ("isbn", OTHER, false),
+    ("serienummer", OTHER, false),
+];
+
+/// A label found in text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub start: usize,
+    pub end: usize,
+    /// Bit mask of the kinds it names; 0 for a label of another kind of number.
+    pub kinds: u8,
+}
+
+pub(crate) struct Labels {
+    ac: AhoCorasick,
+    /// For each pattern, the index into `LABELS`.
+    label_of: Vec<usize>,
+}
+
+/// Spellings of a label: as written and upper-cased, in UTF-8 and, where possible, Latin-1.
+fn spellings(label: &str) -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = vec![];
+    for form in [label.to_string(), label.to_uppercase()] {
+        let latin1: Option<Vec<u8>> = form.chars().map(|c| u8::try_from(c as u32).ok()).collect();
+        for bytes in [Some(form.clone().into_bytes()), latin1]
+            .into_iter()
+            .flatten()
+        {
+            if !out.contains(&bytes) {
+                out.push(bytes);
+            }
+        }
+    }
+    out
+}
+
+impl Labels {
+    pub fn new() -> Labels {
+        let mut patterns = vec![];
+        let mut label_of = vec![];
+        for (i, (label, _, _)) in LABELS.iter().enumerate() {
+            for s in spellings(label) {
+                patterns.push(s);
+                label_of.push(i);
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            // The patterns are constants; building can only fail on a programming error.
+            .unwrap_or_else(|e| panic!("label automaton: {e}"));
+        Labels { ac, label_of }
+    }
+
+    /// Every label in `h[from..to]` that starts a word (and ends one where required).
+    pub fn find(&self, h: &[u8], from: usize, to: usize, mut f: impl FnMut(Hit)) {
+        for m in self.ac.find_iter(&h[from..to]) {
+            let (start, end) = (from + m.start(), from + m.end());
+            let (_, kinds, whole) = LABELS[self.label_of[m.pattern().as_usize()]];
+            if start > 0 && is_letter_before(h, start) {
+                continue;
+            }
+            if whole && end < h.len() && is_letter_at(h, end) {
+                continue;
+            }
+            // The rest of a compound belongs to the label: "cpr" in "CPR-nr." ends after ".".
+            let mut end = end;
+            while end < h.len() && (is_letter_at(h, end) || matches!(h[end], b'-' | b'.')) {
+                end += 1;
+            }
+            f(Hit { start, end, kinds });
+        }
+    }
+}
+
+fn is_letter_before(h: &[u8], i: usize) -> bool {
+    let b = h[i - 1];
+    b.is_ascii_alphabetic() || b >= 0x80
+}
+
+fn is_letter_at(h: &[u8], i: usize) -> bool {
+    let b = h[i];
+    b.is_ascii_alphabetic() || b >= 0x80
+}
+
+/// The label that speaks for a number starting at `start`: the nearest label before it, on the
+/// same line, or alone on the line above. Text with letters between a label and the number
+/// (another field) breaks the link unless it is short.
+pub(crate) fn local_label(labels: &Labels, h: &[u8], start: usize) -> Option<Hit> {
+    const WINDOW: usize = 80;
+    const SHORT: usize = 40;
+    let from = start.saturating_sub(WINDOW);
+    let mut last = None;
+    labels.find(h, from, start, |hit| last = Some(hit));
+    let hit = last?;
+    let between = &h[hit.end..start];
+    let newlines = memchr::memchr_iter(b'\n', between).count();
+    let letters = between
+        .iter()
+        .any(|b| b.is_ascii_alphabetic() || *b >= 0x80);
+    let ok = match newlines {
+        0 => !letters || between.len() <= SHORT,
+        1 | 2 => !between.iter().any(u8::is_ascii_alphanumeric) && !letters,
+        _ => false,
+    };
+    ok.then_some(hit)
+}
+
+/// Column labels from a table's header line: the delimiter and, per column, the label found.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Header {
+    pub delimiter: u8,
+    pub columns: Vec<Option<u8>>,
+}
+
+impl Header {
+    /// Reads `line` as the header of a delimited table, if it is one with at least one label.
+    pub fn parse(labels: &Labels, line: &[u8]) -> Option<Header> {
+        let delimiter = *[b';', b'\t', b'|', b',']
+            .iter()
+            .max_by_key(|d| memchr::memchr_iter(**d, line).count())?;
+        if !line.contains(&delimiter) {
+            return None;
+        }
+        let mut columns = vec![];
+        let mut any = false;
+        for field in line.split(|b| *b == delimiter) {
+            let mut found = None;
+            labels.find(field, 0, field.len(), |hit| {
+                found.get_or_insert(hit.kinds);
+            });
+            any |= found.is_some();
+            columns.push(found);
+        }
+        any.then_some(Header { delimiter, columns })
+    }
+
+    /// The label of the column that `h[line_start..at]` ends in.
+    pub fn column_label(&self, h: &[u8], line_start: usize, at: usize) -> Option<u8> {
+        let col = memchr::memchr_iter(self.delimiter, &h[line_start..at]).count();
+        self.columns.get(col).copied().flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label_for(text: &str) -> Option<u8> {
+        let labels = Labels::new();
+        let i = text.find('#').unwrap();
+        let h = text.replace('#', "0");
+        local_label(&labels, h.as_bytes(), i).map(|h| h.kinds)
+    }
+
+    #[test]
+    fn nearest_label_speaks_for_the_number() {
+        assert_eq!(label_for("CPR-nr: #"), Some(DK));
+        assert_eq!(label_for("Fødselsnummer: #"), Some(NO));
+        assert_eq!(label_for("FØDSELSNUMMER: #"), Some(NO));
+        assert_eq!(label_for("Henkilötunnus #"), Some(FI));
+        assert_eq!(label_for("CPR: 1, Fakturanummer: #"), Some(OTHER));
+        assert_eq!(label_for("Fakturanummer: 1, CPR: #"), Some(DK));
+        assert_eq!(label_for("kt. #"), Some(IS));
+        assert_eq!(label_for("CPR-nummer:\n#"), Some(DK));
+    }
+
+    #[test]
+    fn labels_do_not_reach_across_other_text() {
+        assert_eq!(label_for("Telefon: 1234\n#"), None);
+        assert_eq!(label_for("hotel #"), None);
+        assert_eq!(
+            label_for("Konto 1\nThe committee met and agreed on a budget: #"),
+            None
+        );
+        assert_eq!(label_for("preference #"), None);
+    }
+
+    #[test]
+    fn latin1_labels_match() {
+        let labels = Labels::new();
+        let h = b"F\xf8dselsnummer: 0";
+        assert_eq!(
+            local_label(&labels, h, h.len() - 1).map(|h| h.kinds),
+            Some(NO)
+        );
+    }
+
+    #[test]
+    fn header_columns_carry_labels() {
+        let labels = Labels::new();
+        let head = Header::parse(&labels, b"Kundenr;CPR-nummer;Navn").unwrap();
+        let row = b"123;0101901234;Hans";
+        assert_eq!(head.column_label(row, 0, 4), Some(DK));
+        assert_eq!(head.column_label(row, 0, 0), Some(OTHER));
+        assert!(Header::parse(&labels, b"Navn;Adresse").is_none());
+    }
+}

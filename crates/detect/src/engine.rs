@@ -1,0 +1,364 @@
+//! The detector: candidates, validation, context, one kind and a confidence per occurrence.
+
+use crate::candidate::{self, Candidate, Form, Next, Sep};
+use crate::context::{self, Header, Labels};
+use crate::date::Date;
+use crate::kind::{Confidence, Kind, Strength, Variant};
+use crate::redact::Matched;
+use crate::validate::{self, SeCentury, Valid};
+
+/// Bytes at the start of a document read for its title, header row and labels.
+const PREFIX: usize = 4096;
+/// Bytes kept before the resume point when a stream drops what it has scanned.
+const KEEP: usize = 256;
+
+/// One identity number found in a text.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub kind: Kind,
+    pub variant: Variant,
+    pub confidence: Confidence,
+    /// Byte offset of the match in the text as given to the detector.
+    pub offset: u64,
+    /// 1-based line number.
+    pub line: u64,
+    /// The matched text as written. Sensitive: never log it.
+    pub value: Matched,
+    /// The canonical form that identifies the person (input of the fingerprint).
+    pub normalized: Matched,
+    /// Why the confidence is what it is, for people tuning and trusting the output.
+    pub reason: &'static str,
+}
+
+/// The detection engine. Build one and share it between threads; it holds no per-text state.
+pub struct Detector {
+    labels: Labels,
+    today: Date,
+}
+
+impl Detector {
+    /// A detector that judges birth dates against `today` (dates after it are invalid).
+    pub fn new(today: Date) -> Detector {
+        Detector {
+            labels: Labels::new(),
+            today,
+        }
+    }
+
+    /// Scans a whole document held in memory.
+    pub fn scan(&self, text: &[u8], out: &mut Vec<Finding>) {
+        let mut s = Stream::new(self);
+        s.run(text, true, out);
+    }
+
+    /// A stream for a document read in chunks: memory stays bounded whatever its size.
+    pub fn stream(&self) -> Stream<'_> {
+        Stream::new(self)
+    }
+
+    /// Every interpretation under which `text` (one number as written, nothing around it) is a
+    /// valid identity number, whatever the context.
+    pub fn interpretations(&self, text: &[u8]) -> Vec<Valid> {
+        match candidate::next(text, 0, text.len(), true) {
+            Next::Found(c) if c.start == 0 && c.end == text.len() => interpret(&c.form, self.today),
+            _ => vec![],
+        }
+    }
+}
+
+/// All kinds under which a candidate's digits are valid.
+fn interpret(form: &Form, today: Date) -> Vec<Valid> {
+    let mut out = Vec::with_capacity(2);
+    match *form {
+        Form::Ten { d, sep } => {
+            if sep != Sep::Plus {
+                out.extend(validate::dk_cpr(&d, today));
+                out.extend(validate::is_kennitala(&d, today));
+            }
+            let century = if sep == Sep::Plus {
+                SeCentury::Centenarian
+            } else {
+                SeCentury::Recent
+            };
+            out.extend(validate::se_personnummer(&d, century, today));
+            let sign = match sep {
+                Sep::Hyphen => Some(b'-'),
+                Sep::Plus => Some(b'+'),
+                _ => None,
+            };
+            if let Some(sign) = sign {
+                let mut nine = [0; 9];
+                nine.copy_from_slice(&d[..9]);
+                out.extend(validate::fi_hetu(&nine, sign, b'0' + d[9], today));
+            }
+        }
+        Form::Eleven { d } => out.extend(validate::no_fodselsnummer(&d, today)),
+        Form::Twelve { d } => {
+            let century = u16::from(d[0]) * 10 + u16::from(d[1]);
+            let mut ten = [0; 10];
+            ten.copy_from_slice(&d[2..]);
+            out.extend(validate::se_personnummer(
+                &ten,
+                SeCentury::Explicit(century),
+                today,
+            ));
+        }
+        Form::Fi { d, sign, check } => out.extend(validate::fi_hetu(&d, sign, check, today)),
+    }
+    out
+}
+
+/// What a document has told so far, across chunks.
+#[derive(Default)]
+struct Doc {
+    prefix_read: bool,
+    header: Option<Header>,
+    /// Stream offset where the header line ends; its columns apply after it.
+    header_end: u64,
+    /// Kinds named by labels anywhere seen in the document.
+    label_kinds: u8,
+    /// Numbers valid under exactly one kind, per kind.
+    unambiguous: [u32; 5],
+}
+
+/// A candidate with what validation and local context said about it.
+struct Judged {
+    c: Candidate,
+    valid: Vec<Valid>,
+    local: Option<context::Hit>,
+    column: Option<u8>,
+}
+
+/// Detection over a document that arrives in chunks. Numbers across chunk boundaries are
+/// found; the document's context (labels, header row, other numbers) builds up as it goes.
+pub struct Stream<'d> {
+    det: &'d Detector,
+    buf: Vec<u8>,
+    /// Stream offset of `buf[0]`.
+    base: u64,
+    /// Where the search resumes in `buf`.
+    pos: usize,
+    /// Newlines counted before `line_pos` in the stream.
+    lines: u64,
+    line_pos: usize,
+    doc: Doc,
+    judged: Vec<Judged>,
+}
+
+impl<'d> Stream<'d> {
+    fn new(det: &'d Detector) -> Stream<'d> {
+        Stream {
+            det,
+            buf: vec![],
+            base: 0,
+            pos: 0,
+            lines: 0,
+            line_pos: 0,
+            doc: Doc::default(),
+            judged: vec![],
+        }
+    }
+
+    /// Adds the next chunk and appends the findings that are now decided.
+    pub fn push(&mut self, chunk: &[u8], out: &mut Vec<Finding>) {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.extend_from_slice(chunk);
+        self.run(&buf, false, out);
+        // Drop what is scanned, keeping some text before the resume point for context.
+        let cut = self.pos.saturating_sub(KEEP);
+        if cut > 0 {
+            self.count_lines(&buf, cut);
+            buf.drain(..cut);
+            self.base += cut as u64;
+            self.pos -= cut;
+            self.line_pos -= cut;
+        }
+        self.buf = buf;
+    }
+
+    /// Ends the document and appends the remaining findings.
+    pub fn finish(mut self, out: &mut Vec<Finding>) {
+        let buf = std::mem::take(&mut self.buf);
+        self.run(&buf, true, out);
+    }
+
+    fn count_lines(&mut self, h: &[u8], to: usize) {
+        if to > self.line_pos {
+            self.lines += memchr::memchr_iter(b'\n', &h[self.line_pos..to]).count() as u64;
+            self.line_pos = to;
+        }
+    }
+
+    fn read_prefix(&mut self, h: &[u8]) {
+        let det = self.det;
+        let prefix = &h[..h.len().min(PREFIX)];
+        det.labels.find(prefix, 0, prefix.len(), |hit| {
+            self.doc.label_kinds |= hit.kinds;
+        });
+        // The first line with text is the header of a table, if it is one.
+        let start = prefix
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(prefix.len());
+        let end = memchr::memchr(b'\n', &prefix[start..]).map_or(prefix.len(), |e| start + e);
+        self.doc.header = Header::parse(&det.labels, &prefix[start..end]);
+        self.doc.header_end = self.base + end as u64;
+        self.doc.prefix_read = true;
+    }
+
+    fn run(&mut self, h: &[u8], complete: bool, out: &mut Vec<Finding>) {
+        if !self.doc.prefix_read {
+            if h.len() < PREFIX && !complete {
+                return;
+            }
+            self.read_prefix(h);
+        }
+        let limit = if complete {
+            h.len()
+        } else {
+            h.len().saturating_sub(candidate::MAX_SPAN)
+        };
+        let mut judged = std::mem::take(&mut self.judged);
+        judged.clear();
+        loop {
+            match candidate::next(h, self.pos, limit, complete) {
+                Next::Found(c) => {
+                    self.pos = c.end;
+                    let valid = interpret(&c.form, self.det.today);
+                    if valid.is_empty() {
+                        continue;
+                    }
+                    judged.push(self.judge(h, c, valid));
+                }
+                Next::Done(p) => {
+                    self.pos = p;
+                    break;
+                }
+            }
+        }
+        for j in &judged {
+            self.decide(h, j, out);
+        }
+        self.judged = judged;
+    }
+
+    /// Validation done: reads the local context and lets the number inform the document.
+    fn judge(&mut self, h: &[u8], c: Candidate, valid: Vec<Valid>) -> Judged {
+        let local = context::local_label(&self.det.labels, h, c.start);
+        let mut column = None;
+        if let Some(header) = &self.doc.header {
+            if self.base + c.start as u64 > self.doc.header_end {
+                let line_start = memchr::memrchr(b'\n', &h[..c.start]).map_or(0, |i| i + 1);
+                column = header.column_label(h, line_start, c.start);
+            }
+        }
+        if let Some(hit) = local {
+            self.doc.label_kinds |= hit.kinds;
+        }
+        let strong: Vec<&Valid> = valid
+            .iter()
+            .filter(|v| v.strength == Strength::Checksum)
+            .collect();
+        if strong.len() == 1 {
+            self.doc.unambiguous[strong[0].kind as usize] += 1;
+        }
+        Judged {
+            c,
+            valid,
+            local,
+            column,
+        }
+    }
+
+    /// Chooses one kind for the occurrence and sets its confidence.
+    fn decide(&mut self, h: &[u8], j: &Judged, out: &mut Vec<Finding>) {
+        let local = j.local.map(|l| l.kinds);
+        let doc = &self.doc;
+        let score = |v: &Valid| -> i32 {
+            let bit = v.kind.bit();
+            let mut s = match v.strength {
+                Strength::Checksum => 30,
+                Strength::DateOnly => 20,
+                Strength::Doubtful => 0,
+            };
+            for named in [local, j.column].into_iter().flatten() {
+                if named & bit != 0 {
+                    s += if named == bit { 120 } else { 100 };
+                }
+            }
+            if doc.label_kinds & bit != 0 {
+                s += 15;
+            }
+            if doc.unambiguous[v.kind as usize] > 0 {
+                s += 10;
+            }
+            // Ties without any context: the stricter check wins.
+            s + match v.kind {
+                Kind::FiHetu => 4,
+                Kind::IsKennitala => 3,
+                Kind::NoFodselsnummer => 2,
+                Kind::SePersonnummer => 1,
+                Kind::DkCpr => 0,
+            }
+        };
+        let Some(best) = j.valid.iter().max_by_key(|v| score(v)) else {
+            return;
+        };
+        let bit = best.kind.bit();
+        // A local label outranks the column header; a label for another number lowers.
+        let named = local.or(j.column);
+        let (confidence, reason) = match (best.strength, named) {
+            (Strength::Doubtful, _) => (Confidence::Low, "cannot be an issued number today"),
+            (_, Some(0)) => (Confidence::Low, "labelled as another kind of number"),
+            (_, Some(k)) if k & bit != 0 => (Confidence::High, "valid, with a label"),
+            (Strength::Checksum, Some(_)) => {
+                (Confidence::Medium, "valid, labelled as another kind")
+            }
+            (Strength::Checksum, None) if doc.label_kinds & bit != 0 => {
+                (Confidence::High, "valid, in a document with labels")
+            }
+            (Strength::Checksum, None) => (Confidence::Medium, "valid check digit, no label"),
+            (Strength::DateOnly, _) if doc.label_kinds & bit != 0 => (
+                Confidence::Medium,
+                "valid without check digit, labels in document",
+            ),
+            (Strength::DateOnly, _) => (Confidence::Low, "no check digit and no label"),
+        };
+        self.count_lines(h, j.c.start);
+        let written = &h[j.c.start..j.c.end];
+        out.push(Finding {
+            kind: best.kind,
+            variant: best.variant,
+            confidence,
+            offset: self.base + j.c.start as u64,
+            line: self.lines + 1,
+            value: Matched::from_bytes(written),
+            normalized: Matched::new(normalize(&j.c.form, best)),
+            reason,
+        });
+    }
+}
+
+/// The canonical form of a number: letters and digits; Swedish numbers with their century.
+fn normalize(form: &Form, v: &Valid) -> String {
+    let digits = |d: &[u8]| d.iter().map(|x| char::from(b'0' + x)).collect::<String>();
+    match *form {
+        Form::Ten { d, sep } => match v.kind {
+            Kind::SePersonnummer => format!("{:02}{}", v.birth.year / 100, digits(&d)),
+            Kind::FiHetu => {
+                let sign = if sep == Sep::Plus { '+' } else { '-' };
+                format!("{}{}{}", digits(&d[..6]), sign, digits(&d[6..]))
+            }
+            _ => digits(&d),
+        },
+        Form::Eleven { d } => digits(&d),
+        Form::Twelve { d } => digits(&d),
+        Form::Fi { d, sign, check } => format!(
+            "{}{}{}{}",
+            digits(&d[..6]),
+            char::from(sign),
+            digits(&d[6..]),
+            char::from(check)
+        ),
+    }
+}
