@@ -1,0 +1,95 @@
+//! The fingerprint key: a secret kept in a file of its own, outside any database, so that
+//! fingerprints count people without identifying them.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+const MIN_KEY_BYTES: usize = 16;
+
+/// Reads the key from `explicit`, else `$DATAVAKT_KEY_FILE`, else the default file in the
+/// config directory, which is created (mode 0600) on first use.
+pub fn load(explicit: Option<&Path>) -> Result<Vec<u8>, String> {
+    if let Some(p) = explicit {
+        return read(p);
+    }
+    if let Some(p) = std::env::var_os("DATAVAKT_KEY_FILE").filter(|v| !v.is_empty()) {
+        return read(Path::new(&p));
+    }
+    let path = default_path().ok_or(
+        "cannot find a config directory for the fingerprint key (HOME is not set); \
+         give one with --key-file",
+    )?;
+    if !path.exists() {
+        create(&path)?;
+    }
+    read(&path)
+}
+
+fn default_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("datavakt").join("key"))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    let key = fs::read(path).map_err(|e| {
+        format!(
+            "cannot read the fingerprint key file {}: {e} (create one with \
+             `head -c 32 /dev/urandom > FILE && chmod 600 FILE`, or omit --key-file \
+             to use the default key)",
+            path.display()
+        )
+    })?;
+    if key.len() < MIN_KEY_BYTES {
+        return Err(format!(
+            "the fingerprint key file {} holds {} bytes; a key needs at least {MIN_KEY_BYTES}",
+            path.display(),
+            key.len()
+        ));
+    }
+    if let Ok(m) = fs::metadata(path) {
+        if m.permissions().mode() & 0o077 != 0 {
+            eprintln!(
+                "datavakt: warning: the key file {} is readable by others; run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+    Ok(key)
+}
+
+fn create(path: &Path) -> Result<(), String> {
+    let fail = |e: std::io::Error| {
+        format!(
+            "cannot create the fingerprint key file {}: {e}",
+            path.display()
+        )
+    };
+    if let Some(dir) = path.parent() {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(fail)?;
+    }
+    let mut key = [0u8; 32];
+    getrandom::getrandom(&mut key).map_err(|e| format!("no randomness for a new key: {e}"))?;
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(fail)?;
+    f.write_all(&key).map_err(fail)?;
+    eprintln!(
+        "datavakt: created a new fingerprint key in {} (keep it secret and back it up: \
+         fingerprints from different keys do not match)",
+        path.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! The `datavakt` command line.
+
+mod key;
+mod output;
+mod scan;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  the scan completed (unreadable items are reported, not fatal)
+  1  the scan completed and found something, with --fail-on-findings
+  2  usage error or fatal error (bad arguments, missing path, unusable key file)";
+
+/// Datavakt finds personal data where it must not be: Nordic identity numbers (Danish CPR,
+/// Swedish personnummer, Norwegian fødselsnummer, Finnish henkilötunnus, Icelandic kennitala)
+/// in file shares, validated to the digit.
+#[derive(Parser)]
+#[command(name = "datavakt", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan files and folders for identity numbers.
+    #[command(after_help = SCAN_HELP)]
+    Scan(ScanArgs),
+}
+
+const SCAN_HELP: &str = "\
+Examples:
+  datavakt scan /mnt/shares/gemensam             report for people, values masked
+  datavakt scan DIR --format jsonl > found.jsonl  one JSON object per finding
+  datavakt scan DIR --format csv --min-confidence low
+  cat export.csv | datavakt scan -                read standard input
+  datavakt scan DIR --quiet --fail-on-findings    for cron and CI: exit 1 on findings
+
+Values are never printed in clear text unless --show-values is given; findings carry a
+masked form (010190-****) and a keyed fingerprint (HMAC-SHA256) that counts distinct
+people without revealing them. The key lives in a file outside any database: --key-file,
+else $DATAVAKT_KEY_FILE, else one created on first use in your config directory
+($XDG_CONFIG_HOME/datavakt/key or ~/.config/datavakt/key, mode 0600).
+
+Exit codes:
+  0  the scan completed (unreadable items are reported, not fatal)
+  1  the scan completed and found something, with --fail-on-findings
+  2  usage error or fatal error (bad arguments, missing path, unusable key file)";
+
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// Files and folders to scan; '-' reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// Output format: human-readable text, JSON Lines (one record per line), one JSON
+    /// document, or CSV.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+
+    /// Report findings of at least this confidence.
+    #[arg(long, value_enum, default_value_t = MinConfidence::Medium)]
+    min_confidence: MinConfidence,
+
+    /// Print found values in clear text as well (they are sensitive: handle the output
+    /// accordingly).
+    #[arg(long)]
+    show_values: bool,
+
+    /// The secret key for fingerprints [default: $DATAVAKT_KEY_FILE, else created in the
+    /// config directory on first use].
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<PathBuf>,
+
+    /// Follow symbolic links (by default a scan never leaves the trees it was given).
+    #[arg(long)]
+    follow: bool,
+
+    /// Worker threads [default: one per core].
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    threads: usize,
+
+    /// No progress bar and no summary; findings and errors only.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+
+    /// Exit with code 1 when the scan reports any finding.
+    #[arg(long)]
+    fail_on_findings: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Jsonl,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MinConfidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl From<MinConfidence> for detect::Confidence {
+    fn from(m: MinConfidence) -> detect::Confidence {
+        match m {
+            MinConfidence::Low => detect::Confidence::Low,
+            MinConfidence::Medium => detect::Confidence::Medium,
+            MinConfidence::High => detect::Confidence::High,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => run_scan(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("datavakt: error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
+    for p in &args.paths {
+        if p.as_os_str() != "-" && std::fs::symlink_metadata(p).is_err() {
+            return Err(format!(
+                "{}: no such file or directory (check the path, or mount the share first)",
+                p.display()
+            ));
+        }
+    }
+    let key = key::load(args.key_file.as_deref())?;
+    let opts = scan::Options {
+        format: args.format,
+        min_confidence: args.min_confidence.into(),
+        show_values: args.show_values,
+        follow_links: args.follow,
+        threads: if args.threads == 0 {
+            std::thread::available_parallelism().map_or(2, |n| n.get())
+        } else {
+            args.threads
+        },
+        quiet: args.quiet,
+    };
+    let summary = scan::run(&args.paths, &key, &opts)?;
+    Ok(if args.fail_on_findings && summary.findings > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

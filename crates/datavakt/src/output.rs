@@ -1,0 +1,427 @@
+//! The single writer: turns records into the chosen format on stdout, keeps the summary and
+//! draws the progress bar.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{self, IsTerminal, Write};
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::scan::{self, FindingOut, Msg, Options, Outcome, Record};
+use crate::Format;
+
+/// What a scan did, printed at the end and returned to `main`.
+#[derive(Default, Serialize)]
+pub struct Summary {
+    pub files_scanned: u64,
+    pub bytes_read: u64,
+    pub binary_skipped: u64,
+    pub other_skipped: BTreeMap<String, u64>,
+    pub errors: u64,
+    pub findings: u64,
+    pub findings_by_kind: BTreeMap<&'static str, u64>,
+    pub findings_by_confidence: BTreeMap<&'static str, u64>,
+    pub distinct_numbers: u64,
+    pub below_min_confidence: u64,
+    pub elapsed_seconds: f64,
+    pub megabytes_per_second: f64,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    path: &'a str,
+    location: &'a str,
+    kind: &'static str,
+    confidence: &'static str,
+    masked: &'a str,
+    fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    variant: Option<&'static str>,
+}
+
+impl<'a> From<&'a FindingOut> for FindingJson<'a> {
+    fn from(f: &'a FindingOut) -> Self {
+        FindingJson {
+            path: &f.path,
+            location: &f.location,
+            kind: f.kind.name(),
+            confidence: f.confidence.name(),
+            masked: &f.masked,
+            fingerprint: &f.fingerprint,
+            value: f.value.as_deref(),
+            variant: f.variant,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct OtherJson<'a> {
+    path: &'a str,
+    kind: &'static str,
+    reason: &'a str,
+}
+
+fn other(r: &Record) -> Option<OtherJson<'_>> {
+    let (path, kind, reason) = match r {
+        Record::Finding(_) => return None,
+        Record::Error { path, reason } => (path, "error", reason),
+        Record::Skipped { path, reason } => (path, "skipped", reason),
+        Record::Warning { path, reason } => (path, "warning", reason),
+    };
+    Some(OtherJson { path, kind, reason })
+}
+
+struct Writer<W: Write> {
+    out: W,
+    format: Format,
+    color: bool,
+    quiet: bool,
+    /// Human format: the path whose findings are being listed.
+    current: Option<String>,
+    /// JSON format: findings written so far, and the other records kept for the end.
+    json_findings: u64,
+    json_other: Vec<serde_json::Value>,
+    csv: Option<csv::Writer<W>>,
+}
+
+const BOLD: &str = "\x1b[1m";
+const MAGENTA: &str = "\x1b[35m";
+const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+impl<W: Write> Writer<W> {
+    fn paint(&self, code: &'static str) -> &'static str {
+        if self.color {
+            code
+        } else {
+            ""
+        }
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        if self.format == Format::Json {
+            self.out.write_all(b"{\"findings\":[")?;
+        }
+        Ok(())
+    }
+
+    fn record(&mut self, r: &Record) -> io::Result<()> {
+        match self.format {
+            Format::Human => self.human(r),
+            Format::Jsonl => {
+                match r {
+                    Record::Finding(f) => {
+                        serde_json::to_writer(&mut self.out, &FindingJson::from(f))
+                    }
+                    _ => serde_json::to_writer(&mut self.out, &other(r)),
+                }
+                .map_err(io::Error::other)?;
+                self.out.write_all(b"\n")
+            }
+            Format::Json => {
+                match r {
+                    Record::Finding(f) => {
+                        if self.json_findings > 0 {
+                            self.out.write_all(b",")?;
+                        }
+                        self.json_findings += 1;
+                        serde_json::to_writer(&mut self.out, &FindingJson::from(f))
+                            .map_err(io::Error::other)?;
+                    }
+                    _ => self.json_other.push(serde_json::json!(other(r))),
+                }
+                Ok(())
+            }
+            Format::Csv => {
+                let w = self
+                    .csv
+                    .get_or_insert_with(|| unreachable!("csv writer set up"));
+                let row: [&str; 9] = match r {
+                    Record::Finding(f) => [
+                        f.kind.name(),
+                        &f.path,
+                        &f.location,
+                        f.confidence.name(),
+                        &f.masked,
+                        &f.fingerprint,
+                        f.value.as_deref().unwrap_or(""),
+                        f.variant.unwrap_or(""),
+                        "",
+                    ],
+                    _ => {
+                        let o = other(r).unwrap_or_else(|| unreachable!());
+                        [o.kind, o.path, "", "", "", "", "", "", o.reason]
+                    }
+                };
+                w.write_record(row).map_err(io::Error::other)
+            }
+        }
+    }
+
+    fn human(&mut self, r: &Record) -> io::Result<()> {
+        match r {
+            Record::Finding(f) => {
+                if self.current.as_deref() != Some(&f.path) {
+                    if self.current.is_some() {
+                        writeln!(self.out)?;
+                    }
+                    writeln!(
+                        self.out,
+                        "{}{}{}",
+                        self.paint(MAGENTA),
+                        f.path,
+                        self.paint(RESET)
+                    )?;
+                    self.current = Some(f.path.clone());
+                }
+                let conf = match f.confidence {
+                    detect::Confidence::High => self.paint(RED),
+                    detect::Confidence::Medium => self.paint(YELLOW),
+                    detect::Confidence::Low => self.paint(DIM),
+                };
+                write!(
+                    self.out,
+                    "  {:<10} {:<17} {}{:<6}{}  {}{}{}",
+                    f.location,
+                    f.kind.name(),
+                    conf,
+                    f.confidence.name(),
+                    self.paint(RESET),
+                    self.paint(BOLD),
+                    f.value.as_deref().unwrap_or(&f.masked),
+                    self.paint(RESET),
+                )?;
+                if let Some(v) = f.variant {
+                    write!(self.out, "  ({v})")?;
+                }
+                writeln!(self.out)
+            }
+            Record::Error { path, reason } => {
+                self.out.flush()?;
+                eprintln!("datavakt: {path}: {reason}");
+                Ok(())
+            }
+            Record::Warning { path, reason } if !self.quiet => {
+                self.out.flush()?;
+                eprintln!("datavakt: warning: {path}: {reason}");
+                Ok(())
+            }
+            // Skipped items are counted in the summary, not listed one by one.
+            _ => Ok(()),
+        }
+    }
+
+    fn finish(&mut self, s: &Summary) -> io::Result<()> {
+        match self.format {
+            Format::Human => {
+                if !self.quiet {
+                    if self.current.is_some() {
+                        writeln!(self.out)?;
+                    }
+                    write_summary(&mut self.out, s)?;
+                }
+            }
+            Format::Jsonl => {
+                let mut v = serde_json::json!(s);
+                v["kind"] = "summary".into();
+                serde_json::to_writer(&mut self.out, &v).map_err(io::Error::other)?;
+                self.out.write_all(b"\n")?;
+            }
+            Format::Json => {
+                self.out.write_all(b"],\"other\":")?;
+                serde_json::to_writer(&mut self.out, &self.json_other).map_err(io::Error::other)?;
+                self.out.write_all(b",\"summary\":")?;
+                serde_json::to_writer(&mut self.out, s).map_err(io::Error::other)?;
+                self.out.write_all(b"}\n")?;
+            }
+            Format::Csv => {
+                if let Some(w) = self.csv.as_mut() {
+                    w.flush()?;
+                }
+            }
+        }
+        if self.format != Format::Human && !self.quiet {
+            write_summary(&mut io::stderr(), s)?;
+        }
+        self.out.flush()
+    }
+}
+
+fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
+    writeln!(
+        w,
+        "Scanned {} files ({:.1} MB) in {:.2} s, {:.0} MB/s.",
+        s.files_scanned,
+        s.bytes_read as f64 / 1e6,
+        s.elapsed_seconds,
+        s.megabytes_per_second
+    )?;
+    let mut skipped = vec![];
+    if s.binary_skipped > 0 {
+        skipped.push(format!("{} binary", s.binary_skipped));
+    }
+    for (reason, n) in &s.other_skipped {
+        skipped.push(format!("{n} {reason}"));
+    }
+    if !skipped.is_empty() {
+        writeln!(w, "Not read as text: {}.", skipped.join(", "))?;
+    }
+    if s.errors > 0 {
+        writeln!(w, "Could not read {} items (listed above).", s.errors)?;
+    }
+    if s.findings == 0 {
+        writeln!(w, "No identity numbers found.")?;
+    } else {
+        let kinds: Vec<String> = s
+            .findings_by_kind
+            .iter()
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect();
+        writeln!(
+            w,
+            "Found {} identity numbers ({} distinct): {}.",
+            s.findings,
+            s.distinct_numbers,
+            kinds.join(", ")
+        )?;
+    }
+    if s.below_min_confidence > 0 {
+        writeln!(
+            w,
+            "{} more below the confidence threshold (see them with --min-confidence low).",
+            s.below_min_confidence
+        )?;
+    }
+    Ok(())
+}
+
+/// Receives every message until the workers are done; returns the summary.
+pub fn write_all(rx: Receiver<Msg>, opts: &Options, started: Instant) -> Result<Summary, String> {
+    let stdout = io::stdout();
+    let color = opts.format == Format::Human
+        && stdout.is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut w = Writer {
+        out,
+        format: opts.format,
+        color,
+        quiet: opts.quiet,
+        current: None,
+        json_findings: 0,
+        json_other: vec![],
+        csv: None,
+    };
+    if opts.format == Format::Csv {
+        let mut c = csv::Writer::from_writer(io::BufWriter::new(io::stdout().lock()));
+        c.write_record([
+            "kind",
+            "path",
+            "location",
+            "confidence",
+            "masked",
+            "fingerprint",
+            "value",
+            "variant",
+            "reason",
+        ])
+        .map_err(|e| e.to_string())?;
+        w.csv = Some(c);
+    }
+    let progress = (!opts.quiet && io::stderr().is_terminal()).then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.enable_steady_tick(Duration::from_millis(120));
+        pb
+    });
+    let mut s = Summary::default();
+    let mut distinct: HashSet<String> = HashSet::new();
+    let mut broken_pipe = false;
+    let mut fatal = None;
+    let result = w.start();
+    check(result, &mut broken_pipe, &mut fatal);
+    for msg in rx {
+        match msg {
+            Msg::Records(records) => {
+                for r in &records {
+                    match r {
+                        Record::Finding(f) => {
+                            s.findings += 1;
+                            *s.findings_by_kind.entry(f.kind.name()).or_default() += 1;
+                            *s.findings_by_confidence
+                                .entry(f.confidence.name())
+                                .or_default() += 1;
+                            if !distinct.contains(&f.fingerprint) {
+                                distinct.insert(f.fingerprint.clone());
+                            }
+                        }
+                        Record::Skipped { reason, .. } if !reason.starts_with("binary") => {
+                            *s.other_skipped.entry(reason.clone()).or_default() += 1;
+                        }
+                        _ => {}
+                    }
+                    if !broken_pipe && fatal.is_none() {
+                        let res = match &progress {
+                            Some(pb) => pb.suspend(|| w.record(r)),
+                            None => w.record(r),
+                        };
+                        check(res, &mut broken_pipe, &mut fatal);
+                    }
+                }
+            }
+            Msg::Hidden(n) => s.below_min_confidence += n,
+            Msg::Done(o) => {
+                match o {
+                    Outcome::Text { bytes } => {
+                        s.files_scanned += 1;
+                        s.bytes_read += bytes;
+                    }
+                    Outcome::Binary { bytes } => {
+                        s.binary_skipped += 1;
+                        s.bytes_read += bytes;
+                    }
+                    Outcome::Error => s.errors += 1,
+                    Outcome::Skipped => {}
+                }
+                if let Some(pb) = &progress {
+                    pb.set_message(format!(
+                        "{} files, {:.0} MB, {} findings",
+                        s.files_scanned,
+                        s.bytes_read as f64 / 1e6,
+                        s.findings
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    s.distinct_numbers = distinct.len() as u64;
+    let elapsed = started.elapsed();
+    s.elapsed_seconds = elapsed.as_secs_f64();
+    s.megabytes_per_second = scan::rate(s.bytes_read, elapsed);
+    if !broken_pipe && fatal.is_none() {
+        let res = w.finish(&s);
+        check(res, &mut broken_pipe, &mut fatal);
+    }
+    match fatal {
+        Some(e) => Err(format!("cannot write the output: {e}")),
+        None => Ok(s),
+    }
+}
+
+/// A closed pipe (`| head`) ends output quietly; other write errors are fatal.
+fn check(r: io::Result<()>, broken_pipe: &mut bool, fatal: &mut Option<io::Error>) {
+    if let Err(e) = r {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            *broken_pipe = true;
+        } else if fatal.is_none() {
+            *fatal = Some(e);
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! `datavakt scan`: walks the roots on all cores, reads each file as text, detects, and sends
+//! the results to one writer thread that owns the output and the summary.
+
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use detect::{Confidence, Date, Detector, Fingerprinter, Kind};
+use extract::{Content, TextReader};
+
+use crate::output::{self, Summary};
+use crate::Format;
+
+pub struct Options {
+    pub format: Format,
+    pub min_confidence: Confidence,
+    pub show_values: bool,
+    pub follow_links: bool,
+    pub threads: usize,
+    pub quiet: bool,
+}
+
+/// A finding ready for output: masked, fingerprinted, located.
+pub struct FindingOut {
+    pub path: String,
+    pub location: String,
+    pub kind: Kind,
+    pub confidence: Confidence,
+    pub masked: String,
+    pub fingerprint: String,
+    /// Only with `--show-values`.
+    pub value: Option<String>,
+    pub variant: Option<&'static str>,
+}
+
+/// What workers send to the writer.
+pub enum Record {
+    Finding(FindingOut),
+    /// An item that could not be read, and why.
+    Error {
+        path: String,
+        reason: String,
+    },
+    /// An item not read as text, and why.
+    Skipped {
+        path: String,
+        reason: String,
+    },
+    /// Scanned, but something about the item is worth knowing.
+    Warning {
+        path: String,
+        reason: String,
+    },
+}
+
+/// The end of one item.
+pub enum Outcome {
+    Text { bytes: u64 },
+    Binary { bytes: u64 },
+    Skipped,
+    Error,
+}
+
+pub enum Msg {
+    Records(Vec<Record>),
+    /// Findings below the confidence threshold that were not reported.
+    Hidden(u64),
+    Done(Outcome),
+}
+
+/// What every worker shares.
+struct Ctx<'a> {
+    det: &'a Detector,
+    fp: &'a Fingerprinter,
+    opts: &'a Options,
+}
+
+fn today() -> Date {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Date::from_days_since_epoch((secs / 86_400) as i64)
+}
+
+/// Runs the scan; returns the summary, or a fatal error.
+pub fn run(roots: &[PathBuf], key: &[u8], opts: &Options) -> Result<Summary, String> {
+    let started = Instant::now();
+    let det = Detector::new(today());
+    let fp = Fingerprinter::new(key);
+    let ctx = Ctx {
+        det: &det,
+        fp: &fp,
+        opts,
+    };
+    let (tx, rx) = sync_channel::<Msg>(1024);
+    let walk_roots: Vec<PathBuf> = roots
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let stdin = walk_roots.len() < roots.len();
+    std::thread::scope(|s| {
+        let writer = s.spawn(|| output::write_all(rx, opts, started));
+        if stdin {
+            let mut buf = vec![];
+            scan_reader(&ctx, "-", io::stdin().lock(), &mut buf, &tx);
+        }
+        let walk_opts = sources::WalkOptions {
+            follow_links: opts.follow_links,
+            threads: opts.threads,
+        };
+        sources::walk(&walk_roots, &walk_opts, || {
+            let tx = tx.clone();
+            let ctx = &ctx;
+            let mut buf = Vec::new();
+            Box::new(move |entry| visit(ctx, entry, &mut buf, &tx))
+        });
+        drop(tx);
+        writer
+            .join()
+            .unwrap_or_else(|_| Err("the output thread failed".into()))
+    })
+}
+
+/// Handles one walk entry; false stops the walk (the writer is gone).
+fn visit(ctx: &Ctx, entry: sources::Entry, buf: &mut Vec<u8>, tx: &SyncSender<Msg>) -> bool {
+    match entry {
+        sources::Entry::File { path, .. } => scan_file(ctx, path, buf, tx),
+        sources::Entry::Skipped { path, reason } => send_all(
+            tx,
+            vec![Record::Skipped {
+                path: display(path),
+                reason: reason.into(),
+            }],
+            Outcome::Skipped,
+        ),
+        sources::Entry::Error { path, error } => send_all(
+            tx,
+            vec![Record::Error {
+                path: path.map(display).unwrap_or_default(),
+                reason: error,
+            }],
+            Outcome::Error,
+        ),
+    }
+}
+
+fn send_all(tx: &SyncSender<Msg>, records: Vec<Record>, outcome: Outcome) -> bool {
+    tx.send(Msg::Records(records)).is_ok() && tx.send(Msg::Done(outcome)).is_ok()
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn scan_file(ctx: &Ctx, path: &Path, buf: &mut Vec<u8>, tx: &SyncSender<Msg>) -> bool {
+    let shown = display(path);
+    if path.to_str().is_none() {
+        let warning = Record::Warning {
+            path: shown.clone(),
+            reason: "file name is not valid UTF-8; shown with replacement characters".into(),
+        };
+        if tx.send(Msg::Records(vec![warning])).is_err() {
+            return false;
+        }
+    }
+    match sources::open_read_only(path) {
+        Ok(f) => scan_reader(ctx, &shown, f, buf, tx),
+        Err(e) => send_all(
+            tx,
+            vec![Record::Error {
+                path: shown,
+                reason: sources::describe_io(&e),
+            }],
+            Outcome::Error,
+        ),
+    }
+}
+
+/// Reads one item as text and sends its findings; false when the writer is gone.
+fn scan_reader<R: Read>(
+    ctx: &Ctx,
+    path: &str,
+    reader: R,
+    buf: &mut Vec<u8>,
+    tx: &SyncSender<Msg>,
+) -> bool {
+    let fail = |e: io::Error| {
+        send_all(
+            tx,
+            vec![Record::Error {
+                path: path.to_string(),
+                reason: format!("read failed: {}", sources::describe_io(&e)),
+            }],
+            Outcome::Error,
+        )
+    };
+    let mut text = match TextReader::new(reader, buf) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    if let Content::Binary { format } = text.content() {
+        let reason = format!("binary content ({format}); not read as text");
+        return send_all(
+            tx,
+            vec![Record::Skipped {
+                path: path.to_string(),
+                reason,
+            }],
+            Outcome::Binary {
+                bytes: text.bytes_read(),
+            },
+        );
+    }
+    let mut found = Vec::new();
+    if let Some(all) = text.whole() {
+        ctx.det.scan(all, &mut found);
+        if !forward(ctx, path, &mut found, tx) {
+            return false;
+        }
+    } else {
+        let mut stream = ctx.det.stream();
+        loop {
+            match text.next_chunk() {
+                Ok(Some(chunk)) => stream.push(chunk, &mut found),
+                Ok(None) => break,
+                Err(e) => {
+                    // Report what was found before the failure, then the failure.
+                    stream.finish(&mut found);
+                    return forward(ctx, path, &mut found, tx) && fail(e);
+                }
+            }
+            if !found.is_empty() && !forward(ctx, path, &mut found, tx) {
+                return false;
+            }
+        }
+        stream.finish(&mut found);
+        if !forward(ctx, path, &mut found, tx) {
+            return false;
+        }
+    }
+    tx.send(Msg::Done(Outcome::Text {
+        bytes: text.bytes_read(),
+    }))
+    .is_ok()
+}
+
+/// Masks, fingerprints and sends findings at or above the threshold.
+fn forward(ctx: &Ctx, path: &str, found: &mut Vec<detect::Finding>, tx: &SyncSender<Msg>) -> bool {
+    if found.is_empty() {
+        return true;
+    }
+    let mut hidden = 0;
+    let mut records = Vec::with_capacity(found.len());
+    for f in found.drain(..) {
+        if f.confidence < ctx.opts.min_confidence {
+            hidden += 1;
+            continue;
+        }
+        let written = f.value.expose();
+        records.push(Record::Finding(FindingOut {
+            path: path.to_string(),
+            location: format!("line {}", f.line),
+            kind: f.kind,
+            confidence: f.confidence,
+            masked: detect::mask(written, detect::visible_prefix(f.kind, written)),
+            fingerprint: ctx.fp.fingerprint(f.kind, &f.normalized),
+            value: ctx.opts.show_values.then(|| written.to_string()),
+            variant: f.variant.name(),
+        }));
+    }
+    (hidden == 0 || tx.send(Msg::Hidden(hidden)).is_ok())
+        && (records.is_empty() || tx.send(Msg::Records(records)).is_ok())
+}
+
+/// Throughput in MB/s, for the summary.
+pub fn rate(bytes: u64, elapsed: Duration) -> f64 {
+    bytes as f64 / 1e6 / elapsed.as_secs_f64().max(1e-6)
+}
