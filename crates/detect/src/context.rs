@@ -39,7 +39,7 @@ const LABELS: &[(&str, u8, bool)] = &[
     ("henkilötun", FI, false),
     ("hetu", FI, false),
     ("sotu", FI, true),
-    ("personbeteckning", FI, false),
+    ("personbet", FI, false),
     ("kennitala", IS, false),
     ("kennitölu", IS, false),
     ("kt", IS, true),
@@ -195,9 +195,18 @@ pub(crate) fn local_label(labels: &Labels, h: &[u8], start: usize) -> Option<Hit
     let letters = between
         .iter()
         .any(|b| b.is_ascii_alphabetic() || *b >= 0x80);
+    // A label on a line above must stand alone there ("CPR-nr.:" above the number), not end
+    // a line of other text such as a table's header row.
+    let alone = || {
+        let line_start = memchr::memrchr(b'\n', &h[..hit.start]).map_or(0, |i| i + 1);
+        let before = &h[line_start..hit.start];
+        !before
+            .iter()
+            .any(|b| b.is_ascii_alphanumeric() || *b >= 0x80)
+    };
     let ok = match newlines {
         0 => !letters || between.len() <= SHORT,
-        1 | 2 => !between.iter().any(u8::is_ascii_alphanumeric) && !letters,
+        1 | 2 => !between.iter().any(u8::is_ascii_alphanumeric) && !letters && alone(),
         _ => false,
     };
     ok.then_some(hit)
@@ -271,6 +280,7 @@ mod tests {
             None
         );
         assert_eq!(label_for("preference #"), None);
+        assert_eq!(label_for("HETU;Barn;Ärende\r\n#"), None);
     }
 
     #[test]
