@@ -1,0 +1,305 @@
+//! The command line against fixtures it builds itself: output contract, encodings, chunk
+//! boundaries, special files, errors, exit codes, and that values stay masked.
+
+mod common;
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::process::Stdio;
+
+use common::{cpr, findings, personnummer, records, Scratch};
+
+#[test]
+fn jsonl_follows_the_contract_and_masks_values() {
+    let s = Scratch::new("contract");
+    let n = cpr("010190");
+    s.write("a/notes.txt", format!("Navn: Test Testesen\nCPR-nr.: {n}\n"));
+    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains(&n) && !stdout.contains(&n.replace('-', "")), "value leaked");
+    let f = findings(&out);
+    assert_eq!(f.len(), 1, "{stdout}");
+    let f = &f[0];
+    assert_eq!(f["kind"], "dk-cpr");
+    assert_eq!(f["confidence"], "high");
+    assert_eq!(f["masked"], "010190-****");
+    assert_eq!(f["location"], "line 2");
+    assert!(f["path"].as_str().unwrap().ends_with("a/notes.txt"));
+    assert!(f["fingerprint"].as_str().unwrap().starts_with("hmac-sha256:"));
+    assert!(f.get("value").is_none());
+    let summary = records(&out).pop().unwrap();
+    assert_eq!(summary["kind"], "summary");
+    assert_eq!(summary["distinct_numbers"], 1);
+
+    let shown = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl", "--show-values"]);
+    assert_eq!(findings(&shown)[0]["value"], n.as_str());
+}
+
+#[test]
+fn fingerprints_are_keyed_and_stable() {
+    let s = Scratch::new("keyed");
+    let n = cpr("020285");
+    s.write("one.txt", format!("CPR {n}\n"));
+    s.write("two.txt", format!("cpr: {}\n", n.replace('-', "")));
+    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
+    let f = findings(&out);
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[0]["fingerprint"], f[1]["fingerprint"], "same person, same fingerprint");
+    std::fs::write(s.dir.join("key"), [9u8; 32]).unwrap();
+    let other = findings(&s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]));
+    assert_ne!(f[0]["fingerprint"], other[0]["fingerprint"], "another key, another fingerprint");
+}
+
+#[test]
+fn reads_every_text_encoding() {
+    let s = Scratch::new("encodings");
+    let a = cpr("030370");
+    let b = personnummer("800101", 123);
+    let text = format!("Fødselsdato og CPR-nummer: {a}\nPersonnummer: {b}\n");
+    s.write("utf8.txt", &text);
+    s.write("utf8bom.txt", [&b"\xef\xbb\xbf"[..], text.as_bytes()].concat());
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    s.write("utf16le.txt", [&b"\xff\xfe"[..], &le].concat());
+    s.write("utf16be.txt", [&b"\xfe\xff"[..], &be].concat());
+    let latin1: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+    s.write("cp1252.txt", latin1);
+    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl", "--show-values"]);
+    let f = findings(&out);
+    for file in ["utf8.txt", "utf8bom.txt", "utf16le.txt", "utf16be.txt", "cp1252.txt"] {
+        let mut got: Vec<(String, String)> = f
+            .iter()
+            .filter(|r| r["path"].as_str().unwrap().ends_with(file))
+            .map(|r| (r["kind"].as_str().unwrap().into(), r["value"].as_str().unwrap().into()))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            vec![("dk-cpr".into(), a.clone()), ("se-personnummer".into(), b.clone())],
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn binary_files_are_skipped_and_counted() {
+    let s = Scratch::new("binary");
+    let n = cpr("040404");
+    s.write("photo.jpg", [&b"\xff\xd8\xff\xe0"[..], format!("CPR {n}").as_bytes()].concat());
+    s.write("blob.bin", [&b"\x00\x01\x02\x03"[..], format!("CPR {n}").as_bytes()].concat());
+    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
+    assert!(findings(&out).is_empty());
+    let skipped: Vec<_> = records(&out)
+        .into_iter()
+        .filter(|r| r["kind"] == "skipped")
+        .collect();
+    assert_eq!(skipped.len(), 2);
+    assert_eq!(records(&out).last().unwrap()["binary_skipped"], 2);
+}
+
+#[test]
+fn numbers_across_chunk_boundaries_in_large_files_are_found() {
+    let s = Scratch::new("large");
+    let mut data = Vec::new();
+    let mut expected = Vec::new();
+    // Place numbers so that several straddle the 1 MiB read boundaries.
+    let block = 1 << 20;
+    for i in 0..5u32 {
+        let n = cpr(&format!("{:02}0675", i + 10));
+        let target = (i as usize + 1) * block - 4;
+        while data.len() < target - 6 {
+            data.extend_from_slice(b"text and more text without numbers\n");
+        }
+        data.truncate(target - 6);
+        data.extend_from_slice(b"\nCPR ");
+        data.push(b' ');
+        data.extend_from_slice(n.as_bytes());
+        data.push(b'\n');
+        expected.push(n);
+    }
+    s.write("big.txt", &data);
+    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl", "--show-values"]);
+    let mut got: Vec<String> = findings(&out)
+        .iter()
+        .map(|f| f["value"].as_str().unwrap().to_string())
+        .collect();
+    got.sort();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn reads_standard_input() {
+    let s = Scratch::new("stdin");
+    let n = personnummer("121212", 121);
+    let mut child = s
+        .cmd()
+        .args(["scan", "-", "--format", "jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("personnummer {n}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let f = findings(&out);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["path"], "-");
+    assert_eq!(f[0]["kind"], "se-personnummer");
+}
+
+#[test]
+fn symlinks_are_not_followed_unless_asked_and_fifos_do_not_block() {
+    let s = Scratch::new("links");
+    let outside = s.dir.join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.txt"), format!("CPR {}\n", cpr("050505"))).unwrap();
+    std::os::unix::fs::symlink(&outside, s.tree().join("link")).unwrap();
+    let fifo = std::ffi::CString::new(s.tree().join("pipe").to_str().unwrap()).unwrap();
+    // SAFETY: a plain libc call on a valid C string.
+    assert_eq!(unsafe { libc_mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
+    assert!(findings(&out).is_empty());
+    let reasons: Vec<String> = records(&out)
+        .iter()
+        .filter(|r| r["kind"] == "skipped")
+        .map(|r| r["reason"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    let followed = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl", "--follow"]);
+    assert_eq!(findings(&followed).len(), 1);
+}
+
+extern "C" {
+    #[link_name = "mkfifo"]
+    fn libc_mkfifo(path: *const std::ffi::c_char, mode: u32) -> i32;
+}
+
+#[test]
+fn invalid_utf8_names_are_reported_and_scanned() {
+    use std::os::unix::ffi::OsStrExt;
+    let s = Scratch::new("names");
+    let name = std::ffi::OsStr::from_bytes(b"r\xe4kning.txt");
+    std::fs::write(s.tree().join(name), format!("CPR-nr {}\n", cpr("060606"))).unwrap();
+    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(findings(&out).len(), 1);
+    assert!(records(&out).iter().any(|r| r["kind"] == "warning"
+        && r["reason"].as_str().unwrap().contains("not valid UTF-8")));
+}
+
+#[test]
+fn unreadable_files_are_reported_and_the_scan_goes_on() {
+    let s = Scratch::new("unreadable");
+    s.write("ok.txt", format!("CPR {}\n", cpr("070707")));
+    let locked = s.write("locked.txt", format!("CPR {}\n", cpr("080808")));
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(&s.dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(s.dir.join("key"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    // Root reads everything: run as an unprivileged user when the tests run as root.
+    let mut cmd = if is_root() {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_datavakt"));
+        c.env("DATAVAKT_KEY_FILE", s.dir.join("key"));
+        c
+    } else {
+        s.cmd()
+    };
+    let out = cmd
+        .args(["scan", s.tree().to_str().unwrap(), "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(findings(&out).len(), 1);
+    let errors: Vec<_> = records(&out)
+        .into_iter()
+        .filter(|r| r["kind"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0]["path"].as_str().unwrap().ends_with("locked.txt"));
+    assert_eq!(errors[0]["reason"], "permission denied");
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+#[test]
+fn exit_codes_are_as_documented() {
+    let s = Scratch::new("exit");
+    s.write("clean.txt", "nothing here\n");
+    let tree = s.tree();
+    let t = tree.to_str().unwrap();
+    assert_eq!(s.scan(&[t, "--fail-on-findings", "-q"]).status.code(), Some(0));
+    s.write("found.txt", format!("CPR {}\n", cpr("090909")));
+    assert_eq!(s.scan(&[t, "-q"]).status.code(), Some(0));
+    assert_eq!(s.scan(&[t, "--fail-on-findings", "-q"]).status.code(), Some(1));
+    let missing = s.scan(&["/nonexistent/share"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no such file or directory"));
+    assert_eq!(s.scan(&[t, "--format", "yaml"]).status.code(), Some(2));
+    let help = s.cmd().args(["scan", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Exit codes"));
+}
+
+#[test]
+fn confidence_threshold_hides_low_findings() {
+    let s = Scratch::new("confidence");
+    let n = cpr("101070");
+    s.write("invoice.txt", format!("Fakturanummer: {n}\n"));
+    let t = s.tree();
+    let default = s.scan(&[t.to_str().unwrap(), "--format", "jsonl"]);
+    assert!(findings(&default).is_empty());
+    assert_eq!(records(&default).last().unwrap()["below_min_confidence"], 1);
+    let low = s.scan(&[t.to_str().unwrap(), "--format", "jsonl", "--min-confidence", "low"]);
+    assert_eq!(findings(&low)[0]["confidence"], "low");
+}
+
+#[test]
+fn human_csv_and_json_formats() {
+    let s = Scratch::new("formats");
+    let n = cpr("111160");
+    s.write("list.txt", format!("CPR: {n}\n"));
+    let t = s.tree();
+    let human = s.scan(&[t.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("list.txt") && text.contains("111160-****") && text.contains("line 1"));
+    assert!(text.contains("Scanned 1 files") && !text.contains(&n), "{text}");
+    let csv = s.scan(&[t.to_str().unwrap(), "--format", "csv", "-q"]);
+    let csv = String::from_utf8_lossy(&csv.stdout);
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("kind,path,location,confidence,masked"));
+    assert!(lines.next().unwrap().starts_with("dk-cpr,"));
+    let json = s.scan(&[t.to_str().unwrap(), "--format", "json", "-q"]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["summary"]["findings"], 1);
+}
+
+#[test]
+fn the_default_key_is_created_private_on_first_use() {
+    let s = Scratch::new("newkey");
+    s.write("x.txt", "nothing\n");
+    let out = s
+        .cmd()
+        .env_remove("DATAVAKT_KEY_FILE")
+        .args(["scan", s.tree().to_str().unwrap(), "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let key = s.dir.join("config/datavakt/key");
+    let meta = std::fs::metadata(&key).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert_eq!(meta.len(), 32);
+    let short = s.dir.join("short");
+    std::fs::write(&short, b"abc").unwrap();
+    let bad = s.scan(&[s.tree().to_str().unwrap(), "--key-file", short.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+}
