@@ -120,7 +120,7 @@ impl<W: Write> Writer<W> {
                     }
                     _ => serde_json::to_writer(&mut self.out, &other(r)),
                 }
-                .map_err(io::Error::other)?;
+                .map_err(json_err)?;
                 self.out.write_all(b"\n")
             }
             Format::Json => {
@@ -131,7 +131,7 @@ impl<W: Write> Writer<W> {
                         }
                         self.json_findings += 1;
                         serde_json::to_writer(&mut self.out, &FindingJson::from(f))
-                            .map_err(io::Error::other)?;
+                            .map_err(json_err)?;
                     }
                     _ => self.json_other.push(serde_json::json!(other(r))),
                 }
@@ -158,7 +158,7 @@ impl<W: Write> Writer<W> {
                         [o.kind, o.path, "", "", "", "", "", "", o.reason]
                     }
                 };
-                w.write_record(row).map_err(io::Error::other)
+                w.write_record(row).map_err(io::Error::from)
             }
         }
     }
@@ -229,14 +229,14 @@ impl<W: Write> Writer<W> {
             Format::Jsonl => {
                 let mut v = serde_json::json!(s);
                 v["kind"] = "summary".into();
-                serde_json::to_writer(&mut self.out, &v).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut self.out, &v).map_err(json_err)?;
                 self.out.write_all(b"\n")?;
             }
             Format::Json => {
                 self.out.write_all(b"],\"other\":")?;
-                serde_json::to_writer(&mut self.out, &self.json_other).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut self.out, &self.json_other).map_err(json_err)?;
                 self.out.write_all(b",\"summary\":")?;
-                serde_json::to_writer(&mut self.out, s).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut self.out, s).map_err(json_err)?;
                 self.out.write_all(b"}\n")?;
             }
             Format::Csv => {
@@ -412,6 +412,14 @@ pub fn write_all(rx: Receiver<Msg>, opts: &Options, started: Instant) -> Result<
     match fatal {
         Some(e) => Err(format!("cannot write the output: {e}")),
         None => Ok(s),
+    }
+}
+
+/// Keeps the kind of an I/O error inside a JSON error, so a closed pipe stays one.
+fn json_err(e: serde_json::Error) -> io::Error {
+    match e.io_error_kind() {
+        Some(kind) => io::Error::from(kind),
+        None => io::Error::other(e),
     }
 }
 

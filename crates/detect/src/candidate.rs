@@ -80,7 +80,10 @@ pub(crate) fn next(h: &[u8], from: usize, limit: usize, complete: bool) -> Next 
         }
         let e = run_end(h, s);
         if !complete && e + MAX_SPAN > n {
-            return Next::Done(s);
+            // A run longer than any number's first group cannot start one, whatever follows:
+            // resume at its last digit (which the boundary check rejects) so that memory stays
+            // bounded on endless digits.
+            return Next::Done(if e - s > 12 { e - 1 } else { s });
         }
         if e - s >= 6 {
             if let Some(c) = parse(h, s, e) {

@@ -276,9 +276,11 @@ impl<'d> Stream<'d> {
         let doc = &self.doc;
         let score = |v: &Valid| -> i32 {
             let bit = v.kind.bit();
+            // Validity first: a number that cannot be issued only wins when labels for its
+            // kind outweigh a valid reading.
             let mut s = match v.strength {
-                Strength::Checksum => 30,
-                Strength::DateOnly => 20,
+                Strength::Checksum => 200,
+                Strength::DateOnly => 150,
                 Strength::Doubtful => 0,
             };
             for named in [local, j.column].into_iter().flatten() {
@@ -291,6 +293,11 @@ impl<'d> Stream<'d> {
             }
             if doc.unambiguous[v.kind as usize] > 0 {
                 s += 10;
+            }
+            // Special series (samordningsnummer, D-nummer, substitute numbers) are rarer than
+            // ordinary numbers.
+            if v.variant != Variant::Ordinary {
+                s -= 8;
             }
             // Ties without any context: the stricter check wins.
             s + match v.kind {
@@ -360,5 +367,105 @@ fn normalize(form: &Form, v: &Valid) -> String {
             digits(&d[6..]),
             char::from(check)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn det() -> Detector {
+        Detector::new(Date::new(2026, 11, 22).unwrap())
+    }
+
+    fn summary(found: &[Finding]) -> Vec<(Kind, u64, u64, Confidence, String)> {
+        found
+            .iter()
+            .map(|f| {
+                (
+                    f.kind,
+                    f.offset,
+                    f.line,
+                    f.confidence,
+                    f.value.expose().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn streams_find_what_whole_scans_find_wherever_chunks_split() {
+        let det = det();
+        let mut text = String::from("Kunde;CPR-nummer;Navn\n");
+        for i in 0..40 {
+            text.push_str(&format!("{i};010190-1238;Hans\nFaktura 0101901238 og "));
+        }
+        text.push_str("slut 010190-1238");
+        let mut whole = vec![];
+        det.scan(text.as_bytes(), &mut whole);
+        assert!(whole.len() > 40);
+        for step in [1, 2, 3, 7, 64, 1000, 5000] {
+            let mut s = det.stream();
+            let mut got = vec![];
+            for chunk in text.as_bytes().chunks(step) {
+                s.push(chunk, &mut got);
+            }
+            s.finish(&mut got);
+            assert_eq!(summary(&got), summary(&whole), "chunks of {step}");
+        }
+    }
+
+    #[test]
+    fn endless_digits_keep_the_stream_small() {
+        let det = det();
+        let mut s = det.stream();
+        let mut out = vec![];
+        let digits = vec![b'7'; 1 << 16];
+        for _ in 0..64 {
+            s.push(&digits, &mut out);
+            assert!(
+                s.buf.len() < 2 * digits.len() + PREFIX,
+                "buffer grew to {}",
+                s.buf.len()
+            );
+        }
+        s.finish(&mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn one_kind_per_occurrence_from_context() {
+        let det = det();
+        // A number valid as a Danish CPR and as a Finnish number with the '-' sign.
+        let n = (0..4000)
+            .map(|serial| format!("010190-{serial:04}"))
+            .find(|n| {
+                let kinds: Vec<Kind> = det
+                    .interpretations(n.as_bytes())
+                    .iter()
+                    .map(|v| v.kind)
+                    .collect();
+                kinds.contains(&Kind::DkCpr) && kinds.contains(&Kind::FiHetu)
+            })
+            .unwrap();
+        for (label, kind) in [("CPR-nr", Kind::DkCpr), ("Henkilötunnus", Kind::FiHetu)] {
+            let mut out = vec![];
+            det.scan(format!("{label}: {n}").as_bytes(), &mut out);
+            assert_eq!(out.len(), 1);
+            assert_eq!(out[0].kind, kind, "{label}");
+            assert_eq!(out[0].confidence, Confidence::High);
+        }
+    }
+
+    #[test]
+    fn context_stays_local() {
+        let det = det();
+        let mut text = String::from("Fakturanummer: 010190-1238\n");
+        text.push_str(&"Vi har talt med borgeren om hjemmeplejen.\n".repeat(5));
+        text.push_str("CPR: 010190-1238\n");
+        let mut out = vec![];
+        det.scan(text.as_bytes(), &mut out);
+        let conf: Vec<Confidence> = out.iter().map(|f| f.confidence).collect();
+        assert_eq!(conf, vec![Confidence::Low, Confidence::High]);
     }
 }
