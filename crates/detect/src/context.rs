@@ -248,9 +248,126 @@ impl Header {
     }
 }
 
+/// Words frequent in one Nordic language and rare in the others, with the kind of number that
+/// language's documents usually hold.
+const LANGUAGE_WORDS: &[(&str, u8)] = &[
+    ("och", SE),
+    ("inte", SE),
+    ("är", SE),
+    ("hon", SE),
+    ("också", SE),
+    ("från", SE),
+    ("till", SE),
+    ("af", DK),
+    ("efter", DK),
+    ("hvad", DK),
+    ("blev", DK),
+    ("meget", DK),
+    ("hende", DK),
+    ("nogle", DK),
+    ("ældre", DK),
+    ("av", NO),
+    ("etter", NO),
+    ("hva", NO),
+    ("ble", NO),
+    ("mye", NO),
+    ("ikkje", NO),
+    ("henne", NO),
+    ("noen", NO),
+    ("eldre", NO),
+    ("ja", FI),
+    ("on", FI),
+    ("ei", FI),
+    ("että", FI),
+    ("oli", FI),
+    ("hän", FI),
+    ("kun", FI),
+    ("mutta", FI),
+    ("sekä", FI),
+    ("myös", FI),
+    ("ekki", IS),
+    ("að", IS),
+    ("við", IS),
+    ("hún", IS),
+    ("með", IS),
+    ("fyrir", IS),
+    ("þess", IS),
+    ("sem", IS),
+];
+
+/// Guesses a document's language from marker words.
+pub(crate) struct Language {
+    ac: AhoCorasick,
+    kind_of: Vec<u8>,
+}
+
+impl Language {
+    pub fn new() -> Language {
+        let mut patterns = vec![];
+        let mut kind_of = vec![];
+        for (word, kind) in LANGUAGE_WORDS {
+            for s in spellings(word) {
+                patterns.push(s);
+                kind_of.push(*kind);
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .unwrap_or_else(|e| panic!("language automaton: {e}"));
+        Language { ac, kind_of }
+    }
+
+    /// The kind bit of the language that clearly dominates `text`, or 0.
+    pub fn guess(&self, text: &[u8]) -> u8 {
+        let mut counts = [0u32; 8];
+        for m in self.ac.find_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            if (start > 0 && is_letter_before(text, start))
+                || (end < text.len() && is_letter_at(text, end))
+            {
+                continue;
+            }
+            counts[self.kind_of[m.pattern().as_usize()].trailing_zeros() as usize] += 1;
+        }
+        let mut order: Vec<usize> = (0..counts.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(counts[i]));
+        let (best, second) = (counts[order[0]], counts[order[1]]);
+        if best >= 3 && best * 2 >= second * 3 {
+            1 << order[0]
+        } else {
+            0
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guesses_the_language() {
+        let lang = Language::new();
+        assert_eq!(
+            lang.guess("Hon är inte hemma och ringer till oss från sjukhuset.".as_bytes()),
+            SE
+        );
+        assert_eq!(
+            lang.guess("Hän oli kotona ja myös lääkäri on paikalla, mutta ei".as_bytes()),
+            FI
+        );
+        assert_eq!(
+            lang.guess("Hun blev hjulpet af hjemmeplejen efter hvad vi ved".as_bytes()),
+            DK
+        );
+        assert_eq!(
+            lang.guess("Hun ble hjulpet av hjemmetjenesten etter hva vi vet".as_bytes()),
+            NO
+        );
+        assert_eq!(lang.guess("Hún er ekki heima og við fyrir".as_bytes()), IS);
+        assert_eq!(lang.guess(b"CPR 0101901234"), 0);
+    }
 
     fn label_for(text: &str) -> Option<u8> {
         let labels = Labels::new();

@@ -1,7 +1,7 @@
 //! The detector: candidates, validation, context, one kind and a confidence per occurrence.
 
 use crate::candidate::{self, Candidate, Form, Next, Sep};
-use crate::context::{self, Header, Labels};
+use crate::context::{self, Header, Labels, Language};
 use crate::date::Date;
 use crate::kind::{Confidence, Kind, Strength, Variant};
 use crate::redact::Matched;
@@ -33,6 +33,7 @@ pub struct Finding {
 /// The detection engine. Build one and share it between threads; it holds no per-text state.
 pub struct Detector {
     labels: Labels,
+    language: Language,
     today: Date,
 }
 
@@ -41,6 +42,7 @@ impl Detector {
     pub fn new(today: Date) -> Detector {
         Detector {
             labels: Labels::new(),
+            language: Language::new(),
             today,
         }
     }
@@ -117,6 +119,8 @@ struct Doc {
     header_end: u64,
     /// Kinds named by labels anywhere seen in the document.
     label_kinds: u8,
+    /// The kind that the document's language points to, or 0.
+    language: u8,
     /// Numbers valid under exactly one kind, per kind.
     unambiguous: [u32; 5],
 }
@@ -203,6 +207,7 @@ impl<'d> Stream<'d> {
         let end = memchr::memchr(b'\n', &prefix[start..]).map_or(prefix.len(), |e| start + e);
         self.doc.header = Header::parse(&det.labels, &prefix[start..end]);
         self.doc.header_end = self.base + end as u64;
+        self.doc.language = det.language.guess(prefix);
         self.doc.prefix_read = true;
     }
 
@@ -293,6 +298,9 @@ impl<'d> Stream<'d> {
             }
             if doc.unambiguous[v.kind as usize] > 0 {
                 s += 10;
+            }
+            if doc.language & bit != 0 {
+                s += 5;
             }
             // Special series (samordningsnummer, D-nummer, substitute numbers) are rarer than
             // ordinary numbers.

@@ -125,15 +125,20 @@ pub fn se_personnummer(d: &[u8; 10], century: SeCentury, today: Date) -> Option<
     let date = match century {
         SeCentury::Explicit(c) if (18..=20).contains(&c) => birth(c * 100 + yy, month, day, today)?,
         SeCentury::Explicit(_) => return None,
-        SeCentury::Recent | SeCentury::Centenarian => {
+        SeCentury::Recent => {
             // The latest year ending in YY that puts the birth date not after today.
             let mut year = today.year - (today.year % 100) + yy;
             if (year, month, day) > (today.year, today.month, today.day) {
                 year -= 100;
             }
-            if century == SeCentury::Centenarian {
-                year -= 100;
-            }
+            birth(year, month, day, today)?
+        }
+        SeCentury::Centenarian => {
+            // `+` is written from the year the person turns 100, before the birthday too
+            // (folkbokföringslagen 18 §): the latest year ending in YY at least 100 years
+            // before this one.
+            let last = today.year - 100;
+            let year = last - (last % 100 + 100 - yy) % 100;
             birth(year, month, day, today)?
         }
     };
