@@ -119,8 +119,8 @@ struct Doc {
     header_end: u64,
     /// Kinds named by labels anywhere seen in the document.
     label_kinds: u8,
-    /// The kind that the document's language points to, or 0.
-    language: u8,
+    /// The kind that the document's language points to (0: none), once a number needed it.
+    language: Option<u8>,
     /// Numbers valid under exactly one kind, per kind.
     unambiguous: [u32; 5],
 }
@@ -207,7 +207,6 @@ impl<'d> Stream<'d> {
         let end = memchr::memchr(b'\n', &prefix[start..]).map_or(prefix.len(), |e| start + e);
         self.doc.header = Header::parse(&det.labels, &prefix[start..end]);
         self.doc.header_end = self.base + end as u64;
-        self.doc.language = det.language.guess(prefix);
         self.doc.prefix_read = true;
     }
 
@@ -278,6 +277,17 @@ impl<'d> Stream<'d> {
     /// Chooses one kind for the occurrence and sets its confidence.
     fn decide(&mut self, h: &[u8], j: &Judged, out: &mut Vec<Finding>) {
         let local = j.local.map(|l| l.kinds);
+        if j.valid.len() > 1 && self.doc.language.is_none() {
+            // Only ambiguous numbers need the language; most documents never pay for it.
+            let from = if self.base == 0 {
+                0
+            } else {
+                j.c.start.saturating_sub(PREFIX / 2)
+            };
+            let to = (from + PREFIX).min(h.len());
+            self.doc.language = Some(self.det.language.guess(&h[from..to]));
+        }
+        let language = self.doc.language.unwrap_or(0);
         let doc = &self.doc;
         let score = |v: &Valid| -> i32 {
             let bit = v.kind.bit();
@@ -299,7 +309,7 @@ impl<'d> Stream<'d> {
             if doc.unambiguous[v.kind as usize] > 0 {
                 s += 10;
             }
-            if doc.language & bit != 0 {
+            if language & bit != 0 {
                 s += 5;
             }
             // Special series (samordningsnummer, D-nummer, substitute numbers) are rarer than
