@@ -13,11 +13,17 @@ use common::{cpr, findings, personnummer, records, Scratch};
 fn jsonl_follows_the_contract_and_masks_values() {
     let s = Scratch::new("contract");
     let n = cpr("010190");
-    s.write("a/notes.txt", format!("Navn: Test Testesen\nCPR-nr.: {n}\n"));
+    s.write(
+        "a/notes.txt",
+        format!("Navn: Test Testesen\nCPR-nr.: {n}\n"),
+    );
     let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!stdout.contains(&n) && !stdout.contains(&n.replace('-', "")), "value leaked");
+    assert!(
+        !stdout.contains(&n) && !stdout.contains(&n.replace('-', "")),
+        "value leaked"
+    );
     let f = findings(&out);
     assert_eq!(f.len(), 1, "{stdout}");
     let f = &f[0];
@@ -26,13 +32,21 @@ fn jsonl_follows_the_contract_and_masks_values() {
     assert_eq!(f["masked"], "010190-****");
     assert_eq!(f["location"], "line 2");
     assert!(f["path"].as_str().unwrap().ends_with("a/notes.txt"));
-    assert!(f["fingerprint"].as_str().unwrap().starts_with("hmac-sha256:"));
+    assert!(f["fingerprint"]
+        .as_str()
+        .unwrap()
+        .starts_with("hmac-sha256:"));
     assert!(f.get("value").is_none());
     let summary = records(&out).pop().unwrap();
     assert_eq!(summary["kind"], "summary");
     assert_eq!(summary["distinct_numbers"], 1);
 
-    let shown = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl", "--show-values"]);
+    let shown = s.scan(&[
+        s.tree().to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--show-values",
+    ]);
     assert_eq!(findings(&shown)[0]["value"], n.as_str());
 }
 
@@ -45,10 +59,16 @@ fn fingerprints_are_keyed_and_stable() {
     let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
     let f = findings(&out);
     assert_eq!(f.len(), 2);
-    assert_eq!(f[0]["fingerprint"], f[1]["fingerprint"], "same person, same fingerprint");
+    assert_eq!(
+        f[0]["fingerprint"], f[1]["fingerprint"],
+        "same person, same fingerprint"
+    );
     std::fs::write(s.dir.join("key"), [9u8; 32]).unwrap();
     let other = findings(&s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]));
-    assert_ne!(f[0]["fingerprint"], other[0]["fingerprint"], "another key, another fingerprint");
+    assert_ne!(
+        f[0]["fingerprint"], other[0]["fingerprint"],
+        "another key, another fingerprint"
+    );
 }
 
 #[test]
@@ -58,25 +78,47 @@ fn reads_every_text_encoding() {
     let b = personnummer("800101", 123);
     let text = format!("Fødselsdato og CPR-nummer: {a}\nPersonnummer: {b}\n");
     s.write("utf8.txt", &text);
-    s.write("utf8bom.txt", [&b"\xef\xbb\xbf"[..], text.as_bytes()].concat());
+    s.write(
+        "utf8bom.txt",
+        [&b"\xef\xbb\xbf"[..], text.as_bytes()].concat(),
+    );
     let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
     let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
     s.write("utf16le.txt", [&b"\xff\xfe"[..], &le].concat());
     s.write("utf16be.txt", [&b"\xfe\xff"[..], &be].concat());
     let latin1: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
     s.write("cp1252.txt", latin1);
-    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl", "--show-values"]);
+    let out = s.scan(&[
+        s.tree().to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--show-values",
+    ]);
     let f = findings(&out);
-    for file in ["utf8.txt", "utf8bom.txt", "utf16le.txt", "utf16be.txt", "cp1252.txt"] {
+    for file in [
+        "utf8.txt",
+        "utf8bom.txt",
+        "utf16le.txt",
+        "utf16be.txt",
+        "cp1252.txt",
+    ] {
         let mut got: Vec<(String, String)> = f
             .iter()
             .filter(|r| r["path"].as_str().unwrap().ends_with(file))
-            .map(|r| (r["kind"].as_str().unwrap().into(), r["value"].as_str().unwrap().into()))
+            .map(|r| {
+                (
+                    r["kind"].as_str().unwrap().into(),
+                    r["value"].as_str().unwrap().into(),
+                )
+            })
             .collect();
         got.sort();
         assert_eq!(
             got,
-            vec![("dk-cpr".into(), a.clone()), ("se-personnummer".into(), b.clone())],
+            vec![
+                ("dk-cpr".into(), a.clone()),
+                ("se-personnummer".into(), b.clone())
+            ],
             "{file}"
         );
     }
@@ -86,8 +128,14 @@ fn reads_every_text_encoding() {
 fn binary_files_are_skipped_and_counted() {
     let s = Scratch::new("binary");
     let n = cpr("040404");
-    s.write("photo.jpg", [&b"\xff\xd8\xff\xe0"[..], format!("CPR {n}").as_bytes()].concat());
-    s.write("blob.bin", [&b"\x00\x01\x02\x03"[..], format!("CPR {n}").as_bytes()].concat());
+    s.write(
+        "photo.jpg",
+        [&b"\xff\xd8\xff\xe0"[..], format!("CPR {n}").as_bytes()].concat(),
+    );
+    s.write(
+        "blob.bin",
+        [&b"\x00\x01\x02\x03"[..], format!("CPR {n}").as_bytes()].concat(),
+    );
     let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
     assert!(findings(&out).is_empty());
     let skipped: Vec<_> = records(&out)
@@ -119,7 +167,12 @@ fn numbers_across_chunk_boundaries_in_large_files_are_found() {
         expected.push(n);
     }
     s.write("big.txt", &data);
-    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl", "--show-values"]);
+    let out = s.scan(&[
+        s.tree().to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--show-values",
+    ]);
     let mut got: Vec<String> = findings(&out)
         .iter()
         .map(|f| f["value"].as_str().unwrap().to_string())
@@ -157,7 +210,11 @@ fn symlinks_are_not_followed_unless_asked_and_fifos_do_not_block() {
     let s = Scratch::new("links");
     let outside = s.dir.join("outside");
     std::fs::create_dir_all(&outside).unwrap();
-    std::fs::write(outside.join("secret.txt"), format!("CPR {}\n", cpr("050505"))).unwrap();
+    std::fs::write(
+        outside.join("secret.txt"),
+        format!("CPR {}\n", cpr("050505")),
+    )
+    .unwrap();
     std::os::unix::fs::symlink(&outside, s.tree().join("link")).unwrap();
     let fifo = std::ffi::CString::new(s.tree().join("pipe").to_str().unwrap()).unwrap();
     // SAFETY: a plain libc call on a valid C string.
@@ -187,8 +244,9 @@ fn invalid_utf8_names_are_reported_and_scanned() {
     std::fs::write(s.tree().join(name), format!("CPR-nr {}\n", cpr("060606"))).unwrap();
     let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
     assert_eq!(findings(&out).len(), 1);
-    assert!(records(&out).iter().any(|r| r["kind"] == "warning"
-        && r["reason"].as_str().unwrap().contains("not valid UTF-8")));
+    assert!(records(&out).iter().any(
+        |r| r["kind"] == "warning" && r["reason"].as_str().unwrap().contains("not valid UTF-8")
+    ));
 }
 
 #[test]
@@ -213,7 +271,12 @@ fn unreadable_files_are_reported_and_the_scan_goes_on() {
         .args(["scan", s.tree().to_str().unwrap(), "--format", "jsonl"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(findings(&out).len(), 1);
     let errors: Vec<_> = records(&out)
         .into_iter()
@@ -237,10 +300,16 @@ fn exit_codes_are_as_documented() {
     s.write("clean.txt", "nothing here\n");
     let tree = s.tree();
     let t = tree.to_str().unwrap();
-    assert_eq!(s.scan(&[t, "--fail-on-findings", "-q"]).status.code(), Some(0));
+    assert_eq!(
+        s.scan(&[t, "--fail-on-findings", "-q"]).status.code(),
+        Some(0)
+    );
     s.write("found.txt", format!("CPR {}\n", cpr("090909")));
     assert_eq!(s.scan(&[t, "-q"]).status.code(), Some(0));
-    assert_eq!(s.scan(&[t, "--fail-on-findings", "-q"]).status.code(), Some(1));
+    assert_eq!(
+        s.scan(&[t, "--fail-on-findings", "-q"]).status.code(),
+        Some(1)
+    );
     let missing = s.scan(&["/nonexistent/share"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no such file or directory"));
@@ -258,7 +327,13 @@ fn confidence_threshold_hides_low_findings() {
     let default = s.scan(&[t.to_str().unwrap(), "--format", "jsonl"]);
     assert!(findings(&default).is_empty());
     assert_eq!(records(&default).last().unwrap()["below_min_confidence"], 1);
-    let low = s.scan(&[t.to_str().unwrap(), "--format", "jsonl", "--min-confidence", "low"]);
+    let low = s.scan(&[
+        t.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--min-confidence",
+        "low",
+    ]);
     assert_eq!(findings(&low)[0]["confidence"], "low");
 }
 
@@ -271,11 +346,17 @@ fn human_csv_and_json_formats() {
     let human = s.scan(&[t.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(text.contains("list.txt") && text.contains("111160-****") && text.contains("line 1"));
-    assert!(text.contains("Scanned 1 files") && !text.contains(&n), "{text}");
+    assert!(
+        text.contains("Scanned 1 files") && !text.contains(&n),
+        "{text}"
+    );
     let csv = s.scan(&[t.to_str().unwrap(), "--format", "csv", "-q"]);
     let csv = String::from_utf8_lossy(&csv.stdout);
     let mut lines = csv.lines();
-    assert!(lines.next().unwrap().starts_with("kind,path,location,confidence,masked"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("kind,path,location,confidence,masked"));
     assert!(lines.next().unwrap().starts_with("dk-cpr,"));
     let json = s.scan(&[t.to_str().unwrap(), "--format", "json", "-q"]);
     let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
@@ -300,6 +381,10 @@ fn the_default_key_is_created_private_on_first_use() {
     assert_eq!(meta.len(), 32);
     let short = s.dir.join("short");
     std::fs::write(&short, b"abc").unwrap();
-    let bad = s.scan(&[s.tree().to_str().unwrap(), "--key-file", short.to_str().unwrap()]);
+    let bad = s.scan(&[
+        s.tree().to_str().unwrap(),
+        "--key-file",
+        short.to_str().unwrap(),
+    ]);
     assert_eq!(bad.status.code(), Some(2));
 }

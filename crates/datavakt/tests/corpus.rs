@@ -19,7 +19,12 @@ fn plain_text_formats_score_above_the_floor() {
         "--show-values",
         "--quiet",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let findings = s.dir.join("findings.jsonl");
     std::fs::write(&findings, &out.stdout).unwrap();
     let score = Command::new(shared.join("tools/score-corpus"))

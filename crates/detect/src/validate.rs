@@ -55,8 +55,9 @@ pub fn dk_cpr(d: &[u8; 10], today: Date) -> Option<Valid> {
         (_, _) => 1800,
     };
     let date = birth(century + yy, month, day, today)?;
-    let weights = [4, 3, 2, 7, 6, 5, 4, 3, 2, 1];
-    let strength = if weighted(d, &weights) % 11 == 0 {
+    // The remainder is named (not `is_multiple_of`, Rust 1.87) to keep the MSRV of 1.80.
+    let remainder = weighted(d, &[4, 3, 2, 7, 6, 5, 4, 3, 2, 1]) % 11;
+    let strength = if remainder == 0 {
         Strength::Checksum
     } else if variant == Variant::Ordinary
         && day == 1
