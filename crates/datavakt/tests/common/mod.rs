@@ -75,7 +75,7 @@ pub fn cpr(ddmmyy: &str) -> String {
     for serial in 1000..4000 {
         let s = format!("{ddmmyy}{serial}");
         let sum: u32 = s.bytes().zip(w).map(|(b, w)| u32::from(b - b'0') * w).sum();
-        if sum % 11 == 0 {
+        if sum.is_multiple_of(11) {
             return format!("{ddmmyy}-{serial}");
         }
     }
