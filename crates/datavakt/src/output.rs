@@ -301,7 +301,11 @@ fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
 }
 
 /// Receives every message until the workers are done; returns the summary.
-pub fn write_all(rx: Receiver<Msg>, opts: &Options, started: Instant) -> Result<Summary, String> {
+pub fn write_all(
+    rx: Receiver<Vec<Msg>>,
+    opts: &Options,
+    started: Instant,
+) -> Result<Summary, String> {
     let stdout = io::stdout();
     let color = opts.format == Format::Human
         && stdout.is_terminal()
@@ -344,7 +348,7 @@ pub fn write_all(rx: Receiver<Msg>, opts: &Options, started: Instant) -> Result<
     let mut fatal = None;
     let result = w.start();
     check(result, &mut broken_pipe, &mut fatal);
-    for msg in rx {
+    for msg in rx.into_iter().flatten() {
         match msg {
             Msg::Records(records) => {
                 for r in &records {

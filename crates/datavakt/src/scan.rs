@@ -69,6 +69,52 @@ pub enum Msg {
     Done(Outcome),
 }
 
+/// A worker's messages, sent to the writer in batches: one wake-up per batch, not per file.
+pub struct Outbox {
+    tx: SyncSender<Vec<Msg>>,
+    batch: Vec<Msg>,
+    since: Instant,
+}
+
+impl Outbox {
+    const SIZE: usize = 256;
+    /// Keeps the progress display and the output moving on slow items.
+    const AGE: Duration = Duration::from_millis(100);
+
+    fn new(tx: SyncSender<Vec<Msg>>) -> Outbox {
+        Outbox {
+            tx,
+            batch: Vec::with_capacity(Self::SIZE),
+            since: Instant::now(),
+        }
+    }
+
+    /// Queues a message; `Err` when the writer is gone.
+    fn send(&mut self, msg: Msg) -> Result<(), ()> {
+        self.batch.push(msg);
+        if self.batch.len() >= Self::SIZE || self.since.elapsed() >= Self::AGE {
+            return self.flush();
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), ()> {
+        self.since = Instant::now();
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(Self::SIZE));
+        self.tx.send(batch).map_err(|_| ())
+    }
+}
+
+impl Drop for Outbox {
+    fn drop(&mut self) {
+        // The writer may already be gone (closed pipe); nothing is lost that could be shown.
+        let _ = self.flush();
+    }
+}
+
 /// What every worker shares.
 struct Ctx<'a> {
     det: &'a Detector,
@@ -93,7 +139,7 @@ pub fn run(roots: &[PathBuf], key: &[u8], opts: &Options) -> Result<Summary, Str
         fp: &fp,
         opts,
     };
-    let (tx, rx) = sync_channel::<Msg>(1024);
+    let (tx, rx) = sync_channel::<Vec<Msg>>(64);
     let walk_roots: Vec<PathBuf> = roots
         .iter()
         .filter(|p| p.as_os_str() != "-")
@@ -104,17 +150,23 @@ pub fn run(roots: &[PathBuf], key: &[u8], opts: &Options) -> Result<Summary, Str
         let writer = s.spawn(|| output::write_all(rx, opts, started));
         if stdin {
             let mut buf = vec![];
-            scan_reader(&ctx, "-", io::stdin().lock(), &mut buf, &tx);
+            scan_reader(
+                &ctx,
+                "-",
+                io::stdin().lock(),
+                &mut buf,
+                &mut Outbox::new(tx.clone()),
+            );
         }
         let walk_opts = sources::WalkOptions {
             follow_links: opts.follow_links,
             threads: opts.threads,
         };
         sources::walk(&walk_roots, &walk_opts, || {
-            let tx = tx.clone();
+            let mut out = Outbox::new(tx.clone());
             let ctx = &ctx;
             let mut buf = Vec::new();
-            Box::new(move |entry| visit(ctx, entry, &mut buf, &tx))
+            Box::new(move |entry| visit(ctx, entry, &mut buf, &mut out))
         });
         drop(tx);
         writer
@@ -124,9 +176,9 @@ pub fn run(roots: &[PathBuf], key: &[u8], opts: &Options) -> Result<Summary, Str
 }
 
 /// Handles one walk entry; false stops the walk (the writer is gone).
-fn visit(ctx: &Ctx, entry: sources::Entry, buf: &mut Vec<u8>, tx: &SyncSender<Msg>) -> bool {
+fn visit(ctx: &Ctx, entry: sources::Entry, buf: &mut Vec<u8>, tx: &mut Outbox) -> bool {
     match entry {
-        sources::Entry::File { path, .. } => scan_file(ctx, path, buf, tx),
+        sources::Entry::File { path } => scan_file(ctx, path, buf, tx),
         sources::Entry::Skipped { path, reason } => send_all(
             tx,
             vec![Record::Skipped {
@@ -146,7 +198,7 @@ fn visit(ctx: &Ctx, entry: sources::Entry, buf: &mut Vec<u8>, tx: &SyncSender<Ms
     }
 }
 
-fn send_all(tx: &SyncSender<Msg>, records: Vec<Record>, outcome: Outcome) -> bool {
+fn send_all(tx: &mut Outbox, records: Vec<Record>, outcome: Outcome) -> bool {
     tx.send(Msg::Records(records)).is_ok() && tx.send(Msg::Done(outcome)).is_ok()
 }
 
@@ -154,7 +206,7 @@ fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-fn scan_file(ctx: &Ctx, path: &Path, buf: &mut Vec<u8>, tx: &SyncSender<Msg>) -> bool {
+fn scan_file(ctx: &Ctx, path: &Path, buf: &mut Vec<u8>, tx: &mut Outbox) -> bool {
     let shown = display(path);
     if path.to_str().is_none() {
         let warning = Record::Warning {
@@ -184,21 +236,11 @@ fn scan_reader<R: Read>(
     path: &str,
     reader: R,
     buf: &mut Vec<u8>,
-    tx: &SyncSender<Msg>,
+    tx: &mut Outbox,
 ) -> bool {
-    let fail = |e: io::Error| {
-        send_all(
-            tx,
-            vec![Record::Error {
-                path: path.to_string(),
-                reason: format!("read failed: {}", sources::describe_io(&e)),
-            }],
-            Outcome::Error,
-        )
-    };
     let mut text = match TextReader::new(reader, buf) {
         Ok(t) => t,
-        Err(e) => return fail(e),
+        Err(e) => return read_failed(path, &e, tx),
     };
     if let Content::Binary { format } = text.content() {
         let reason = format!("binary content ({format}); not read as text");
@@ -228,7 +270,7 @@ fn scan_reader<R: Read>(
                 Err(e) => {
                     // Report what was found before the failure, then the failure.
                     stream.finish(&mut found);
-                    return forward(ctx, path, &mut found, tx) && fail(e);
+                    return forward(ctx, path, &mut found, tx) && read_failed(path, &e, tx);
                 }
             }
             if !found.is_empty() && !forward(ctx, path, &mut found, tx) {
@@ -246,8 +288,19 @@ fn scan_reader<R: Read>(
     .is_ok()
 }
 
+fn read_failed(path: &str, e: &io::Error, tx: &mut Outbox) -> bool {
+    send_all(
+        tx,
+        vec![Record::Error {
+            path: path.to_string(),
+            reason: format!("read failed: {}", sources::describe_io(e)),
+        }],
+        Outcome::Error,
+    )
+}
+
 /// Masks, fingerprints and sends findings at or above the threshold.
-fn forward(ctx: &Ctx, path: &str, found: &mut Vec<detect::Finding>, tx: &SyncSender<Msg>) -> bool {
+fn forward(ctx: &Ctx, path: &str, found: &mut Vec<detect::Finding>, tx: &mut Outbox) -> bool {
     if found.is_empty() {
         return true;
     }

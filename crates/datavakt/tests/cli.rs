@@ -151,8 +151,8 @@ fn numbers_across_chunk_boundaries_in_large_files_are_found() {
     let s = Scratch::new("large");
     let mut data = Vec::new();
     let mut expected = Vec::new();
-    // Place numbers so that several straddle the 1 MiB read boundaries.
-    let block = 1 << 20;
+    // Place numbers so that each straddles a read boundary.
+    let block = extract::BLOCK;
     for i in 0..5u32 {
         let n = cpr(&format!("{:02}0675", i + 10));
         let target = (i as usize + 1) * block - 4;

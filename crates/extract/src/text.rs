@@ -3,7 +3,7 @@ use std::io::{self, Read};
 use encoding_rs::{CoderResult, Decoder, UTF_16BE, UTF_16LE};
 
 /// Size of a read, and of the chunks handed to the detectors.
-pub const BLOCK: usize = 1 << 20;
+pub const BLOCK: usize = 1 << 18;
 
 /// How many bytes of the first block decide whether content is binary.
 const SNIFF: usize = 8192;
@@ -105,7 +105,11 @@ pub fn sniff(head: &[u8]) -> Content {
 /// ```
 pub struct TextReader<'b, R> {
     inner: R,
+    /// Kept at `BLOCK` bytes or more and reused across items, so reading never re-zeroes it.
     buf: &'b mut Vec<u8>,
+    /// The text in `buf`: `buf[start..len]` (`start` skips a byte order mark).
+    start: usize,
+    len: usize,
     content: Content,
     decoder: Option<Decoder>,
     decoded: Vec<u8>,
@@ -116,11 +120,17 @@ pub struct TextReader<'b, R> {
 }
 
 impl<'b, R: Read> TextReader<'b, R> {
-    /// Reads the first block of `inner` into `buf` and sniffs it.
+    /// Reads the first bytes of `inner` and sniffs them; for text, reads on to a full block.
+    /// Binary content costs one small read.
     pub fn new(mut inner: R, buf: &'b mut Vec<u8>) -> io::Result<TextReader<'b, R>> {
-        buf.clear();
-        let eof = fill(&mut inner, buf, BLOCK)?;
-        let content = sniff(buf);
+        if buf.len() < BLOCK {
+            buf.resize(BLOCK, 0);
+        }
+        let (mut len, mut eof) = fill(&mut inner, buf, 0, SNIFF)?;
+        let content = sniff(&buf[..len]);
+        if matches!(content, Content::Text { .. }) && !eof {
+            (len, eof) = fill(&mut inner, buf, len, BLOCK)?;
+        }
         let decoder = match content {
             Content::Text {
                 encoding: "utf-16le",
@@ -130,23 +140,21 @@ impl<'b, R: Read> TextReader<'b, R> {
             } => Some(UTF_16BE.new_decoder_with_bom_removal()),
             _ => None,
         };
-        if content
-            == (Content::Text {
+        let bom = content
+            == Content::Text {
                 encoding: "utf-8-bom",
-            })
-        {
-            buf.drain(..3);
-        }
-        let bytes_read = buf.len() as u64;
+            };
         Ok(TextReader {
             inner,
             buf,
+            start: if bom { 3 } else { 0 },
+            len,
             content,
             decoder,
             decoded: vec![],
             first: true,
             eof,
-            bytes_read,
+            bytes_read: len as u64,
         })
     }
 
@@ -162,7 +170,8 @@ impl<'b, R: Read> TextReader<'b, R> {
     /// The whole text when it fit in the first block and needs no transcoding, so that small
     /// files are scanned without a copy.
     pub fn whole(&self) -> Option<&[u8]> {
-        (self.eof && self.first && self.decoder.is_none()).then_some(&self.buf[..])
+        (self.eof && self.first && self.decoder.is_none())
+            .then_some(&self.buf[self.start..self.len])
     }
 
     /// The next chunk of text, `None` at the end.
@@ -182,16 +191,17 @@ impl<'b, R: Read> TextReader<'b, R> {
                 }
                 return Ok(None);
             }
-            self.buf.clear();
-            self.eof = fill(&mut self.inner, self.buf, BLOCK)?;
-            self.bytes_read += self.buf.len() as u64;
+            (self.len, self.eof) = fill(&mut self.inner, self.buf, 0, BLOCK)?;
+            self.start = 0;
+            self.bytes_read += self.len as u64;
         }
+        let text = &self.buf[self.start..self.len];
         match self.decoder.as_mut() {
-            None => Ok((!self.buf.is_empty() || !self.eof).then_some(&self.buf[..])),
+            None => Ok((!text.is_empty() || !self.eof).then_some(text)),
             Some(d) => {
                 self.decoded.clear();
                 let last = self.eof;
-                decode(d, self.buf, &mut self.decoded, last);
+                decode(d, text, &mut self.decoded, last);
                 if last {
                     self.decoder = None;
                 }
@@ -218,28 +228,19 @@ fn decode(d: &mut Decoder, src: &[u8], out: &mut Vec<u8>, last: bool) {
     }
 }
 
-/// Reads until `buf` holds `want` bytes or the input ends; true at the end of input.
-fn fill<R: Read>(r: &mut R, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
-    let start = buf.len();
-    buf.resize(start + want, 0);
-    let mut n = start;
-    let end = start + want;
-    let eof = loop {
-        if n == end {
-            break false;
-        }
-        match r.read(&mut buf[n..end]) {
-            Ok(0) => break true,
+/// Reads into `buf[from..to]` until it is full or the input ends; returns the end of the
+/// data and whether the input ended.
+fn fill<R: Read>(r: &mut R, buf: &mut [u8], from: usize, to: usize) -> io::Result<(usize, bool)> {
+    let mut n = from;
+    while n < to {
+        match r.read(&mut buf[n..to]) {
+            Ok(0) => return Ok((n, true)),
             Ok(k) => n += k,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                buf.truncate(n);
-                return Err(e);
-            }
+            Err(e) => return Err(e),
         }
-    };
-    buf.truncate(n);
-    Ok(eof)
+    }
+    Ok((n, false))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// Something the walk met.
 pub enum Entry<'a> {
     /// A regular file to read.
-    File { path: &'a Path, size: u64 },
+    File { path: &'a Path },
     /// Something that is not read, and why (symbolic link not followed, socket, FIFO, device).
     Skipped {
         path: &'a Path,
@@ -83,16 +83,7 @@ fn visit_entry(ent: &ignore::DirEntry, visit: &mut dyn FnMut(Entry<'_>) -> bool)
         return true;
     }
     if ft.is_file() {
-        let size = match ent.metadata() {
-            Ok(m) => m.len(),
-            Err(e) => {
-                return visit(Entry::Error {
-                    path: Some(path),
-                    error: error_text(&e),
-                })
-            }
-        };
-        return visit(Entry::File { path, size });
+        return visit(Entry::File { path });
     }
     let reason = if ft.is_symlink() {
         "symbolic link not followed (use --follow)"
@@ -178,7 +169,7 @@ mod tests {
             let seen = &seen;
             Box::new(move |e| {
                 let s = match e {
-                    Entry::File { path, size } => format!("file {} {size}", name(root, path)),
+                    Entry::File { path } => format!("file {}", name(root, path)),
                     Entry::Skipped { path, reason } => {
                         format!("skip {} {reason}", name(root, path))
                     }
@@ -214,16 +205,16 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                "file .gitignore 6",
-                "file sub/.hidden/b.txt 1",
-                "file sub/a.txt 3",
+                "file .gitignore",
+                "file sub/.hidden/b.txt",
+                "file sub/a.txt",
                 "skip link symbolic link not followed (use --follow)",
                 "skip pipe named pipe (FIFO)",
             ]
         );
         let followed = collect(&d, true);
         assert!(
-            followed.contains(&"file link/secret.txt 7".to_string()),
+            followed.contains(&"file link/secret.txt".to_string()),
             "{followed:?}"
         );
     }
