@@ -35,7 +35,7 @@ struct FindingJson<'a> {
     kind: &'static str,
     confidence: &'static str,
     masked: &'a str,
-    fingerprint: &'a str,
+    fingerprint: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,10 +47,10 @@ impl<'a> From<&'a FindingOut> for FindingJson<'a> {
         FindingJson {
             path: &f.path,
             location: &f.location,
-            kind: f.kind.name(),
+            kind: f.kind,
             confidence: f.confidence.name(),
             masked: &f.masked,
-            fingerprint: &f.fingerprint,
+            fingerprint: f.fingerprint.as_deref(),
             value: f.value.as_deref(),
             variant: f.variant,
         }
@@ -60,18 +60,29 @@ impl<'a> From<&'a FindingOut> for FindingJson<'a> {
 #[derive(Serialize)]
 struct OtherJson<'a> {
     path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a str>,
     kind: &'static str,
     reason: &'a str,
 }
 
 fn other(r: &Record) -> Option<OtherJson<'_>> {
-    let (path, kind, reason) = match r {
+    let (path, location, kind, reason) = match r {
         Record::Finding(_) => return None,
-        Record::Error { path, reason } => (path, "error", reason),
-        Record::Skipped { path, reason } => (path, "skipped", reason),
-        Record::Warning { path, reason } => (path, "warning", reason),
+        Record::Error {
+            path,
+            location,
+            reason,
+        } => (path, location.as_deref(), "error", reason),
+        Record::Skipped { path, reason } => (path, None, "skipped", reason),
+        Record::Warning { path, reason } => (path, None, "warning", reason),
     };
-    Some(OtherJson { path, kind, reason })
+    Some(OtherJson {
+        path,
+        location,
+        kind,
+        reason,
+    })
 }
 
 struct Writer<W: Write> {
@@ -143,19 +154,29 @@ impl<W: Write> Writer<W> {
                     .get_or_insert_with(|| unreachable!("csv writer set up"));
                 let row: [&str; 9] = match r {
                     Record::Finding(f) => [
-                        f.kind.name(),
+                        f.kind,
                         &f.path,
                         &f.location,
                         f.confidence.name(),
                         &f.masked,
-                        &f.fingerprint,
+                        f.fingerprint.as_deref().unwrap_or(""),
                         f.value.as_deref().unwrap_or(""),
                         f.variant.unwrap_or(""),
                         "",
                     ],
                     _ => {
                         let o = other(r).unwrap_or_else(|| unreachable!());
-                        [o.kind, o.path, "", "", "", "", "", "", o.reason]
+                        [
+                            o.kind,
+                            o.path,
+                            o.location.unwrap_or(""),
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            o.reason,
+                        ]
                     }
                 };
                 w.write_record(row).map_err(io::Error::from)
@@ -188,7 +209,7 @@ impl<W: Write> Writer<W> {
                     self.out,
                     "  {:<10} {:<17} {}{:<6}{}  {}{}{}",
                     f.location,
-                    f.kind.name(),
+                    f.kind,
                     conf,
                     f.confidence.name(),
                     self.paint(RESET),
@@ -201,9 +222,16 @@ impl<W: Write> Writer<W> {
                 }
                 writeln!(self.out)
             }
-            Record::Error { path, reason } => {
+            Record::Error {
+                path,
+                location,
+                reason,
+            } => {
                 self.out.flush()?;
-                eprintln!("datavakt: {path}: {reason}");
+                match location {
+                    Some(loc) => eprintln!("datavakt: {path}: {loc}: {reason}"),
+                    None => eprintln!("datavakt: {path}: {reason}"),
+                }
                 Ok(())
             }
             Record::Warning { path, reason } if !self.quiet => {
@@ -355,14 +383,17 @@ pub fn write_all(
                     match r {
                         Record::Finding(f) => {
                             s.findings += 1;
-                            *s.findings_by_kind.entry(f.kind.name()).or_default() += 1;
+                            *s.findings_by_kind.entry(f.kind).or_default() += 1;
                             *s.findings_by_confidence
                                 .entry(f.confidence.name())
                                 .or_default() += 1;
-                            if !distinct.contains(&f.fingerprint) {
-                                distinct.insert(f.fingerprint.clone());
+                            if let Some(fp) = &f.fingerprint {
+                                if !distinct.contains(fp) {
+                                    distinct.insert(fp.clone());
+                                }
                             }
                         }
+                        Record::Error { .. } => s.errors += 1,
                         Record::Skipped { reason, .. } if !reason.starts_with("binary") => {
                             *s.other_skipped.entry(reason.clone()).or_default() += 1;
                         }
@@ -388,8 +419,7 @@ pub fn write_all(
                         s.binary_skipped += 1;
                         s.bytes_read += bytes;
                     }
-                    Outcome::Error => s.errors += 1,
-                    Outcome::Skipped => {}
+                    Outcome::Error | Outcome::Skipped => {}
                 }
                 if let Some(pb) = &progress {
                     pb.set_message(format!(

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use detect::{Confidence, Date, Detector, Fingerprinter, Kind};
+use detect::{Confidence, Date, Detector, Fingerprinter};
 use extract::{Content, TextReader};
 
 use crate::output::{self, Summary};
@@ -25,10 +25,12 @@ pub struct Options {
 pub struct FindingOut {
     pub path: String,
     pub location: String,
-    pub kind: Kind,
+    /// An identity number's kind, or `encrypted-archive` and the like.
+    pub kind: &'static str,
     pub confidence: Confidence,
     pub masked: String,
-    pub fingerprint: String,
+    /// Keyed fingerprint of the value; `None` for findings without one (encrypted archives).
+    pub fingerprint: Option<String>,
     /// Only with `--show-values`.
     pub value: Option<String>,
     pub variant: Option<&'static str>,
@@ -37,9 +39,10 @@ pub struct FindingOut {
 /// What workers send to the writer.
 pub enum Record {
     Finding(FindingOut),
-    /// An item that could not be read, and why.
+    /// An item, or a place inside one, that could not be read, and why.
     Error {
         path: String,
+        location: Option<String>,
         reason: String,
     },
     /// An item not read as text, and why.
@@ -118,6 +121,7 @@ impl Drop for Outbox {
 /// What every worker shares.
 struct Ctx<'a> {
     det: &'a Detector,
+    limits: extract::Limits,
     fp: &'a Fingerprinter,
     opts: &'a Options,
 }
@@ -136,6 +140,7 @@ pub fn run(roots: &[PathBuf], key: &[u8], opts: &Options) -> Result<Summary, Str
     let fp = Fingerprinter::new(key);
     let ctx = Ctx {
         det: &det,
+        limits: extract::Limits::default(),
         fp: &fp,
         opts,
     };
@@ -191,6 +196,7 @@ fn visit(ctx: &Ctx, entry: sources::Entry, buf: &mut Vec<u8>, tx: &mut Outbox) -
             tx,
             vec![Record::Error {
                 path: path.map(display).unwrap_or_default(),
+                location: None,
                 reason: error,
             }],
             Outcome::Error,
@@ -223,6 +229,7 @@ fn scan_file(ctx: &Ctx, path: &Path, buf: &mut Vec<u8>, tx: &mut Outbox) -> bool
             tx,
             vec![Record::Error {
                 path: shown,
+                location: None,
                 reason: sources::describe_io(&e),
             }],
             Outcome::Error,
@@ -242,6 +249,26 @@ fn scan_reader<R: Read>(
         Ok(t) => t,
         Err(e) => return read_failed(path, &e, tx),
     };
+    let format = extract::format_of(path, text.head());
+    if format.is_container() {
+        let data = match text.read_all(ctx.limits.max_item_bytes) {
+            Ok(d) => d,
+            Err(e) => return read_failed(path, &e, tx),
+        };
+        let mut sink = ItemSink {
+            ctx,
+            path,
+            tx,
+            alive: true,
+        };
+        extract::extract(path, &data, &ctx.limits, &mut sink);
+        return sink.alive
+            && tx
+                .send(Msg::Done(Outcome::Text {
+                    bytes: data.len() as u64,
+                }))
+                .is_ok();
+    }
     if let Content::Binary { format } = text.content() {
         let reason = format!("binary content ({format}); not read as text");
         return send_all(
@@ -258,7 +285,7 @@ fn scan_reader<R: Read>(
     let mut found = Vec::new();
     if let Some(all) = text.whole() {
         ctx.det.scan(all, &mut found);
-        if !forward(ctx, path, &mut found, tx) {
+        if !forward(ctx, path, "", &mut found, tx) {
             return false;
         }
     } else {
@@ -270,15 +297,15 @@ fn scan_reader<R: Read>(
                 Err(e) => {
                     // Report what was found before the failure, then the failure.
                     stream.finish(&mut found);
-                    return forward(ctx, path, &mut found, tx) && read_failed(path, &e, tx);
+                    return forward(ctx, path, "", &mut found, tx) && read_failed(path, &e, tx);
                 }
             }
-            if !found.is_empty() && !forward(ctx, path, &mut found, tx) {
+            if !found.is_empty() && !forward(ctx, path, "", &mut found, tx) {
                 return false;
             }
         }
         stream.finish(&mut found);
-        if !forward(ctx, path, &mut found, tx) {
+        if !forward(ctx, path, "", &mut found, tx) {
             return false;
         }
     }
@@ -288,11 +315,53 @@ fn scan_reader<R: Read>(
     .is_ok()
 }
 
+/// Receives what extraction finds in a whole item and sends it on as records.
+struct ItemSink<'a, 'c> {
+    ctx: &'a Ctx<'c>,
+    path: &'a str,
+    tx: &'a mut Outbox,
+    /// False once the writer is gone.
+    alive: bool,
+}
+
+impl extract::Sink for ItemSink<'_, '_> {
+    fn text(&mut self, location: &str, text: &[u8]) {
+        let mut found = Vec::new();
+        self.ctx.det.scan(text, &mut found);
+        self.alive &= forward(self.ctx, self.path, location, &mut found, self.tx);
+    }
+
+    fn problem(&mut self, location: &str, format: &str, problem: extract::Problem, reason: &str) {
+        let path = self.path.to_string();
+        let record = if problem == extract::Problem::Encrypted {
+            // What cannot be inspected may hold anything: a finding, not only an error.
+            Record::Finding(FindingOut {
+                path,
+                location: location.to_string(),
+                kind: "encrypted-archive",
+                confidence: Confidence::High,
+                masked: "[encrypted]".into(),
+                fingerprint: None,
+                value: None,
+                variant: None,
+            })
+        } else {
+            Record::Error {
+                path,
+                location: (!location.is_empty()).then(|| location.to_string()),
+                reason: format!("{format}: {}: {reason}", problem.name()),
+            }
+        };
+        self.alive &= self.tx.send(Msg::Records(vec![record])).is_ok();
+    }
+}
+
 fn read_failed(path: &str, e: &io::Error, tx: &mut Outbox) -> bool {
     send_all(
         tx,
         vec![Record::Error {
             path: path.to_string(),
+            location: None,
             reason: format!("read failed: {}", sources::describe_io(e)),
         }],
         Outcome::Error,
@@ -300,7 +369,13 @@ fn read_failed(path: &str, e: &io::Error, tx: &mut Outbox) -> bool {
 }
 
 /// Masks, fingerprints and sends findings at or above the threshold.
-fn forward(ctx: &Ctx, path: &str, found: &mut Vec<detect::Finding>, tx: &mut Outbox) -> bool {
+fn forward(
+    ctx: &Ctx,
+    path: &str,
+    location: &str,
+    found: &mut Vec<detect::Finding>,
+    tx: &mut Outbox,
+) -> bool {
     if found.is_empty() {
         return true;
     }
@@ -314,11 +389,15 @@ fn forward(ctx: &Ctx, path: &str, found: &mut Vec<detect::Finding>, tx: &mut Out
         let written = f.value.expose();
         records.push(Record::Finding(FindingOut {
             path: path.to_string(),
-            location: format!("line {}", f.line),
-            kind: f.kind,
+            location: if location.is_empty() {
+                format!("line {}", f.line)
+            } else {
+                format!("{location}: line {}", f.line)
+            },
+            kind: f.kind.name(),
             confidence: f.confidence,
             masked: detect::mask(written, detect::visible_prefix(f.kind, written)),
-            fingerprint: ctx.fp.fingerprint(f.kind, &f.normalized),
+            fingerprint: Some(ctx.fp.fingerprint(f.kind, &f.normalized)),
             value: ctx.opts.show_values.then(|| written.to_string()),
             variant: f.variant.name(),
         }));

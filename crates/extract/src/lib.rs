@@ -1,11 +1,19 @@
 //! Extraction: from an item's bytes to text the detectors read.
 //!
-//! This crate holds the plain-text extractor: it recognises binary content from the first
-//! block (magic numbers, NUL bytes) so that binary files cost one small read, and reads text
-//! in bounded chunks whatever its encoding. UTF-8 and the 8-bit Nordic encodings
-//! (Windows-1252, ISO-8859-1) are passed through unchanged, because the detectors read any
-//! ASCII-compatible bytes; UTF-16 is transcoded to UTF-8 with `encoding_rs`.
+//! - [`TextReader`] streams plain text in bounded chunks whatever its encoding: it recognises
+//!   binary content from the first 8 KiB (magic numbers, NUL bytes) so that binary files cost
+//!   one small read, passes UTF-8 and the 8-bit Nordic encodings (Windows-1252, ISO-8859-1)
+//!   through unchanged (the detectors read any ASCII-compatible bytes), and transcodes UTF-16
+//!   with `encoding_rs`.
+//! - [`extract`] reads a whole item held in memory (archives, compressed files, office
+//!   documents): it recognises the format, reports text segments with their location to a
+//!   [`Sink`], recurses into members within [`Limits`] on depth, size and compression ratio,
+//!   and reports what it cannot inspect (corrupt, encrypted, bombs) as a [`Problem`].
 
+mod archive;
+mod item;
+mod office;
 mod text;
 
+pub use item::{extract, format_of, text_bytes, Cx, Format, Limits, Problem, Sink};
 pub use text::{sniff, Content, TextReader, BLOCK};

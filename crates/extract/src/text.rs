@@ -167,6 +167,29 @@ impl<'b, R: Read> TextReader<'b, R> {
         self.bytes_read
     }
 
+    /// The first bytes read, for recognising the format.
+    pub fn head(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// Reads the whole item into memory, up to `limit` bytes (for formats read as a whole).
+    /// Call before [`next_chunk`](Self::next_chunk).
+    pub fn read_all(mut self, limit: u64) -> io::Result<Vec<u8>> {
+        let mut data = self.buf[..self.len].to_vec();
+        if !self.eof {
+            let rest = limit.saturating_sub(data.len() as u64);
+            (&mut self.inner)
+                .take(rest.saturating_add(1))
+                .read_to_end(&mut data)?;
+        }
+        if data.len() as u64 > limit {
+            return Err(io::Error::other(format!(
+                "larger than the {limit}-byte limit for one item read as a whole"
+            )));
+        }
+        Ok(data)
+    }
+
     /// The whole text when it fit in the first block and needs no transcoding, so that small
     /// files are scanned without a copy.
     pub fn whole(&self) -> Option<&[u8]> {

@@ -1,0 +1,276 @@
+//! Extraction of whole items held in memory: recognise the format, turn it into text segments
+//! with locations, recurse into containers (archive members, attachments, embedded files),
+//! and keep every item within its limits.
+//!
+//! A format's extractor is a function `fn(data: &[u8], cx: &mut Cx) -> Result<(), String>`:
+//! it reports text with [`Cx::text`], hands nested items to [`Cx::member`], and returns an
+//! error message for a damaged item (the caller reports it as `corrupt`).
+
+use std::borrow::Cow;
+
+use crate::text::{sniff, Content};
+
+/// What one item may cost. A member that would break a limit is reported, not followed.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// How deep containers may nest (a ZIP in a ZIP is depth 2).
+    pub max_depth: u32,
+    /// The largest item or member read or expanded into memory, in bytes.
+    pub max_item_bytes: u64,
+    /// All the bytes expanded from one top-level item together.
+    pub max_expanded_bytes: u64,
+    /// Expanded size over compressed size above which a member is a compression bomb (checked
+    /// for members over 1 MiB).
+    pub max_ratio: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_depth: 12,
+            max_item_bytes: 512 << 20,
+            max_expanded_bytes: 2 << 30,
+            max_ratio: 250,
+        }
+    }
+}
+
+/// Why something in an item could not be inspected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// Damaged, truncated or not what its name says.
+    Corrupt,
+    /// Encrypted or password-protected: its content cannot be inspected.
+    Encrypted,
+    /// Expands beyond the limits: a compression bomb, or a container that contains itself.
+    Bomb,
+    /// Nested deeper than the limit.
+    TooDeep,
+    /// Larger than the limit for one item.
+    TooLarge,
+}
+
+impl Problem {
+    pub fn name(self) -> &'static str {
+        match self {
+            Problem::Corrupt => "corrupt",
+            Problem::Encrypted => "encrypted",
+            Problem::Bomb => "compression-bomb",
+            Problem::TooDeep => "too-deep",
+            Problem::TooLarge => "too-large",
+        }
+    }
+}
+
+/// Receives what extraction finds.
+pub trait Sink {
+    /// Text of the item. `location` is empty for the item itself, or names the place inside
+    /// it: `data/besok.csv`, `page 3`, `Sheet1`, `report.docx: word/document.xml`.
+    fn text(&mut self, location: &str, text: &[u8]);
+    /// Something at `location` in `format` that could not be inspected, and why.
+    fn problem(&mut self, location: &str, format: &str, problem: Problem, reason: &str);
+}
+
+/// The formats extraction knows, recognised from the name and the first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text (including HTML, XML, JSON, CSV: read as text, markup and all).
+    Text,
+    Zip,
+    Tar,
+    Gzip,
+    Bzip2,
+    Xz,
+    SevenZ,
+    /// Not a format extraction reads.
+    Other(&'static str),
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Zip => "zip",
+            Format::Tar => "tar",
+            Format::Gzip => "gzip",
+            Format::Bzip2 => "bzip2",
+            Format::Xz => "xz",
+            Format::SevenZ => "7z",
+            Format::Other(name) => name,
+        }
+    }
+
+    /// True for formats read as a whole item in memory (containers and documents); plain text
+    /// is streamed instead.
+    pub fn is_container(self) -> bool {
+        !matches!(self, Format::Text | Format::Other(_))
+    }
+}
+
+/// Recognises a format from an item's name and first bytes (at least 512 when available).
+pub fn format_of(_name: &str, head: &[u8]) -> Format {
+    match sniff(head) {
+        Content::Text { .. } => {
+            if head.len() > 262 && &head[257..262] == b"ustar" {
+                Format::Tar
+            } else {
+                Format::Text
+            }
+        }
+        Content::Binary { format } => match format {
+            "zip" => Format::Zip,
+            "gzip" => Format::Gzip,
+            "bzip2" => Format::Bzip2,
+            "xz" => Format::Xz,
+            "7z" => Format::SevenZ,
+            _ if head.len() > 262 && &head[257..262] == b"ustar" => Format::Tar,
+            other => Format::Other(other),
+        },
+    }
+}
+
+/// Text bytes ready for the detectors: UTF-16 transcoded, a UTF-8 byte order mark removed,
+/// anything ASCII-compatible passed through.
+pub fn text_bytes(data: &[u8]) -> Cow<'_, [u8]> {
+    match sniff(data) {
+        Content::Text {
+            encoding: "utf-16le",
+        } => Cow::Owned(transcode(encoding_rs::UTF_16LE, data)),
+        Content::Text {
+            encoding: "utf-16be",
+        } => Cow::Owned(transcode(encoding_rs::UTF_16BE, data)),
+        Content::Text {
+            encoding: "utf-8-bom",
+        } => Cow::Borrowed(&data[3..]),
+        _ => Cow::Borrowed(data),
+    }
+}
+
+fn transcode(enc: &'static encoding_rs::Encoding, data: &[u8]) -> Vec<u8> {
+    let (text, _) = enc.decode_with_bom_removal(data);
+    text.into_owned().into_bytes()
+}
+
+/// Extracts one top-level item held in memory. Problems inside it go to the sink; the
+/// returned error, if any, is about the item itself.
+pub fn extract(name: &str, data: &[u8], limits: &Limits, sink: &mut dyn Sink) {
+    let mut ex = Extraction {
+        limits,
+        sink,
+        expanded: 0,
+    };
+    let format = format_of(name, data);
+    ex.item("", format, data, 0);
+}
+
+struct Extraction<'a> {
+    limits: &'a Limits,
+    sink: &'a mut dyn Sink,
+    expanded: u64,
+}
+
+impl Extraction<'_> {
+    fn item(&mut self, location: &str, format: Format, data: &[u8], depth: u32) {
+        let mut cx = Cx {
+            ex: self,
+            location: location.to_string(),
+            depth,
+        };
+        let result = match format {
+            Format::Text => {
+                cx.text("", &text_bytes(data));
+                Ok(())
+            }
+            Format::Zip => crate::archive::zip(data, &mut cx),
+            Format::Tar => crate::archive::tar(data, &mut cx),
+            Format::Gzip => crate::archive::gzip(data, &mut cx),
+            Format::Bzip2 => crate::archive::bzip2(data, &mut cx),
+            Format::Xz => crate::archive::xz(data, &mut cx),
+            Format::SevenZ => crate::archive::seven_z(data, &mut cx),
+            // Binary content that no extractor reads yet: nothing to report as text.
+            Format::Other(_) => Ok(()),
+        };
+        if let Err(reason) = result {
+            self.sink
+                .problem(location, format.name(), Problem::Corrupt, &reason);
+        }
+    }
+}
+
+/// What a format's extractor works with: where it is, how deep, and the way out.
+pub struct Cx<'e, 'a> {
+    ex: &'e mut Extraction<'a>,
+    location: String,
+    depth: u32,
+}
+
+impl Cx<'_, '_> {
+    fn join(&self, sub: &str) -> String {
+        match (self.location.is_empty(), sub.is_empty()) {
+            (true, _) => sub.to_string(),
+            (false, true) => self.location.clone(),
+            (false, false) => format!("{}: {sub}", self.location),
+        }
+    }
+
+    /// Reports text found at `sub` (relative to this item; empty for the item itself).
+    pub fn text(&mut self, sub: &str, text: &[u8]) {
+        let loc = self.join(sub);
+        self.ex.sink.text(&loc, text);
+    }
+
+    /// Reports a problem at `sub` in `format`.
+    pub fn problem(&mut self, sub: &str, format: &str, problem: Problem, reason: &str) {
+        let loc = self.join(sub);
+        self.ex.sink.problem(&loc, format, problem, reason);
+    }
+
+    /// The largest member that may still be expanded, given what this item has expanded.
+    pub fn budget(&self) -> u64 {
+        let left = self
+            .ex
+            .limits
+            .max_expanded_bytes
+            .saturating_sub(self.ex.expanded);
+        left.min(self.ex.limits.max_item_bytes)
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        self.ex.limits
+    }
+
+    /// Extracts a nested item named `name` (an archive member, an attachment), after checking
+    /// depth, size and compression ratio. `compressed` is its stored size when known.
+    pub fn member(&mut self, name: &str, data: &[u8], compressed: Option<u64>) {
+        let size = data.len() as u64;
+        if self.depth + 1 > self.ex.limits.max_depth {
+            let reason = format!("nested deeper than {} levels", self.ex.limits.max_depth);
+            self.problem(name, "container", Problem::TooDeep, &reason);
+            return;
+        }
+        if let Some(c) = compressed {
+            if size > 1 << 20 && size / c.max(1) > self.ex.limits.max_ratio {
+                let reason = format!(
+                    "expands {}× ({} bytes from {c}); not followed",
+                    size / c.max(1),
+                    size
+                );
+                self.problem(name, "container", Problem::Bomb, &reason);
+                return;
+            }
+        }
+        self.ex.expanded += size;
+        if self.ex.expanded > self.ex.limits.max_expanded_bytes {
+            let reason = format!(
+                "the item expands beyond {} bytes; not followed",
+                self.ex.limits.max_expanded_bytes
+            );
+            self.problem(name, "container", Problem::Bomb, &reason);
+            return;
+        }
+        let loc = self.join(name);
+        let format = format_of(name, data);
+        self.ex.item(&loc, format, data, self.depth + 1);
+    }
+}
