@@ -3,6 +3,7 @@
 mod key;
 mod output;
 mod scan;
+mod worker;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +31,23 @@ enum Command {
     /// Scan files and folders for identity numbers.
     #[command(after_help = SCAN_HELP)]
     Scan(ScanArgs),
+    /// Internal: the extraction worker process that `scan` starts.
+    #[command(name = "__extract-worker", hide = true)]
+    ExtractWorker(WorkerArgs),
+}
+
+#[derive(clap::Args)]
+struct WorkerArgs {
+    #[arg(long)]
+    memory: u64,
+    #[arg(long)]
+    max_depth: u32,
+    #[arg(long)]
+    max_item_bytes: u64,
+    #[arg(long)]
+    max_expanded_bytes: u64,
+    #[arg(long)]
+    max_ratio: u64,
 }
 
 const SCAN_HELP: &str = "\
@@ -91,6 +109,23 @@ struct ScanArgs {
     /// Exit with code 1 when the scan reports any finding.
     #[arg(long)]
     fail_on_findings: bool,
+
+    /// Time allowed for extracting one document or archive, in seconds; an item that takes
+    /// longer is reported and skipped.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    item_timeout: u64,
+
+    /// Memory allowed for extracting one document or archive, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 2048)]
+    item_memory: u64,
+
+    /// Largest document or archive member read or expanded into memory, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 512)]
+    max_item_size: u64,
+
+    /// How deep archives and attachments may nest.
+    #[arg(long, value_name = "N", default_value_t = 12)]
+    max_depth: u32,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,6 +157,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::ExtractWorker(w) => {
+            let limits = extract::Limits {
+                max_depth: w.max_depth,
+                max_item_bytes: w.max_item_bytes,
+                max_expanded_bytes: w.max_expanded_bytes,
+                max_ratio: w.max_ratio,
+            };
+            return match worker::serve(limits, w.memory) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(2),
+            };
+        }
     };
     match result {
         Ok(code) => code,
@@ -153,6 +200,15 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
             args.threads
         },
         quiet: args.quiet,
+        worker: worker::WorkerLimits {
+            extract: extract::Limits {
+                max_depth: args.max_depth,
+                max_item_bytes: args.max_item_size << 20,
+                ..extract::Limits::default()
+            },
+            memory: args.item_memory << 20,
+            timeout: std::time::Duration::from_secs(args.item_timeout.max(1)),
+        },
     };
     let summary = scan::run(&args.paths, &key, &opts)?;
     Ok(if args.fail_on_findings && summary.findings > 0 {

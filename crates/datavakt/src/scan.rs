@@ -10,6 +10,7 @@ use detect::{Confidence, Date, Detector, Fingerprinter};
 use extract::{Content, TextReader};
 
 use crate::output::{self, Summary};
+use crate::worker::Worker;
 use crate::Format;
 
 pub struct Options {
@@ -19,6 +20,7 @@ pub struct Options {
     pub follow_links: bool,
     pub threads: usize,
     pub quiet: bool,
+    pub worker: crate::worker::WorkerLimits,
 }
 
 /// A finding ready for output: masked, fingerprinted, located.
@@ -118,10 +120,24 @@ impl Drop for Outbox {
     }
 }
 
+/// What a scanning thread keeps between items.
+struct Thread {
+    buf: Vec<u8>,
+    worker: Worker,
+}
+
+impl Thread {
+    fn new(ctx: &Ctx) -> Thread {
+        Thread {
+            buf: Vec::new(),
+            worker: Worker::new(ctx.opts.worker.clone()),
+        }
+    }
+}
+
 /// What every worker shares.
 struct Ctx<'a> {
     det: &'a Detector,
-    limits: extract::Limits,
     fp: &'a Fingerprinter,
     opts: &'a Options,
 }
@@ -140,7 +156,6 @@ pub fn run(roots: &[PathBuf], key: &[u8], opts: &Options) -> Result<Summary, Str
     let fp = Fingerprinter::new(key);
     let ctx = Ctx {
         det: &det,
-        limits: extract::Limits::default(),
         fp: &fp,
         opts,
     };
@@ -154,12 +169,12 @@ pub fn run(roots: &[PathBuf], key: &[u8], opts: &Options) -> Result<Summary, Str
     std::thread::scope(|s| {
         let writer = s.spawn(|| output::write_all(rx, opts, started));
         if stdin {
-            let mut buf = vec![];
+            let mut th = Thread::new(&ctx);
             scan_reader(
                 &ctx,
                 "-",
                 io::stdin().lock(),
-                &mut buf,
+                &mut th,
                 &mut Outbox::new(tx.clone()),
             );
         }
@@ -170,8 +185,8 @@ pub fn run(roots: &[PathBuf], key: &[u8], opts: &Options) -> Result<Summary, Str
         sources::walk(&walk_roots, &walk_opts, || {
             let mut out = Outbox::new(tx.clone());
             let ctx = &ctx;
-            let mut buf = Vec::new();
-            Box::new(move |entry| visit(ctx, entry, &mut buf, &mut out))
+            let mut th = Thread::new(ctx);
+            Box::new(move |entry| visit(ctx, entry, &mut th, &mut out))
         });
         drop(tx);
         writer
@@ -181,9 +196,9 @@ pub fn run(roots: &[PathBuf], key: &[u8], opts: &Options) -> Result<Summary, Str
 }
 
 /// Handles one walk entry; false stops the walk (the writer is gone).
-fn visit(ctx: &Ctx, entry: sources::Entry, buf: &mut Vec<u8>, tx: &mut Outbox) -> bool {
+fn visit(ctx: &Ctx, entry: sources::Entry, th: &mut Thread, tx: &mut Outbox) -> bool {
     match entry {
-        sources::Entry::File { path } => scan_file(ctx, path, buf, tx),
+        sources::Entry::File { path } => scan_file(ctx, path, th, tx),
         sources::Entry::Skipped { path, reason } => send_all(
             tx,
             vec![Record::Skipped {
@@ -212,7 +227,7 @@ fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-fn scan_file(ctx: &Ctx, path: &Path, buf: &mut Vec<u8>, tx: &mut Outbox) -> bool {
+fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
     let shown = display(path);
     if path.to_str().is_none() {
         let warning = Record::Warning {
@@ -224,7 +239,7 @@ fn scan_file(ctx: &Ctx, path: &Path, buf: &mut Vec<u8>, tx: &mut Outbox) -> bool
         }
     }
     match sources::open_read_only(path) {
-        Ok(f) => scan_reader(ctx, &shown, f, buf, tx),
+        Ok(f) => scan_reader(ctx, &shown, f, th, tx),
         Err(e) => send_all(
             tx,
             vec![Record::Error {
@@ -242,16 +257,16 @@ fn scan_reader<R: Read>(
     ctx: &Ctx,
     path: &str,
     reader: R,
-    buf: &mut Vec<u8>,
+    th: &mut Thread,
     tx: &mut Outbox,
 ) -> bool {
-    let mut text = match TextReader::new(reader, buf) {
+    let mut text = match TextReader::new(reader, &mut th.buf) {
         Ok(t) => t,
         Err(e) => return read_failed(path, &e, tx),
     };
     let format = extract::format_of(path, text.head());
     if format.is_container() {
-        let data = match text.read_all(ctx.limits.max_item_bytes) {
+        let data = match text.read_all(ctx.opts.worker.extract.max_item_bytes) {
             Ok(d) => d,
             Err(e) => return read_failed(path, &e, tx),
         };
@@ -261,7 +276,14 @@ fn scan_reader<R: Read>(
             tx,
             alive: true,
         };
-        extract::extract(path, &data, &ctx.limits, &mut sink);
+        if let Err(failure) = th.worker.extract(path, &data, &mut sink) {
+            let record = Record::Error {
+                path: path.to_string(),
+                location: None,
+                reason: format!("{}: {failure}", format.name()),
+            };
+            sink.alive &= sink.tx.send(Msg::Records(vec![record])).is_ok();
+        }
         return sink.alive
             && tx
                 .send(Msg::Done(Outcome::Text {

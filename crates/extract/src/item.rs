@@ -158,6 +158,7 @@ pub fn extract(name: &str, data: &[u8], limits: &Limits, sink: &mut dyn Sink) {
         limits,
         sink,
         expanded: 0,
+        chain: Vec::new(),
     };
     let format = format_of(name, data);
     ex.item("", format, data, 0);
@@ -167,10 +168,39 @@ struct Extraction<'a> {
     limits: &'a Limits,
     sink: &'a mut dyn Sink,
     expanded: u64,
+    /// Length and hash of each container from the top-level item down to the current one: a
+    /// member equal to one of them is a container that contains itself.
+    chain: Vec<(usize, u64)>,
+}
+
+fn content_hash(data: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    data.hash(&mut h);
+    h.finish()
 }
 
 impl Extraction<'_> {
     fn item(&mut self, location: &str, format: Format, data: &[u8], depth: u32) {
+        let mut pushed = false;
+        if format.is_container() {
+            let id = (data.len(), content_hash(data));
+            if self.chain.contains(&id) {
+                let reason = "the archive contains itself; not followed";
+                self.sink
+                    .problem(location, format.name(), Problem::Bomb, reason);
+                return;
+            }
+            self.chain.push(id);
+            pushed = true;
+        }
+        self.extract_as(location, format, data, depth);
+        if pushed {
+            self.chain.pop();
+        }
+    }
+
+    fn extract_as(&mut self, location: &str, format: Format, data: &[u8], depth: u32) {
         let mut cx = Cx {
             ex: self,
             location: location.to_string(),

@@ -1,0 +1,343 @@
+//! Extraction in a child process. Parsers of untrusted formats can abort the process (a stack
+//! overflow cannot be caught), loop or allocate without end; running them in a worker process
+//! with a memory limit, and killing it at a deadline, keeps one file from ending the scan.
+//!
+//! Each scanning thread owns one long-lived worker (`datavakt __extract-worker`), started on
+//! first use and again after a crash. The pipe protocol is framed binary:
+//! request `u32 name length, name, u64 data length, data`; replies are events
+//! `T loc text` (text), `P loc format problem reason` (problem), `E` (item done), each string
+//! as `u32 length, bytes`.
+
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use extract::{Limits, Problem, Sink};
+
+const PROBLEMS: [Problem; 5] = [
+    Problem::Corrupt,
+    Problem::Encrypted,
+    Problem::Bomb,
+    Problem::TooDeep,
+    Problem::TooLarge,
+];
+
+/// Limits of one worker process.
+#[derive(Clone, Debug)]
+pub struct WorkerLimits {
+    pub extract: Limits,
+    /// Address space of the worker, in bytes.
+    pub memory: u64,
+    /// Time for one item.
+    pub timeout: Duration,
+}
+
+/// Why a worker did not finish an item.
+#[derive(Debug)]
+pub enum Failure {
+    /// The worker died: a parser crashed or ran out of memory.
+    Crashed(String),
+    TimedOut(Duration),
+    Io(io::Error),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Crashed(how) => write!(
+                f,
+                "the extractor crashed ({how}); the item was not read to the end"
+            ),
+            Failure::TimedOut(t) => write!(
+                f,
+                "extraction took longer than {} s and was stopped (raise --item-timeout)",
+                t.as_secs()
+            ),
+            Failure::Io(e) => write!(f, "cannot run the extractor process: {e}"),
+        }
+    }
+}
+
+enum Event {
+    Text(String, Vec<u8>),
+    Problem(String, String, u8, String),
+    Done,
+    /// The worker's output ended.
+    Closed,
+}
+
+struct Running {
+    child: Child,
+    stdin: BufWriter<ChildStdin>,
+    events: Receiver<Event>,
+}
+
+/// A scanning thread's handle on its worker process.
+pub struct Worker {
+    limits: WorkerLimits,
+    running: Option<Running>,
+}
+
+impl Worker {
+    pub fn new(limits: WorkerLimits) -> Worker {
+        Worker {
+            limits,
+            running: None,
+        }
+    }
+
+    fn start(&self) -> io::Result<Running> {
+        let exe = std::env::current_exe()?;
+        let l = &self.limits;
+        let mut child = Command::new(exe)
+            .arg("__extract-worker")
+            .args(["--memory", &l.memory.to_string()])
+            .args(["--max-depth", &l.extract.max_depth.to_string()])
+            .args(["--max-item-bytes", &l.extract.max_item_bytes.to_string()])
+            .args([
+                "--max-expanded-bytes",
+                &l.extract.max_expanded_bytes.to_string(),
+            ])
+            .args(["--max-ratio", &l.extract.max_ratio.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| io::Error::other("no worker stdin"))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| io::Error::other("no worker stdout"))?;
+        let (tx, events) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::with_capacity(1 << 16, stdout);
+            loop {
+                let ev = match read_event(&mut r) {
+                    Ok(ev) => ev,
+                    Err(_) => Event::Closed,
+                };
+                let closed = matches!(ev, Event::Closed);
+                if tx.send(ev).is_err() || closed {
+                    return;
+                }
+            }
+        });
+        Ok(Running {
+            child,
+            stdin: BufWriter::with_capacity(1 << 16, stdin),
+            events,
+        })
+    }
+
+    /// Extracts one item in the worker and feeds what it finds to `sink`. Text already fed
+    /// stays fed when the worker fails later.
+    pub fn extract(&mut self, name: &str, data: &[u8], sink: &mut dyn Sink) -> Result<(), Failure> {
+        let mut run = match self.running.take() {
+            Some(r) => r,
+            None => self.start().map_err(Failure::Io)?,
+        };
+        let deadline = Instant::now() + self.limits.timeout;
+        let sent = send_request(&mut run.stdin, name, data);
+        if sent.is_err() {
+            return Err(self.crashed(run));
+        }
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match run.events.recv_timeout(left) {
+                Ok(Event::Text(loc, text)) => sink.text(&loc, &text),
+                Ok(Event::Problem(loc, format, p, reason)) => {
+                    let problem = PROBLEMS
+                        .get(usize::from(p))
+                        .copied()
+                        .unwrap_or(Problem::Corrupt);
+                    sink.problem(&loc, &format, problem, &reason);
+                }
+                Ok(Event::Done) => {
+                    self.running = Some(run);
+                    return Ok(());
+                }
+                Ok(Event::Closed) | Err(RecvTimeoutError::Disconnected) => {
+                    return Err(self.crashed(run))
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    let _ = run.child.kill();
+                    let _ = run.child.wait();
+                    return Err(Failure::TimedOut(self.limits.timeout));
+                }
+            }
+        }
+    }
+
+    fn crashed(&mut self, mut run: Running) -> Failure {
+        let _ = run.child.kill();
+        let how = match run.child.wait() {
+            Ok(status) => describe_exit(status),
+            Err(e) => e.to_string(),
+        };
+        Failure::Crashed(how)
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        if let Some(mut run) = self.running.take() {
+            // Closing stdin ends the worker's loop.
+            drop(run.stdin);
+            let _ = run.child.wait();
+        }
+    }
+}
+
+fn describe_exit(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (_, Some(6)) => "aborted, for example by a stack overflow".into(),
+        (_, Some(9)) => "killed, for example for running out of memory".into(),
+        (_, Some(11)) => "segmentation fault".into(),
+        (_, Some(sig)) => format!("signal {sig}"),
+        (Some(code), _) => format!("exit code {code}"),
+        _ => "unknown end".into(),
+    }
+}
+
+fn put_bytes(w: &mut impl Write, b: &[u8]) -> io::Result<()> {
+    let n = u32::try_from(b.len()).map_err(|_| io::Error::other("frame too large"))?;
+    w.write_all(&n.to_le_bytes())?;
+    w.write_all(b)
+}
+
+fn get_bytes(r: &mut impl Read, max: usize) -> io::Result<Vec<u8>> {
+    let mut n = [0u8; 4];
+    r.read_exact(&mut n)?;
+    let n = u32::from_le_bytes(n) as usize;
+    if n > max {
+        return Err(io::Error::other("frame too large"));
+    }
+    let mut b = vec![0; n];
+    r.read_exact(&mut b)?;
+    Ok(b)
+}
+
+fn get_string(r: &mut impl Read) -> io::Result<String> {
+    Ok(String::from_utf8_lossy(&get_bytes(r, 1 << 20)?).into_owned())
+}
+
+fn send_request(w: &mut BufWriter<ChildStdin>, name: &str, data: &[u8]) -> io::Result<()> {
+    put_bytes(w, name.as_bytes())?;
+    w.write_all(&(data.len() as u64).to_le_bytes())?;
+    w.write_all(data)?;
+    w.flush()
+}
+
+fn read_event(r: &mut impl Read) -> io::Result<Event> {
+    let mut tag = [0u8; 1];
+    r.read_exact(&mut tag)?;
+    Ok(match tag[0] {
+        b'T' => {
+            let loc = get_string(r)?;
+            Event::Text(loc, get_bytes(r, u32::MAX as usize)?)
+        }
+        b'P' => {
+            let loc = get_string(r)?;
+            let format = get_string(r)?;
+            let mut p = [0u8; 1];
+            r.read_exact(&mut p)?;
+            Event::Problem(loc, format, p[0], get_string(r)?)
+        }
+        b'E' => Event::Done,
+        _ => return Err(io::Error::other("bad frame from worker")),
+    })
+}
+
+/// The worker process: reads requests from stdin until it closes, extracts each item, and
+/// writes the events to stdout.
+pub fn serve(limits: Limits, memory: u64) -> io::Result<()> {
+    limit_memory(memory);
+    // Deeply nested documents recurse deeply: give the parsers a large stack.
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || serve_loop(&limits))?;
+    worker
+        .join()
+        .unwrap_or_else(|_| Err(io::Error::other("extractor panicked")))
+}
+
+fn serve_loop(limits: &Limits) -> io::Result<()> {
+    let mut input = io::stdin().lock();
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    loop {
+        let name = match get_bytes(&mut input, 1 << 20) {
+            Ok(n) => String::from_utf8_lossy(&n).into_owned(),
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let mut len = [0u8; 8];
+        input.read_exact(&mut len)?;
+        let len = u64::from_le_bytes(len);
+        let mut data = Vec::new();
+        (&mut input).take(len).read_to_end(&mut data)?;
+        let mut sink = FrameSink {
+            out: &mut out,
+            error: None,
+        };
+        extract::extract(&name, &data, limits, &mut sink);
+        if let Some(e) = sink.error {
+            return Err(e);
+        }
+        out.write_all(b"E")?;
+        out.flush()?;
+    }
+}
+
+struct FrameSink<'a, W: Write> {
+    out: &'a mut W,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> FrameSink<'_, W> {
+    fn put(&mut self, f: impl FnOnce(&mut W) -> io::Result<()>) {
+        if self.error.is_none() {
+            if let Err(e) = f(self.out) {
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+impl<W: Write> Sink for FrameSink<'_, W> {
+    fn text(&mut self, location: &str, text: &[u8]) {
+        self.put(|w| {
+            w.write_all(b"T")?;
+            put_bytes(w, location.as_bytes())?;
+            put_bytes(w, text)
+        });
+    }
+
+    fn problem(&mut self, location: &str, format: &str, problem: Problem, reason: &str) {
+        let p = PROBLEMS.iter().position(|x| *x == problem).unwrap_or(0) as u8;
+        self.put(|w| {
+            w.write_all(b"P")?;
+            put_bytes(w, location.as_bytes())?;
+            put_bytes(w, format.as_bytes())?;
+            w.write_all(&[p])?;
+            put_bytes(w, reason.as_bytes())
+        });
+    }
+}
+
+/// Caps the worker's address space so that a runaway parser fails its allocation (and the
+/// worker dies) instead of taking the machine's memory.
+fn limit_memory(bytes: u64) {
+    let lim = libc::rlimit {
+        rlim_cur: bytes as libc::rlim_t,
+        rlim_max: bytes as libc::rlim_t,
+    };
+    // SAFETY: setrlimit reads the struct we pass and changes only this process's limits.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_AS, &lim);
+    }
+}
