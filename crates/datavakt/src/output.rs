@@ -31,7 +31,8 @@ pub struct Summary {
 #[derive(Serialize)]
 struct FindingJson<'a> {
     path: &'a str,
-    location: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a str>,
     kind: &'static str,
     confidence: &'static str,
     masked: &'a str,
@@ -40,19 +41,38 @@ struct FindingJson<'a> {
     value: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     variant: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration_seconds: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    camera: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    captured: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gps: Option<bool>,
 }
 
 impl<'a> From<&'a FindingOut> for FindingJson<'a> {
     fn from(f: &'a FindingOut) -> Self {
         FindingJson {
             path: &f.path,
-            location: &f.location,
+            location: (!f.location.is_empty()).then_some(f.location.as_str()),
             kind: f.kind,
             confidence: f.confidence.name(),
             masked: &f.masked,
             fingerprint: f.fingerprint.as_deref(),
             value: f.value.as_deref(),
             variant: f.variant,
+            format: f.media.as_ref().map(|m| m.format),
+            duration_seconds: f.media.as_ref().and_then(|m| m.duration_seconds),
+            camera: f.media.as_ref().and_then(|m| m.camera.as_deref()),
+            captured: f.media.as_ref().and_then(|m| m.captured.as_deref()),
+            gps: f
+                .media
+                .as_ref()
+                .filter(|m| m.kind == "camera-photo")
+                .map(|m| m.gps),
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct FindingOut {
     /// Only with `--show-values`.
     pub value: Option<String>,
     pub variant: Option<&'static str>,
+    /// For recordings and camera photos.
+    pub media: Option<extract::media::Media>,
 }
 
 /// What workers send to the writer.
@@ -265,6 +267,45 @@ fn scan_reader<R: Read>(
         Err(e) => return read_failed(path, &e, tx),
     };
     let format = extract::format_of(path, text.head());
+    let media = match format {
+        // A recording's header says all there is to say; the rest is not read.
+        extract::Format::Media(kind, name) => {
+            Some(extract::media::recording(kind, name, text.head()))
+        }
+        extract::Format::Image(name) => {
+            let data = match text.read_all(ctx.opts.worker.extract.max_item_bytes) {
+                Ok(d) => d,
+                Err(e) => return read_failed(path, &e, tx),
+            };
+            let photo = extract::media::camera_photo(name, &data);
+            let mut records: Vec<Record> =
+                photo.iter().map(|m| media_record(path, "", m)).collect();
+            if photo.is_none() {
+                records.push(Record::Skipped {
+                    path: path.to_string(),
+                    reason: format!(
+                        "binary content ({name} image without camera data); not read as text"
+                    ),
+                });
+            }
+            return send_all(
+                tx,
+                records,
+                Outcome::Binary {
+                    bytes: data.len() as u64,
+                },
+            );
+        }
+        _ => None,
+    };
+    if let Some(m) = media {
+        let bytes = text.bytes_read();
+        return send_all(
+            tx,
+            vec![media_record(path, "", &m)],
+            Outcome::Binary { bytes },
+        );
+    }
     if format.is_container() {
         let data = match text.read_all(ctx.opts.worker.extract.max_item_bytes) {
             Ok(d) => d,
@@ -337,6 +378,32 @@ fn scan_reader<R: Read>(
     .is_ok()
 }
 
+/// A recording or camera photo as a finding: no value to mask, its facts instead.
+fn media_record(path: &str, location: &str, m: &extract::media::Media) -> Record {
+    let mut masked = format!("[{}", m.format);
+    if let Some(d) = m.duration_seconds {
+        masked.push_str(&format!(", {d:.0} s"));
+    }
+    if let Some(c) = &m.camera {
+        masked.push_str(&format!(", {c}"));
+    }
+    if m.gps {
+        masked.push_str(", GPS position");
+    }
+    masked.push(']');
+    Record::Finding(FindingOut {
+        path: path.to_string(),
+        location: location.to_string(),
+        kind: m.kind,
+        confidence: Confidence::High,
+        masked,
+        fingerprint: None,
+        value: None,
+        variant: None,
+        media: Some(m.clone()),
+    })
+}
+
 /// Receives what extraction finds in a whole item and sends it on as records.
 struct ItemSink<'a, 'c> {
     ctx: &'a Ctx<'c>,
@@ -347,6 +414,11 @@ struct ItemSink<'a, 'c> {
 }
 
 impl extract::Sink for ItemSink<'_, '_> {
+    fn media(&mut self, location: &str, media: &extract::media::Media) {
+        let record = media_record(self.path, location, media);
+        self.alive &= self.tx.send(Msg::Records(vec![record])).is_ok();
+    }
+
     fn text(&mut self, location: &str, text: &[u8]) {
         let mut found = Vec::new();
         self.ctx.det.scan(text, &mut found);
@@ -366,6 +438,7 @@ impl extract::Sink for ItemSink<'_, '_> {
                 fingerprint: None,
                 value: None,
                 variant: None,
+                media: None,
             })
         } else {
             Record::Error {
@@ -422,6 +495,7 @@ fn forward(
             fingerprint: Some(ctx.fp.fingerprint(f.kind, &f.normalized)),
             value: ctx.opts.show_values.then(|| written.to_string()),
             variant: f.variant.name(),
+            media: None,
         }));
     }
     (hidden == 0 || tx.send(Msg::Hidden(hidden)).is_ok())

@@ -13,6 +13,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use extract::media::{intern, Media};
 use extract::{Limits, Problem, Sink};
 
 const PROBLEMS: [Problem; 5] = [
@@ -62,6 +63,7 @@ impl std::fmt::Display for Failure {
 enum Event {
     Text(String, Vec<u8>),
     Problem(String, String, u8, String),
+    Media(String, Media),
     Done,
     /// The worker's output ended.
     Closed,
@@ -156,6 +158,7 @@ impl Worker {
                         .unwrap_or(Problem::Corrupt);
                     sink.problem(&loc, &format, problem, &reason);
                 }
+                Ok(Event::Media(loc, media)) => sink.media(&loc, &media),
                 Ok(Event::Done) => {
                     self.running = Some(run);
                     return Ok(());
@@ -248,6 +251,29 @@ fn read_event(r: &mut impl Read) -> io::Result<Event> {
             r.read_exact(&mut p)?;
             Event::Problem(loc, format, p[0], get_string(r)?)
         }
+        b'M' => {
+            let loc = get_string(r)?;
+            let kind = intern(&get_string(r)?);
+            let format = intern(&get_string(r)?);
+            let mut d = [0u8; 8];
+            r.read_exact(&mut d)?;
+            let duration = f64::from_le_bytes(d);
+            let camera = get_string(r)?;
+            let captured = get_string(r)?;
+            let mut gps = [0u8; 1];
+            r.read_exact(&mut gps)?;
+            Event::Media(
+                loc,
+                Media {
+                    kind,
+                    format,
+                    duration_seconds: (!duration.is_nan()).then_some(duration),
+                    camera: (!camera.is_empty()).then_some(camera),
+                    captured: (!captured.is_empty()).then_some(captured),
+                    gps: gps[0] != 0,
+                },
+            )
+        }
         b'E' => Event::Done,
         _ => return Err(io::Error::other("bad frame from worker")),
     })
@@ -309,6 +335,19 @@ impl<W: Write> FrameSink<'_, W> {
 }
 
 impl<W: Write> Sink for FrameSink<'_, W> {
+    fn media(&mut self, location: &str, m: &Media) {
+        self.put(|w| {
+            w.write_all(b"M")?;
+            put_bytes(w, location.as_bytes())?;
+            put_bytes(w, m.kind.as_bytes())?;
+            put_bytes(w, m.format.as_bytes())?;
+            w.write_all(&m.duration_seconds.unwrap_or(f64::NAN).to_le_bytes())?;
+            put_bytes(w, m.camera.as_deref().unwrap_or("").as_bytes())?;
+            put_bytes(w, m.captured.as_deref().unwrap_or("").as_bytes())?;
+            w.write_all(&[u8::from(m.gps)])
+        });
+    }
+
     fn text(&mut self, location: &str, text: &[u8]) {
         self.put(|w| {
             w.write_all(b"T")?;

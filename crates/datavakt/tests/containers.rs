@@ -139,3 +139,83 @@ fn hostile_archives_from_another_scanner_are_reported() {
     assert_eq!(by("/r.zip", "error"), 1, "the ZIP that contains itself");
     assert!(by("/encrypted-test-vector.zip", "encrypted-archive") >= 1);
 }
+
+/// A minimal JPEG whose EXIF names the camera's make.
+fn jpeg_with_exif(make: &str) -> Vec<u8> {
+    let mut tiff = b"II*\x00\x08\x00\x00\x00".to_vec();
+    let value = format!("{make}\0");
+    tiff.extend_from_slice(&1u16.to_le_bytes()); // one IFD entry
+    tiff.extend_from_slice(&0x010fu16.to_le_bytes()); // Make
+    tiff.extend_from_slice(&2u16.to_le_bytes()); // ASCII
+    tiff.extend_from_slice(&(value.len() as u32).to_le_bytes());
+    tiff.extend_from_slice(&26u32.to_le_bytes()); // value offset
+    tiff.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
+    tiff.extend_from_slice(value.as_bytes());
+    let mut app1 = b"Exif\x00\x00".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut jpeg = b"\xff\xd8\xff\xe1".to_vec();
+    jpeg.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    jpeg.extend_from_slice(&app1);
+    jpeg.extend_from_slice(b"\xff\xd9");
+    jpeg
+}
+
+fn wav(seconds: u32) -> Vec<u8> {
+    let rate = 8000u32;
+    let data = rate * 2 * seconds;
+    let mut v = b"RIFF".to_vec();
+    v.extend_from_slice(&(36 + data).to_le_bytes());
+    v.extend_from_slice(b"WAVEfmt ");
+    for (n, width) in [
+        (16u32, 4),
+        (1, 2),
+        (1, 2),
+        (rate, 4),
+        (rate * 2, 4),
+        (2, 2),
+        (16, 2),
+    ] {
+        v.extend_from_slice(&n.to_le_bytes()[..width]);
+    }
+    v.extend_from_slice(b"data");
+    v.extend_from_slice(&data.to_le_bytes());
+    v.resize(v.len() + data as usize, 0);
+    v
+}
+
+#[test]
+fn recordings_and_camera_photos_are_findings_in_and_out_of_archives() {
+    let s = Scratch::new("media");
+    s.write("calls/call1.wav", wav(3));
+    s.write("photos/wound.jpg", jpeg_with_exif("Phonemaker"));
+    s.write("photos/not-a-photo.jpg", b"\xff\xd8\xff\xe0 no exif here");
+    s.write("upload.zip", zip_of(&[("call2.wav", &wav(2))]));
+    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(0));
+    let mut got: Vec<(String, String, Option<f64>)> = findings(&out)
+        .iter()
+        .map(|f| {
+            let p = f["path"].as_str().unwrap();
+            let name = p.rsplit('/').next().unwrap().to_string();
+            let loc = f["location"].as_str().unwrap_or("").to_string();
+            (
+                format!("{name} {loc}").trim().to_string(),
+                f["kind"].as_str().unwrap().to_string(),
+                f["duration_seconds"].as_f64(),
+            )
+        })
+        .collect();
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        got,
+        vec![
+            ("call1.wav".into(), "audio-recording".into(), Some(3.0)),
+            (
+                "upload.zip call2.wav".into(),
+                "audio-recording".into(),
+                Some(2.0)
+            ),
+            ("wound.jpg".into(), "camera-photo".into(), None),
+        ]
+    );
+}

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 
+use crate::media::{camera_photo, image_format, media_format, recording, Media, MediaKind};
 use crate::text::{sniff, Content};
 
 /// What one item may cost. A member that would break a limit is reported, not followed.
@@ -69,6 +70,8 @@ pub trait Sink {
     fn text(&mut self, location: &str, text: &[u8]);
     /// Something at `location` in `format` that could not be inspected, and why.
     fn problem(&mut self, location: &str, format: &str, problem: Problem, reason: &str);
+    /// A recording or a camera photo at `location`.
+    fn media(&mut self, _location: &str, _media: &Media) {}
 }
 
 /// The formats extraction knows, recognised from the name and the first bytes.
@@ -82,6 +85,10 @@ pub enum Format {
     Bzip2,
     Xz,
     SevenZ,
+    /// An audio or video recording.
+    Media(MediaKind, &'static str),
+    /// An image: a camera photo, or a scan for OCR.
+    Image(&'static str),
     /// Not a format extraction reads.
     Other(&'static str),
 }
@@ -96,6 +103,7 @@ impl Format {
             Format::Bzip2 => "bzip2",
             Format::Xz => "xz",
             Format::SevenZ => "7z",
+            Format::Media(_, name) | Format::Image(name) => name,
             Format::Other(name) => name,
         }
     }
@@ -103,7 +111,10 @@ impl Format {
     /// True for formats read as a whole item in memory (containers and documents); plain text
     /// is streamed instead.
     pub fn is_container(self) -> bool {
-        !matches!(self, Format::Text | Format::Other(_))
+        !matches!(
+            self,
+            Format::Text | Format::Other(_) | Format::Media(..) | Format::Image(_)
+        )
     }
 }
 
@@ -124,7 +135,11 @@ pub fn format_of(_name: &str, head: &[u8]) -> Format {
             "xz" => Format::Xz,
             "7z" => Format::SevenZ,
             _ if head.len() > 262 && &head[257..262] == b"ustar" => Format::Tar,
-            other => Format::Other(other),
+            other => match (media_format(head), image_format(head)) {
+                (Some((kind, name)), _) => Format::Media(kind, name),
+                (_, Some(name)) => Format::Image(name),
+                _ => Format::Other(other),
+            },
         },
     }
 }
@@ -217,6 +232,16 @@ impl Extraction<'_> {
             Format::Bzip2 => crate::archive::bzip2(data, &mut cx),
             Format::Xz => crate::archive::xz(data, &mut cx),
             Format::SevenZ => crate::archive::seven_z(data, &mut cx),
+            Format::Media(kind, name) => {
+                cx.media("", &recording(kind, name, data));
+                Ok(())
+            }
+            Format::Image(name) => {
+                if let Some(photo) = camera_photo(name, data) {
+                    cx.media("", &photo);
+                }
+                Ok(())
+            }
             // Binary content that no extractor reads yet: nothing to report as text.
             Format::Other(_) => Ok(()),
         };
@@ -253,6 +278,12 @@ impl Cx<'_, '_> {
     pub fn problem(&mut self, sub: &str, format: &str, problem: Problem, reason: &str) {
         let loc = self.join(sub);
         self.ex.sink.problem(&loc, format, problem, reason);
+    }
+
+    /// Reports a recording or a camera photo at `sub`.
+    pub fn media(&mut self, sub: &str, media: &Media) {
+        let loc = self.join(sub);
+        self.ex.sink.media(&loc, media);
     }
 
     /// The largest member that may still be expanded, given what this item has expanded.

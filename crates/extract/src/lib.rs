@@ -12,6 +12,7 @@
 
 mod archive;
 mod item;
+pub mod media;
 mod office;
 mod text;
 
