@@ -48,6 +48,8 @@ struct WorkerArgs {
     max_expanded_bytes: u64,
     #[arg(long)]
     max_ratio: u64,
+    #[arg(long)]
+    ocr: Option<String>,
 }
 
 const SCAN_HELP: &str = "\
@@ -123,6 +125,14 @@ struct ScanArgs {
     #[arg(long, value_name = "MIB", default_value_t = 512)]
     max_item_size: u64,
 
+    /// Do not read images and scanned PDF pages with OCR (the slowest part of a scan).
+    #[arg(long)]
+    no_ocr: bool,
+
+    /// Tesseract languages for OCR, joined with '+'.
+    #[arg(long, value_name = "LANGS", default_value = extract::ocr::DEFAULT_LANGUAGES)]
+    ocr_languages: String,
+
     /// How deep archives and attachments may nest.
     #[arg(long, value_name = "N", default_value_t = 12)]
     max_depth: u32,
@@ -163,6 +173,7 @@ fn main() -> ExitCode {
                 max_item_bytes: w.max_item_bytes,
                 max_expanded_bytes: w.max_expanded_bytes,
                 max_ratio: w.max_ratio,
+                ocr_languages: w.ocr,
             };
             return match worker::serve(limits, w.memory) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -204,6 +215,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
             extract: extract::Limits {
                 max_depth: args.max_depth,
                 max_item_bytes: args.max_item_size << 20,
+                ocr_languages: (!args.no_ocr).then_some(args.ocr_languages),
                 ..extract::Limits::default()
             },
             memory: args.item_memory << 20,

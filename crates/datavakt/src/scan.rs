@@ -272,30 +272,6 @@ fn scan_reader<R: Read>(
         extract::Format::Media(kind, name) => {
             Some(extract::media::recording(kind, name, text.head()))
         }
-        extract::Format::Image(name) => {
-            let data = match text.read_all(ctx.opts.worker.extract.max_item_bytes) {
-                Ok(d) => d,
-                Err(e) => return read_failed(path, &e, tx),
-            };
-            let photo = extract::media::camera_photo(name, &data);
-            let mut records: Vec<Record> =
-                photo.iter().map(|m| media_record(path, "", m)).collect();
-            if photo.is_none() {
-                records.push(Record::Skipped {
-                    path: path.to_string(),
-                    reason: format!(
-                        "binary content ({name} image without camera data); not read as text"
-                    ),
-                });
-            }
-            return send_all(
-                tx,
-                records,
-                Outcome::Binary {
-                    bytes: data.len() as u64,
-                },
-            );
-        }
         _ => None,
     };
     if let Some(m) = media {
@@ -427,7 +403,12 @@ impl extract::Sink for ItemSink<'_, '_> {
 
     fn problem(&mut self, location: &str, format: &str, problem: extract::Problem, reason: &str) {
         let path = self.path.to_string();
-        let record = if problem == extract::Problem::Encrypted {
+        let record = if problem == extract::Problem::Skipped {
+            Record::Skipped {
+                path,
+                reason: format!("{format}: {reason}"),
+            }
+        } else if problem == extract::Problem::Encrypted {
             // What cannot be inspected may hold anything: a finding, not only an error.
             Record::Finding(FindingOut {
                 path,

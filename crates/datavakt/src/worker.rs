@@ -16,12 +16,13 @@ use std::time::{Duration, Instant};
 use extract::media::{intern, Media};
 use extract::{Limits, Problem, Sink};
 
-const PROBLEMS: [Problem; 5] = [
+const PROBLEMS: [Problem; 6] = [
     Problem::Corrupt,
     Problem::Encrypted,
     Problem::Bomb,
     Problem::TooDeep,
     Problem::TooLarge,
+    Problem::Skipped,
 ];
 
 /// Limits of one worker process.
@@ -102,6 +103,14 @@ impl Worker {
                 &l.extract.max_expanded_bytes.to_string(),
             ])
             .args(["--max-ratio", &l.extract.max_ratio.to_string()])
+            .args(
+                l.extract
+                    .ocr_languages
+                    .as_deref()
+                    .map(|langs| ["--ocr", langs])
+                    .into_iter()
+                    .flatten(),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -129,8 +129,8 @@ fn binary_files_are_skipped_and_counted() {
     let s = Scratch::new("binary");
     let n = cpr("040404");
     s.write(
-        "photo.jpg",
-        [&b"\xff\xd8\xff\xe0"[..], format!("CPR {n}").as_bytes()].concat(),
+        "program",
+        [&b"\x7fELF"[..], format!("CPR {n}").as_bytes()].concat(),
     );
     s.write(
         "blob.bin",

@@ -23,6 +23,9 @@ pub struct Limits {
     /// Expanded size over compressed size above which a member is a compression bomb (checked
     /// for members over 1 MiB).
     pub max_ratio: u64,
+    /// Tesseract languages for OCR of images and scanned pages (`dan+swe+eng`); `None` turns
+    /// OCR off.
+    pub ocr_languages: Option<String>,
 }
 
 impl Default for Limits {
@@ -32,6 +35,7 @@ impl Default for Limits {
             max_item_bytes: 512 << 20,
             max_expanded_bytes: 2 << 30,
             max_ratio: 250,
+            ocr_languages: Some(crate::ocr::DEFAULT_LANGUAGES.to_string()),
         }
     }
 }
@@ -49,6 +53,8 @@ pub enum Problem {
     TooDeep,
     /// Larger than the limit for one item.
     TooLarge,
+    /// Not inspected for a reason outside the item (a tool that is not installed).
+    Skipped,
 }
 
 impl Problem {
@@ -59,6 +65,7 @@ impl Problem {
             Problem::Bomb => "compression-bomb",
             Problem::TooDeep => "too-deep",
             Problem::TooLarge => "too-large",
+            Problem::Skipped => "skipped",
         }
     }
 }
@@ -85,6 +92,12 @@ pub enum Format {
     Bzip2,
     Xz,
     SevenZ,
+    /// An e-mail message (RFC 822/MIME).
+    Eml,
+    /// A mailbox of messages (mbox).
+    Mbox,
+    /// An Outlook message (a compound file of MAPI properties).
+    Msg,
     /// An audio or video recording.
     Media(MediaKind, &'static str),
     /// An image: a camera photo, or a scan for OCR.
@@ -103,6 +116,9 @@ impl Format {
             Format::Bzip2 => "bzip2",
             Format::Xz => "xz",
             Format::SevenZ => "7z",
+            Format::Eml => "eml",
+            Format::Mbox => "mbox",
+            Format::Msg => "msg",
             Format::Media(_, name) | Format::Image(name) => name,
             Format::Other(name) => name,
         }
@@ -111,24 +127,26 @@ impl Format {
     /// True for formats read as a whole item in memory (containers and documents); plain text
     /// is streamed instead.
     pub fn is_container(self) -> bool {
-        !matches!(
-            self,
-            Format::Text | Format::Other(_) | Format::Media(..) | Format::Image(_)
-        )
+        !matches!(self, Format::Text | Format::Other(_) | Format::Media(..))
     }
 }
 
 /// Recognises a format from an item's name and first bytes (at least 512 when available).
-pub fn format_of(_name: &str, head: &[u8]) -> Format {
+pub fn format_of(name: &str, head: &[u8]) -> Format {
     match sniff(head) {
         Content::Text { .. } => {
             if head.len() > 262 && &head[257..262] == b"ustar" {
                 Format::Tar
+            } else if crate::mail::is_mbox(head) {
+                Format::Mbox
+            } else if crate::mail::is_eml(name, head) {
+                Format::Eml
             } else {
                 Format::Text
             }
         }
         Content::Binary { format } => match format {
+            "ole2" if crate::mail::is_msg_item(name, head) => Format::Msg,
             "zip" => Format::Zip,
             "gzip" => Format::Gzip,
             "bzip2" => Format::Bzip2,
@@ -232,6 +250,9 @@ impl Extraction<'_> {
             Format::Bzip2 => crate::archive::bzip2(data, &mut cx),
             Format::Xz => crate::archive::xz(data, &mut cx),
             Format::SevenZ => crate::archive::seven_z(data, &mut cx),
+            Format::Eml => crate::mail::eml(data, &mut cx),
+            Format::Mbox => crate::mail::mbox(data, &mut cx),
+            Format::Msg => crate::mail::msg(data, &mut cx),
             Format::Media(kind, name) => {
                 cx.media("", &recording(kind, name, data));
                 Ok(())
@@ -240,6 +261,7 @@ impl Extraction<'_> {
                 if let Some(photo) = camera_photo(name, data) {
                     cx.media("", &photo);
                 }
+                cx.ocr_image(name, data);
                 Ok(())
             }
             // Binary content that no extractor reads yet: nothing to report as text.
@@ -278,6 +300,24 @@ impl Cx<'_, '_> {
     pub fn problem(&mut self, sub: &str, format: &str, problem: Problem, reason: &str) {
         let loc = self.join(sub);
         self.ex.sink.problem(&loc, format, problem, reason);
+    }
+
+    /// Reads the text of an image with OCR, when OCR is on and available.
+    pub fn ocr_image(&mut self, format: &str, data: &[u8]) {
+        let Some(languages) = self.ex.limits.ocr_languages.clone() else {
+            return;
+        };
+        if !crate::ocr::available() {
+            let reason =
+                "OCR is not available: install tesseract-ocr, or turn OCR off with --no-ocr";
+            self.problem("", format, Problem::Skipped, reason);
+            return;
+        }
+        match crate::ocr::image_text(data, &languages) {
+            Ok(Some(text)) => self.text("", text.as_bytes()),
+            Ok(None) => {}
+            Err(reason) => self.problem("", format, Problem::Corrupt, &reason),
+        }
     }
 
     /// Reports a recording or a camera photo at `sub`.

@@ -12,7 +12,9 @@
 
 mod archive;
 mod item;
+mod mail;
 pub mod media;
+pub mod ocr;
 mod office;
 mod text;
 
