@@ -29,7 +29,7 @@ fn cpr(r: &mut Lcg) -> String {
         );
         let w = [4, 3, 2, 7, 6, 5, 4, 3, 2, 1];
         let sum: u64 = d.bytes().zip(w).map(|(b, w)| u64::from(b - b'0') * w).sum();
-        if sum % 11 == 0 {
+        if sum.is_multiple_of(11) {
             return format!("{}-{}", &d[..6], &d[6..]);
         }
     }
@@ -60,7 +60,11 @@ fn prose(size: usize) -> Vec<u8> {
     let mut next_id = 20_000;
     while s.len() < size {
         s.push_str(WORDS[(r.next() % WORDS.len() as u64) as usize]);
-        s.push(if r.next() % 12 == 0 { '\n' } else { ' ' });
+        s.push(if r.next().is_multiple_of(12) {
+            '\n'
+        } else {
+            ' '
+        });
         if s.len() > next_id {
             s.push_str("CPR-nr. ");
             s.push_str(&cpr(&mut r));
