@@ -282,6 +282,15 @@ fn scan_reader<R: Read>(
             Outcome::Binary { bytes },
         );
     }
+    if let Some(reason) = extract::quick_reject(format, text.head()) {
+        let record = Record::Error {
+            path: path.to_string(),
+            location: None,
+            reason: format!("{}: corrupt: {reason}", format.name()),
+        };
+        let bytes = text.bytes_read();
+        return send_all(tx, vec![record], Outcome::Binary { bytes });
+    }
     if format.is_container() {
         let data = match text.read_all(ctx.opts.worker.extract.max_item_bytes) {
             Ok(d) => d,

@@ -162,6 +162,43 @@ pub fn format_of(name: &str, head: &[u8]) -> Format {
     }
 }
 
+/// A reason when the first bytes alone show that an item of `format` is damaged (random bytes
+/// behind a signature, say), so that it is reported without being read whole or handed to a
+/// worker. `None` when the head looks sound or cannot tell.
+pub fn quick_reject(format: Format, head: &[u8]) -> Option<&'static str> {
+    match format {
+        Format::Zip => {
+            // The first local header's compression method must be one that exists.
+            let method = u16::from_le_bytes([*head.get(8)?, *head.get(9)?]);
+            let known = matches!(
+                method,
+                0 | 1 | 6 | 8 | 9 | 12 | 14 | 19 | 93 | 95 | 96 | 97 | 98 | 99
+            );
+            (head.starts_with(b"PK\x03\x04") && !known)
+                .then_some("damaged ZIP: unknown compression method in the first entry")
+        }
+        Format::Image("jpeg") => {
+            // Walk the markers as far as the head goes: each must start with 0xFF.
+            let mut i = 2;
+            while i + 4 <= head.len() {
+                if head[i] != 0xFF {
+                    return Some("damaged JPEG: invalid marker structure");
+                }
+                if matches!(head[i + 1], 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF | 0xDA)
+                {
+                    return None;
+                }
+                i += 2 + usize::from(u16::from_be_bytes([head[i + 2], head[i + 3]]));
+            }
+            None
+        }
+        Format::Image(_) if head.len() >= 64 => crate::ocr::dimensions(head)
+            .is_none()
+            .then_some("damaged image header"),
+        _ => None,
+    }
+}
+
 /// Text bytes ready for the detectors: UTF-16 transcoded, a UTF-8 byte order mark removed,
 /// anything ASCII-compatible passed through.
 pub fn text_bytes(data: &[u8]) -> Cow<'_, [u8]> {

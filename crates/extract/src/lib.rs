@@ -18,5 +18,5 @@ pub mod ocr;
 mod office;
 mod text;
 
-pub use item::{extract, format_of, text_bytes, Cx, Format, Limits, Problem, Sink};
+pub use item::{extract, format_of, quick_reject, text_bytes, Cx, Format, Limits, Problem, Sink};
 pub use text::{sniff, Content, TextReader, BLOCK};

@@ -56,16 +56,33 @@ fn pipe(program: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Width and height from an image header, when the format says them early.
-fn dimensions(data: &[u8]) -> Option<(u32, u32)> {
+/// Width and height from an image header; `None` when the header is not valid (a damaged
+/// file, or random bytes behind a signature), so that no OCR engine is started for it.
+pub fn dimensions(data: &[u8]) -> Option<(u32, u32)> {
     let be32 = |i: usize| {
         data.get(i..i + 4)
             .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     };
+    let le32 = |i: usize| {
+        data.get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
     if data.starts_with(b"\x89PNG") {
+        if data.get(12..16) != Some(&b"IHDR"[..]) {
+            return None;
+        }
         return Some((be32(16)?, be32(20)?));
     }
-    if data.starts_with(b"GIF8") {
+    if data.starts_with(b"BM") {
+        let (w, h) = (le32(18)?, le32(22)?);
+        return (w > 0 && w < 1 << 16 && h > 0).then_some((w, h.min(1 << 16)));
+    }
+    if data.starts_with(b"II*\x00") || data.starts_with(b"MM\x00*") {
+        // TIFF: the first directory must lie inside the file; Tesseract reads the rest.
+        let off = if data[0] == b'I' { le32(4)? } else { be32(4)? };
+        return ((off as usize) < data.len()).then_some((MIN_SIDE, MIN_SIDE));
+    }
+    if data.starts_with(b"GIF87a") || data.starts_with(b"GIF89a") {
         let w = u16::from_le_bytes([*data.get(6)?, *data.get(7)?]);
         let h = u16::from_le_bytes([*data.get(8)?, *data.get(9)?]);
         return Some((u32::from(w), u32::from(h)));
@@ -92,7 +109,10 @@ fn dimensions(data: &[u8]) -> Option<(u32, u32)> {
 
 /// The text in an image, or `Ok(None)` when the image is too small to hold any.
 pub fn image_text(data: &[u8], languages: &str) -> Result<Option<String>, String> {
-    if dimensions(data).is_some_and(|(w, h)| w < MIN_SIDE || h < MIN_SIDE) {
+    let Some((w, h)) = dimensions(data) else {
+        return Err("not a valid image: its header is damaged".into());
+    };
+    if w < MIN_SIDE || h < MIN_SIDE {
         return Ok(None);
     }
     let out = pipe("tesseract", &["stdin", "stdout", "-l", languages], data)?;
