@@ -1,27 +1,104 @@
-//! The detector on arbitrary bytes: no panic, and a stream in chunks finds exactly what a
+//! The detector on arbitrary bytes: no panic; every finding's value is the input's bytes at
+//! its offset; and a stream fed in chunks finds exactly the (kind, offset) pairs that a
 //! whole-document scan finds.
+//!
+//! The first input byte chooses the chunk sizes (it is also part of the text): its low six
+//! bits give the largest chunk (1..=64 bytes, times 64 when the top bit is set, so both
+//! byte-by-byte and multi-KiB chunks are tried) and it seeds the sequence of sizes.
 #![no_main]
 
-use datavakt_detect::{Date, Detector};
+use std::sync::OnceLock;
+
+use datavakt_detect::{Date, Detector, Finding, Matched};
 use libfuzzer_sys::fuzz_target;
 
+/// One detector for all inputs: building its automata per input would dominate the run.
+static DETECTOR: OnceLock<Option<Detector>> = OnceLock::new();
+/// `DATAVAKT_FUZZ_NO_EQUIV=1` skips the stream = whole-scan check, to hunt other failures
+/// while a known difference is open.
+static EQUIV: OnceLock<bool> = OnceLock::new();
+
+/// Asserts that `f` is the text of `data` at its offset.
+fn check_within(data: &[u8], f: &Finding, what: &str) {
+    let off = usize::try_from(f.offset).unwrap_or(usize::MAX);
+    let value = f.value.expose();
+    // `Matched::from_bytes` keeps UTF-8 as it is and reads anything else as Latin-1: the
+    // written length is the UTF-8 length or the number of characters.
+    let fits = [value.len(), value.chars().count()].into_iter().any(|n| {
+        off.checked_add(n)
+            .is_some_and(|end| end <= data.len() && Matched::from_bytes(&data[off..end]) == f.value)
+    });
+    assert!(
+        fits,
+        "{what}: {} at offset {} (length {}) is not the input's text there (input {} bytes)",
+        f.kind,
+        f.offset,
+        value.len(),
+        data.len()
+    );
+}
+
+/// Chunk sizes from the first byte: a tiny LCG, sizes in 1..=max.
+fn chunks(data: &[u8]) -> Vec<&[u8]> {
+    let b = data.first().copied().unwrap_or(0);
+    let mut max = usize::from(b & 0x3f) + 1;
+    if b & 0x80 != 0 {
+        max *= 64;
+    }
+    let mut state = u32::from(b) | 0x100;
+    let mut out = Vec::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let n = if b & 0x40 != 0 {
+            max // fixed size
+        } else {
+            1 + (state >> 16) as usize % max
+        };
+        let (head, tail) = rest.split_at(n.min(rest.len()));
+        out.push(head);
+        rest = tail;
+    }
+    out
+}
+
 fuzz_target!(|data: &[u8]| {
-    let Some(today) = Date::new(2026, 11, 22) else { return };
-    let det = Detector::new(today);
+    let Some(det) = DETECTOR.get_or_init(|| Date::new(2026, 11, 22).map(Detector::new)) else {
+        return;
+    };
+
     let mut whole = Vec::new();
     det.scan(data, &mut whole);
     for f in &whole {
-        assert!((f.offset as usize) < data.len().max(1));
+        check_within(data, f, "scan");
     }
-    let step = usize::from(data.first().copied().unwrap_or(1)).max(1);
+
     let mut stream = det.stream();
     let mut parts = Vec::new();
-    for chunk in data.chunks(step) {
+    let pieces = chunks(data);
+    for chunk in &pieces {
         stream.push(chunk, &mut parts);
     }
     stream.finish(&mut parts);
-    let key = |v: &Vec<datavakt_detect::Finding>| -> Vec<(u64, &'static str)> {
-        v.iter().map(|f| (f.offset, f.kind.name())).collect()
+    for f in &parts {
+        check_within(data, f, "stream");
+    }
+
+    if !*EQUIV.get_or_init(|| std::env::var_os("DATAVAKT_FUZZ_NO_EQUIV").is_none()) {
+        return;
+    }
+    let key = |v: &[Finding]| {
+        let mut k: Vec<(u64, &'static str)> = v.iter().map(|f| (f.offset, f.kind.name())).collect();
+        k.sort_unstable();
+        k
     };
-    assert_eq!(key(&whole), key(&parts));
+    let sizes: Vec<usize> = pieces.iter().take(8).map(|c| c.len()).collect();
+    assert_eq!(
+        key(&whole),
+        key(&parts),
+        "(offset, kind) of a whole scan (left) and of a stream (right) of {} bytes in {} chunks \
+         of sizes {sizes:?}...",
+        data.len(),
+        pieces.len()
+    );
 });

@@ -98,6 +98,13 @@ pub enum Format {
     Mbox,
     /// An Outlook message (a compound file of MAPI properties).
     Msg,
+    /// A PDF document.
+    Pdf,
+    /// An RTF document.
+    Rtf,
+    /// A compound file (OLE2): a legacy Word, Excel or PowerPoint document, an encrypted
+    /// Office document; the name says which it probably is (`doc`, `xls`, `ppt`, `ole2`).
+    Ole(&'static str),
     /// An audio or video recording.
     Media(MediaKind, &'static str),
     /// An image: a camera photo, or a scan for OCR.
@@ -119,6 +126,9 @@ impl Format {
             Format::Eml => "eml",
             Format::Mbox => "mbox",
             Format::Msg => "msg",
+            Format::Pdf => "pdf",
+            Format::Rtf => "rtf",
+            Format::Ole(name) => name,
             Format::Media(_, name) | Format::Image(name) => name,
             Format::Other(name) => name,
         }
@@ -137,6 +147,8 @@ pub fn format_of(name: &str, head: &[u8]) -> Format {
         Content::Text { .. } => {
             if head.len() > 262 && &head[257..262] == b"ustar" {
                 Format::Tar
+            } else if crate::rtf::is_rtf(head) {
+                Format::Rtf
             } else if crate::mail::is_mbox(head) {
                 Format::Mbox
             } else if crate::mail::is_eml(name, head) {
@@ -147,6 +159,9 @@ pub fn format_of(name: &str, head: &[u8]) -> Format {
         }
         Content::Binary { format } => match format {
             "ole2" if crate::mail::is_msg_item(name, head) => Format::Msg,
+            "ole2" => Format::Ole(crate::ole::hint(name)),
+            "binary" if crate::rtf::is_rtf(head) => Format::Rtf,
+            "pdf" => Format::Pdf,
             "zip" => Format::Zip,
             "gzip" => Format::Gzip,
             "bzip2" => Format::Bzip2,
@@ -290,6 +305,9 @@ impl Extraction<'_> {
             Format::Eml => crate::mail::eml(data, &mut cx),
             Format::Mbox => crate::mail::mbox(data, &mut cx),
             Format::Msg => crate::mail::msg(data, &mut cx),
+            Format::Pdf => crate::pdf::pdf(data, &mut cx),
+            Format::Rtf => crate::rtf::rtf(data, &mut cx),
+            Format::Ole(hint) => crate::ole::compound(data, hint, &mut cx),
             Format::Media(kind, name) => {
                 cx.media("", &recording(kind, name, data));
                 Ok(())

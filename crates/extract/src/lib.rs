@@ -16,6 +16,9 @@ mod mail;
 pub mod media;
 pub mod ocr;
 mod office;
+mod ole;
+mod pdf;
+mod rtf;
 mod text;
 
 pub use item::{extract, format_of, quick_reject, text_bytes, Cx, Format, Limits, Problem, Sink};
