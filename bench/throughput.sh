@@ -51,10 +51,10 @@ key=$base/key
 [ -f "$key" ] || { (umask 077 && head -c 32 /dev/urandom > "$key"); }
 export DATAVAKT_KEY_FILE=$key
 
-# Warm the page cache so both read from memory.
-find "$tree" -type f -print0 | xargs -0 cat > /dev/null
-bytes=$(du -sb "$tree" | cut -f1)
-nfiles=$(find "$tree" -type f | wc -l)
+# Warm the page cache so both read from memory ("$tree/": the cached tree may be a symlink).
+find "$tree/" -type f -print0 | xargs -0 cat > /dev/null
+bytes=$(du -sb "$tree/" | cut -f1)
+nfiles=$(find "$tree/" -type f | wc -l)
 
 q_tree=$(printf %q "$tree")
 pattern='(?-u:\b)[0-9]{6}[-+A]?[0-9]{3}[0-9A-Y](?-u:\b)'
@@ -86,8 +86,7 @@ fi
 # Sanity check: what datavakt reports against the numbers make-tree wrote in fresh text. The
 # tree's shared filler repeats more numbers, so findings exceed the written count; every
 # written number should be among the values found.
-"$bin" scan "$tree" --format jsonl --quiet --show-values |
-  python3 - "$times" "$bytes" "$nfiles" "$tree.ids" <<'PY'
+read -r -d '' report <<'PY' || true
 import collections, json, sys
 t = dict(line.split() for line in open(sys.argv[1]))
 rg, dv = float(t["ripgrep"]), float(t["datavakt"])
@@ -113,3 +112,5 @@ print(f"make-tree wrote {len(ids)} numbers in fresh text (more repeat in its sha
       f"{found} of them found with the same kind ({100 * found / max(1, len(ids)):.1f}%), "
       f"{found_any} with any kind")
 PY
+"$bin" scan "$tree" --format jsonl --quiet --show-values |
+  python3 -c "$report" "$times" "$bytes" "$nfiles" "$tree.ids"
