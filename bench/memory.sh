@@ -102,7 +102,7 @@ awk -v gib="$gib" -v dv="$dv" -v dvs="$dv_s" -v rg="$rg" -v rgs="$rg_s" -v rgb="
   printf "datavakt          peak RSS: %7.1f MiB  (%.1f s, %.0f MB/s)\n", dv / 1024, dvs, mb / dvs
   printf "ripgrep           peak RSS: %7.1f MiB  (%.1f s, %.0f MB/s)\n", rg / 1024, rgs, mb / rgs
   printf "ripgrep --no-mmap peak RSS: %7.1f MiB  (%.1f s, %.0f MB/s)\n", rgb / 1024, rgbs, mb / rgbs
-  printf "ratio datavakt/ripgrep: %.2f   datavakt/ripgrep --no-mmap: %.2f\n", dv / rg, dv / rgb
+  printf "ratio datavakt/ripgrep: %.3f   datavakt/ripgrep --no-mmap: %.2f\n", dv / rg, dv / rgb
   printf "datavakt under %d MiB: %s\n", lim, (dv < lim * 1024) ? "yes" : "NO"
 }'
 [ "$dv" -lt $((limit_mib * 1024)) ]

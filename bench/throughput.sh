@@ -72,15 +72,18 @@ for r in json.load(open(sys.argv[1]))["results"]:
     print(r["command"], r["median"])
 PY
 else
-  median() {  # runs "$@" in a shell ${runs:-3} times, prints the median wall time in seconds
+  median() {  # runs the command line $1 ${runs:-3} times, prints the median wall time in s
     local n=${runs:-3} i t0 t1 ts=()
+    bash -c "$1" || { echo "failed: $1" >&2; return 1; }  # warm-up
     for ((i = 0; i < n; i++)); do
-      t0=$(date +%s.%N); bash -c "$1"; t1=$(date +%s.%N)
+      t0=$(date +%s.%N); bash -c "$1" || return 1; t1=$(date +%s.%N)
       ts+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
     done
     printf '%s\n' "${ts[@]}" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
   }
-  { echo "ripgrep $(median "$rg_cmd")"; echo "datavakt $(median "$dv_cmd")"; } > "$times"
+  rg_t=$(median "$rg_cmd")
+  dv_t=$(median "$dv_cmd")
+  printf 'ripgrep %s\ndatavakt %s\n' "$rg_t" "$dv_t" > "$times"
 fi
 
 # Sanity check: what datavakt reports against the numbers make-tree wrote in fresh text. The

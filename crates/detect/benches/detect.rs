@@ -98,6 +98,21 @@ fn bench(c: &mut Criterion) {
     let det = Detector::new(Date::new(2026, 11, 22).unwrap_or_else(|| unreachable!()));
     let mut g = c.benchmark_group("detect");
     for (name, text) in [("prose", prose(4 << 20)), ("table", table(4 << 20))] {
+        // The inputs must hold what they claim: a number every ~20 KB, or one per row.
+        let mut found = Vec::new();
+        det.scan(&text, &mut found);
+        let rows = text.iter().filter(|&&b| b == b'\n').count();
+        let expected = if name == "prose" {
+            text.len() / 20_000
+        } else {
+            rows - 1
+        };
+        assert!(
+            found.len() >= expected,
+            "{name}: {} findings in {} bytes, expected at least {expected}",
+            found.len(),
+            text.len()
+        );
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_function(name, |b| {
             let mut out = Vec::new();
