@@ -26,6 +26,11 @@ pub struct Summary {
     pub below_min_confidence: u64,
     pub elapsed_seconds: f64,
     pub megabytes_per_second: f64,
+    /// Images and scanned pages read with OCR, and the thread time that took.
+    pub ocr_reads: u64,
+    pub ocr_seconds: f64,
+    /// OCR's share of the scan: its time over all scanning threads' time.
+    pub ocr_share: f64,
 }
 
 #[derive(Serialize)]
@@ -322,6 +327,15 @@ fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
     if s.errors > 0 {
         writeln!(w, "Could not read {} items (listed above).", s.errors)?;
     }
+    if s.ocr_reads > 0 {
+        writeln!(
+            w,
+            "OCR read {} images and scanned pages in {:.1} s of thread time, {:.0} % of the scan.",
+            s.ocr_reads,
+            s.ocr_seconds,
+            100.0 * s.ocr_share
+        )?;
+    }
     if s.findings == 0 {
         writeln!(w, "No identity numbers found.")?;
     } else {
@@ -429,6 +443,10 @@ pub fn write_all(
                 }
             }
             Msg::Hidden(n) => s.below_min_confidence += n,
+            Msg::Ocr(spent) => {
+                s.ocr_reads += 1;
+                s.ocr_seconds += spent.as_secs_f64();
+            }
             Msg::Done(o) => {
                 match o {
                     Outcome::Text { bytes } => {
@@ -459,6 +477,7 @@ pub fn write_all(
     let elapsed = started.elapsed();
     s.elapsed_seconds = elapsed.as_secs_f64();
     s.megabytes_per_second = scan::rate(s.bytes_read, elapsed);
+    s.ocr_share = (s.ocr_seconds / (s.elapsed_seconds * opts.threads.max(1) as f64)).min(1.0);
     if !broken_pipe && fatal.is_none() {
         let res = w.finish(&s);
         check(res, &mut broken_pipe, &mut fatal);

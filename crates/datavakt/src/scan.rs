@@ -73,6 +73,8 @@ pub enum Msg {
     Records(Vec<Record>),
     /// Findings below the confidence threshold that were not reported.
     Hidden(u64),
+    /// Time spent reading one image or scanned page with OCR.
+    Ocr(Duration),
     Done(Outcome),
 }
 
@@ -399,6 +401,10 @@ struct ItemSink<'a, 'c> {
 }
 
 impl extract::Sink for ItemSink<'_, '_> {
+    fn ocr_time(&mut self, spent: Duration) {
+        self.alive &= self.tx.send(Msg::Ocr(spent)).is_ok();
+    }
+
     fn media(&mut self, location: &str, media: &extract::media::Media) {
         let record = media_record(self.path, location, media);
         self.alive &= self.tx.send(Msg::Records(vec![record])).is_ok();

@@ -5,8 +5,9 @@
 //! Each scanning thread owns one long-lived worker (`datavakt __extract-worker`), started on
 //! first use and again after a crash. The pipe protocol is framed binary:
 //! request `u32 name length, name, u64 data length, data`; replies are events
-//! `T loc text` (text), `P loc format problem reason` (problem), `E` (item done), each string
-//! as `u32 length, bytes`.
+//! `T loc text` (text), `P loc format problem reason` (problem), `M loc media facts` (a
+//! recording or photo), `O seconds` (time spent in OCR), `E` (item done), each string as
+//! `u32 length, bytes`.
 
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -65,6 +66,7 @@ enum Event {
     Text(String, Vec<u8>),
     Problem(String, String, u8, String),
     Media(String, Media),
+    Ocr(Duration),
     Done,
     /// The worker's output ended.
     Closed,
@@ -168,6 +170,7 @@ impl Worker {
                     sink.problem(&loc, &format, problem, &reason);
                 }
                 Ok(Event::Media(loc, media)) => sink.media(&loc, &media),
+                Ok(Event::Ocr(spent)) => sink.ocr_time(spent),
                 Ok(Event::Done) => {
                     self.running = Some(run);
                     return Ok(());
@@ -283,6 +286,12 @@ fn read_event(r: &mut impl Read) -> io::Result<Event> {
                 },
             )
         }
+        b'O' => {
+            let mut d = [0u8; 8];
+            r.read_exact(&mut d)?;
+            let secs = f64::from_le_bytes(d);
+            Event::Ocr(Duration::try_from_secs_f64(secs).unwrap_or_default())
+        }
         b'E' => Event::Done,
         _ => return Err(io::Error::other("bad frame from worker")),
     })
@@ -344,6 +353,13 @@ impl<W: Write> FrameSink<'_, W> {
 }
 
 impl<W: Write> Sink for FrameSink<'_, W> {
+    fn ocr_time(&mut self, spent: Duration) {
+        self.put(|w| {
+            w.write_all(b"O")?;
+            w.write_all(&spent.as_secs_f64().to_le_bytes())
+        });
+    }
+
     fn media(&mut self, location: &str, m: &Media) {
         self.put(|w| {
             w.write_all(b"M")?;

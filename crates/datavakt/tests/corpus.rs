@@ -1,19 +1,20 @@
-//! Accuracy on the labelled corpus in `../shared/corpus`, scored by its own scorer. Skips
-//! (and says so) when `../shared` is not beside the checkout.
+//! Accuracy on the labelled corpus in `../shared/corpus` and on the external test files in
+//! `../shared/external/osdatascanner`, scored by the corpus's own scorer. Skips (and says so)
+//! when `../shared` is not beside the checkout.
 
 mod common;
 
+use std::path::Path;
 use std::process::Command;
 
-#[test]
-fn plain_text_formats_score_above_the_floor() {
-    let Some(shared) = common::shared_corpus() else {
-        eprintln!("SKIPPED: ../shared/corpus is not beside the checkout");
-        return;
-    };
-    let s = common::Scratch::new("corpus");
+use common::{records, Scratch};
+
+/// Scans `set/files` with values shown and scores it with `score-corpus` and `thresholds`;
+/// returns the scan's records.
+fn scan_and_score(shared: &Path, set: &str, thresholds: &[&str]) -> Vec<serde_json::Value> {
+    let s = Scratch::new(&set.replace('/', "-"));
     let out = s.scan(&[
-        shared.join("corpus/files").to_str().unwrap(),
+        shared.join(set).join("files").to_str().unwrap(),
         "--format",
         "jsonl",
         "--show-values",
@@ -28,19 +29,94 @@ fn plain_text_formats_score_above_the_floor() {
     let findings = s.dir.join("findings.jsonl");
     std::fs::write(&findings, &out.stdout).unwrap();
     let score = Command::new(shared.join("tools/score-corpus"))
-        .arg(shared.join("corpus"))
+        .arg(shared.join(set))
         .arg(&findings)
-        .args([
-            "--formats",
-            "txt,txt-cp1252,txt-utf16,csv,csv-cp1252,html,json,xml",
-            "--min-recall",
-            "0.995",
-            "--min-precision",
-            "0.99",
-        ])
+        .args(thresholds)
         .output()
         .unwrap();
     let report = String::from_utf8_lossy(&score.stdout);
     eprintln!("{report}");
     assert!(score.status.success(), "below the floor:\n{report}");
+    records(&out)
+}
+
+#[test]
+fn every_format_of_the_corpus_scores_above_the_floor() {
+    let Some(shared) = common::shared_corpus() else {
+        eprintln!("SKIPPED: ../shared/corpus is not beside the checkout");
+        return;
+    };
+    let floor = [
+        "--min-recall",
+        "0.99",
+        "--min-precision",
+        "0.99",
+        "--min-hard-recall",
+        "0.95",
+    ];
+    let recs = scan_and_score(&shared, "corpus", &floor);
+    // Every recording and camera photo is reported with its kind.
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(shared.join("corpus/truth.json")).unwrap()).unwrap();
+    for (path, label) in truth["files"].as_object().unwrap() {
+        let hard = label["hard"].as_array().unwrap();
+        let want = if hard.iter().any(|h| h == "audio") {
+            "audio-recording"
+        } else if hard.iter().any(|h| h == "photo") {
+            "camera-photo"
+        } else {
+            continue;
+        };
+        let suffix = format!("/files/{path}");
+        assert!(
+            recs.iter()
+                .any(|r| r["kind"] == want && r["path"].as_str().unwrap().ends_with(&suffix)),
+            "{path} not reported as {want}"
+        );
+    }
+}
+
+#[test]
+fn external_test_files_score_above_the_floor_and_damage_is_reported() {
+    let Some(shared) = common::shared_corpus() else {
+        eprintln!("SKIPPED: ../shared is not beside the checkout");
+        return;
+    };
+    let floor = ["--min-recall", "0.9", "--min-precision", "0.9"];
+    let recs = scan_and_score(&shared, "external/osdatascanner", &floor);
+    let of = |name: &str| {
+        recs.iter()
+            .filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with(name)))
+            .map(|r| r["kind"].as_str().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    // Production-unit numbers that pass the CPR rules by chance: nothing at default confidence.
+    assert!(
+        of("pdf/p-numre.pdf").is_empty(),
+        "{:?}",
+        of("pdf/p-numre.pdf")
+    );
+    for damaged in [
+        "pdf/corrupted/embedded-cpr.8192.pdf",
+        "ocr/corrupted/cpr.trunc.png",
+        "ocr/corrupted/cpr.rgb16.trunc.bmp",
+        "msoffice/corrupted/test.trunc.doc",
+        "zip/r.zip",
+    ] {
+        assert_eq!(of(damaged), ["error"], "{damaged}");
+    }
+    assert!(of("zip/encrypted-test-vector.zip").contains(&"encrypted-archive".to_string()));
+    // Good images are read, whatever their pixel format.
+    for good in [
+        "cpr.gif",
+        "cpr.jpg",
+        "cpr.png",
+        "cpr.rgb16.bmp",
+        "cpr.rgba32.bmp",
+    ] {
+        assert!(
+            !of(&format!("ocr/good/{good}")).contains(&"error".to_string()),
+            "{good}"
+        );
+    }
 }

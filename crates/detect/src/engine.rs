@@ -123,6 +123,31 @@ struct Doc {
     language: Option<u8>,
     /// Numbers valid under exactly one kind, per kind.
     unambiguous: [u32; 5],
+    /// Digit groups written without separators (bare 10, 11 or 12 digits): how many were
+    /// seen, and how many of them are valid under some kind. When most fail, the document's
+    /// numbers are something else (production units, accounts) and the few that pass do so
+    /// by chance.
+    bare_seen: u32,
+    bare_valid: u32,
+}
+
+impl Doc {
+    /// Bare digit groups seen before most of them are allowed to outvote the rest.
+    const BARE_SAMPLE: u32 = 10;
+
+    /// Whether bare digit groups in this document are mostly not identity numbers.
+    fn bare_by_chance(&self) -> bool {
+        self.bare_seen >= Self::BARE_SAMPLE && self.bare_valid * 2 < self.bare_seen
+    }
+}
+
+/// Whether a candidate is written as digits alone, with nothing that marks it as a date and
+/// serial (a separator, a century sign, a check letter).
+fn bare(form: &Form) -> bool {
+    matches!(
+        form,
+        Form::Ten { sep: Sep::None, .. } | Form::Eleven { .. } | Form::Twelve { .. }
+    )
 }
 
 /// A candidate with what validation and local context said about it.
@@ -229,6 +254,11 @@ impl<'d> Stream<'d> {
                 Next::Found(c) => {
                     self.pos = c.end;
                     let valid = interpret(&c.form, self.det.today);
+                    if bare(&c.form) {
+                        self.doc.bare_seen += 1;
+                        let issued = valid.iter().any(|v| v.strength != Strength::Doubtful);
+                        self.doc.bare_valid += u32::from(issued);
+                    }
                     if valid.is_empty() {
                         continue;
                     }
@@ -332,8 +362,24 @@ impl<'d> Stream<'d> {
         let bit = best.kind.bit();
         // A local label outranks the column header; a label for another number lowers.
         let named = local.or(j.column);
+        let unlabelled = named.is_none_or(|k| k & bit == 0);
+        // The same digits read as the kind the document is about fail that kind's check
+        // (lists of test CPR numbers): valid as another kind by chance.
+        let other_kind_fails = j.valid.iter().any(|v| {
+            v.kind != best.kind
+                && v.strength == Strength::Doubtful
+                && doc.label_kinds & v.kind.bit() != 0
+        }) && doc.label_kinds & bit == 0;
         let (confidence, reason) = match (best.strength, named) {
             (Strength::Doubtful, _) => (Confidence::Low, "cannot be an issued number today"),
+            _ if unlabelled && bare(&j.c.form) && doc.bare_by_chance() => (
+                Confidence::Low,
+                "most numbers written like it in the document fail the checks: valid by chance",
+            ),
+            _ if unlabelled && other_kind_fails => (
+                Confidence::Low,
+                "fails the check of the kind the document names; valid as another by chance",
+            ),
             (_, Some(0)) => (Confidence::Low, "labelled as another kind of number"),
             (_, Some(k)) if k & bit != 0 => (Confidence::High, "valid, with a label"),
             (Strength::Checksum, Some(_)) => {
@@ -485,5 +531,81 @@ mod tests {
         det.scan(text.as_bytes(), &mut out);
         let conf: Vec<Confidence> = out.iter().map(|f| f.confidence).collect();
         assert_eq!(conf, vec![Confidence::Low, Confidence::High]);
+    }
+
+    /// Bare ten-digit numbers from `from` on: valid CPR numbers, or numbers no kind reads as
+    /// valid.
+    fn bare_numbers(det: &Detector, from: u64, n: usize, valid: bool) -> Vec<String> {
+        (from..)
+            .map(|x| format!("{x:010}"))
+            .filter(|s| {
+                let v = det.interpretations(s.as_bytes());
+                if valid {
+                    v.iter()
+                        .any(|v| v.kind == Kind::DkCpr && v.strength == Strength::Checksum)
+                } else {
+                    v.iter().all(|v| v.strength == Strength::Doubtful)
+                }
+            })
+            .take(n)
+            .collect()
+    }
+
+    #[test]
+    fn numbers_valid_by_chance_in_a_list_of_other_numbers_are_low() {
+        let det = det();
+        // Production-unit numbers: most fail every check, a few pass by chance.
+        let mut rows = bare_numbers(&det, 1_002_025_999, 16, false);
+        rows.extend(bare_numbers(&det, 1_002_025_999, 4, true));
+        let text: String = rows
+            .iter()
+            .map(|n| format!("Miljø {n} Firma A/S\n"))
+            .collect();
+        let mut out = vec![];
+        det.scan(text.as_bytes(), &mut out);
+        // The others may be read as numbers that fail a check: low as well.
+        assert!(out.len() >= 4);
+        assert!(out.iter().all(|f| f.confidence == Confidence::Low));
+        // A label still decides for its number.
+        let text = format!("{text}CPR-nr.: {}\n", rows[19]);
+        let mut out = vec![];
+        det.scan(text.as_bytes(), &mut out);
+        assert_eq!(out.last().map(|f| f.confidence), Some(Confidence::High));
+        // A list where the numbers are valid is not a list of chance.
+        let valid = bare_numbers(&det, 1_002_025_999, 20, true);
+        let text: String = valid.iter().map(|n| format!("Miljø {n} Firma\n")).collect();
+        let mut out = vec![];
+        det.scan(text.as_bytes(), &mut out);
+        assert_eq!(out.len(), 20);
+        assert!(out.iter().all(|f| f.confidence == Confidence::Medium));
+    }
+
+    #[test]
+    fn a_test_cpr_number_is_not_swedish_by_chance() {
+        let det = det();
+        // Fails the CPR check on a date without exception, passes the Swedish one.
+        let n = (0..10_000)
+            .map(|serial| format!("300979{serial:04}"))
+            .find(|n| {
+                let v = det.interpretations(n.as_bytes());
+                let has = |k: Kind, s: Strength| v.iter().any(|v| v.kind == k && v.strength == s);
+                has(Kind::DkCpr, Strength::Doubtful)
+                    && has(Kind::SePersonnummer, Strength::Checksum)
+            })
+            .unwrap();
+        let mut out = vec![];
+        det.scan(
+            format!("Test CPR numre\n\nStine Kristensen {n}").as_bytes(),
+            &mut out,
+        );
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].confidence, Confidence::Low, "{}", out[0].reason);
+        // Without the document's word for CPR numbers it is a valid Swedish number.
+        let mut out = vec![];
+        det.scan(format!("Stine Kristensen {n}").as_bytes(), &mut out);
+        assert_eq!(
+            (out[0].kind, out[0].confidence),
+            (Kind::SePersonnummer, Confidence::Medium)
+        );
     }
 }

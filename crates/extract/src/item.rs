@@ -79,6 +79,8 @@ pub trait Sink {
     fn problem(&mut self, location: &str, format: &str, problem: Problem, reason: &str);
     /// A recording or a camera photo at `location`.
     fn media(&mut self, _location: &str, _media: &Media) {}
+    /// Time spent in OCR for this item (reported so that the summary can show its share).
+    fn ocr_time(&mut self, _spent: std::time::Duration) {}
 }
 
 /// The formats extraction knows, recognised from the name and the first bytes.
@@ -359,20 +361,27 @@ impl Cx<'_, '_> {
 
     /// Reads the text of an image with OCR, when OCR is on and available.
     pub fn ocr_image(&mut self, format: &str, data: &[u8]) {
-        let Some(languages) = self.ex.limits.ocr_languages.clone() else {
-            return;
-        };
+        match self.ocr(|languages| crate::ocr::image_text(data, languages)) {
+            Some(Ok(Some(text))) => self.text("", text.as_bytes()),
+            Some(Ok(None)) | None => {}
+            Some(Err(reason)) => self.problem("", format, Problem::Corrupt, &reason),
+        }
+    }
+
+    /// Runs `read` with the OCR languages and reports the time it took; `None` when OCR is
+    /// off, or not installed (then a `skipped` problem says how to install it).
+    pub fn ocr<T>(&mut self, read: impl FnOnce(&str) -> T) -> Option<T> {
+        let languages = self.ex.limits.ocr_languages.clone()?;
         if !crate::ocr::available() {
             let reason =
                 "OCR is not available: install tesseract-ocr, or turn OCR off with --no-ocr";
-            self.problem("", format, Problem::Skipped, reason);
-            return;
+            self.problem("", "ocr", Problem::Skipped, reason);
+            return None;
         }
-        match crate::ocr::image_text(data, &languages) {
-            Ok(Some(text)) => self.text("", text.as_bytes()),
-            Ok(None) => {}
-            Err(reason) => self.problem("", format, Problem::Corrupt, &reason),
-        }
+        let started = std::time::Instant::now();
+        let out = read(&languages);
+        self.ex.sink.ocr_time(started.elapsed());
+        Some(out)
     }
 
     /// Reports a recording or a camera photo at `sub`.

@@ -12,18 +12,31 @@ pub const DEFAULT_LANGUAGES: &str = "dan+swe+nor+fin+isl+eng";
 
 /// Images smaller than this in either dimension hold no readable text (icons, spacers).
 const MIN_SIDE: u32 = 40;
+/// Largest image handed to the OCR engine, in pixels; larger ones are scaled down to it. OCR
+/// time grows with the pixels, and 12 megapixels is an A4 page scanned at 350 dpi.
+const MAX_OCR_PIXELS: u64 = 12_000_000;
+/// Memory that decoding one image may take.
+const MAX_DECODE_BYTES: u64 = 1 << 30;
 
 /// Whether the `tesseract` command can be run.
 pub fn available() -> bool {
     static OK: OnceLock<bool> = OnceLock::new();
-    *OK.get_or_init(|| {
-        Command::new("tesseract")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    })
+    *OK.get_or_init(|| runs("tesseract", "--version"))
+}
+
+/// Whether `pdftoppm` (poppler-utils), which renders scanned PDF pages, can be run.
+pub fn pdf_renderer_available() -> bool {
+    static OK: OnceLock<bool> = OnceLock::new();
+    *OK.get_or_init(|| runs("pdftoppm", "-v"))
+}
+
+fn runs(program: &str, arg: &str) -> bool {
+    Command::new(program)
+        .arg(arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Runs `program` with `input` on stdin and returns its stdout.
@@ -115,12 +128,50 @@ pub fn image_text(data: &[u8], languages: &str) -> Result<Option<String>, String
     if w < MIN_SIDE || h < MIN_SIDE {
         return Ok(None);
     }
-    let out = pipe("tesseract", &["stdin", "stdout", "-l", languages], data)?;
+    // TIFF goes to the engine as it is: it reads every page of a multi-page scan.
+    let tiff = data.starts_with(b"II*\x00") || data.starts_with(b"MM\x00*");
+    let prepared = if tiff { None } else { Some(grey_png(data)?) };
+    let input = prepared.as_deref().unwrap_or(data);
+    let out = pipe("tesseract", &["stdin", "stdout", "-l", languages], input)?;
     Ok(Some(String::from_utf8_lossy(&out).into_owned()))
 }
 
+/// Decodes an image (within a memory limit), turns it grey, scales it down to
+/// `MAX_OCR_PIXELS` and encodes it as PNG: the engine's own image library cannot read every
+/// variant (32-bit BMP), and a huge photo costs minutes of OCR for no more text.
+fn grey_png(data: &[u8]) -> Result<Vec<u8>, String> {
+    use image::{codecs::png, imageops, ImageEncoder, ImageReader};
+    let mut reader = ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .map_err(|e| format!("cannot read the image: {e}"))?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let img = reader
+        .decode()
+        .map_err(|e| format!("not a readable image: {e}"))?;
+    let mut grey = img.into_luma8();
+    let (w, h) = grey.dimensions();
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels > MAX_OCR_PIXELS {
+        let f = (MAX_OCR_PIXELS as f64 / pixels as f64).sqrt();
+        let (nw, nh) = ((f64::from(w) * f) as u32, (f64::from(h) * f) as u32);
+        grey = imageops::resize(&grey, nw.max(1), nh.max(1), imageops::FilterType::Triangle);
+    }
+    let mut out = Vec::new();
+    png::PngEncoder::new_with_quality(&mut out, png::CompressionType::Fast, png::FilterType::Sub)
+        .write_image(
+            grey.as_raw(),
+            grey.width(),
+            grey.height(),
+            image::ExtendedColorType::L8,
+        )
+        .map_err(|e| format!("cannot prepare the image for OCR: {e}"))?;
+    Ok(out)
+}
+
 /// The text of page `page` (1-based) of a PDF, rendered at 200 dpi in greyscale and read.
-pub fn pdf_page_text(pdf: &[u8], page: u32, languages: &str) -> Result<String, String> {
+pub fn pdf_page_text(pdf: &[u8], page: usize, languages: &str) -> Result<String, String> {
     let p = page.to_string();
     let png = pipe(
         "pdftoppm",
@@ -142,6 +193,27 @@ mod tests {
         png.extend_from_slice(&30u32.to_be_bytes());
         assert_eq!(dimensions(&png), Some((20, 30)));
         assert_eq!(image_text(&png, "eng"), Ok(None));
+    }
+
+    fn encoded(img: &image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn huge_images_are_scaled_down_and_damaged_ones_refused() {
+        let img = image::DynamicImage::new_rgba8(5000, 4000);
+        let bmp = encoded(&img, image::ImageFormat::Bmp);
+        let png = grey_png(&bmp).unwrap();
+        let (w, h) = dimensions(&png).unwrap();
+        assert!(u64::from(w) * u64::from(h) <= MAX_OCR_PIXELS, "{w}×{h}");
+        assert!(w > 3000 && h > 2400, "{w}×{h}: scaled more than needed");
+        let small = image::DynamicImage::new_rgb8(300, 200);
+        let png = encoded(&small, image::ImageFormat::Png);
+        assert_eq!(dimensions(&grey_png(&png).unwrap()), Some((300, 200)));
+        let err = grey_png(&png[..png.len() / 2]).unwrap_err();
+        assert!(err.starts_with("not a readable image"), "{err}");
     }
 
     #[test]

@@ -89,13 +89,32 @@ pub(crate) fn pdf(data: &[u8], cx: &mut Cx) -> Result<(), String> {
     Ok(())
 }
 
-/// Pages without any text (scans, photographed paper): placeholder for OCR.
-///
-/// Such pages are skipped today and not reported as problems. OCR of them belongs here: render
-/// each page with `crate::ocr::pdf_page_text(data, page, languages)` when
-/// `cx.limits().ocr_languages` is set, and report the text with `cx.text("page N", ..)`.
-/// `pages` are 1-based page numbers whose text layer is empty or blank.
-pub(crate) fn scanned_pages(_data: &[u8], _pages: &[usize], _cx: &mut Cx) {}
+/// Pages without any text (scans, photographed paper) are rendered and read with OCR when
+/// it is on; `pages` are 1-based.
+fn scanned_pages(data: &[u8], pages: &[usize], cx: &mut Cx) {
+    if pages.is_empty() || cx.limits().ocr_languages.is_none() {
+        return;
+    }
+    if !crate::ocr::pdf_renderer_available() {
+        let reason = format!(
+            "{} pages without text not read: install poppler-utils (pdftoppm) for OCR of \
+             scanned pages, or turn OCR off with --no-ocr",
+            pages.len()
+        );
+        cx.problem("", FORMAT, Problem::Skipped, &reason);
+        return;
+    }
+    for &n in pages {
+        match cx.ocr(|languages| crate::ocr::pdf_page_text(data, n, languages)) {
+            Some(Ok(text)) => cx.text(&format!("page {n}"), text.as_bytes()),
+            Some(Err(reason)) => {
+                cx.problem(&format!("page {n}"), FORMAT, Problem::Corrupt, &reason)
+            }
+            // OCR is off, or not installed (reported once by `ocr`).
+            None => return,
+        }
+    }
+}
 
 /// The text of a page from its spans: one line per visual line (spans whose baselines lie
 /// within half a line's height), lines from the top, spans from the left; a gap wider than
@@ -428,6 +447,25 @@ mod tests {
     fn panics_become_errors_with_a_fixed_message() {
         let err = super::guarded(|| -> u32 { panic!("010190-1238") }).unwrap_err();
         assert_eq!(err, "PDF parser failed: it panicked on this document");
+    }
+
+    /// Found by `cargo fuzz run pdf`: an object header with a byte that is not UTF-8 right
+    /// before `obj` makes pdf_oxide 0.3.78 slice a string inside a character and panic (its
+    /// message quotes the header); here the header of the page's content stream. The panic is
+    /// caught and the item reported as damaged.
+    #[test]
+    fn a_panic_in_the_parser_is_a_damaged_item() {
+        let page = lines(&["CPR-nr.: 010190-1238"]);
+        let mut pdf = document(&[Some(&page)], "", &[]);
+        let at = pdf.windows(7).position(|w| w == b"5 0 obj").unwrap();
+        pdf[at..at + 7].copy_from_slice(b"m\xff5 obj");
+        let got = run("x.pdf", &pdf, &limits());
+        assert!(got.texts.is_empty(), "{:?}", got.texts);
+        assert_eq!(got.problems.len(), 1, "{:?}", got.problems);
+        let (location, format, problem, reason) = &got.problems[0];
+        assert_eq!((location.as_str(), format.as_str()), ("", "pdf"));
+        assert_eq!(*problem, Problem::Corrupt);
+        assert_eq!(reason, "PDF parser failed: it panicked on this document");
     }
 
     fn letters_and_digits(s: &str) -> String {
