@@ -202,7 +202,10 @@ pub fn run(roots: &[PathBuf], key: &[u8], opts: &Options) -> Result<Summary, Str
 /// Handles one walk entry; false stops the walk (the writer is gone).
 fn visit(ctx: &Ctx, entry: sources::Entry, th: &mut Thread, tx: &mut Outbox) -> bool {
     match entry {
-        sources::Entry::File { path } => scan_file(ctx, path, th, tx),
+        sources::Entry::File { path } => {
+            scan_name(ctx, path, "file name", tx) && scan_file(ctx, path, th, tx)
+        }
+        sources::Entry::Dir { path } => scan_name(ctx, path, "folder name", tx),
         sources::Entry::Skipped { path, reason } => send_all(
             tx,
             vec![Record::Skipped {
@@ -221,6 +224,17 @@ fn visit(ctx: &Ctx, entry: sources::Entry, th: &mut Thread, tx: &mut Outbox) -> 
             Outcome::Error,
         ),
     }
+}
+
+/// Finds numbers in the last component of `path` (scanners save documents as
+/// `<personnummer>.pdf`); false when the writer is gone.
+fn scan_name(ctx: &Ctx, path: &Path, place: &str, tx: &mut Outbox) -> bool {
+    let Some(name) = path.file_name() else {
+        return true;
+    };
+    let mut found = Vec::new();
+    ctx.det.scan(name.as_encoded_bytes(), &mut found);
+    forward(ctx, &display(path), Place::Name(place), &mut found, tx)
 }
 
 fn send_all(tx: &mut Outbox, records: Vec<Record>, outcome: Outcome) -> bool {
@@ -335,7 +349,7 @@ fn scan_reader<R: Read>(
     let mut found = Vec::new();
     if let Some(all) = text.whole() {
         ctx.det.scan(all, &mut found);
-        if !forward(ctx, path, "", &mut found, tx) {
+        if !forward(ctx, path, Place::Lines(""), &mut found, tx) {
             return false;
         }
     } else {
@@ -347,15 +361,16 @@ fn scan_reader<R: Read>(
                 Err(e) => {
                     // Report what was found before the failure, then the failure.
                     stream.finish(&mut found);
-                    return forward(ctx, path, "", &mut found, tx) && read_failed(path, &e, tx);
+                    return forward(ctx, path, Place::Lines(""), &mut found, tx)
+                        && read_failed(path, &e, tx);
                 }
             }
-            if !found.is_empty() && !forward(ctx, path, "", &mut found, tx) {
+            if !found.is_empty() && !forward(ctx, path, Place::Lines(""), &mut found, tx) {
                 return false;
             }
         }
         stream.finish(&mut found);
-        if !forward(ctx, path, "", &mut found, tx) {
+        if !forward(ctx, path, Place::Lines(""), &mut found, tx) {
             return false;
         }
     }
@@ -401,6 +416,24 @@ struct ItemSink<'a, 'c> {
 }
 
 impl extract::Sink for ItemSink<'_, '_> {
+    fn sheet(&mut self, location: &str, text: &[u8], grid_end: usize) {
+        let mut found = Vec::new();
+        self.ctx.det.scan(text, &mut found);
+        let place = Place::Cells {
+            location,
+            text,
+            grid_end,
+        };
+        self.alive &= forward(self.ctx, self.path, place, &mut found, self.tx);
+    }
+
+    fn name(&mut self, location: &str, name: &str) {
+        let mut found = Vec::new();
+        self.ctx.det.scan(name.as_bytes(), &mut found);
+        let place = Place::Name(location);
+        self.alive &= forward(self.ctx, self.path, place, &mut found, self.tx);
+    }
+
     fn ocr_time(&mut self, spent: Duration) {
         self.alive &= self.tx.send(Msg::Ocr(spent)).is_ok();
     }
@@ -413,7 +446,13 @@ impl extract::Sink for ItemSink<'_, '_> {
     fn text(&mut self, location: &str, text: &[u8]) {
         let mut found = Vec::new();
         self.ctx.det.scan(text, &mut found);
-        self.alive &= forward(self.ctx, self.path, location, &mut found, self.tx);
+        self.alive &= forward(
+            self.ctx,
+            self.path,
+            Place::Lines(location),
+            &mut found,
+            self.tx,
+        );
     }
 
     fn problem(&mut self, location: &str, format: &str, problem: extract::Problem, reason: &str) {
@@ -459,11 +498,48 @@ fn read_failed(path: &str, e: &io::Error, tx: &mut Outbox) -> bool {
     )
 }
 
+/// Where findings lie: in lines of text (under a location inside the item, or at its top
+/// when empty), or in a name (`file name`, `folder name`, `inner.zip: file name`).
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    Lines(&'a str),
+    Name(&'a str),
+    /// A spreadsheet's text, a grid up to byte `grid_end`: findings there name their cell.
+    Cells {
+        location: &'a str,
+        text: &'a [u8],
+        grid_end: usize,
+    },
+}
+
+/// The cell reference (`C12`) of byte `offset` in a grid whose line N is row N and whose
+/// cells are separated by tabs.
+fn cell_reference(text: &[u8], offset: usize, line: u64) -> String {
+    let line_start = text[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let mut col = text[line_start..offset]
+        .iter()
+        .filter(|&&b| b == b'\t')
+        .count();
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    letters.reverse();
+    format!("{}{line}", String::from_utf8_lossy(&letters))
+}
+
 /// Masks, fingerprints and sends findings at or above the threshold.
 fn forward(
     ctx: &Ctx,
     path: &str,
-    location: &str,
+    place: Place,
     found: &mut Vec<detect::Finding>,
     tx: &mut Outbox,
 ) -> bool {
@@ -480,10 +556,20 @@ fn forward(
         let written = f.value.expose();
         records.push(Record::Finding(FindingOut {
             path: path.to_string(),
-            location: if location.is_empty() {
-                format!("line {}", f.line)
-            } else {
-                format!("{location}: line {}", f.line)
+            location: match place {
+                Place::Lines("") => format!("line {}", f.line),
+                Place::Lines(location) => format!("{location}: line {}", f.line),
+                Place::Name(location) => location.to_string(),
+                Place::Cells {
+                    location,
+                    text,
+                    grid_end,
+                } => match usize::try_from(f.offset) {
+                    Ok(at) if at < grid_end && at <= text.len() => {
+                        format!("{location}: {}", cell_reference(text, at, f.line))
+                    }
+                    _ => format!("{location}: line {}", f.line),
+                },
             },
             kind: f.kind.name(),
             confidence: f.confidence,
@@ -501,4 +587,17 @@ fn forward(
 /// Throughput in MB/s, for the summary.
 pub fn rate(bytes: u64, elapsed: Duration) -> f64 {
     bytes as f64 / 1e6 / elapsed.as_secs_f64().max(1e-6)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cell_references_count_tabs_and_letters() {
+        let text = b"Namn\tCPR\nBo\t\t0101\n";
+        assert_eq!(super::cell_reference(text, 5, 1), "B1");
+        assert_eq!(super::cell_reference(text, 14, 2), "C2");
+        let wide = "\t".repeat(27) + "x";
+        assert_eq!(super::cell_reference(wide.as_bytes(), 27, 7), "AB7");
+        assert_eq!(super::cell_reference(b"x", 0, 1), "A1");
+    }
 }

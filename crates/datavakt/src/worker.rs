@@ -6,7 +6,7 @@
 //! first use and again after a crash. The pipe protocol is framed binary:
 //! request `u32 name length, name, u64 data length, data`; replies are events
 //! `T loc text` (text), `P loc format problem reason` (problem), `M loc media facts` (a
-//! recording or photo), `O seconds` (time spent in OCR), `E` (item done), each string as
+//! recording or photo), `O seconds` (time spent in OCR), `N loc name` (a member's name), `S loc text grid_end` (a sheet), `E` (item done), each string as
 //! `u32 length, bytes`.
 
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -67,6 +67,8 @@ enum Event {
     Problem(String, String, u8, String),
     Media(String, Media),
     Ocr(Duration),
+    Name(String, String),
+    Sheet(String, Vec<u8>, u64),
     Done,
     /// The worker's output ended.
     Closed,
@@ -171,6 +173,10 @@ impl Worker {
                 }
                 Ok(Event::Media(loc, media)) => sink.media(&loc, &media),
                 Ok(Event::Ocr(spent)) => sink.ocr_time(spent),
+                Ok(Event::Name(loc, name)) => sink.name(&loc, &name),
+                Ok(Event::Sheet(loc, text, end)) => {
+                    sink.sheet(&loc, &text, usize::try_from(end).unwrap_or(usize::MAX))
+                }
                 Ok(Event::Done) => {
                     self.running = Some(run);
                     return Ok(());
@@ -292,6 +298,17 @@ fn read_event(r: &mut impl Read) -> io::Result<Event> {
             let secs = f64::from_le_bytes(d);
             Event::Ocr(Duration::try_from_secs_f64(secs).unwrap_or_default())
         }
+        b'N' => {
+            let loc = get_string(r)?;
+            Event::Name(loc, get_string(r)?)
+        }
+        b'S' => {
+            let loc = get_string(r)?;
+            let text = get_bytes(r, u32::MAX as usize)?;
+            let mut end = [0u8; 8];
+            r.read_exact(&mut end)?;
+            Event::Sheet(loc, text, u64::from_le_bytes(end))
+        }
         b'E' => Event::Done,
         _ => return Err(io::Error::other("bad frame from worker")),
     })
@@ -353,6 +370,23 @@ impl<W: Write> FrameSink<'_, W> {
 }
 
 impl<W: Write> Sink for FrameSink<'_, W> {
+    fn sheet(&mut self, location: &str, text: &[u8], grid_end: usize) {
+        self.put(|w| {
+            w.write_all(b"S")?;
+            put_bytes(w, location.as_bytes())?;
+            put_bytes(w, text)?;
+            w.write_all(&(grid_end as u64).to_le_bytes())
+        });
+    }
+
+    fn name(&mut self, location: &str, name: &str) {
+        self.put(|w| {
+            w.write_all(b"N")?;
+            put_bytes(w, location.as_bytes())?;
+            put_bytes(w, name.as_bytes())
+        });
+    }
+
     fn ocr_time(&mut self, spent: Duration) {
         self.put(|w| {
             w.write_all(b"O")?;

@@ -219,3 +219,39 @@ fn recordings_and_camera_photos_are_findings_in_and_out_of_archives() {
         ]
     );
 }
+
+#[test]
+fn numbers_in_file_folder_and_member_names_are_findings() {
+    let s = Scratch::new("names");
+    let n = cpr("030385");
+    let bare = n.replace('-', "");
+    s.write(&format!("Scanning/{n}/{bare}.pdf"), "not a pdf");
+    s.write(
+        "Scanning/batch.zip",
+        zip_of(&[(&format!("in/{n}.txt"), b"nothing")]),
+    );
+    s.write("Scanning/plain 20241011.txt", "nothing");
+    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(0));
+    // Paths and member names name the item as it is (the user must find it); the masked
+    // value does not repeat the number.
+    for f in findings(&out) {
+        assert!(!f["masked"].as_str().unwrap().contains(&bare[6..]), "{f}");
+    }
+    let mut got: Vec<(String, String)> = findings(&out)
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap();
+            let rel = path.rsplit_once("Scanning/").unwrap().1.to_string();
+            (rel, f["location"].as_str().unwrap().to_string())
+        })
+        .collect();
+    got.sort();
+    let mut want = vec![
+        ("batch.zip".into(), format!("in/{n}.txt: file name")),
+        (n.clone(), "folder name".into()),
+        (format!("{n}/{bare}.pdf"), "file name".into()),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+}

@@ -79,6 +79,13 @@ pub trait Sink {
     fn problem(&mut self, location: &str, format: &str, problem: Problem, reason: &str);
     /// A recording or a camera photo at `location`.
     fn media(&mut self, _location: &str, _media: &Media) {}
+    /// A sheet's text (see [`Cx::sheet`]); sinks that do not name cells take it as text.
+    fn sheet(&mut self, location: &str, text: &[u8], _grid_end: usize) {
+        self.text(location, text);
+    }
+    /// The name of a member (archive entry, attachment) at `location` (`inner.zip: file name`),
+    /// which may hold personal data of its own.
+    fn name(&mut self, _location: &str, _name: &str) {}
     /// Time spent in OCR for this item (reported so that the summary can show its share).
     fn ocr_time(&mut self, _spent: std::time::Duration) {}
 }
@@ -353,6 +360,13 @@ impl Cx<'_, '_> {
         self.ex.sink.text(&loc, text);
     }
 
+    /// Reports a spreadsheet's text at `sub`: up to byte `grid_end`, line N is row N and a cell
+    /// after K tabs is in column K, so findings there can name their cell.
+    pub fn sheet(&mut self, sub: &str, text: &[u8], grid_end: usize) {
+        let loc = self.join(sub);
+        self.ex.sink.sheet(&loc, text, grid_end);
+    }
+
     /// Reports a problem at `sub` in `format`.
     pub fn problem(&mut self, sub: &str, format: &str, problem: Problem, reason: &str) {
         let loc = self.join(sub);
@@ -435,6 +449,8 @@ impl Cx<'_, '_> {
             return;
         }
         let loc = self.join(name);
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        self.ex.sink.name(&format!("{loc}: file name"), base);
         let format = format_of(name, data);
         self.ex.item(&loc, format, data, self.depth + 1);
     }

@@ -387,6 +387,9 @@ pub(crate) struct Out {
     cap: usize,
     /// Something was dropped because the cap was reached.
     pub full: bool,
+    /// The text up to this byte is a spreadsheet grid laid out from the start: line N is
+    /// row N and a cell after K tabs is in column K (see `ooxml::Grid`).
+    pub grid_end: Option<usize>,
 }
 
 impl Out {
@@ -395,6 +398,7 @@ impl Out {
             s: String::new(),
             cap,
             full: false,
+            grid_end: None,
         }
     }
 
@@ -451,7 +455,10 @@ impl Out {
 
 /// Reports text collected at `location` (nothing when blank) and, when it was cut, that.
 pub(crate) fn report(cx: &mut Cx, location: &str, format: &str, out: &Out) {
-    if !out.is_blank() {
+    if out.is_blank() {
+    } else if let Some(end) = out.grid_end {
+        cx.sheet(location, out.s.as_bytes(), end);
+    } else {
         cx.text(location, out.s.as_bytes());
     }
     if out.full {

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 pub enum Entry<'a> {
     /// A regular file to read.
     File { path: &'a Path },
+    /// A directory below a root (its name may hold personal data too).
+    Dir { path: &'a Path },
     /// Something that is not read, and why (symbolic link not followed, socket, FIFO, device).
     Skipped {
         path: &'a Path,
@@ -80,7 +82,7 @@ fn visit_entry(ent: &ignore::DirEntry, visit: &mut dyn FnMut(Entry<'_>) -> bool)
         return true;
     };
     if ft.is_dir() {
-        return true;
+        return ent.depth() == 0 || visit(Entry::Dir { path });
     }
     if ft.is_file() {
         return visit(Entry::File { path });
@@ -170,6 +172,7 @@ mod tests {
             Box::new(move |e| {
                 let s = match e {
                     Entry::File { path } => format!("file {}", name(root, path)),
+                    Entry::Dir { path } => format!("dir {}", name(root, path)),
                     Entry::Skipped { path, reason } => {
                         format!("skip {} {reason}", name(root, path))
                     }
@@ -205,6 +208,8 @@ mod tests {
         assert_eq!(
             got,
             vec![
+                "dir sub",
+                "dir sub/.hidden",
                 "file .gitignore",
                 "file sub/.hidden/b.txt",
                 "file sub/a.txt",

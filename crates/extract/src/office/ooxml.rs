@@ -409,6 +409,8 @@ pub(super) struct Grid {
     used: bool,
     /// The column after the last cell written on this line.
     end: u64,
+    /// The grid began at the start of its text, so lines and tabs give cell references.
+    anchored: Option<bool>,
 }
 
 impl Grid {
@@ -417,12 +419,21 @@ impl Grid {
             line: 1,
             used: false,
             end: 0,
+            anchored: None,
+        }
+    }
+
+    /// Marks how far `out` holds the grid (when it began at the start of `out`).
+    fn extent(&mut self, out: &mut Out) {
+        if *self.anchored.get_or_insert(out.s.is_empty()) {
+            out.grid_end = Some(out.s.len());
         }
     }
 
     /// Moves to the line of row `row` (1-based); a row out of order or beyond the limits only
     /// starts a new line.
     pub fn row(&mut self, row: u64, out: &mut Out) {
+        self.extent(out);
         if row > self.line && row <= MAX_ROWS {
             let gap = usize::try_from(row - self.line).unwrap_or(usize::MAX);
             out.repeat('\n', gap);
@@ -443,6 +454,7 @@ impl Grid {
         out.push_str(&one_line(text));
         self.end = col + 1;
         self.used = true;
+        self.extent(out);
     }
 
     /// Repeats the current row `times` more times, a line each: the row's text is what `out`
@@ -456,6 +468,7 @@ impl Grid {
             out.push_str(&row);
             self.line += 1;
         }
+        self.extent(out);
     }
 }
 
