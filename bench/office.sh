@@ -13,28 +13,9 @@
 # Best of N runs on the wall clock; prints MB/s for both and the ratio. Installs LibreOffice
 # (the -nogui packages) from Debian if missing.
 set -euo pipefail
-top=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-runs=3
-dir=
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --runs) runs=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
-    -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
-    *) dir=$1; shift ;;
-  esac
-done
-dir=${dir:-$top/../shared/corpus/files}
-[ -d "$dir" ] || { echo "no such directory: $dir" >&2; exit 2; }
-
-if ! command -v soffice >/dev/null; then
-  sudo=
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  pkgs=(libreoffice-writer-nogui libreoffice-calc-nogui)
-  $sudo apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null 2>&1 ||
-    { $sudo apt-get update -qq &&
-      $sudo apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null; }
-fi
+help_lines=2,14
+source "$(dirname "$0")/extract-common.sh"
+command -v soffice >/dev/null || install libreoffice-writer-nogui libreoffice-calc-nogui
 (cd "$top" && cargo build --release -q -p datavakt-extract --example extract_files)
 bin=$top/target/release/examples/extract_files
 
@@ -52,8 +33,6 @@ profile="-env:UserInstallation=file://$tmp/profile"
 lo() { soffice "$profile" --headless --norestore "$@" > /dev/null 2>&1; }
 lo --convert-to txt:Text --outdir "$tmp/warm" "${writer[0]:-${calc[0]}}" # creates the profile
 
-now() { date +%s.%N; }
-best() { python3 -c 'import sys; print(min(float(x) for x in sys.argv[1:]))' "$@"; }
 
 lo_times=() ours_times=()
 for _ in $(seq "$runs"); do

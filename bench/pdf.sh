@@ -10,26 +10,9 @@
 # best of N runs. Prints MB/s (PDF bytes in) for both and the ratio. Installs poppler-utils
 # from Debian if missing.
 set -euo pipefail
-top=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-runs=3
-dir=
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --runs) runs=$2; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
-    -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
-    *) dir=$1; shift ;;
-  esac
-done
-dir=${dir:-$top/../shared/corpus/files}
-[ -d "$dir" ] || { echo "no such directory: $dir" >&2; exit 2; }
-
-if ! command -v pdftotext >/dev/null; then
-  sudo=
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  $sudo apt-get install -y -qq poppler-utils >/dev/null 2>&1 ||
-    { $sudo apt-get update -qq && $sudo apt-get install -y -qq poppler-utils >/dev/null; }
-fi
+help_lines=2,11
+source "$(dirname "$0")/extract-common.sh"
+command -v pdftotext >/dev/null || install poppler-utils
 (cd "$top" && cargo build --release -q -p datavakt-extract --example extract_files)
 bin=$top/target/release/examples/extract_files
 
@@ -38,8 +21,6 @@ mapfile -d '' files < <(find "$dir" -type f -iname '*.pdf' -print0 | sort -z)
 bytes=$(cat "${files[@]}" | wc -c)
 cat "${files[@]}" > /dev/null # warm the page cache
 
-now() { date +%s.%N; }
-best() { python3 -c 'import sys; print(min(float(x) for x in sys.argv[1:]))' "$@"; }
 
 poppler_times=() ours_times=()
 for _ in $(seq "$runs"); do
