@@ -232,9 +232,15 @@ fn scan_name(ctx: &Ctx, path: &Path, place: &str, tx: &mut Outbox) -> bool {
     let Some(name) = path.file_name() else {
         return true;
     };
+    let shown = display(path);
+    detect_all(ctx, &shown, name.as_encoded_bytes(), Place::Name(place), tx)
+}
+
+/// Detects in a whole text held in memory and sends what it finds, located at `place`.
+fn detect_all(ctx: &Ctx, path: &str, text: &[u8], place: Place, tx: &mut Outbox) -> bool {
     let mut found = Vec::new();
-    ctx.det.scan(name.as_encoded_bytes(), &mut found);
-    forward(ctx, &display(path), Place::Name(place), &mut found, tx)
+    ctx.det.scan(text, &mut found);
+    forward(ctx, path, place, &mut found, tx)
 }
 
 fn send_all(tx: &mut Outbox, records: Vec<Record>, outcome: Outcome) -> bool {
@@ -346,13 +352,12 @@ fn scan_reader<R: Read>(
             },
         );
     }
-    let mut found = Vec::new();
     if let Some(all) = text.whole() {
-        ctx.det.scan(all, &mut found);
-        if !forward(ctx, path, Place::Lines(""), &mut found, tx) {
+        if !detect_all(ctx, path, all, Place::Lines(""), tx) {
             return false;
         }
     } else {
+        let mut found = Vec::new();
         let mut stream = ctx.det.stream();
         loop {
             match text.next_chunk() {
@@ -415,23 +420,25 @@ struct ItemSink<'a, 'c> {
     alive: bool,
 }
 
+impl ItemSink<'_, '_> {
+    /// Detects in `text` and sends what it finds, located at `place`.
+    fn detect(&mut self, text: &[u8], place: Place) {
+        self.alive &= detect_all(self.ctx, self.path, text, place, self.tx);
+    }
+}
+
 impl extract::Sink for ItemSink<'_, '_> {
     fn sheet(&mut self, location: &str, text: &[u8], grid_end: usize) {
-        let mut found = Vec::new();
-        self.ctx.det.scan(text, &mut found);
         let place = Place::Cells {
             location,
             text,
             grid_end,
         };
-        self.alive &= forward(self.ctx, self.path, place, &mut found, self.tx);
+        self.detect(text, place);
     }
 
     fn name(&mut self, location: &str, name: &str) {
-        let mut found = Vec::new();
-        self.ctx.det.scan(name.as_bytes(), &mut found);
-        let place = Place::Name(location);
-        self.alive &= forward(self.ctx, self.path, place, &mut found, self.tx);
+        self.detect(name.as_bytes(), Place::Name(location));
     }
 
     fn ocr_time(&mut self, spent: Duration) {
@@ -444,15 +451,7 @@ impl extract::Sink for ItemSink<'_, '_> {
     }
 
     fn text(&mut self, location: &str, text: &[u8]) {
-        let mut found = Vec::new();
-        self.ctx.det.scan(text, &mut found);
-        self.alive &= forward(
-            self.ctx,
-            self.path,
-            Place::Lines(location),
-            &mut found,
-            self.tx,
-        );
+        self.detect(text, Place::Lines(location));
     }
 
     fn problem(&mut self, location: &str, format: &str, problem: extract::Problem, reason: &str) {

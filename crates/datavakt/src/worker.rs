@@ -5,9 +5,10 @@
 //! Each scanning thread owns one long-lived worker (`datavakt __extract-worker`), started on
 //! first use and again after a crash. The pipe protocol is framed binary:
 //! request `u32 name length, name, u64 data length, data`; replies are events
-//! `T loc text` (text), `P loc format problem reason` (problem), `M loc media facts` (a
-//! recording or photo), `O seconds` (time spent in OCR), `N loc name` (a member's name), `S loc text grid_end` (a sheet), `E` (item done), each string as
-//! `u32 length, bytes`.
+//! `T loc text` (text), `S loc text grid_end` (a sheet: text whose first `grid_end` bytes are a
+//! grid of cells), `P loc format problem reason` (problem), `M loc media facts` (a recording or
+//! photo), `N loc name` (a member's name), `O seconds` (time spent in OCR), `E` (item done),
+//! each string as `u32 length, bytes`.
 
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -63,12 +64,12 @@ impl std::fmt::Display for Failure {
 }
 
 enum Event {
-    Text(String, Vec<u8>),
+    /// Text, and for a sheet where its grid of cells ends.
+    Text(String, Vec<u8>, Option<u64>),
     Problem(String, String, u8, String),
     Media(String, Media),
     Ocr(Duration),
     Name(String, String),
-    Sheet(String, Vec<u8>, u64),
     Done,
     /// The worker's output ended.
     Closed,
@@ -163,7 +164,10 @@ impl Worker {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match run.events.recv_timeout(left) {
-                Ok(Event::Text(loc, text)) => sink.text(&loc, &text),
+                Ok(Event::Text(loc, text, None)) => sink.text(&loc, &text),
+                Ok(Event::Text(loc, text, Some(end))) => {
+                    sink.sheet(&loc, &text, usize::try_from(end).unwrap_or(usize::MAX))
+                }
                 Ok(Event::Problem(loc, format, p, reason)) => {
                     let problem = PROBLEMS
                         .get(usize::from(p))
@@ -174,9 +178,6 @@ impl Worker {
                 Ok(Event::Media(loc, media)) => sink.media(&loc, &media),
                 Ok(Event::Ocr(spent)) => sink.ocr_time(spent),
                 Ok(Event::Name(loc, name)) => sink.name(&loc, &name),
-                Ok(Event::Sheet(loc, text, end)) => {
-                    sink.sheet(&loc, &text, usize::try_from(end).unwrap_or(usize::MAX))
-                }
                 Ok(Event::Done) => {
                     self.running = Some(run);
                     return Ok(());
@@ -258,9 +259,17 @@ fn read_event(r: &mut impl Read) -> io::Result<Event> {
     let mut tag = [0u8; 1];
     r.read_exact(&mut tag)?;
     Ok(match tag[0] {
-        b'T' => {
+        b'T' | b'S' => {
             let loc = get_string(r)?;
-            Event::Text(loc, get_bytes(r, u32::MAX as usize)?)
+            let text = get_bytes(r, u32::MAX as usize)?;
+            let grid_end = if tag[0] == b'S' {
+                let mut end = [0u8; 8];
+                r.read_exact(&mut end)?;
+                Some(u64::from_le_bytes(end))
+            } else {
+                None
+            };
+            Event::Text(loc, text, grid_end)
         }
         b'P' => {
             let loc = get_string(r)?;
@@ -301,13 +310,6 @@ fn read_event(r: &mut impl Read) -> io::Result<Event> {
         b'N' => {
             let loc = get_string(r)?;
             Event::Name(loc, get_string(r)?)
-        }
-        b'S' => {
-            let loc = get_string(r)?;
-            let text = get_bytes(r, u32::MAX as usize)?;
-            let mut end = [0u8; 8];
-            r.read_exact(&mut end)?;
-            Event::Sheet(loc, text, u64::from_le_bytes(end))
         }
         b'E' => Event::Done,
         _ => return Err(io::Error::other("bad frame from worker")),
@@ -360,6 +362,19 @@ struct FrameSink<'a, W: Write> {
 }
 
 impl<W: Write> FrameSink<'_, W> {
+    /// A `T` frame, or an `S` frame when the text is a sheet whose grid ends at `grid_end`.
+    fn put_text(&mut self, location: &str, text: &[u8], grid_end: Option<usize>) {
+        self.put(|w| {
+            w.write_all(if grid_end.is_some() { b"S" } else { b"T" })?;
+            put_bytes(w, location.as_bytes())?;
+            put_bytes(w, text)?;
+            match grid_end {
+                Some(end) => w.write_all(&(end as u64).to_le_bytes()),
+                None => Ok(()),
+            }
+        });
+    }
+
     fn put(&mut self, f: impl FnOnce(&mut W) -> io::Result<()>) {
         if self.error.is_none() {
             if let Err(e) = f(self.out) {
@@ -371,12 +386,7 @@ impl<W: Write> FrameSink<'_, W> {
 
 impl<W: Write> Sink for FrameSink<'_, W> {
     fn sheet(&mut self, location: &str, text: &[u8], grid_end: usize) {
-        self.put(|w| {
-            w.write_all(b"S")?;
-            put_bytes(w, location.as_bytes())?;
-            put_bytes(w, text)?;
-            w.write_all(&(grid_end as u64).to_le_bytes())
-        });
+        self.put_text(location, text, Some(grid_end));
     }
 
     fn name(&mut self, location: &str, name: &str) {
@@ -408,11 +418,7 @@ impl<W: Write> Sink for FrameSink<'_, W> {
     }
 
     fn text(&mut self, location: &str, text: &[u8]) {
-        self.put(|w| {
-            w.write_all(b"T")?;
-            put_bytes(w, location.as_bytes())?;
-            put_bytes(w, text)
-        });
+        self.put_text(location, text, None);
     }
 
     fn problem(&mut self, location: &str, format: &str, problem: Problem, reason: &str) {

@@ -106,6 +106,20 @@ fn external_test_files_score_above_the_floor_and_damage_is_reported() {
         assert_eq!(of(damaged), ["error"], "{damaged}");
     }
     assert!(of("zip/encrypted-test-vector.zip").contains(&"encrypted-archive".to_string()));
+    // Spreadsheet findings name their cell (as LibreOffice's own CSV export of it shows).
+    let cells: Vec<&str> = recs
+        .iter()
+        .filter(|r| {
+            r["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("libreoffice/non-uniform-column.ods"))
+        })
+        .filter_map(|r| r["location"].as_str())
+        .collect();
+    assert_eq!(
+        cells,
+        ["Sheet1: C2", "Sheet1: C3", "Sheet1: C4", "Sheet1: C6"]
+    );
     // Good images are read, whatever their pixel format.
     for good in [
         "cpr.gif",

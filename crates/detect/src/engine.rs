@@ -365,18 +365,21 @@ impl<'d> Stream<'d> {
         let unlabelled = named.is_none_or(|k| k & bit == 0);
         // The same digits read as the kind the document is about fail that kind's check
         // (lists of test CPR numbers): valid as another kind by chance.
-        let other_kind_fails = j.valid.iter().any(|v| {
-            v.kind != best.kind
-                && v.strength == Strength::Doubtful
-                && doc.label_kinds & v.kind.bit() != 0
-        }) && doc.label_kinds & bit == 0;
+        let other_kind_fails = || {
+            doc.label_kinds & bit == 0
+                && j.valid.iter().any(|v| {
+                    v.kind != best.kind
+                        && v.strength == Strength::Doubtful
+                        && doc.label_kinds & v.kind.bit() != 0
+                })
+        };
         let (confidence, reason) = match (best.strength, named) {
             (Strength::Doubtful, _) => (Confidence::Low, "cannot be an issued number today"),
             _ if unlabelled && bare(&j.c.form) && doc.bare_by_chance() => (
                 Confidence::Low,
                 "most numbers written like it in the document fail the checks: valid by chance",
             ),
-            _ if unlabelled && other_kind_fails => (
+            _ if unlabelled && other_kind_fails() => (
                 Confidence::Low,
                 "fails the check of the kind the document names; valid as another by chance",
             ),

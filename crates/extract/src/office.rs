@@ -455,11 +455,11 @@ impl Out {
 
 /// Reports text collected at `location` (nothing when blank) and, when it was cut, that.
 pub(crate) fn report(cx: &mut Cx, location: &str, format: &str, out: &Out) {
-    if out.is_blank() {
-    } else if let Some(end) = out.grid_end {
-        cx.sheet(location, out.s.as_bytes(), end);
-    } else {
-        cx.text(location, out.s.as_bytes());
+    if !out.is_blank() {
+        match out.grid_end {
+            Some(end) => cx.sheet(location, out.s.as_bytes(), end),
+            None => cx.text(location, out.s.as_bytes()),
+        }
     }
     if out.full {
         let reason = format!("more than {} bytes of text; the rest was not read", out.cap);
