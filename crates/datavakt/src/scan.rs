@@ -548,6 +548,10 @@ fn forward(
     let mut hidden = 0;
     let mut records = Vec::with_capacity(found.len());
     for f in found.drain(..) {
+        // A health word in a file name says nothing about a person.
+        if matches!(place, Place::Name(_)) && f.kind == detect::Kind::Health {
+            continue;
+        }
         if f.confidence < ctx.opts.min_confidence {
             hidden += 1;
             continue;
@@ -572,8 +576,9 @@ fn forward(
             },
             kind: f.kind.name(),
             confidence: f.confidence,
-            masked: detect::mask(written, detect::visible_prefix(f.kind, written)),
-            fingerprint: Some(ctx.fp.fingerprint(f.kind, &f.normalized)),
+            fingerprint: (!f.normalized.expose().is_empty())
+                .then(|| ctx.fp.fingerprint(f.kind, &f.normalized)),
+            masked: f.masked,
             value: ctx.opts.show_values.then(|| written.to_string()),
             variant: f.variant.name(),
             media: None,

@@ -10,8 +10,12 @@ use std::process::Command;
 use common::{records, Scratch};
 
 /// Scans `set/files` with values shown and scores it with `score-corpus` and `thresholds`;
-/// returns the scan's records.
-fn scan_and_score(shared: &Path, set: &str, thresholds: &[&str]) -> Vec<serde_json::Value> {
+/// returns the scan's records and the scorer's report.
+fn scan_and_score(
+    shared: &Path,
+    set: &str,
+    thresholds: &[&str],
+) -> (Vec<serde_json::Value>, String) {
     let s = Scratch::new(&set.replace('/', "-"));
     let out = s.scan(&[
         shared.join(set).join("files").to_str().unwrap(),
@@ -37,7 +41,21 @@ fn scan_and_score(shared: &Path, set: &str, thresholds: &[&str]) -> Vec<serde_js
     let report = String::from_utf8_lossy(&score.stdout);
     eprintln!("{report}");
     assert!(score.status.success(), "below the floor:\n{report}");
-    records(&out)
+    (records(&out), report.into_owned())
+}
+
+/// File-level health precision and recall from the scorer's report line
+/// `health files: ... precision P recall R`.
+fn health_scores(report: &str) -> (f64, f64) {
+    let line = report
+        .lines()
+        .find(|l| l.starts_with("health files:"))
+        .expect("the scorer reports health files");
+    let after = |word: &str| -> f64 {
+        let rest = &line[line.find(word).expect(word) + word.len()..];
+        rest.split_whitespace().next().unwrap().parse().unwrap()
+    };
+    (after("precision "), after("recall "))
 }
 
 #[test]
@@ -54,7 +72,19 @@ fn every_format_of_the_corpus_scores_above_the_floor() {
         "--min-hard-recall",
         "0.95",
     ];
-    let recs = scan_and_score(&shared, "corpus", &floor);
+    let (recs, report) = scan_and_score(&shared, "corpus", &floor);
+    // Health data about a person, decided per file.
+    let (precision, recall) = health_scores(&report);
+    assert!(
+        precision >= 0.95 && recall >= 0.95,
+        "health precision {precision} recall {recall}"
+    );
+    // Health findings show categories, never the words.
+    for r in recs.iter().filter(|r| r["kind"] == "health") {
+        let masked = r["masked"].as_str().unwrap();
+        assert!(masked.starts_with('[') && masked.ends_with(']'), "{masked}");
+        assert!(r["fingerprint"].is_null());
+    }
     // Every recording and camera photo is reported with its kind.
     let truth: serde_json::Value =
         serde_json::from_slice(&std::fs::read(shared.join("corpus/truth.json")).unwrap()).unwrap();
@@ -83,7 +113,7 @@ fn external_test_files_score_above_the_floor_and_damage_is_reported() {
         return;
     };
     let floor = ["--min-recall", "0.9", "--min-precision", "0.9"];
-    let recs = scan_and_score(&shared, "external/osdatascanner", &floor);
+    let (recs, _) = scan_and_score(&shared, "external/osdatascanner", &floor);
     let of = |name: &str| {
         recs.iter()
             .filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with(name)))

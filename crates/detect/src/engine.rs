@@ -3,16 +3,18 @@
 use crate::candidate::{self, Candidate, Form, Next, Sep};
 use crate::context::{self, Header, Labels, Language};
 use crate::date::Date;
+use crate::health::{self, Evidence, Lexicon};
 use crate::kind::{Confidence, Kind, Strength, Variant};
-use crate::redact::Matched;
+use crate::redact::{self, Matched};
 use crate::validate::{self, SeCentury, Valid};
 
 /// Bytes at the start of a document read for its title, header row and labels.
 const PREFIX: usize = 4096;
-/// Bytes kept before the resume point when a stream drops what it has scanned.
-const KEEP: usize = 256;
+/// Bytes kept before the resume point when a stream drops what it has scanned: the context of
+/// a number, and the sentence around a health word.
+const KEEP: usize = 512;
 
-/// One identity number found in a text.
+/// One finding in a text: an identity number, or a document's health information.
 #[derive(Clone, Debug)]
 pub struct Finding {
     pub kind: Kind,
@@ -22,10 +24,14 @@ pub struct Finding {
     pub offset: u64,
     /// 1-based line number.
     pub line: u64,
-    /// The matched text as written. Sensitive: never log it.
+    /// The matched text as written (for health, the first words of evidence). Sensitive:
+    /// never log it.
     pub value: Matched,
-    /// The canonical form that identifies the person (input of the fingerprint).
+    /// The canonical form that identifies the person (input of the fingerprint); empty for
+    /// findings that identify no one by themselves (health).
     pub normalized: Matched,
+    /// What may be shown and stored: `010190-****`, `[diagnosis, medicine]`.
+    pub masked: String,
     /// Why the confidence is what it is, for people tuning and trusting the output.
     pub reason: &'static str,
 }
@@ -34,6 +40,7 @@ pub struct Finding {
 pub struct Detector {
     labels: Labels,
     language: Language,
+    health: Lexicon,
     today: Date,
 }
 
@@ -43,6 +50,7 @@ impl Detector {
         Detector {
             labels: Labels::new(),
             language: Language::new(),
+            health: Lexicon::builtin(),
             today,
         }
     }
@@ -51,6 +59,7 @@ impl Detector {
     pub fn scan(&self, text: &[u8], out: &mut Vec<Finding>) {
         let mut s = Stream::new(self);
         s.run(text, true, out);
+        out.extend(s.health_finding());
     }
 
     /// A stream for a document read in chunks: memory stays bounded whatever its size.
@@ -172,6 +181,13 @@ pub struct Stream<'d> {
     line_pos: usize,
     doc: Doc,
     judged: Vec<Judged>,
+    /// Where the health search resumes in `buf`; it trails `pos` so a sentence is whole.
+    hpos: usize,
+    /// Stream offsets of identity numbers not labelled as other numbers, still in `buf`.
+    ids: Vec<u64>,
+    evidence: Evidence,
+    /// Lines of the first health words about a person, and of the others.
+    health_lines: (Option<u64>, Option<u64>),
 }
 
 impl<'d> Stream<'d> {
@@ -185,6 +201,10 @@ impl<'d> Stream<'d> {
             line_pos: 0,
             doc: Doc::default(),
             judged: vec![],
+            hpos: 0,
+            ids: vec![],
+            evidence: Evidence::default(),
+            health_lines: (None, None),
         }
     }
 
@@ -194,21 +214,25 @@ impl<'d> Stream<'d> {
         buf.extend_from_slice(chunk);
         self.run(&buf, false, out);
         // Drop what is scanned, keeping some text before the resume point for context.
-        let cut = self.pos.saturating_sub(KEEP);
+        let cut = self.pos.min(self.hpos).saturating_sub(KEEP);
         if cut > 0 {
             self.count_lines(&buf, cut);
             buf.drain(..cut);
             self.base += cut as u64;
             self.pos -= cut;
+            self.hpos -= cut;
             self.line_pos -= cut;
+            let base = self.base;
+            self.ids.retain(|&o| o >= base);
         }
         self.buf = buf;
     }
 
-    /// Ends the document and appends the remaining findings.
+    /// Ends the document and appends the remaining findings, then its health finding.
     pub fn finish(mut self, out: &mut Vec<Finding>) {
         let buf = std::mem::take(&mut self.buf);
         self.run(&buf, true, out);
+        out.extend(self.health_finding());
     }
 
     fn count_lines(&mut self, h: &[u8], to: usize) {
@@ -216,6 +240,127 @@ impl<'d> Stream<'d> {
             self.lines += memchr::memchr_iter(b'\n', &h[self.line_pos..to]).count() as u64;
             self.line_pos = to;
         }
+    }
+
+    /// The 1-based line of `h[at]`, before or after the lines counted so far.
+    fn line_of(&mut self, h: &[u8], at: usize) -> u64 {
+        if at >= self.line_pos {
+            self.count_lines(h, at);
+            self.lines + 1
+        } else {
+            let back = memchr::memchr_iter(b'\n', &h[at..self.line_pos]).count() as u64;
+            self.lines + 1 - back
+        }
+    }
+
+    /// Looks for contact and payment data in `h[hpos..to]`.
+    fn read_contact(&mut self, h: &[u8], to: usize, out: &mut Vec<Finding>) {
+        use crate::contact;
+        if self.hpos >= to {
+            return;
+        }
+        let mut found = Vec::new();
+        contact::emails(h, self.hpos, to, &mut found);
+        contact::international_phones(h, self.hpos, to, &mut found);
+        contact::digit_groups(h, self.hpos, to, &mut found);
+        contact::passports(h, self.hpos, to, &mut found);
+        for f in found {
+            let value = Matched::from_bytes(&h[f.start..f.end]);
+            let written = value.expose();
+            let masked = if f.kind == Kind::Email {
+                redact::mask_email(written)
+            } else {
+                redact::mask(written, f.keep)
+            };
+            let (confidence, reason) = match f.kind {
+                Kind::Iban => (Confidence::High, "valid IBAN check digits and length"),
+                Kind::PassportMrz => (Confidence::High, "every check digit of the zone holds"),
+                Kind::PaymentCard => (Confidence::Medium, "Luhn check in an issuer's range"),
+                Kind::Phone => (Confidence::Medium, "Nordic country code, national length"),
+                _ if f.strong => (Confidence::Medium, "well-formed address"),
+                _ => (Confidence::Low, "an office's mailbox, not a person's"),
+            };
+            let line = self.line_of(h, f.start);
+            out.push(Finding {
+                kind: f.kind,
+                variant: Variant::Ordinary,
+                confidence,
+                offset: self.base + f.start as u64,
+                line,
+                value: Matched::new(written.to_string()),
+                normalized: Matched::new(f.normalized),
+                masked,
+                reason,
+            });
+        }
+    }
+
+    /// Looks for health words in `h[hpos..to]`, with the identity numbers around them.
+    fn read_health(&mut self, h: &[u8], to: usize) {
+        if self.hpos >= to {
+            return;
+        }
+        let base = self.base;
+        let ids: Vec<usize> = self
+            .ids
+            .iter()
+            .filter(|&&o| o >= base)
+            .map(|&o| (o - base) as usize)
+            .collect();
+        self.det
+            .health
+            .scan(h, self.hpos, to, &ids, base, &mut self.evidence);
+        self.hpos = to;
+        let (first, other) = (self.evidence.first, self.evidence.first_other);
+        if let (None, Some(o)) = (self.health_lines.0, first) {
+            self.health_lines.0 = Some(self.line_of(h, (o - base) as usize));
+        }
+        if let (None, Some(o)) = (self.health_lines.1, other) {
+            self.health_lines.1 = Some(self.line_of(h, (o - base) as usize));
+        }
+    }
+
+    /// The document's health finding, if it has health words: about a person (medium or high)
+    /// or not (low).
+    fn health_finding(&self) -> Option<Finding> {
+        let ev = &self.evidence;
+        let (confidence, reason, categories, offset, line) = if ev.about_person > 0 {
+            let (c, r) = if ev.with_id > 0 {
+                (Confidence::High, "health words beside an identity number")
+            } else if ev.about_person >= 3 {
+                (
+                    Confidence::High,
+                    "health words in several sentences about a person",
+                )
+            } else {
+                (
+                    Confidence::Medium,
+                    "health words in a sentence about a person",
+                )
+            };
+            (c, r, ev.categories, ev.first?, self.health_lines.0?)
+        } else if ev.other > 0 {
+            (
+                Confidence::Low,
+                "health words, but not in sentences about a person",
+                ev.other_categories,
+                ev.first_other?,
+                self.health_lines.1?,
+            )
+        } else {
+            return None;
+        };
+        Some(Finding {
+            kind: Kind::Health,
+            variant: Variant::Ordinary,
+            confidence,
+            offset,
+            line,
+            value: Matched::new(ev.words.join(", ")),
+            normalized: Matched::new(String::new()),
+            masked: health::describe(categories),
+            reason,
+        })
     }
 
     fn read_prefix(&mut self, h: &[u8]) {
@@ -231,6 +376,7 @@ impl<'d> Stream<'d> {
             .unwrap_or(prefix.len());
         let end = memchr::memchr(b'\n', &prefix[start..]).map_or(prefix.len(), |e| start + e);
         self.doc.header = Header::parse(&det.labels, &prefix[start..end]);
+        self.evidence.codes_everywhere = health::names_codes(&det.health, &prefix[start..end]);
         self.doc.header_end = self.base + end as u64;
         self.doc.prefix_read = true;
     }
@@ -270,6 +416,18 @@ impl<'d> Stream<'d> {
                 }
             }
         }
+        for j in &judged {
+            if j.local.is_none_or(|l| l.kinds != 0) {
+                self.ids.push(self.base + j.c.start as u64);
+            }
+        }
+        let hlimit = if complete {
+            h.len()
+        } else {
+            h.len().saturating_sub(health::MAX_TERM + KEEP)
+        };
+        self.read_contact(h, hlimit, out);
+        self.read_health(h, hlimit);
         for j in &judged {
             self.decide(h, j, out);
         }
@@ -353,7 +511,7 @@ impl<'d> Stream<'d> {
                 Kind::IsKennitala => 3,
                 Kind::NoFodselsnummer => 2,
                 Kind::SePersonnummer => 1,
-                Kind::DkCpr => 0,
+                _ => 0,
             }
         };
         let Some(best) = j.valid.iter().max_by_key(|v| score(v)) else {
@@ -398,16 +556,19 @@ impl<'d> Stream<'d> {
             ),
             (Strength::DateOnly, _) => (Confidence::Low, "no check digit and no label"),
         };
-        self.count_lines(h, j.c.start);
-        let written = &h[j.c.start..j.c.end];
+        let line = self.line_of(h, j.c.start);
+        let value = Matched::from_bytes(&h[j.c.start..j.c.end]);
+        let written = value.expose();
+        let masked = redact::mask(written, redact::visible_prefix(best.kind, written));
         out.push(Finding {
             kind: best.kind,
             variant: best.variant,
             confidence,
             offset: self.base + j.c.start as u64,
-            line: self.lines + 1,
-            value: Matched::from_bytes(written),
+            line,
             normalized: Matched::new(normalize(&j.c.form, best)),
+            masked,
+            value,
             reason,
         });
     }
@@ -483,6 +644,39 @@ mod tests {
     }
 
     #[test]
+    fn health_in_streams_is_what_whole_scans_find() {
+        let det = det();
+        let mut text = "Budsjettet for hjemmesykepleien ble vedtatt.\n".repeat(200);
+        text.push_str("Navn: Kari Nordmann\nf.nr.: 14055792101\nHun har diabetes og trykksår.\n");
+        let mut whole = vec![];
+        det.scan(text.as_bytes(), &mut whole);
+        let health = |found: &[Finding]| {
+            found
+                .iter()
+                .filter(|f| f.kind == Kind::Health)
+                .map(|f| (f.confidence, f.line, f.masked.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            health(&whole),
+            vec![(Confidence::High, 203, "[diagnosis]".to_string())]
+        );
+        for step in [7, 100, 4096] {
+            let mut s = det.stream();
+            let mut got = vec![];
+            for chunk in text.as_bytes().chunks(step) {
+                s.push(chunk, &mut got);
+            }
+            s.finish(&mut got);
+            assert_eq!(health(&got), health(&whole), "chunks of {step}");
+        }
+        // Without the person the same words are administrative: low.
+        let mut admin = vec![];
+        det.scan(text.lines().next().unwrap().as_bytes(), &mut admin);
+        assert_eq!(health(&admin)[0].0, Confidence::Low);
+    }
+
+    #[test]
     fn endless_digits_keep_the_stream_small() {
         let det = det();
         let mut s = det.stream();
@@ -532,8 +726,16 @@ mod tests {
         text.push_str("CPR: 010190-1238\n");
         let mut out = vec![];
         det.scan(text.as_bytes(), &mut out);
-        let conf: Vec<Confidence> = out.iter().map(|f| f.confidence).collect();
-        assert_eq!(conf, vec![Confidence::Low, Confidence::High]);
+        let conf: Vec<(Kind, Confidence)> = out.iter().map(|f| (f.kind, f.confidence)).collect();
+        // The sentence about the citizen's home care makes the document a health one.
+        assert_eq!(
+            conf,
+            vec![
+                (Kind::DkCpr, Confidence::Low),
+                (Kind::DkCpr, Confidence::High),
+                (Kind::Health, Confidence::High)
+            ]
+        );
     }
 
     /// Bare ten-digit numbers from `from` on: valid CPR numbers, or numbers no kind reads as

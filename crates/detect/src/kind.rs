@@ -10,10 +10,20 @@ pub enum Kind {
     NoFodselsnummer,
     FiHetu,
     IsKennitala,
+    /// Health or care information about a person (GDPR art. 9), decided per document.
+    Health,
+    Email,
+    /// A phone number with a Nordic country code, or a national one after a phone label.
+    Phone,
+    Iban,
+    PaymentCard,
+    /// The machine-readable zone of a passport (ICAO 9303 TD3).
+    PassportMrz,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    /// The identity-number kinds.
+    pub const IDENTITY: [Kind; 5] = [
         Kind::DkCpr,
         Kind::SePersonnummer,
         Kind::NoFodselsnummer,
@@ -29,11 +39,27 @@ impl Kind {
             Kind::NoFodselsnummer => "no-fodselsnummer",
             Kind::FiHetu => "fi-hetu",
             Kind::IsKennitala => "is-kennitala",
+            Kind::Health => "health",
+            Kind::Email => "email",
+            Kind::Phone => "phone",
+            Kind::Iban => "iban",
+            Kind::PaymentCard => "payment-card",
+            Kind::PassportMrz => "passport-mrz",
         }
     }
 
+    /// The kind's bit in sets of identity-number kinds; 0 for other kinds.
     pub(crate) fn bit(self) -> u8 {
-        1 << (self as u8)
+        if self.is_identity() {
+            1 << (self as u8)
+        } else {
+            0
+        }
+    }
+
+    /// Whether this is a national identity number.
+    pub fn is_identity(self) -> bool {
+        Kind::IDENTITY.contains(&self)
     }
 }
 

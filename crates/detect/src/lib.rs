@@ -18,9 +18,11 @@
 //! ```
 
 mod candidate;
+pub mod contact;
 mod context;
 mod date;
 mod engine;
+pub mod health;
 mod kind;
 mod redact;
 pub mod validate;

@@ -55,6 +55,15 @@ pub fn mask(written: &str, keep: usize) -> String {
         .collect()
 }
 
+/// Masks an e-mail address's mailbox after its first character; the domain stays, as it names
+/// an organisation, not a person: `a*****@kommune.example`.
+pub fn mask_email(written: &str) -> String {
+    match written.split_once('@') {
+        Some((local, domain)) => format!("{}@{domain}", mask(local, 1)),
+        None => mask(written, 1),
+    }
+}
+
 /// How many leading characters of a written number the masked form shows: the birth date,
 /// and the Finnish century sign, which identify no one.
 pub fn visible_prefix(kind: Kind, written: &str) -> usize {

@@ -78,10 +78,12 @@ pub fn dk_cpr(d: &[u8; 10], today: Date) -> Option<Valid> {
     })
 }
 
-/// The Luhn check digit (weights 2,1,2,1,...) over `digits`.
+/// The Luhn check digit over `digits`: weights 2,1,2,1,... from the rightmost digit, so any
+/// length works (personnummer, payment cards).
 pub fn luhn_check_digit(digits: &[u8]) -> u8 {
     let sum: u32 = digits
         .iter()
+        .rev()
         .enumerate()
         .map(|(i, &x)| {
             let v = u32::from(x) * if i % 2 == 0 { 2 } else { 1 };

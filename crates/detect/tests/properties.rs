@@ -372,7 +372,7 @@ fn expect(w: &Written, kind: Kind, today: Date) -> Option<Option<Reading>> {
 /// The detector's interpretations of `w` agree, kind by kind, with the reference.
 fn agrees_with_reference(w: &Written, today: Date) -> Result<(), TestCaseError> {
     let got = detector(today).interpretations(&w.bytes);
-    for kind in Kind::ALL {
+    for kind in Kind::IDENTITY {
         let Some(want) = expect(w, kind, today) else {
             continue;
         };

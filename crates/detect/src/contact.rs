@@ -1,0 +1,636 @@
+//! Contact and payment data: e-mail addresses, phone numbers, IBANs, payment card numbers and
+//! passport machine-readable zones, each checked the way its issuer defines it.
+//!
+//! The triggers are cheap: `@` and `+` and `<<` are found with `memchr`; digit groups by
+//! probing every fourth byte, as `candidate` does for identity numbers. National phone
+//! numbers without a country code are read only after a phone label, where a run of digits
+//! is a phone number and not an order number.
+
+use crate::kind::Kind;
+
+/// One contact or payment value found in a text.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub kind: Kind,
+    pub start: usize,
+    pub end: usize,
+    /// Canonical form: lower-case e-mail, E.164 phone, IBAN and card digits without spaces.
+    pub normalized: String,
+    /// How many leading characters the masked form may show.
+    pub keep: usize,
+    /// Whether the value alone is strong evidence (a check digit, a country code).
+    pub strong: bool,
+}
+
+fn is_local(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
+}
+
+fn is_domain(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')
+}
+
+/// E-mail addresses around each `@` in `h[from..to]`.
+pub(crate) fn emails(h: &[u8], from: usize, to: usize, out: &mut Vec<Found>) {
+    let mut last_end = from;
+    for at in memchr::memchr_iter(b'@', &h[from..to]).map(|i| from + i) {
+        if at < last_end {
+            continue;
+        }
+        let mut s = at;
+        while s > last_end && at - s < 64 && is_local(h[s - 1]) {
+            s -= 1;
+        }
+        while s < at && matches!(h[s], b'.' | b'-' | b'+') {
+            s += 1;
+        }
+        let mut e = at + 1;
+        while e < h.len() && e - at < 254 && is_domain(h[e]) {
+            e += 1;
+        }
+        while e > at + 1 && matches!(h[e - 1], b'.' | b'-') {
+            e -= 1;
+        }
+        if s == at || e <= at + 1 || (s > 0 && h[s - 1].is_ascii_alphanumeric()) {
+            continue;
+        }
+        let domain = &h[at + 1..e];
+        let labels: Vec<&[u8]> = domain.split(|&b| b == b'.').collect();
+        let tld = labels.last().copied().unwrap_or_default();
+        let ok = labels.len() >= 2
+            && labels
+                .iter()
+                .all(|l| !l.is_empty() && l[0] != b'-' && l[l.len() - 1] != b'-')
+            && tld.len() >= 2
+            && tld.iter().all(u8::is_ascii_alphabetic)
+            && !h[s..at].windows(2).any(|w| w == b"..");
+        if !ok {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&h[s..e]).to_ascii_lowercase();
+        out.push(Found {
+            kind: Kind::Email,
+            start: s,
+            end: e,
+            normalized: text,
+            keep: 1,
+            strong: !role_address(&h[s..at]),
+        });
+        last_end = e;
+    }
+}
+
+/// Mailboxes of an office, not of a person.
+fn role_address(local: &[u8]) -> bool {
+    const ROLES: &[&str] = &[
+        "info",
+        "post",
+        "postmaster",
+        "kontakt",
+        "contact",
+        "noreply",
+        "no-reply",
+        "support",
+        "kundservice",
+        "registrator",
+        "registratur",
+        "kirjaamo",
+        "kommune",
+        "kommun",
+        "admin",
+        "webmaster",
+        "office",
+        "mail",
+        "abuse",
+        "hostmaster",
+        "helpdesk",
+        "servicedesk",
+    ];
+    let l = local.to_ascii_lowercase();
+    ROLES.iter().any(|r| r.as_bytes() == &l[..])
+}
+
+/// Country calling codes of the Nordic countries, with the lengths of their national
+/// significant numbers (ITU-T E.164 national numbering plans).
+const COUNTRIES: &[(&str, usize, usize)] = &[
+    ("45", 8, 8),   // Denmark
+    ("46", 7, 9),   // Sweden
+    ("47", 8, 8),   // Norway
+    ("358", 5, 10), // Finland
+    ("354", 7, 7),  // Iceland
+];
+
+/// Digits of a phone number written from `i` on, with single spaces, hyphens, dots or a
+/// bracketed area code between groups: (end, digits).
+fn phone_digits(h: &[u8], mut i: usize, max: usize) -> (usize, Vec<u8>) {
+    let mut digits = Vec::new();
+    let mut end = i;
+    while i < h.len() && digits.len() < max {
+        match h[i] {
+            b'0'..=b'9' => {
+                digits.push(h[i] - b'0');
+                i += 1;
+                end = i;
+            }
+            b' ' | b'-' | b'.' | b'(' | b')' | 0xA0
+                if h.get(i + 1)
+                    .is_some_and(|b| b.is_ascii_digit() || *b == b'(') =>
+            {
+                i += 1
+            }
+            _ => break,
+        }
+    }
+    (end, digits)
+}
+
+/// Phone numbers written with a country code (`+46 70 123 45 67`, `0045 12345678`).
+pub(crate) fn international_phones(h: &[u8], from: usize, to: usize, out: &mut Vec<Found>) {
+    let mut last_end = from;
+    for plus in memchr::memchr_iter(b'+', &h[from..to]).map(|i| from + i) {
+        if plus < last_end || (plus > 0 && h[plus - 1].is_ascii_alphanumeric()) {
+            continue;
+        }
+        if let Some(f) = international(h, plus, plus + 1) {
+            last_end = f.end;
+            out.push(f);
+        }
+    }
+}
+
+fn international(h: &[u8], start: usize, digits_from: usize) -> Option<Found> {
+    let (end, d) = phone_digits(h, digits_from, 15);
+    if end < h.len() && h[end].is_ascii_alphanumeric() {
+        return None;
+    }
+    for &(cc, min, max) in COUNTRIES {
+        let code: Vec<u8> = cc.bytes().map(|b| b - b'0').collect();
+        if !d.starts_with(&code) {
+            continue;
+        }
+        let mut national = &d[code.len()..];
+        // A trunk zero written in brackets after the country code: +46 (0)70 ...
+        if national.first() == Some(&0) {
+            national = &national[1..];
+        }
+        if national.len() < min || national.len() > max || national[0] == 0 {
+            return None;
+        }
+        let normalized = format!(
+            "+{cc}{}",
+            national
+                .iter()
+                .map(|x| char::from(b'0' + x))
+                .collect::<String>()
+        );
+        return Some(Found {
+            kind: Kind::Phone,
+            start,
+            end,
+            normalized,
+            keep: 1 + cc.len() + 2,
+            strong: true,
+        });
+    }
+    None
+}
+
+/// Whether a phone label ("tlf", "telefon", "puhelin", "sími", "mobile") stands just before
+/// `at` on the same line.
+fn phone_label_before(h: &[u8], at: usize) -> bool {
+    const LABELS: &[&[u8]] = &[
+        b"tel",
+        b"tlf",
+        b"phone",
+        b"puh",
+        b"mobil",
+        b"gsm",
+        b"s\xc3\xadmi",
+        b"simi",
+    ];
+    let from = at.saturating_sub(24);
+    let line = memchr::memrchr(b'\n', &h[from..at]).map_or(from, |i| from + i + 1);
+    let before = h[line..at].to_ascii_lowercase();
+    LABELS
+        .iter()
+        .any(|l| before.windows(l.len()).any(|w| w == *l))
+}
+
+/// A national phone number after a phone label ending at `label_end`, on the same line.
+fn labelled_phone(h: &[u8], label_end: usize) -> Option<Found> {
+    let mut i = label_end;
+    let limit = (label_end + 24).min(h.len());
+    while i < limit && !h[i].is_ascii_digit() && h[i] != b'+' && h[i] != b'\n' {
+        i += 1;
+    }
+    if i >= limit || h[i] == b'\n' {
+        return None;
+    }
+    if h[i] == b'+' {
+        return international(h, i, i + 1);
+    }
+    if h[i..].starts_with(b"00") {
+        if let Some(f) = international(h, i, i + 2) {
+            return Some(f);
+        }
+    }
+    let (end, d) = phone_digits(h, i, 12);
+    if (end < h.len() && h[end].is_ascii_alphanumeric()) || (i > 0 && h[i - 1].is_ascii_digit()) {
+        return None;
+    }
+    // Numbers with a trunk zero (Sweden, Finland: 0 and 6 to 9 digits) keep their national
+    // form, as the country cannot be told; eight digits without one are Danish or Norwegian
+    // (a country code cannot be told either), seven Icelandic.
+    let ok = match (d.first(), d.len()) {
+        (Some(0), 7..=10) => d[1] != 0,
+        (Some(2..=9), 8) => true,
+        (Some(4..=8), 7) => true,
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    Some(Found {
+        kind: Kind::Phone,
+        start: i,
+        end,
+        normalized: d.iter().map(|x| char::from(b'0' + x)).collect(),
+        keep: 3,
+        strong: false,
+    })
+}
+
+/// IBAN lengths per country (ISO 13616 registry), for the countries users here meet most.
+const IBAN_LENGTHS: &[(&[u8; 2], usize)] = &[
+    (b"DK", 18),
+    (b"FO", 18),
+    (b"GL", 18),
+    (b"SE", 24),
+    (b"NO", 15),
+    (b"FI", 18),
+    (b"AX", 18),
+    (b"IS", 26),
+    (b"DE", 22),
+    (b"GB", 22),
+    (b"NL", 18),
+    (b"BE", 16),
+    (b"FR", 27),
+    (b"ES", 24),
+    (b"IT", 27),
+    (b"PL", 28),
+    (b"EE", 20),
+    (b"LV", 21),
+    (b"LT", 20),
+    (b"AT", 20),
+    (b"CH", 21),
+    (b"IE", 22),
+    (b"PT", 25),
+    (b"LU", 20),
+];
+
+/// Whether `s` (letters and digits) passes the ISO 7064 mod 97-10 check of an IBAN.
+pub fn iban_valid(s: &[u8]) -> bool {
+    let Some(&(_, len)) = IBAN_LENGTHS.iter().find(|(c, _)| s.starts_with(&c[..])) else {
+        return false;
+    };
+    if s.len() != len || !s[2..4].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let mut rem: u32 = 0;
+    for &b in s[4..].iter().chain(&s[..4]) {
+        let v = match b {
+            b'0'..=b'9' => u32::from(b - b'0'),
+            b'A'..=b'Z' => u32::from(b - b'A') + 10,
+            _ => return false,
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+/// Whether `d` passes the Luhn check (its last digit is the check digit).
+pub fn luhn(d: &[u8]) -> bool {
+    match d.split_last() {
+        Some((&check, payload)) => crate::validate::luhn_check_digit(payload) == check,
+        None => false,
+    }
+}
+
+/// Whether the digits of a card number lie in an issuer's range with that issuer's length
+/// (Visa, Mastercard, American Express, Dankort, Maestro, Discover, JCB, Diners).
+pub fn card_issuer(d: &[u8]) -> Option<&'static str> {
+    let n = |k: usize| d.iter().take(k).fold(0u32, |a, &x| a * 10 + u32::from(x));
+    let len = d.len();
+    if len < 12 {
+        return None;
+    }
+    match () {
+        _ if d[0] == 4 && matches!(len, 13 | 16 | 19) => Some("visa"),
+        _ if (51..=55).contains(&n(2)) || (2221..=2720).contains(&n(4)) => {
+            (len == 16).then_some("mastercard")
+        }
+        _ if matches!(n(2), 34 | 37) => (len == 15).then_some("amex"),
+        _ if n(4) == 5019 => (len == 16).then_some("dankort"),
+        _ if n(4) == 6011 || n(2) == 65 || (644..=649).contains(&n(3)) => {
+            (16..=19).contains(&len).then_some("discover")
+        }
+        _ if (3528..=3589).contains(&n(4)) => (16..=19).contains(&len).then_some("jcb"),
+        _ if matches!(n(2), 36 | 38) || (300..=305).contains(&n(3)) => {
+            (14..=19).contains(&len).then_some("diners")
+        }
+        _ if matches!(n(2), 50 | 56..=69) => (12..=19).contains(&len).then_some("maestro"),
+        _ => None,
+    }
+}
+
+/// IBANs and card numbers: digit groups found by probing every fourth byte.
+pub(crate) fn digit_groups(h: &[u8], from: usize, to: usize, out: &mut Vec<Found>) {
+    let mut i = from;
+    while i < to {
+        if !h[i].is_ascii_digit() {
+            i += 4;
+            continue;
+        }
+        // Back to the start of the token: digits, single spaces or hyphens between groups,
+        // and an IBAN's country letters.
+        let mut s = i;
+        while s > 0 {
+            let b = h[s - 1];
+            let part = b.is_ascii_digit() || b.is_ascii_uppercase();
+            let between = matches!(b, b' ' | b'-') && s >= 2 && h[s - 2].is_ascii_alphanumeric();
+            if !(part || between) {
+                break;
+            }
+            s -= 1;
+            if i - s > 40 {
+                break;
+            }
+        }
+        while s < i && !h[s].is_ascii_alphanumeric() {
+            s += 1;
+        }
+        let (end, found) = group(h, s);
+        if let Some(f) = found {
+            out.push(f);
+        }
+        i = end.max(i + 1);
+    }
+}
+
+/// Reads the token at `s` as an IBAN or a card number; returns where it ends.
+fn group(h: &[u8], s: usize) -> (usize, Option<Found>) {
+    let mut chars = Vec::with_capacity(34);
+    let mut e = s;
+    let mut i = s;
+    let part = |b: &u8| b.is_ascii_digit() || b.is_ascii_uppercase();
+    while i < h.len() && chars.len() <= 34 {
+        let b = h[i];
+        if part(&b) {
+            chars.push(b);
+            i += 1;
+            e = i;
+        } else if matches!(b, b' ' | b'-') && h.get(i + 1).is_some_and(part) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let glued = (s > 0 && h[s - 1].is_ascii_alphanumeric())
+        || h.get(e).is_some_and(u8::is_ascii_alphanumeric);
+    if glued || chars.len() < 7 {
+        return (e, None);
+    }
+    if chars.len() < 12 && !chars.iter().all(u8::is_ascii_digit) {
+        return (e, None);
+    }
+    if chars[0].is_ascii_uppercase() {
+        // The longest prefix that is a valid IBAN: text may follow the number.
+        let valid = (15..=chars.len().min(34))
+            .rev()
+            .find(|&n| iban_valid(&chars[..n]) && (n == chars.len() || ends_group(h, s, n)));
+        return match valid {
+            Some(n) => {
+                let end = end_of(h, s, n);
+                let f = Found {
+                    kind: Kind::Iban,
+                    start: s,
+                    end,
+                    normalized: String::from_utf8_lossy(&chars[..n]).into_owned(),
+                    keep: 4,
+                    strong: true,
+                };
+                (end, Some(f))
+            }
+            None => (e, None),
+        };
+    }
+    if !chars.iter().all(u8::is_ascii_digit) {
+        return (e, None);
+    }
+    let d: Vec<u8> = chars.iter().map(|b| b - b'0').collect();
+    // A card number is written as one run or in groups of four (Amex: 4-6-5).
+    let text = &h[s..e];
+    let groups: Vec<usize> = text
+        .split(|b| !b.is_ascii_digit())
+        .map(<[u8]>::len)
+        .collect();
+    let grouped = groups.len() == 1
+        || groups[..groups.len() - 1].iter().all(|&g| g == 4)
+        || groups == [4, 6, 5];
+    if (7..=12).contains(&d.len()) && phone_label_before(h, s) {
+        return (e, labelled_phone(h, s).filter(|f| f.end == e));
+    }
+    if (13..=19).contains(&d.len()) && grouped && luhn(&d) && card_issuer(&d).is_some() {
+        let f = Found {
+            kind: Kind::PaymentCard,
+            start: s,
+            end: e,
+            normalized: d.iter().map(|x| char::from(b'0' + x)).collect(),
+            keep: 6,
+            strong: true,
+        };
+        return (e, Some(f));
+    }
+    (e, None)
+}
+
+/// Whether the `n`th alphanumeric character of the token at `s` ends a group.
+fn ends_group(h: &[u8], s: usize, n: usize) -> bool {
+    let end = end_of(h, s, n);
+    h.get(end).is_none_or(|b| !b.is_ascii_alphanumeric())
+}
+
+/// The byte offset after the `n`th alphanumeric character from `s`.
+fn end_of(h: &[u8], s: usize, n: usize) -> usize {
+    let mut seen = 0;
+    let mut i = s;
+    while i < h.len() && seen < n {
+        if h[i].is_ascii_alphanumeric() {
+            seen += 1;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The check digit of ICAO 9303 over `s`: weights 7, 3, 1; `<` is 0, letters 10-35.
+fn mrz_check(s: &[u8]) -> Option<u8> {
+    let mut sum = 0u32;
+    for (i, &b) in s.iter().enumerate() {
+        let v = match b {
+            b'0'..=b'9' => u32::from(b - b'0'),
+            b'A'..=b'Z' => u32::from(b - b'A') + 10,
+            b'<' => 0,
+            _ => return None,
+        };
+        sum += v * [7, 3, 1][i % 3];
+    }
+    Some((sum % 10) as u8)
+}
+
+fn check_digit_ok(field: &[u8], check: u8) -> bool {
+    let expected = mrz_check(field);
+    match check {
+        b'0'..=b'9' => expected == Some(check - b'0'),
+        // An optional field left empty has a filler check digit.
+        b'<' => field.iter().all(|&b| b == b'<'),
+        _ => false,
+    }
+}
+
+fn mrz_line(h: &[u8], start: usize, len: usize) -> Option<&[u8]> {
+    let line = h.get(start..start + len)?;
+    let ok = line
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'<');
+    let ends = h
+        .get(start + len)
+        .is_none_or(|b| matches!(b, b'\r' | b'\n' | b' '));
+    (ok && ends).then_some(line)
+}
+
+/// Passport machine-readable zones (ICAO 9303 TD3: two lines of 44), found from their `<<`
+/// filler; every check digit of the second line must hold.
+pub(crate) fn passports(h: &[u8], from: usize, to: usize, out: &mut Vec<Found>) {
+    let mut last = from;
+    for at in memchr::memmem::find_iter(&h[from..to], b"P<").map(|i| from + i) {
+        if at < last || (at > 0 && !matches!(h[at - 1], b'\n' | b' ' | b'\r' | b'\t')) {
+            continue;
+        }
+        let Some(first) = mrz_line(h, at, 44) else {
+            continue;
+        };
+        let mut next = at + 44;
+        while next < h.len() && matches!(h[next], b'\r' | b'\n' | b' ') && next < at + 47 {
+            next += 1;
+        }
+        let Some(second) = mrz_line(h, next, 44) else {
+            continue;
+        };
+        let composite: Vec<u8> = [&second[0..10], &second[13..20], &second[21..43]].concat();
+        let valid = check_digit_ok(&second[0..9], second[9])
+            && check_digit_ok(&second[13..19], second[19])
+            && check_digit_ok(&second[21..27], second[27])
+            && check_digit_ok(&second[28..42], second[42])
+            && check_digit_ok(&composite, second[43]);
+        if !valid || !first[2..5].iter().all(u8::is_ascii_uppercase) {
+            continue;
+        }
+        let mut normalized = String::from_utf8_lossy(&first[2..5]).into_owned();
+        normalized.push_str(&String::from_utf8_lossy(&second[0..9]));
+        out.push(Found {
+            kind: Kind::PassportMrz,
+            start: at,
+            end: next + 44,
+            normalized,
+            keep: 5,
+            strong: true,
+        });
+        last = next + 44;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<(Kind, String)> {
+        let h = text.as_bytes();
+        let mut out = vec![];
+        emails(h, 0, h.len(), &mut out);
+        international_phones(h, 0, h.len(), &mut out);
+        digit_groups(h, 0, h.len(), &mut out);
+        passports(h, 0, h.len(), &mut out);
+        out.into_iter()
+            .map(|f| (f.kind, text[f.start..f.end].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn emails_have_a_domain_with_a_top_level_name() {
+        assert_eq!(
+            all("Skriv til anna.k@kommune.example, ikke til cid:image001.png@01D2A3B4."),
+            vec![(Kind::Email, "anna.k@kommune.example".into())]
+        );
+        assert!(all("user@localhost and @handle and a@b.c").is_empty());
+    }
+
+    #[test]
+    fn phones_with_a_country_code_have_a_national_length() {
+        assert_eq!(
+            all("Ring +46 70 123 45 67 eller +45 12 34 56 78."),
+            vec![
+                (Kind::Phone, "+46 70 123 45 67".into()),
+                (Kind::Phone, "+45 12 34 56 78".into())
+            ]
+        );
+        // Too short for Denmark; not a Nordic country code.
+        assert!(all("+45 1234 567 and +49 30 1234567").is_empty());
+        // National numbers only after a phone label.
+        assert_eq!(
+            all("Tlf.: 070-792 41 72; ordre 070-792 41 72"),
+            vec![(Kind::Phone, "070-792 41 72".into())]
+        );
+        assert_eq!(all("Telefon 22 34 56 78")[0].0, Kind::Phone);
+    }
+
+    #[test]
+    fn ibans_pass_mod_97_with_their_country_length() {
+        // The example IBANs of the national banks' published formats.
+        assert!(iban_valid(b"DK5000400440116243"));
+        assert!(iban_valid(b"GB82WEST12345698765432"));
+        assert!(!iban_valid(b"DK5000400440116244"));
+        assert!(!iban_valid(b"DK50004004401162"));
+        assert_eq!(
+            all("IBAN: DK50 0040 0440 1162 43 kr."),
+            vec![(Kind::Iban, "DK50 0040 0440 1162 43".into())]
+        );
+    }
+
+    #[test]
+    fn cards_pass_luhn_in_an_issuer_range() {
+        assert_eq!(
+            all("Kort 4111 1111 1111 1111 og 5500005555555559"),
+            vec![
+                (Kind::PaymentCard, "4111 1111 1111 1111".into()),
+                (Kind::PaymentCard, "5500005555555559".into())
+            ]
+        );
+        // Luhn-valid but in no issuer's range; Luhn-invalid Visa.
+        assert!(all("9111111111111116 4111111111111112").is_empty());
+    }
+
+    #[test]
+    fn passport_zones_need_every_check_digit() {
+        // The specimen of ICAO Doc 9303 part 4.
+        let mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10\n";
+        assert_eq!(all(mrz).len(), 1);
+        assert_eq!(all(mrz)[0].0, Kind::PassportMrz);
+        let bad = mrz.replace("7408122", "7408123");
+        assert!(all(&bad).is_empty());
+    }
+}

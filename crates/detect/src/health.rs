@@ -1,0 +1,807 @@
+//! Health and care data (GDPR art. 9): lexicon words and ICD-10/ATC codes, counted only where
+//! a sentence is about a person.
+//!
+//! The lexicon (`data/health.lex`) is data: stems per category and language, plus the words
+//! that tell whether a sentence is about someone (pronouns, "patient", "borgeren") or about an
+//! organisation (budgets, staff, statistics). One Aho-Corasick automaton holds all of them.
+//! A document holds health data about a person when a health word or code stands in a
+//! sentence (or table row) with an identity number, a person word or a name, and without
+//! administrative words unless an identity number is there too.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+/// Spellings of a term in UTF-8 and Latin-1: lower case, and capitalised where the first
+/// letter is not ASCII (the automaton folds ASCII case itself; "Ödem" at a sentence start).
+/// All-capital text with non-ASCII letters is left out: the automaton stays small and fast.
+fn lower_and_capitalised(word: &str) -> Vec<Vec<u8>> {
+    let lower = word.to_lowercase();
+    let mut forms = vec![lower.clone()];
+    let mut chars = lower.chars();
+    if let Some(first) = chars.next().filter(|c| !c.is_ascii()) {
+        forms.push(first.to_uppercase().chain(chars).collect());
+    }
+    let mut out: Vec<Vec<u8>> = vec![];
+    for form in forms {
+        let latin1: Option<Vec<u8>> = form.chars().map(|c| u8::try_from(c as u32).ok()).collect();
+        for bytes in [Some(form.into_bytes()), latin1].into_iter().flatten() {
+            if !out.contains(&bytes) {
+                out.push(bytes);
+            }
+        }
+    }
+    out
+}
+
+/// The built-in lexicon.
+const LEXICON: &str = include_str!("../data/health.lex");
+/// Bytes either side of a word searched for the end of its sentence.
+const SENTENCE: usize = 300;
+/// Bytes before a sentence, and after it, where an identity number still speaks for it (the
+/// number in a record's header, the text of the record below it).
+const RECORD_BEFORE: usize = 400;
+const RECORD_AFTER: usize = 200;
+/// Bytes after a code-context word ("diagnos", "ICD") searched for codes.
+const CODE_WINDOW: usize = 160;
+/// Bytes read at a time, and read after a document is decided.
+const BLOCK: usize = 2048;
+const AFTER_DECISION: usize = 2048;
+/// Longest term, for the overlap kept between chunks.
+pub(crate) const MAX_TERM: usize = 64;
+
+/// What a health word is evidence of. The names replace the words in findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    Diagnosis,
+    DiagnosisCode,
+    Symptom,
+    Treatment,
+    Medicine,
+    CareService,
+    SubstanceAbuse,
+    MentalHealth,
+    Disability,
+}
+
+impl Category {
+    pub const ALL: [Category; 9] = [
+        Category::Diagnosis,
+        Category::DiagnosisCode,
+        Category::Symptom,
+        Category::Treatment,
+        Category::Medicine,
+        Category::CareService,
+        Category::SubstanceAbuse,
+        Category::MentalHealth,
+        Category::Disability,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Diagnosis => "diagnosis",
+            Category::DiagnosisCode => "diagnosis code",
+            Category::Symptom => "symptom",
+            Category::Treatment => "treatment",
+            Category::Medicine => "medicine",
+            Category::CareService => "care service",
+            Category::SubstanceAbuse => "substance abuse",
+            Category::MentalHealth => "mental health",
+            Category::Disability => "disability",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.name() == s)
+    }
+
+    fn bit(self) -> u16 {
+        1 << self as u16
+    }
+}
+
+/// The categories in a bit set, as a finding shows them: `[diagnosis, medicine]`.
+pub fn describe(categories: u16) -> String {
+    let names: Vec<&str> = Category::ALL
+        .into_iter()
+        .filter(|c| categories & c.bit() != 0)
+        .map(Category::name)
+        .collect();
+    format!("[{}]", names.join(", "))
+}
+
+/// What one spelling in the automaton stands for.
+#[derive(Clone, Copy, Debug, Default)]
+struct Term {
+    /// Evidence categories (bit set).
+    evidence: u16,
+    person: bool,
+    admin: bool,
+    code_context: bool,
+    /// May start inside a word (the end of a compound).
+    inside: bool,
+    /// Must end a word.
+    whole: bool,
+    /// Must match with the case as written.
+    exact: bool,
+}
+
+/// A lexicon line that could not be read.
+#[derive(Debug)]
+pub struct LexiconError {
+    pub line: usize,
+    pub reason: String,
+}
+
+/// The health lexicon: health words and code announcements in the automaton that reads every
+/// byte; the words that judge a sentence (person, admin) in one read only around evidence.
+pub(crate) struct Lexicon {
+    words: Automaton,
+    judges: Automaton,
+}
+
+/// Terms of one automaton.
+struct Automaton {
+    ac: AhoCorasick,
+    patterns: Vec<Vec<u8>>,
+    terms: Vec<Term>,
+    /// Per pattern, the longest shorter pattern that is its prefix and may start inside a
+    /// word: the automaton reports the longest match ("smärtor"), but inside a compound
+    /// ("bröstsmärtor") only the shorter one ("~smärt") applies.
+    inside_prefix: Vec<Option<usize>>,
+}
+
+impl Lexicon {
+    pub fn builtin() -> Lexicon {
+        // The built-in lexicon is tested; failing here is a programming error.
+        Lexicon::parse(LEXICON)
+            .unwrap_or_else(|e| panic!("health lexicon line {}: {}", e.line, e.reason))
+    }
+
+    pub fn parse(text: &str) -> Result<Lexicon, LexiconError> {
+        Ok(Lexicon {
+            words: Automaton::parse(text, AhoCorasickKind::DFA, |t| {
+                t.evidence != 0 || t.code_context
+            })?,
+            // Read only around evidence: a small automaton that is quick to build.
+            judges: Automaton::parse(text, AhoCorasickKind::ContiguousNFA, |t| {
+                t.person || t.admin
+            })?,
+        })
+    }
+}
+
+impl Automaton {
+    fn parse(
+        text: &str,
+        kind: AhoCorasickKind,
+        keep: impl Fn(&Term) -> bool,
+    ) -> Result<Automaton, LexiconError> {
+        let mut patterns: Vec<Vec<u8>> = vec![];
+        let mut terms: Vec<Term> = vec![];
+        let mut index = std::collections::HashMap::new();
+        let mut role: Option<Term> = None;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            let err = |reason: String| LexiconError {
+                line: n + 1,
+                reason,
+            };
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                let mut t = Term::default();
+                match name {
+                    "person" => t.person = true,
+                    "admin" => t.admin = true,
+                    "code-context" => t.code_context = true,
+                    _ => {
+                        let c = Category::parse(name)
+                            .ok_or_else(|| err(format!("unknown section [{name}]")))?;
+                        t.evidence = c.bit();
+                    }
+                }
+                role = Some(t);
+                continue;
+            }
+            let base = role.ok_or_else(|| err("a term line before any [section]".into()))?;
+            let (_, list) = line
+                .split_once(':')
+                .ok_or_else(|| err("expected `language: term, term, ...`".into()))?;
+            for raw in list.split(',') {
+                let mut word = raw.trim();
+                if word.is_empty() {
+                    continue;
+                }
+                let mut t = base;
+                if let Some(w) = word.strip_prefix('=') {
+                    t.exact = true;
+                    word = w;
+                }
+                if let Some(w) = word.strip_prefix('~') {
+                    t.inside = true;
+                    word = w;
+                }
+                if let Some(w) = word.strip_suffix('.') {
+                    t.whole = true;
+                    word = w;
+                }
+                if word.is_empty() || word.len() > MAX_TERM {
+                    return Err(err(format!("term `{raw}` is empty or too long")));
+                }
+                if !keep(&t) {
+                    continue;
+                }
+                let forms = if t.exact {
+                    vec![word.as_bytes().to_vec()]
+                } else {
+                    lower_and_capitalised(word)
+                };
+                for form in forms {
+                    match index.get(&form) {
+                        Some(&i) => {
+                            let old: &mut Term = &mut terms[i];
+                            old.evidence |= t.evidence;
+                            old.person |= t.person;
+                            old.admin |= t.admin;
+                            old.code_context |= t.code_context;
+                            old.inside |= t.inside;
+                            old.whole &= t.whole;
+                            old.exact &= t.exact;
+                        }
+                        None => {
+                            index.insert(form.clone(), terms.len());
+                            patterns.push(form);
+                            terms.push(t);
+                        }
+                    }
+                }
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(kind))
+            .build(&patterns)
+            .map_err(|e| LexiconError {
+                line: 0,
+                reason: e.to_string(),
+            })?;
+        let lower: Vec<Vec<u8>> = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
+        let by_lower: std::collections::HashMap<&[u8], usize> = lower
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| terms[i].inside)
+            .map(|(i, p)| (&p[..], i))
+            .collect();
+        let inside_prefix = lower
+            .iter()
+            .map(|p| {
+                (1..p.len())
+                    .rev()
+                    .find_map(|n| by_lower.get(&p[..n]).copied())
+            })
+            .collect();
+        Ok(Automaton {
+            ac,
+            patterns,
+            terms,
+            inside_prefix,
+        })
+    }
+
+    /// Every term in `h[from..to]` whose word boundaries hold.
+    fn find(&self, h: &[u8], from: usize, to: usize, out: &mut Vec<Hit>) {
+        for m in self.ac.find_iter(&h[from..to]) {
+            let (start, mut end) = (from + m.start(), from + m.end());
+            let mut id = m.pattern().as_usize();
+            if !self.terms[id].inside && start > 0 && is_letter(h[start - 1]) {
+                match self.inside_prefix[id] {
+                    Some(p) => {
+                        id = p;
+                        end = start + self.patterns[p].len();
+                    }
+                    None => continue,
+                }
+            }
+            let t = self.terms[id];
+            if t.whole && end < h.len() && is_letter(h[end]) {
+                continue;
+            }
+            if t.exact && h[start..end] != self.patterns[id][..] {
+                continue;
+            }
+            out.push(Hit {
+                start,
+                end,
+                term: t,
+            });
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Hit {
+    start: usize,
+    end: usize,
+    term: Term,
+}
+
+fn is_letter(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b >= 0x80
+}
+
+/// What a document has shown so far.
+#[derive(Default)]
+pub(crate) struct Evidence {
+    /// Health words about a person, and those of them next to an identity number.
+    pub about_person: u32,
+    pub with_id: u32,
+    /// Health words in sentences not about anyone.
+    pub other: u32,
+    /// Categories of the words about a person, and of the others.
+    pub categories: u16,
+    pub other_categories: u16,
+    /// Stream offsets of the first word of each sort.
+    pub first: Option<u64>,
+    pub first_other: Option<u64>,
+    /// Up to a few distinct words as written (for `--show-values` only), and how many
+    /// words were looked at for them.
+    pub words: Vec<String>,
+    tried: u32,
+    /// The first line names a diagnosis column: codes are read everywhere.
+    pub codes_everywhere: bool,
+    /// Stream offset where the document became surely about a person.
+    pub decided_at: Option<u64>,
+}
+
+impl Evidence {
+    const WORDS: usize = 6;
+
+    /// Whether the document is surely about a person (a high-confidence finding).
+    pub fn decided(&self) -> bool {
+        self.with_id > 0 || self.about_person >= 3
+    }
+
+    fn note(&mut self, offset: u64, category: u16, person: bool, id: bool, word: &[u8]) {
+        if person {
+            self.about_person += 1;
+            self.with_id += u32::from(id);
+            self.categories |= category;
+            self.first.get_or_insert(offset);
+            if self.decided() {
+                self.decided_at.get_or_insert(offset);
+            }
+        } else {
+            self.other += 1;
+            self.other_categories |= category;
+            self.first_other.get_or_insert(offset);
+        }
+        if self.words.len() < Self::WORDS && self.tried < 64 {
+            self.tried += 1;
+            let w = crate::redact::Matched::from_bytes(word)
+                .expose()
+                .to_lowercase();
+            if !self.words.contains(&w) {
+                self.words.push(w);
+            }
+        }
+    }
+}
+
+/// Verbs that follow a name at the start of a sentence about someone ("Karl har ...").
+const VERBS: &[&str] = &[
+    "har",
+    "hade",
+    "fick",
+    "får",
+    "är",
+    "var",
+    "blev",
+    "behöver",
+    "havde",
+    "fik",
+    "er",
+    "bliver",
+    "skal",
+    "hadde",
+    "fikk",
+    "ble",
+    "trenger",
+    "on",
+    "oli",
+    "sai",
+    "saa",
+    "tarvitsee",
+    "hefur",
+    "hafði",
+    "fékk",
+    "fær",
+    "varð",
+    "þarf",
+    "has",
+    "had",
+    "got",
+    "gets",
+    "is",
+    "was",
+    "needs",
+    "takes",
+    "receives",
+    "uses",
+    "bruger",
+    "bruker",
+    "använder",
+    "käyttää",
+    "tar",
+    "tager",
+];
+
+impl Lexicon {
+    /// Reads `h[from..to]` and adds what it shows to `ev`. `ids` are the offsets in `h` of
+    /// identity numbers that are not labelled as other numbers, ascending; `base` is the stream
+    /// offset of `h[0]`.
+    pub fn scan(
+        &self,
+        h: &[u8],
+        from: usize,
+        to: usize,
+        ids: &[usize],
+        base: u64,
+        ev: &mut Evidence,
+    ) {
+        let mut at = from;
+        while at < to {
+            // Once a document is surely about a person, a little more text is read for the
+            // categories of its health data, and then no more: the words cost time in every
+            // byte, and the finding is made.
+            let after = ev.decided_at.map(|d| (base + at as u64).saturating_sub(d));
+            if after.is_some_and(|a| a >= AFTER_DECISION as u64) {
+                return;
+            }
+            let end = (at + BLOCK).min(to);
+            self.scan_block(h, at, end, ids, base, ev);
+            at = end;
+        }
+    }
+
+    fn scan_block(
+        &self,
+        h: &[u8],
+        from: usize,
+        to: usize,
+        ids: &[usize],
+        base: u64,
+        ev: &mut Evidence,
+    ) {
+        let mut hits = Vec::new();
+        // Terms that start in the block may end after it.
+        self.words
+            .find(h, from, (to + MAX_TERM).min(h.len()), &mut hits);
+        hits.retain(|x| x.start < to);
+        if hits.is_empty() && !ev.codes_everywhere {
+            return;
+        }
+        let mut evidence: Vec<(usize, usize, u16)> = hits
+            .iter()
+            .filter(|x| x.term.evidence != 0)
+            .map(|x| (x.start, x.end, x.term.evidence))
+            .collect();
+        // Codes after a word that announces them, or everywhere in a diagnosis table.
+        let mut code = |s: usize, e: usize| {
+            codes(h, s, e, |cs, ce| {
+                if cs >= from && cs < to {
+                    evidence.push((cs, ce, Category::DiagnosisCode.bit()));
+                }
+            })
+        };
+        if ev.codes_everywhere {
+            code(from, to);
+        } else {
+            for x in hits.iter().filter(|x| x.term.code_context) {
+                code(x.end, (x.end + CODE_WINDOW).min(h.len()));
+            }
+        }
+        evidence.sort_unstable();
+        evidence.dedup_by_key(|x| x.0);
+        // Sentences with several health words are judged once.
+        let mut judged: Option<((usize, usize), bool, bool)> = None;
+        let mut around = Vec::new();
+        for (start, end, category) in evidence {
+            let word = &h[start..end];
+            // Once the document is surely about a person, its other health words only add
+            // their categories; judging their sentences would change nothing.
+            if ev.decided() {
+                ev.note(base + start as u64, category, true, false, word);
+                continue;
+            }
+            let (s, e) = sentence(h, start);
+            if let Some((span, about, id)) = judged {
+                if span == (s, e) {
+                    ev.note(base + start as u64, category, about, id, word);
+                    continue;
+                }
+            }
+            // `ids` is sorted: look up the span's part of it.
+            let any_id = |a: usize, b: usize| {
+                let k = ids.partition_point(|&i| i < a);
+                ids.get(k).is_some_and(|&i| i < b)
+            };
+            // An identity number in the sentence or row speaks for it whatever else is said;
+            // one in the record around it, only if the sentence is not administrative.
+            let in_row = any_id(s, e);
+            let near = any_id(s.saturating_sub(RECORD_BEFORE), e + RECORD_AFTER);
+            around.clear();
+            self.judges.find(h, s, e, &mut around);
+            let person = around.iter().any(|x| x.term.person);
+            let admin = around.iter().any(|x| x.term.admin);
+            let lo = hits.partition_point(|x| x.start < s);
+            let hi = hits.partition_point(|x| x.start < e);
+            let about =
+                in_row || (!admin && (person || near || names_someone(h, s, e, &hits[lo..hi])));
+            let id = in_row || (near && about);
+            judged = Some(((s, e), about, id));
+            ev.note(base + start as u64, category, about, id, word);
+        }
+    }
+}
+
+/// The sentence or table row around `at`: from after the previous sentence end or newline to
+/// the next, at most `SENTENCE` bytes either way.
+fn sentence(h: &[u8], at: usize) -> (usize, usize) {
+    let lo = at.saturating_sub(SENTENCE);
+    let hi = (at + SENTENCE).min(h.len());
+    // Markup ends a sentence too: HTML and XML are read with their tags.
+    let ends = |i: usize| match h[i] {
+        b'\n' | b'!' | b'?' => true,
+        b'.' => h
+            .get(i + 1)
+            .is_none_or(|b| b.is_ascii_whitespace() || *b == b'<' || *b == b'"'),
+        b'<' => h
+            .get(i + 1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/'),
+        _ => false,
+    };
+    let s = (lo..at).rev().find(|&i| ends(i)).map_or(lo, |i| i + 1);
+    let e = (at..hi).find(|&i| ends(i)).unwrap_or(hi);
+    (s, e)
+}
+
+/// Whether a byte starts an upper-case letter: ASCII, or Latin-1/UTF-8 À-Þ.
+fn upper_at(h: &[u8], i: usize) -> bool {
+    match h[i] {
+        b'A'..=b'Z' => true,
+        0xC3 => h
+            .get(i + 1)
+            .is_some_and(|&b| (0x80..=0x9E).contains(&b) && b != 0x97),
+        b @ 0xC0..=0xDE => b != 0xD7 && !h.get(i + 1).is_some_and(|&n| (0x80..0xC0).contains(&n)),
+        _ => false,
+    }
+}
+
+/// Whether the sentence `h[s..e]` names someone: a capitalised word after its first word
+/// that is not a lexicon term ("... för Karl"), or a capitalised first word followed by a
+/// verb ("Karl har ...").
+fn names_someone(h: &[u8], s: usize, e: usize, hits: &[Hit]) -> bool {
+    let mut i = s;
+    let mut first = true;
+    while i < e {
+        while i < e && !is_letter(h[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < e && (is_letter(h[i]) || h[i] == b'-') {
+            i += 1;
+        }
+        if start == i {
+            break;
+        }
+        let word = &h[start..i];
+        let capitalised = upper_at(h, start)
+            && word.len() >= 2
+            && word
+                .iter()
+                .skip(1)
+                .any(|b| b.is_ascii_lowercase() || *b >= 0x80)
+            && !word.iter().skip(1).take(3).any(u8::is_ascii_uppercase);
+        let term = hits.iter().any(|x| x.start <= start && start < x.end);
+        if capitalised && !term {
+            if !first {
+                return true;
+            }
+            let mut j = i;
+            while j < e && h[j] == b' ' {
+                j += 1;
+            }
+            let k = (j..e).find(|&k| !is_letter(h[k])).unwrap_or(e);
+            let next = &h[j..k];
+            if VERBS.iter().any(|v| v.as_bytes() == next) {
+                return true;
+            }
+        }
+        first = false;
+    }
+    false
+}
+
+/// ICD-10 codes (`F32.1`, `E119`, Danish `DE119`) and ATC codes (`N06AB06`) in `h[from..to]`,
+/// each checked against the structure of its classification.
+fn codes(h: &[u8], from: usize, to: usize, mut f: impl FnMut(usize, usize)) {
+    let to = to.min(h.len());
+    let mut i = from;
+    while i < to {
+        let b = h[i];
+        if !b.is_ascii_uppercase() || (i > 0 && h[i - 1].is_ascii_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        if let Some(end) = icd10(h, i).or_else(|| atc(h, i)) {
+            f(i, end);
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn digit(h: &[u8], i: usize) -> Option<u8> {
+    h.get(i).filter(|b| b.is_ascii_digit()).map(|b| b - b'0')
+}
+
+fn ends_token(h: &[u8], i: usize) -> bool {
+    h.get(i).is_none_or(|b| !b.is_ascii_alphanumeric())
+}
+
+/// The end of an ICD-10 code starting at `i`, if one is there.
+fn icd10(h: &[u8], i: usize) -> Option<usize> {
+    // Danish SKS writes the chapter letter after a D: DF321.
+    let at = if h[i] == b'D' && h.get(i + 1).is_some_and(u8::is_ascii_uppercase) {
+        i + 1
+    } else {
+        i
+    };
+    let letter = h[at];
+    let n = digit(h, at + 1)? * 10 + digit(h, at + 2)?;
+    let max = match letter {
+        b'E' => 90,
+        b'H' => 95,
+        b'K' => 93,
+        b'P' => 96,
+        b'T' => 98,
+        b'Y' => 98,
+        b'U' => 85,
+        b'A'..=b'Z' => 99,
+        _ => return None,
+    };
+    if n > max || (letter == b'V' && n == 0) {
+        return None;
+    }
+    let mut end = at + 3;
+    if h.get(end) == Some(&b'.') && digit(h, end + 1).is_some() {
+        end += 2;
+        if digit(h, end).is_some() {
+            end += 1;
+        }
+    } else if digit(h, end).is_some() {
+        end += 1;
+        if digit(h, end).is_some() {
+            end += 1;
+        }
+    }
+    // A bare letter and two digits ("A12") is too common to count without a subcode, unless
+    // written the Danish way.
+    (ends_token(h, end) && (end > at + 3 || at > i)).then_some(end)
+}
+
+/// The end of an ATC code (level 4 or 5: `N06AB`, `N06AB06`) starting at `i`.
+fn atc(h: &[u8], i: usize) -> Option<usize> {
+    if !b"ABCDGHJLMNPRSV".contains(&h[i]) {
+        return None;
+    }
+    digit(h, i + 1)?;
+    digit(h, i + 2)?;
+    let letters = h.get(i + 3..i + 5)?;
+    if !letters.iter().all(u8::is_ascii_uppercase) {
+        return None;
+    }
+    let end = if digit(h, i + 5).is_some() && digit(h, i + 6).is_some() {
+        i + 7
+    } else {
+        i + 5
+    };
+    ends_token(h, end).then_some(end)
+}
+
+/// Whether a header line names a diagnosis column.
+pub(crate) fn names_codes(lex: &Lexicon, line: &[u8]) -> bool {
+    let mut hits = Vec::new();
+    lex.words.find(line, 0, line.len(), &mut hits);
+    hits.iter().any(|x| x.term.code_context)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evidence(text: &str) -> Evidence {
+        let lex = Lexicon::builtin();
+        let mut ev = Evidence::default();
+        lex.scan(text.as_bytes(), 0, text.len(), &[], 0, &mut ev);
+        ev
+    }
+
+    #[test]
+    fn the_builtin_lexicon_parses() {
+        let lex = Lexicon::builtin();
+        assert!(
+            lex.words.terms.len() > 500,
+            "{} terms",
+            lex.words.terms.len()
+        );
+    }
+
+    #[test]
+    fn compounds_and_inflections_match() {
+        for text in [
+            "Karl har ett trycksår på hälen.",
+            "Hon har fått en tid på diabetesmottagningen.",
+            "Hän sai painehaavan hoitoon.",
+            "Hun får hjemmesykepleie to ganger daglig.",
+            "Borgeren har fået sårpleje.",
+            "Hann er með sykursýki.",
+            "Hon ringde om bröstsmärtor.",
+        ] {
+            let ev = evidence(text);
+            assert!(ev.about_person >= 1, "{text}");
+        }
+    }
+
+    #[test]
+    fn administrative_sentences_are_not_about_a_person() {
+        for text in [
+            "Hemtjänstens kostnader ökade med 4 procent.",
+            "The home-care budget rose 4 %.",
+            "Vi har rekrutteret tolv sygeplejersker til hjemmeplejen.",
+            "Kotihoidon toimintasuunnitelma päivitetään.",
+        ] {
+            let ev = evidence(text);
+            assert_eq!(ev.about_person, 0, "{text}");
+            assert!(ev.other >= 1, "{text}");
+        }
+    }
+
+    #[test]
+    fn words_inside_other_words_do_not_match() {
+        for text in [
+            "Vårdnad om barnet.",
+            "Han är sårbar.",
+            "Hun bor her i byen.",
+        ] {
+            let ev = evidence(text);
+            assert_eq!(ev.about_person + ev.other, 0, "{text}");
+        }
+    }
+
+    #[test]
+    fn identity_numbers_anchor_rows() {
+        let lex = Lexicon::builtin();
+        let text = b"160487-2203;Ritva Nieminen;Puusepankatu 83;Haavanhoito\n";
+        let mut ev = Evidence::default();
+        lex.scan(text, 0, text.len(), &[0], 0, &mut ev);
+        assert_eq!((ev.about_person, ev.with_id), (1, 1));
+    }
+
+    #[test]
+    fn icd10_codes_follow_their_structure() {
+        let found = |s: &str| {
+            let mut v = vec![];
+            codes(s.as_bytes(), 0, s.len(), |a, b| v.push(s[a..b].to_string()));
+            v
+        };
+        assert_eq!(found("Dg F32.1, E11.9 og L89"), vec!["F32.1", "E11.9"]);
+        assert_eq!(found("DF321 DE119"), vec!["DF321", "DE119"]);
+        assert_eq!(found("E95.1 K94.0 V00.1"), Vec::<String>::new());
+        assert_eq!(found("ATC N06AB06"), vec!["N06AB06"]);
+        let ev = evidence("Diagnos: F32.1");
+        assert!(ev.other_categories & Category::DiagnosisCode.bit() != 0);
+    }
+}
