@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Throughput: a full `datavakt scan --format jsonl` of a 1 GiB synthetic share against ripgrep
-# searching the equivalent pattern on the same tree, in the same run, from the page cache.
+# searching the equivalent pattern on the same tree, in the same run, from the page cache; and
+# the cost of the detectors beyond identity numbers (health, contact and payment data) against
+# the same binary with them off (`--no-health --no-contact`).
 #
 # usage: bench/throughput.sh [--files N] [--mb M] [--runs R]
 #   --files, --mb   passed to ../shared/bench/make-tree (defaults 20000 files, 1024 MiB);
@@ -61,11 +63,12 @@ pattern='(?-u:\b)[0-9]{6}[-+A]?[0-9]{3}[0-9A-Y](?-u:\b)'
 # rg exits 1 when nothing matches: only 2 (an error) fails the run.
 rg_cmd="rg -c --no-ignore -j2 '$pattern' $q_tree > /dev/null; test \$? -le 1"
 dv_cmd="$(printf %q "$bin") scan $q_tree --format jsonl --quiet > /dev/null"
+core_cmd="$(printf %q "$bin") scan $q_tree --format jsonl --quiet --no-health --no-contact > /dev/null"
 
 times=$base/throughput.times
 if command -v hyperfine >/dev/null; then
   hyperfine --style basic --warmup 1 --runs "${runs:-5}" --export-json "$base/throughput.json" \
-    -n ripgrep "$rg_cmd" -n datavakt "$dv_cmd" >&2
+    -n ripgrep "$rg_cmd" -n datavakt "$dv_cmd" -n identity-only "$core_cmd" >&2
   python3 - "$base/throughput.json" > "$times" <<'PY'
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:
@@ -83,7 +86,8 @@ else
   }
   rg_t=$(median "$rg_cmd")
   dv_t=$(median "$dv_cmd")
-  printf 'ripgrep %s\ndatavakt %s\n' "$rg_t" "$dv_t" > "$times"
+  core_t=$(median "$core_cmd")
+  printf 'ripgrep %s\ndatavakt %s\nidentity-only %s\n' "$rg_t" "$dv_t" "$core_t" > "$times"
 fi
 
 # Sanity check: what datavakt reports against the numbers make-tree wrote in fresh text. The
@@ -92,7 +96,7 @@ fi
 read -r -d '' report <<'PY' || true
 import collections, json, sys
 t = dict(line.split() for line in open(sys.argv[1]))
-rg, dv = float(t["ripgrep"]), float(t["datavakt"])
+rg, dv, core = float(t["ripgrep"]), float(t["datavakt"]), float(t["identity-only"])
 mb, nfiles = int(sys.argv[2]) / 1e6, int(sys.argv[3])
 by_kind, values, any_kind = collections.Counter(), set(), set()
 for line in sys.stdin:
@@ -108,7 +112,10 @@ found_any = sum(1 for i in ids if i[1] in any_kind)
 print(f"tree: {nfiles} files, {mb:.0f} MB (median of the timed runs, page cache warm)")
 print(f"ripgrep : {rg:7.3f} s  {mb / rg:7.0f} MB/s")
 print(f"datavakt: {dv:7.3f} s  {mb / dv:7.0f} MB/s")
+print(f"identity numbers only (--no-health --no-contact): {core:7.3f} s  {mb / core:7.0f} MB/s")
 print(f"ratio datavakt/ripgrep: {dv / rg:.2f}")
+print(f"health, contact and payment detectors cost {100 * (dv / core - 1):.0f}% of the "
+      f"identity-only time ({mb / core:.0f} -> {mb / dv:.0f} MB/s)")
 print(f"datavakt findings: {sum(by_kind.values())} ("
       + ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items())) + ")")
 print(f"make-tree wrote {len(ids)} numbers in fresh text (more repeat in its shared filler); "

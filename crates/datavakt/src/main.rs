@@ -136,6 +136,15 @@ struct ScanArgs {
     /// How deep archives and attachments may nest.
     #[arg(long, value_name = "N", default_value_t = 12)]
     max_depth: u32,
+
+    /// Do not look for health and care data.
+    #[arg(long)]
+    no_health: bool,
+
+    /// Do not look for e-mail addresses, phone numbers, IBANs, payment cards and passport
+    /// machine-readable zones.
+    #[arg(long)]
+    no_contact: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -211,6 +220,10 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
             args.threads
         },
         quiet: args.quiet,
+        detectors: detect::Detectors {
+            health: !args.no_health,
+            contact: !args.no_contact,
+        },
         worker: worker::WorkerLimits {
             extract: extract::Limits {
                 max_depth: args.max_depth,

@@ -20,6 +20,7 @@ pub struct Options {
     pub follow_links: bool,
     pub threads: usize,
     pub quiet: bool,
+    pub detectors: detect::Detectors,
     pub worker: crate::worker::WorkerLimits,
 }
 
@@ -156,7 +157,7 @@ fn today() -> Date {
 /// Runs the scan; returns the summary, or a fatal error.
 pub fn run(roots: &[PathBuf], key: &[u8], opts: &Options) -> Result<Summary, String> {
     let started = Instant::now();
-    let det = Detector::new(today());
+    let det = Detector::new(today()).with(opts.detectors);
     let fp = Fingerprinter::new(key);
     let ctx = Ctx {
         det: &det,

@@ -388,3 +388,93 @@ fn the_default_key_is_created_private_on_first_use() {
     ]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn health_contact_and_payment_data_are_found_masked_and_can_be_turned_off() {
+    let s = Scratch::new("kinds");
+    let n = cpr("010190");
+    let email = "kari.nordmann@kommune.example";
+    let phone = "+47 912 34 567";
+    let iban = "DK5000400440116243";
+    let card = "4111 1111 1111 1111";
+    let mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+    s.write(
+        "journal.txt",
+        format!(
+            "Navn: Kari Nordmann\nCPR-nr.: {n}\nHun har diabetes og får hjemmesykepleie.\n\
+             E-post: {email}\nMobil: {phone}\nKonto: {iban}\nKort: {card}\n{mrz}\n"
+        ),
+    );
+    s.write("budget.txt", "Hjemmesykepleiens budsjett økte med 4 %.\n");
+    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for clear in [
+        email,
+        phone,
+        iban,
+        card,
+        "L898902C3",
+        "diabetes",
+        "hjemmesykepleie",
+    ] {
+        assert!(!stdout.contains(clear), "{clear} leaked: {stdout}");
+    }
+    let recs = records(&out);
+    let kind = |k: &str| {
+        recs.iter()
+            .filter(|r| r["kind"] == k)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let health = kind("health");
+    assert_eq!(health.len(), 1, "{stdout}");
+    assert!(health[0]["path"].as_str().unwrap().ends_with("journal.txt"));
+    assert_eq!(health[0]["confidence"], "high");
+    assert_eq!(health[0]["masked"], "[diagnosis, care service]");
+    assert_eq!(health[0]["location"], "line 3");
+    assert!(health[0]["fingerprint"].is_null());
+    for (k, masked) in [
+        ("email", "k***.********@kommune.example"),
+        ("phone", "+47 912 ** ***"),
+        ("iban", "DK50**************"),
+        ("payment-card", "4111 11** **** ****"),
+    ] {
+        let f = kind(k);
+        assert_eq!(f.len(), 1, "{k}: {stdout}");
+        assert_eq!(f[0]["masked"], masked);
+        assert!(f[0]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .starts_with("hmac-sha256:"));
+    }
+    assert_eq!(kind("passport-mrz")[0]["confidence"], "high");
+    // The administrative file's health words are low: hidden by default, shown when asked.
+    let all = s.scan(&[
+        s.tree().join("budget.txt").to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--min-confidence",
+        "low",
+    ]);
+    let low: Vec<_> = records(&all)
+        .into_iter()
+        .filter(|r| r["kind"] == "health")
+        .collect();
+    assert_eq!(low.len(), 1);
+    assert_eq!(low[0]["confidence"], "low");
+    // Turned off, the identity number is still found and nothing else.
+    let off = s.scan(&[
+        s.tree().to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--no-health",
+        "--no-contact",
+    ]);
+    let kinds: Vec<String> = records(&off)
+        .iter()
+        .filter(|r| r["kind"] != "summary")
+        .map(|r| r["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kinds, vec!["dk-cpr"]);
+}

@@ -383,14 +383,17 @@ pub(crate) fn digit_groups(h: &[u8], from: usize, to: usize, out: &mut Vec<Found
 
 /// Reads the token at `s` as an IBAN or a card number; returns where it ends.
 fn group(h: &[u8], s: usize) -> (usize, Option<Found>) {
-    let mut chars = Vec::with_capacity(34);
+    // On the stack: this runs for every group of digits in the text.
+    let mut buf = [0u8; 35];
+    let mut n = 0;
     let mut e = s;
     let mut i = s;
     let part = |b: &u8| b.is_ascii_digit() || b.is_ascii_uppercase();
-    while i < h.len() && chars.len() <= 34 {
+    while i < h.len() && n < buf.len() {
         let b = h[i];
         if part(&b) {
-            chars.push(b);
+            buf[n] = b;
+            n += 1;
             i += 1;
             e = i;
         } else if matches!(b, b' ' | b'-') && h.get(i + 1).is_some_and(part) {
@@ -399,6 +402,7 @@ fn group(h: &[u8], s: usize) -> (usize, Option<Found>) {
             break;
         }
     }
+    let chars = &buf[..n];
     let glued = (s > 0 && h[s - 1].is_ascii_alphanumeric())
         || h.get(e).is_some_and(u8::is_ascii_alphanumeric);
     if glued || chars.len() < 7 {
@@ -409,6 +413,10 @@ fn group(h: &[u8], s: usize) -> (usize, Option<Found>) {
     }
     if chars[0].is_ascii_uppercase() {
         // The longest prefix that is a valid IBAN: text may follow the number.
+        // Country letters and check digits first: most capitalised words stop here.
+        if !chars[2..4].iter().all(u8::is_ascii_digit) {
+            return (e, None);
+        }
         let valid = (15..=chars.len().min(34))
             .rev()
             .find(|&n| iban_valid(&chars[..n]) && (n == chars.len() || ends_group(h, s, n)));
@@ -431,20 +439,25 @@ fn group(h: &[u8], s: usize) -> (usize, Option<Found>) {
     if !chars.iter().all(u8::is_ascii_digit) {
         return (e, None);
     }
-    let d: Vec<u8> = chars.iter().map(|b| b - b'0').collect();
-    // A card number is written as one run or in groups of four (Amex: 4-6-5).
-    let text = &h[s..e];
-    let groups: Vec<usize> = text
-        .split(|b| !b.is_ascii_digit())
-        .map(<[u8]>::len)
-        .collect();
-    let grouped = groups.len() == 1
-        || groups[..groups.len() - 1].iter().all(|&g| g == 4)
-        || groups == [4, 6, 5];
+    let mut digits = [0u8; 35];
+    for (x, c) in digits.iter_mut().zip(chars) {
+        *x = c - b'0';
+    }
+    let d = &digits[..n];
     if (7..=12).contains(&d.len()) && phone_label_before(h, s) {
         return (e, labelled_phone(h, s).filter(|f| f.end == e));
     }
-    if (13..=19).contains(&d.len()) && grouped && luhn(&d) && card_issuer(&d).is_some() {
+    // A card number is written as one run or in groups of four (Amex: 4-6-5).
+    let grouped = || {
+        let groups: Vec<usize> = h[s..e]
+            .split(|b| !b.is_ascii_digit())
+            .map(<[u8]>::len)
+            .collect();
+        groups.len() == 1
+            || groups[..groups.len() - 1].iter().all(|&g| g == 4)
+            || groups == [4, 6, 5]
+    };
+    if (13..=19).contains(&d.len()) && luhn(d) && card_issuer(d).is_some() && grouped() {
         let f = Found {
             kind: Kind::PaymentCard,
             start: s,

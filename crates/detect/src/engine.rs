@@ -36,11 +36,28 @@ pub struct Finding {
     pub reason: &'static str,
 }
 
+/// Which detectors besides the identity numbers run.
+#[derive(Clone, Copy, Debug)]
+pub struct Detectors {
+    pub health: bool,
+    pub contact: bool,
+}
+
+impl Default for Detectors {
+    fn default() -> Detectors {
+        Detectors {
+            health: true,
+            contact: true,
+        }
+    }
+}
+
 /// The detection engine. Build one and share it between threads; it holds no per-text state.
 pub struct Detector {
     labels: Labels,
     language: Language,
     health: Lexicon,
+    on: Detectors,
     today: Date,
 }
 
@@ -51,8 +68,14 @@ impl Detector {
             labels: Labels::new(),
             language: Language::new(),
             health: Lexicon::builtin(),
+            on: Detectors::default(),
             today,
         }
+    }
+
+    /// The same detector with only the given detectors besides identity numbers.
+    pub fn with(self, on: Detectors) -> Detector {
+        Detector { on, ..self }
     }
 
     /// Scans a whole document held in memory.
@@ -256,7 +279,7 @@ impl<'d> Stream<'d> {
     /// Looks for contact and payment data in `h[hpos..to]`.
     fn read_contact(&mut self, h: &[u8], to: usize, out: &mut Vec<Finding>) {
         use crate::contact;
-        if self.hpos >= to {
+        if self.hpos >= to || !self.det.on.contact {
             return;
         }
         let mut found = Vec::new();
@@ -297,7 +320,8 @@ impl<'d> Stream<'d> {
 
     /// Looks for health words in `h[hpos..to]`, with the identity numbers around them.
     fn read_health(&mut self, h: &[u8], to: usize) {
-        if self.hpos >= to {
+        if self.hpos >= to || !self.det.on.health {
+            self.hpos = self.hpos.max(to);
             return;
         }
         let base = self.base;

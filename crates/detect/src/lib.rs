@@ -28,6 +28,6 @@ mod redact;
 pub mod validate;
 
 pub use date::Date;
-pub use engine::{Detector, Finding, Stream};
+pub use engine::{Detector, Detectors, Finding, Stream};
 pub use kind::{Confidence, Kind, Strength, Variant};
 pub use redact::{mask, visible_prefix, Fingerprinter, Matched};
