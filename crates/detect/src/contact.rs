@@ -6,6 +6,7 @@
 //! numbers without a country code are read only after a phone label, where a run of digits
 //! is a phone number and not an order number.
 
+use crate::context::{self, Labels};
 use crate::kind::Kind;
 
 /// One contact or payment value found in a text.
@@ -195,27 +196,6 @@ fn international(h: &[u8], start: usize, digits_from: usize) -> Option<Found> {
     None
 }
 
-/// Whether a phone label ("tlf", "telefon", "puhelin", "sími", "mobile") stands just before
-/// `at` on the same line.
-fn phone_label_before(h: &[u8], at: usize) -> bool {
-    const LABELS: &[&[u8]] = &[
-        b"tel",
-        b"tlf",
-        b"phone",
-        b"puh",
-        b"mobil",
-        b"gsm",
-        b"s\xc3\xadmi",
-        b"simi",
-    ];
-    let from = at.saturating_sub(24);
-    let line = memchr::memrchr(b'\n', &h[from..at]).map_or(from, |i| from + i + 1);
-    let before = h[line..at].to_ascii_lowercase();
-    LABELS
-        .iter()
-        .any(|l| before.windows(l.len()).any(|w| w == *l))
-}
-
 /// A national phone number after a phone label ending at `label_end`, on the same line.
 fn labelled_phone(h: &[u8], label_end: usize) -> Option<Found> {
     let mut i = label_end;
@@ -348,7 +328,13 @@ pub fn card_issuer(d: &[u8]) -> Option<&'static str> {
 }
 
 /// IBANs and card numbers: digit groups found by probing every fourth byte.
-pub(crate) fn digit_groups(h: &[u8], from: usize, to: usize, out: &mut Vec<Found>) {
+pub(crate) fn digit_groups(
+    h: &[u8],
+    from: usize,
+    to: usize,
+    labels: &Labels,
+    out: &mut Vec<Found>,
+) {
     let mut i = from;
     while i < to {
         if !h[i].is_ascii_digit() {
@@ -373,7 +359,7 @@ pub(crate) fn digit_groups(h: &[u8], from: usize, to: usize, out: &mut Vec<Found
         while s < i && !h[s].is_ascii_alphanumeric() {
             s += 1;
         }
-        let (end, found) = group(h, s);
+        let (end, found) = group(h, s, labels);
         if let Some(f) = found {
             out.push(f);
         }
@@ -382,7 +368,7 @@ pub(crate) fn digit_groups(h: &[u8], from: usize, to: usize, out: &mut Vec<Found
 }
 
 /// Reads the token at `s` as an IBAN or a card number; returns where it ends.
-fn group(h: &[u8], s: usize) -> (usize, Option<Found>) {
+fn group(h: &[u8], s: usize, labels: &Labels) -> (usize, Option<Found>) {
     // On the stack: this runs for every group of digits in the text.
     let mut buf = [0u8; 35];
     let mut n = 0;
@@ -444,7 +430,9 @@ fn group(h: &[u8], s: usize) -> (usize, Option<Found>) {
         *x = c - b'0';
     }
     let d = &digits[..n];
-    if (7..=12).contains(&d.len()) && phone_label_before(h, s) {
+    // The same labels that tell identity numbers from phone numbers.
+    let phone_label = || context::local_label(labels, h, s).is_some_and(|l| l.phone);
+    if (7..=12).contains(&d.len()) && phone_label() {
         return (e, labelled_phone(h, s).filter(|f| f.end == e));
     }
     // A card number is written as one run or in groups of four (Amex: 4-6-5).
@@ -576,7 +564,7 @@ mod tests {
         let mut out = vec![];
         emails(h, 0, h.len(), &mut out);
         international_phones(h, 0, h.len(), &mut out);
-        digit_groups(h, 0, h.len(), &mut out);
+        digit_groups(h, 0, h.len(), &Labels::new(), &mut out);
         passports(h, 0, h.len(), &mut out);
         out.into_iter()
             .map(|f| (f.kind, text[f.start..f.end].to_string()))

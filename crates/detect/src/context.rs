@@ -105,7 +105,12 @@ pub(crate) struct Hit {
     pub end: usize,
     /// Bit mask of the kinds it names; 0 for a label of another kind of number.
     pub kinds: u8,
+    /// A label of a phone number.
+    pub phone: bool,
 }
+
+/// The labels of `LABELS` that announce a phone number.
+const PHONE_LABELS: &[&str] = &["telefon", "tlf", "tel", "phone", "puhelin", "mobil", "sími"];
 
 pub(crate) struct Labels {
     ac: AhoCorasick,
@@ -113,15 +118,18 @@ pub(crate) struct Labels {
     label_of: Vec<usize>,
 }
 
-/// Spellings of a label: as written and upper-cased, in UTF-8 and, where possible, Latin-1.
+/// Spellings of a label: as written and upper-cased.
 fn spellings(label: &str) -> Vec<Vec<u8>> {
+    encodings([label.to_string(), label.to_uppercase()])
+}
+
+/// Each form in UTF-8 and, where it can be written so, Latin-1 (Windows-1252 text is read as
+/// raw bytes), without repeats.
+pub(crate) fn encodings(forms: impl IntoIterator<Item = String>) -> Vec<Vec<u8>> {
     let mut out: Vec<Vec<u8>> = vec![];
-    for form in [label.to_string(), label.to_uppercase()] {
+    for form in forms {
         let latin1: Option<Vec<u8>> = form.chars().map(|c| u8::try_from(c as u32).ok()).collect();
-        for bytes in [Some(form.clone().into_bytes()), latin1]
-            .into_iter()
-            .flatten()
-        {
+        for bytes in [Some(form.into_bytes()), latin1].into_iter().flatten() {
             if !out.contains(&bytes) {
                 out.push(bytes);
             }
@@ -153,7 +161,8 @@ impl Labels {
     pub fn find(&self, h: &[u8], from: usize, to: usize, mut f: impl FnMut(Hit)) {
         for m in self.ac.find_iter(&h[from..to]) {
             let (start, end) = (from + m.start(), from + m.end());
-            let (_, kinds, whole) = LABELS[self.label_of[m.pattern().as_usize()]];
+            let label = self.label_of[m.pattern().as_usize()];
+            let (_, kinds, whole) = LABELS[label];
             if start > 0 && is_letter_before(h, start) {
                 continue;
             }
@@ -165,19 +174,27 @@ impl Labels {
             while end < h.len() && (is_letter_at(h, end) || matches!(h[end], b'-' | b'.')) {
                 end += 1;
             }
-            f(Hit { start, end, kinds });
+            f(Hit {
+                start,
+                end,
+                kinds,
+                phone: PHONE_LABELS.contains(&LABELS[label].0),
+            });
         }
     }
 }
 
-fn is_letter_before(h: &[u8], i: usize) -> bool {
-    let b = h[i - 1];
+/// Whether a byte is (part of) a letter: ASCII, or any byte of a UTF-8 or Latin-1 letter.
+pub(crate) fn is_letter(b: u8) -> bool {
     b.is_ascii_alphabetic() || b >= 0x80
 }
 
+fn is_letter_before(h: &[u8], i: usize) -> bool {
+    is_letter(h[i - 1])
+}
+
 fn is_letter_at(h: &[u8], i: usize) -> bool {
-    let b = h[i];
-    b.is_ascii_alphabetic() || b >= 0x80
+    is_letter(h[i])
 }
 
 /// The label that speaks for a number starting at `start`: the nearest label before it, on the

@@ -285,7 +285,7 @@ impl<'d> Stream<'d> {
         let mut found = Vec::new();
         contact::emails(h, self.hpos, to, &mut found);
         contact::international_phones(h, self.hpos, to, &mut found);
-        contact::digit_groups(h, self.hpos, to, &mut found);
+        contact::digit_groups(h, self.hpos, to, &self.det.labels, &mut found);
         contact::passports(h, self.hpos, to, &mut found);
         for f in found {
             let value = Matched::from_bytes(&h[f.start..f.end]);
@@ -310,7 +310,7 @@ impl<'d> Stream<'d> {
                 confidence,
                 offset: self.base + f.start as u64,
                 line,
-                value: Matched::new(written.to_string()),
+                value,
                 normalized: Matched::new(f.normalized),
                 masked,
                 reason,

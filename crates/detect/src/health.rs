@@ -10,9 +10,11 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-/// Spellings of a term in UTF-8 and Latin-1: lower case, and capitalised where the first
-/// letter is not ASCII (the automaton folds ASCII case itself; "Ödem" at a sentence start).
-/// All-capital text with non-ASCII letters is left out: the automaton stays small and fast.
+use crate::context::{encodings, is_letter};
+
+/// Spellings of a term: lower case, and capitalised where the first letter is not ASCII (the
+/// automaton folds ASCII case itself; "Ödem" at a sentence start). All-capital text with
+/// non-ASCII letters is left out: the automaton stays small and fast.
 fn lower_and_capitalised(word: &str) -> Vec<Vec<u8>> {
     let lower = word.to_lowercase();
     let mut forms = vec![lower.clone()];
@@ -20,16 +22,7 @@ fn lower_and_capitalised(word: &str) -> Vec<Vec<u8>> {
     if let Some(first) = chars.next().filter(|c| !c.is_ascii()) {
         forms.push(first.to_uppercase().chain(chars).collect());
     }
-    let mut out: Vec<Vec<u8>> = vec![];
-    for form in forms {
-        let latin1: Option<Vec<u8>> = form.chars().map(|c| u8::try_from(c as u32).ok()).collect();
-        for bytes in [Some(form.into_bytes()), latin1].into_iter().flatten() {
-            if !out.contains(&bytes) {
-                out.push(bytes);
-            }
-        }
-    }
-    out
+    encodings(forms)
 }
 
 /// The built-in lexicon.
@@ -157,106 +150,108 @@ impl Lexicon {
     }
 
     pub fn parse(text: &str) -> Result<Lexicon, LexiconError> {
+        let spellings = spellings(text)?;
+        let of = |role: fn(&Term) -> bool| spellings.iter().filter(move |(_, t)| role(t));
         Ok(Lexicon {
-            words: Automaton::parse(text, AhoCorasickKind::DFA, |t| {
-                t.evidence != 0 || t.code_context
-            })?,
+            words: Automaton::new(
+                of(|t| t.evidence != 0 || t.code_context),
+                AhoCorasickKind::DFA,
+            )?,
             // Read only around evidence: a small automaton that is quick to build.
-            judges: Automaton::parse(text, AhoCorasickKind::ContiguousNFA, |t| {
-                t.person || t.admin
-            })?,
+            judges: Automaton::new(of(|t| t.person || t.admin), AhoCorasickKind::ContiguousNFA)?,
         })
     }
 }
 
-impl Automaton {
-    fn parse(
-        text: &str,
-        kind: AhoCorasickKind,
-        keep: impl Fn(&Term) -> bool,
-    ) -> Result<Automaton, LexiconError> {
-        let mut patterns: Vec<Vec<u8>> = vec![];
-        let mut terms: Vec<Term> = vec![];
-        let mut index = std::collections::HashMap::new();
-        let mut role: Option<Term> = None;
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            let err = |reason: String| LexiconError {
-                line: n + 1,
-                reason,
+/// Every spelling of every term of the lexicon `text`, with what it stands for; a spelling
+/// listed more than once stands for all its roles.
+fn spellings(text: &str) -> Result<Vec<(Vec<u8>, Term)>, LexiconError> {
+    let mut out: Vec<(Vec<u8>, Term)> = vec![];
+    let mut index: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
+    let mut role: Option<Term> = None;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        let err = |reason: String| LexiconError {
+            line: n + 1,
+            reason,
+        };
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            let mut t = Term::default();
+            match name {
+                "person" => t.person = true,
+                "admin" => t.admin = true,
+                "code-context" => t.code_context = true,
+                _ => {
+                    let c = Category::parse(name)
+                        .ok_or_else(|| err(format!("unknown section [{name}]")))?;
+                    t.evidence = c.bit();
+                }
+            }
+            role = Some(t);
+            continue;
+        }
+        let base = role.ok_or_else(|| err("a term line before any [section]".into()))?;
+        let (_, list) = line
+            .split_once(':')
+            .ok_or_else(|| err("expected `language: term, term, ...`".into()))?;
+        for raw in list.split(',') {
+            let mut word = raw.trim();
+            if word.is_empty() {
+                continue;
+            }
+            let mut t = base;
+            if let Some(w) = word.strip_prefix('=') {
+                t.exact = true;
+                word = w;
+            }
+            if let Some(w) = word.strip_prefix('~') {
+                t.inside = true;
+                word = w;
+            }
+            if let Some(w) = word.strip_suffix('.') {
+                t.whole = true;
+                word = w;
+            }
+            if word.is_empty() || word.len() > MAX_TERM {
+                return Err(err(format!("term `{raw}` is empty or too long")));
+            }
+            let forms = if t.exact {
+                vec![word.as_bytes().to_vec()]
+            } else {
+                lower_and_capitalised(word)
             };
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-                let mut t = Term::default();
-                match name {
-                    "person" => t.person = true,
-                    "admin" => t.admin = true,
-                    "code-context" => t.code_context = true,
-                    _ => {
-                        let c = Category::parse(name)
-                            .ok_or_else(|| err(format!("unknown section [{name}]")))?;
-                        t.evidence = c.bit();
+            for form in forms {
+                match index.get(&form) {
+                    Some(&i) => {
+                        let old: &mut Term = &mut out[i].1;
+                        old.evidence |= t.evidence;
+                        old.person |= t.person;
+                        old.admin |= t.admin;
+                        old.code_context |= t.code_context;
+                        old.inside |= t.inside;
+                        old.whole &= t.whole;
+                        old.exact &= t.exact;
                     }
-                }
-                role = Some(t);
-                continue;
-            }
-            let base = role.ok_or_else(|| err("a term line before any [section]".into()))?;
-            let (_, list) = line
-                .split_once(':')
-                .ok_or_else(|| err("expected `language: term, term, ...`".into()))?;
-            for raw in list.split(',') {
-                let mut word = raw.trim();
-                if word.is_empty() {
-                    continue;
-                }
-                let mut t = base;
-                if let Some(w) = word.strip_prefix('=') {
-                    t.exact = true;
-                    word = w;
-                }
-                if let Some(w) = word.strip_prefix('~') {
-                    t.inside = true;
-                    word = w;
-                }
-                if let Some(w) = word.strip_suffix('.') {
-                    t.whole = true;
-                    word = w;
-                }
-                if word.is_empty() || word.len() > MAX_TERM {
-                    return Err(err(format!("term `{raw}` is empty or too long")));
-                }
-                if !keep(&t) {
-                    continue;
-                }
-                let forms = if t.exact {
-                    vec![word.as_bytes().to_vec()]
-                } else {
-                    lower_and_capitalised(word)
-                };
-                for form in forms {
-                    match index.get(&form) {
-                        Some(&i) => {
-                            let old: &mut Term = &mut terms[i];
-                            old.evidence |= t.evidence;
-                            old.person |= t.person;
-                            old.admin |= t.admin;
-                            old.code_context |= t.code_context;
-                            old.inside |= t.inside;
-                            old.whole &= t.whole;
-                            old.exact &= t.exact;
-                        }
-                        None => {
-                            index.insert(form.clone(), terms.len());
-                            patterns.push(form);
-                            terms.push(t);
-                        }
+                    None => {
+                        index.insert(form.clone(), out.len());
+                        out.push((form, t));
                     }
                 }
             }
         }
+    }
+    Ok(out)
+}
+
+impl Automaton {
+    fn new<'a>(
+        spellings: impl Iterator<Item = &'a (Vec<u8>, Term)>,
+        kind: AhoCorasickKind,
+    ) -> Result<Automaton, LexiconError> {
+        let (patterns, terms): (Vec<Vec<u8>>, Vec<Term>) = spellings.cloned().unzip();
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -324,10 +319,6 @@ struct Hit {
     start: usize,
     end: usize,
     term: Term,
-}
-
-fn is_letter(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b >= 0x80
 }
 
 /// What a document has shown so far.
