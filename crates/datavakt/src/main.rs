@@ -1,6 +1,7 @@
 //! The `datavakt` command line.
 
 mod key;
+mod names;
 mod output;
 mod scan;
 mod worker;
@@ -141,10 +142,19 @@ struct ScanArgs {
     #[arg(long)]
     no_health: bool,
 
-    /// Do not look for e-mail addresses, phone numbers, IBANs, payment cards and passport
-    /// machine-readable zones.
+    /// Do not look for e-mail addresses, phone numbers, IBANs, payment cards, passport
+    /// machine-readable zones and postal addresses.
     #[arg(long)]
     no_contact: bool,
+
+    /// Do not look for full names.
+    #[arg(long)]
+    no_names: bool,
+
+    /// The first and last names to look for [default: $DATAVAKT_NAMES, else
+    /// $XDG_DATA_HOME/datavakt/names.tsv, written by scripts/fetch-names].
+    #[arg(long, value_name = "FILE")]
+    names: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -209,6 +219,18 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
         }
     }
     let key = key::load(args.key_file.as_deref())?;
+    let names = if args.no_names {
+        None
+    } else {
+        let names = names::load(args.names.as_deref())?;
+        if names.is_none() && !args.quiet {
+            eprintln!(
+                "datavakt: note: no name lists installed, so names are not looked for; \
+                 run scripts/fetch-names (or give --names FILE, or --no-names)"
+            );
+        }
+        names
+    };
     let opts = scan::Options {
         format: args.format,
         min_confidence: args.min_confidence.into(),
@@ -223,7 +245,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
         detectors: detect::Detectors {
             health: !args.no_health,
             contact: !args.no_contact,
+            names: names.is_some(),
         },
+        names,
         worker: worker::WorkerLimits {
             extract: extract::Limits {
                 max_depth: args.max_depth,
@@ -235,7 +259,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
             timeout: std::time::Duration::from_secs(args.item_timeout.max(1)),
         },
     };
-    let summary = scan::run(&args.paths, &key, &opts)?;
+    let summary = scan::run(&args.paths, &key, opts)?;
     Ok(if args.fail_on_findings && summary.findings > 0 {
         ExitCode::from(1)
     } else {

@@ -21,6 +21,7 @@ pub struct Options {
     pub threads: usize,
     pub quiet: bool,
     pub detectors: detect::Detectors,
+    pub names: Option<detect::Names>,
     pub worker: crate::worker::WorkerLimits,
 }
 
@@ -155,9 +156,13 @@ fn today() -> Date {
 }
 
 /// Runs the scan; returns the summary, or a fatal error.
-pub fn run(roots: &[PathBuf], key: &[u8], opts: &Options) -> Result<Summary, String> {
+pub fn run(roots: &[PathBuf], key: &[u8], mut opts: Options) -> Result<Summary, String> {
     let started = Instant::now();
-    let det = Detector::new(today()).with(opts.detectors);
+    let mut det = Detector::new(today()).with(opts.detectors);
+    if let Some(names) = opts.names.take() {
+        det = det.with_names(names);
+    }
+    let opts = &opts;
     let fp = Fingerprinter::new(key);
     let ctx = Ctx {
         det: &det,

@@ -262,7 +262,8 @@ fn unreadable_files_are_reported_and_the_scan_goes_on() {
         let mut c = std::process::Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
             .arg(env!("CARGO_BIN_EXE_datavakt"));
-        c.env("DATAVAKT_KEY_FILE", s.dir.join("key"));
+        c.env("DATAVAKT_KEY_FILE", s.dir.join("key"))
+            .env("XDG_DATA_HOME", s.dir.join("data"));
         c
     } else {
         s.cmd()
@@ -477,4 +478,80 @@ fn health_contact_and_payment_data_are_found_masked_and_can_be_turned_off() {
         .map(|r| r["kind"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(kinds, vec!["dk-cpr"]);
+}
+
+#[test]
+fn full_names_from_the_lists_are_found_masked_and_the_lists_are_checked() {
+    let s = Scratch::new("names");
+    let list = s.write(
+        "lists/names.tsv",
+        "# test\nfirst\tse\tAstrid\nfirst\tdk\tMette\nlast\tse\tLindqvist\nlast\tdk\tHolm\n",
+    );
+    s.write(
+        "notes.txt",
+        format!(
+            "Samtal med Astrid Lindqvist om boendet.\nNavn: Holm, Mette\nCPR {}\nLindqvist ringde.\n",
+            cpr("010190")
+        ),
+    );
+    let tree = s.tree().join("notes.txt");
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut a = vec![
+            tree.to_str().unwrap().to_string(),
+            "--format".into(),
+            "jsonl".into(),
+        ];
+        a.extend(extra.iter().map(|x| x.to_string()));
+        a
+    };
+    let run = |extra: &[&str]| {
+        let a = args(extra);
+        s.scan(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let out = run(&["--names", list.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for clear in ["Astrid", "Lindqvist", "Mette", "Holm"] {
+        assert!(!stdout.contains(clear), "{clear} leaked: {stdout}");
+    }
+    let names: Vec<_> = findings(&out)
+        .into_iter()
+        .filter(|f| f["kind"] == "name")
+        .collect();
+    assert_eq!(names.len(), 2, "{stdout}");
+    assert_eq!(names[0]["masked"], "A***** L********");
+    assert_eq!(names[0]["confidence"], "medium");
+    assert_eq!(names[0]["location"], "line 1");
+    assert_eq!(names[1]["masked"], "H***, M****");
+    assert_eq!(names[1]["confidence"], "high");
+    assert!(names[1]["fingerprint"]
+        .as_str()
+        .is_some_and(|f| f.starts_with("hmac-sha256:")));
+
+    // The same lists from the environment; none at all gives a note, not an error.
+    let from_env = s
+        .cmd()
+        .arg("scan")
+        .args(args(&[]))
+        .env("DATAVAKT_NAMES", &list)
+        .output()
+        .unwrap();
+    assert_eq!(
+        findings(&from_env).len(),
+        findings(&out).len(),
+        "{}",
+        String::from_utf8_lossy(&from_env.stderr)
+    );
+    let none = run(&[]);
+    assert_eq!(none.status.code(), Some(0));
+    assert!(findings(&none).iter().all(|f| f["kind"] != "name"));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("scripts/fetch-names"));
+    let off = run(&["--names", list.to_str().unwrap(), "--no-names"]);
+    assert!(findings(&off).iter().all(|f| f["kind"] != "name"));
+
+    // A broken list stops the scan before it starts, naming the line.
+    let bad = s.write("lists/bad.tsv", "first\tse\tAstrid\nmiddle\tse\tKarin\n");
+    let out = run(&["--names", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.tsv:2:"), "{err}");
 }

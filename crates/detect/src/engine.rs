@@ -5,6 +5,7 @@ use crate::context::{self, Header, Labels, Language};
 use crate::date::Date;
 use crate::health::{self, Evidence, Lexicon};
 use crate::kind::{Confidence, Kind, Strength, Variant};
+use crate::names::Names;
 use crate::redact::{self, Matched};
 use crate::validate::{self, SeCentury, Valid};
 
@@ -40,7 +41,10 @@ pub struct Finding {
 #[derive(Clone, Copy, Debug)]
 pub struct Detectors {
     pub health: bool,
+    /// E-mail, phone, IBAN, payment card, passport zone and postal address.
     pub contact: bool,
+    /// Full names, when name lists were given ([`Detector::with_names`]).
+    pub names: bool,
 }
 
 impl Default for Detectors {
@@ -48,6 +52,7 @@ impl Default for Detectors {
         Detectors {
             health: true,
             contact: true,
+            names: true,
         }
     }
 }
@@ -57,6 +62,7 @@ pub struct Detector {
     labels: Labels,
     language: Language,
     health: Lexicon,
+    names: Names,
     on: Detectors,
     today: Date,
 }
@@ -68,6 +74,7 @@ impl Detector {
             labels: Labels::new(),
             language: Language::new(),
             health: Lexicon::builtin(),
+            names: Names::empty(),
             on: Detectors::default(),
             today,
         }
@@ -76,6 +83,11 @@ impl Detector {
     /// The same detector with only the given detectors besides identity numbers.
     pub fn with(self, on: Detectors) -> Detector {
         Detector { on, ..self }
+    }
+
+    /// The same detector looking for the full names of `names`.
+    pub fn with_names(self, names: Names) -> Detector {
+        Detector { names, ..self }
     }
 
     /// Scans a whole document held in memory.
@@ -318,6 +330,47 @@ impl<'d> Stream<'d> {
         }
     }
 
+    /// Looks for full names in `h[hpos..to]`. A name after a name label, or in a line with an
+    /// identity number, is surely a person's.
+    fn read_names(&mut self, h: &[u8], to: usize, out: &mut Vec<Finding>) {
+        if self.hpos >= to || !self.det.on.names {
+            return;
+        }
+        let mut found = Vec::new();
+        self.det.names.find(h, self.hpos, to, &mut found);
+        let base = self.base;
+        for n in found {
+            let line_start = memchr::memrchr(b'\n', &h[..n.start]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &h[n.end..]).map_or(h.len(), |i| n.end + i);
+            let (a, b) = (base + line_start as u64, base + line_end as u64);
+            let with_id = self.ids.iter().any(|&o| o >= a && o < b);
+            let (confidence, reason) = if n.labelled {
+                (Confidence::High, "first and last name after a name label")
+            } else if with_id {
+                (
+                    Confidence::High,
+                    "first and last name beside an identity number",
+                )
+            } else {
+                (Confidence::Medium, "listed first and last name")
+            };
+            let value = Matched::from_bytes(&h[n.start..n.end]);
+            let masked = redact::mask_words(value.expose());
+            let line = self.line_of(h, n.start);
+            out.push(Finding {
+                kind: Kind::Name,
+                variant: Variant::Ordinary,
+                confidence,
+                offset: base + n.start as u64,
+                line,
+                value,
+                normalized: Matched::new(n.normalized),
+                masked,
+                reason,
+            });
+        }
+    }
+
     /// Looks for health words in `h[hpos..to]`, with the identity numbers around them.
     fn read_health(&mut self, h: &[u8], to: usize) {
         if self.hpos >= to || !self.det.on.health {
@@ -451,6 +504,7 @@ impl<'d> Stream<'d> {
             h.len().saturating_sub(health::MAX_TERM + KEEP)
         };
         self.read_contact(h, hlimit, out);
+        self.read_names(h, hlimit, out);
         self.read_health(h, hlimit);
         for j in &judged {
             self.decide(h, j, out);

@@ -19,6 +19,10 @@ pub enum Kind {
     PaymentCard,
     /// The machine-readable zone of a passport (ICAO 9303 TD3).
     PassportMrz,
+    /// A person's full name: a first name and a last name from the national name lists.
+    Name,
+    /// A postal address: street and number, postcode and town.
+    Address,
 }
 
 impl Kind {
@@ -45,6 +49,8 @@ impl Kind {
             Kind::Iban => "iban",
             Kind::PaymentCard => "payment-card",
             Kind::PassportMrz => "passport-mrz",
+            Kind::Name => "name",
+            Kind::Address => "address",
         }
     }
 

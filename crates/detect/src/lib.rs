@@ -24,10 +24,13 @@ mod date;
 mod engine;
 pub mod health;
 mod kind;
+mod names;
 mod redact;
+pub mod rules;
 pub mod validate;
 
 pub use date::Date;
 pub use engine::{Detector, Detectors, Finding, Stream};
 pub use kind::{Confidence, Kind, Strength, Variant};
-pub use redact::{mask, visible_prefix, Fingerprinter, Matched};
+pub use names::{Names, NamesError};
+pub use redact::{mask, mask_words, visible_prefix, Fingerprinter, Matched};

@@ -55,6 +55,24 @@ pub fn mask(written: &str, keep: usize) -> String {
         .collect()
 }
 
+/// Keeps the first letter of each word and hides the rest: `Anna Lindqvist` becomes
+/// `A*** L********`.
+pub fn mask_words(written: &str) -> String {
+    let mut start = true;
+    written
+        .chars()
+        .map(|c| {
+            let keep = start || !c.is_alphanumeric();
+            start = !c.is_alphanumeric() && c != '\'';
+            if keep {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
 /// Masks an e-mail address's mailbox after its first character; the domain stays, as it names
 /// an organisation, not a person: `a*****@kommune.example`.
 pub fn mask_email(written: &str) -> String {

@@ -38,6 +38,8 @@ impl Scratch {
         let mut c = Command::new(env!("CARGO_BIN_EXE_datavakt"));
         c.env("DATAVAKT_KEY_FILE", self.dir.join("key"))
             .env("XDG_CONFIG_HOME", self.dir.join("config"))
+            .env("XDG_DATA_HOME", self.dir.join("data"))
+            .env_remove("DATAVAKT_NAMES")
             .env_remove("NO_COLOR")
             .stdin(Stdio::null());
         c
@@ -62,10 +64,11 @@ pub fn records(out: &Output) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The findings among the records: those with a masked value.
 pub fn findings(out: &Output) -> Vec<serde_json::Value> {
     records(out)
         .into_iter()
-        .filter(|r| r["kind"].as_str().is_some_and(|k| k.contains('-')))
+        .filter(|r| r.get("masked").is_some())
         .collect()
 }
 
