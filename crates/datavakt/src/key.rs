@@ -4,20 +4,19 @@
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::paths;
 
 const MIN_KEY_BYTES: usize = 16;
 
 /// Reads the key from `explicit`, else `$DATAVAKT_KEY_FILE`, else the default file in the
 /// config directory, which is created (mode 0600) on first use.
 pub fn load(explicit: Option<&Path>) -> Result<Vec<u8>, String> {
-    if let Some(p) = explicit {
-        return read(p);
+    if let Some(p) = paths::chosen(explicit, "DATAVAKT_KEY_FILE") {
+        return read(&p);
     }
-    if let Some(p) = std::env::var_os("DATAVAKT_KEY_FILE").filter(|v| !v.is_empty()) {
-        return read(Path::new(&p));
-    }
-    let path = default_path().ok_or(
+    let path = paths::config_file("key").ok_or(
         "cannot find a config directory for the fingerprint key (HOME is not set); \
          give one with --key-file",
     )?;
@@ -25,14 +24,6 @@ pub fn load(explicit: Option<&Path>) -> Result<Vec<u8>, String> {
         create(&path)?;
     }
     read(&path)
-}
-
-fn default_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("datavakt").join("key"))
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {

@@ -3,6 +3,8 @@
 mod key;
 mod names;
 mod output;
+mod paths;
+mod rules;
 mod scan;
 mod worker;
 
@@ -32,9 +34,66 @@ enum Command {
     /// Scan files and folders for identity numbers.
     #[command(after_help = SCAN_HELP)]
     Scan(ScanArgs),
+    /// List the detectors and rules, or test them on a sample.
+    #[command(after_help = RULES_HELP)]
+    Rules(RulesArgs),
     /// Internal: the extraction worker process that `scan` starts.
     #[command(name = "__extract-worker", hide = true)]
     ExtractWorker(WorkerArgs),
+}
+
+const RULES_HELP: &str = "\
+A rules file (TOML) adds your own detectors and tunes the built-in ones:
+
+  [detector.dk-cpr]
+  exceptions = [\"010190-1238\"]      # known test numbers: never reported
+  context = [\"kundenr\"]             # more words that label the kind
+  [detector.email]
+  enabled = false
+  [[rule]]
+  id = \"employee-number\"
+  kind = \"employee-number\"
+  category = \"identifier\"          # identifier | health | contact | financial | other
+  sensitivity = \"medium\"           # the confidence of its findings
+  regex = '\\bEMP-(\\d{7})\\b'
+  validator = \"luhn\"               # luhn | mod11 | mod97 | iban
+  context = [\"anställningsnr\"]
+
+Rules may also be word lists (words = [...]) and compositions (all_of, any_of,
+none_of = [rule ids or built-in kinds], within = N bytes). The file is --rules FILE,
+else $DATAVAKT_RULES, else ~/.config/datavakt/rules.toml if it exists. A mistake in it
+stops datavakt at start with the file, line and column.
+
+Examples:
+  datavakt rules list --rules rules.toml
+  datavakt rules test --rules rules.toml sample.txt
+  echo 'Anställningsnr EMP-1234566' | datavakt rules test --rules rules.toml -";
+
+#[derive(clap::Args)]
+struct RulesArgs {
+    #[command(subcommand)]
+    action: RulesAction,
+    /// The rules file [default: $DATAVAKT_RULES, else ~/.config/datavakt/rules.toml].
+    #[arg(long, global = true, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// The name lists [default: $DATAVAKT_NAMES, else the data directory].
+    #[arg(long, global = true, value_name = "FILE")]
+    names: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum RulesAction {
+    /// Show every built-in detector with its settings, and every rule.
+    List,
+    /// Show what each detector and rule finds in a sample file ('-': standard input) and
+    /// why: the validation, the context, and the rule matches turned away.
+    Test {
+        #[arg(value_name = "FILE")]
+        sample: PathBuf,
+        /// Show the found values in clear text (sensitive).
+        #[arg(long)]
+        show_values: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -155,6 +214,11 @@ struct ScanArgs {
     /// $XDG_DATA_HOME/datavakt/names.tsv, written by scripts/fetch-names].
     #[arg(long, value_name = "FILE")]
     names: Option<PathBuf>,
+
+    /// Your own rules and settings of the built-in detectors (see `datavakt rules --help`)
+    /// [default: $DATAVAKT_RULES, else ~/.config/datavakt/rules.toml if it exists].
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -186,6 +250,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::Rules(args) => run_rules(args),
         Command::ExtractWorker(w) => {
             let limits = extract::Limits {
                 max_depth: w.max_depth,
@@ -219,18 +284,12 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
         }
     }
     let key = key::load(args.key_file.as_deref())?;
-    let names = if args.no_names {
-        None
-    } else {
-        let names = names::load(args.names.as_deref())?;
-        if names.is_none() && !args.quiet {
-            eprintln!(
-                "datavakt: note: no name lists installed, so names are not looked for; \
-                 run scripts/fetch-names (or give --names FILE, or --no-names)"
-            );
-        }
-        names
+    let on = detect::Detectors {
+        health: !args.no_health,
+        contact: !args.no_contact,
+        names: !args.no_names,
     };
+    let (det, _) = detector(on, args.names.as_deref(), args.rules.as_deref(), args.quiet)?;
     let opts = scan::Options {
         format: args.format,
         min_confidence: args.min_confidence.into(),
@@ -242,12 +301,6 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
             args.threads
         },
         quiet: args.quiet,
-        detectors: detect::Detectors {
-            health: !args.no_health,
-            contact: !args.no_contact,
-            names: names.is_some(),
-        },
-        names,
         worker: worker::WorkerLimits {
             extract: extract::Limits {
                 max_depth: args.max_depth,
@@ -259,10 +312,57 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
             timeout: std::time::Duration::from_secs(args.item_timeout.max(1)),
         },
     };
-    let summary = scan::run(&args.paths, &key, opts)?;
+    let summary = scan::run(&args.paths, &key, &opts, &det)?;
     Ok(if args.fail_on_findings && summary.findings > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The detector with the name lists and the rules file, as the options say. A note on
+/// stderr (unless `quiet`) when no name lists are installed.
+fn detector(
+    mut on: detect::Detectors,
+    names: Option<&std::path::Path>,
+    rules: Option<&std::path::Path>,
+    quiet: bool,
+) -> Result<(detect::Detector, Option<PathBuf>), String> {
+    let lists = if on.names { names::load(names)? } else { None };
+    if on.names && lists.is_none() && !quiet {
+        eprintln!(
+            "datavakt: note: no name lists installed, so names are not looked for; \
+             run scripts/fetch-names (or give --names FILE, or --no-names)"
+        );
+    }
+    on.names = lists.is_some();
+    let mut det = detect::Detector::new(scan::today()).with(on);
+    if let Some(lists) = lists {
+        det = det.with_names(lists);
+    }
+    let mut origin = None;
+    if let Some((r, path)) = rules::load(rules)? {
+        det = det.with_rules(r);
+        origin = Some(path);
+    }
+    Ok((det, origin))
+}
+
+fn run_rules(args: RulesArgs) -> Result<ExitCode, String> {
+    let on = detect::Detectors::default();
+    let (det, origin) = detector(on, args.names.as_deref(), args.rules.as_deref(), true)?;
+    let text = match args.action {
+        RulesAction::List => {
+            let names = names::load(args.names.as_deref())?.is_some();
+            rules::list(&det, origin.as_deref(), names)
+        }
+        RulesAction::Test {
+            sample,
+            show_values,
+        } => rules::test(&det, &sample, show_values)?,
+    };
+    // A closed pipe (`| head`) is not an error.
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    Ok(ExitCode::SUCCESS)
 }

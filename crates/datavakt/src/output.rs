@@ -346,7 +346,7 @@ fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
             .collect();
         writeln!(
             w,
-            "Found {} identity numbers ({} distinct): {}.",
+            "Found {} findings ({} distinct values): {}.",
             s.findings,
             s.distinct_numbers,
             kinds.join(", ")

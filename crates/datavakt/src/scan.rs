@@ -20,8 +20,6 @@ pub struct Options {
     pub follow_links: bool,
     pub threads: usize,
     pub quiet: bool,
-    pub detectors: detect::Detectors,
-    pub names: Option<detect::Names>,
     pub worker: crate::worker::WorkerLimits,
 }
 
@@ -148,7 +146,8 @@ struct Ctx<'a> {
     opts: &'a Options,
 }
 
-fn today() -> Date {
+/// Today's date, against which birth dates are judged.
+pub fn today() -> Date {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -156,19 +155,15 @@ fn today() -> Date {
 }
 
 /// Runs the scan; returns the summary, or a fatal error.
-pub fn run(roots: &[PathBuf], key: &[u8], mut opts: Options) -> Result<Summary, String> {
+pub fn run(
+    roots: &[PathBuf],
+    key: &[u8],
+    opts: &Options,
+    det: &Detector,
+) -> Result<Summary, String> {
     let started = Instant::now();
-    let mut det = Detector::new(today()).with(opts.detectors);
-    if let Some(names) = opts.names.take() {
-        det = det.with_names(names);
-    }
-    let opts = &opts;
     let fp = Fingerprinter::new(key);
-    let ctx = Ctx {
-        det: &det,
-        fp: &fp,
-        opts,
-    };
+    let ctx = Ctx { det, fp: &fp, opts };
     let (tx, rx) = sync_channel::<Vec<Msg>>(64);
     let walk_roots: Vec<PathBuf> = roots
         .iter()
@@ -580,7 +575,7 @@ fn forward(
                     _ => format!("{location}: line {}", f.line),
                 },
             },
-            kind: f.kind.name(),
+            kind: f.kind_name(),
             confidence: f.confidence,
             fingerprint: (!f.normalized.expose().is_empty())
                 .then(|| ctx.fp.fingerprint(f.kind, &f.normalized)),

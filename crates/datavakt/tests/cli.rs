@@ -403,7 +403,8 @@ fn health_contact_and_payment_data_are_found_masked_and_can_be_turned_off() {
         "journal.txt",
         format!(
             "Navn: Kari Nordmann\nCPR-nr.: {n}\nHun har diabetes og får hjemmesykepleie.\n\
-             E-post: {email}\nMobil: {phone}\nKonto: {iban}\nKort: {card}\n{mrz}\n"
+             E-post: {email}\nMobil: {phone}\nKonto: {iban}\nKort: {card}\n{mrz}\n\
+             Adresse: Storgata 5 B, 0155 Oslo\n"
         ),
     );
     s.write("budget.txt", "Hjemmesykepleiens budsjett økte med 4 %.\n");
@@ -418,6 +419,7 @@ fn health_contact_and_payment_data_are_found_masked_and_can_be_turned_off() {
         "L898902C3",
         "diabetes",
         "hjemmesykepleie",
+        "Storgata",
     ] {
         assert!(!stdout.contains(clear), "{clear} leaked: {stdout}");
     }
@@ -440,6 +442,7 @@ fn health_contact_and_payment_data_are_found_masked_and_can_be_turned_off() {
         ("phone", "+47 912 ** ***"),
         ("iban", "DK50**************"),
         ("payment-card", "4111 11** **** ****"),
+        ("address", "[address] 01** (no)"),
     ] {
         let f = kind(k);
         assert_eq!(f.len(), 1, "{k}: {stdout}");
@@ -554,4 +557,93 @@ fn full_names_from_the_lists_are_found_masked_and_the_lists_are_checked() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.tsv:2:"), "{err}");
+}
+
+#[test]
+fn a_rules_file_adds_rules_tunes_the_built_in_detectors_and_names_its_mistakes() {
+    let s = Scratch::new("rules");
+    let test_number = cpr("010190");
+    let real = cpr("020285");
+    let rules = s.write(
+        "rules.toml",
+        format!(
+            "[detector.dk-cpr]\nexceptions = [\"{test_number}\"]\n\n[detector.email]\nenabled = false\n\n\
+             [[rule]]\nid = \"employee-number\"\nkind = \"employee-number\"\ncategory = \"identifier\"\n\
+             sensitivity = \"medium\"\nregex = '\\bEMP-(\\d{{7}})\\b'\nvalidator = \"luhn\"\n\
+             context = [\"anställningsnr\"]\nmask_keep = 2\n\n\
+             [[rule]]\nid = \"employee-health\"\nkind = \"employee-health\"\ncategory = \"health\"\n\
+             sensitivity = \"high\"\nall_of = [\"employee-number\", \"health\"]\n"
+        ),
+    );
+    let sample = s.write(
+        "sample.txt",
+        format!(
+            "Anställningsnr EMP-1234566, felskrivet EMP-1234567\nCPR {test_number}\nCPR {real}\n\
+             mail anna.berg@firma.se\nHon har diabetes och trycksår.\n"
+        ),
+    );
+    let out = s.scan(&[
+        sample.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("1234566"), "value leaked: {stdout}");
+    let f = findings(&out);
+    let kinds: Vec<&str> = f.iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    // The Luhn-valid employee number with its context word is high; the other fails Luhn;
+    // the test number is an exception; e-mail is off; the composition holds.
+    assert_eq!(
+        kinds,
+        ["employee-number", "dk-cpr", "health", "employee-health"],
+        "{stdout}"
+    );
+    assert_eq!(f[0]["confidence"], "high");
+    assert_eq!(f[0]["masked"], "12*****");
+    assert!(f[0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .starts_with("hmac-sha256:"));
+    assert_eq!(f[1]["masked"], format!("{}-****", &real[..6]));
+    assert_eq!(f[3]["fingerprint"], serde_json::Value::Null);
+
+    // `rules test` explains matches and rejections without showing values.
+    let tested = s
+        .cmd()
+        .args(["rules", "test", "--rules", rules.to_str().unwrap()])
+        .arg(&sample)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&tested.stdout);
+    assert!(report.contains("luhn check holds"), "{report}");
+    assert!(report.contains("context word 'anställningsnr'"), "{report}");
+    assert!(report.contains("rule employee-number rejected"), "{report}");
+    assert!(report.contains("luhn check fails"), "{report}");
+    assert!(!report.contains("1234566"), "{report}");
+    let listed = s
+        .cmd()
+        .args(["rules", "list", "--rules", rules.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&listed.stdout);
+    assert!(list.contains("email              off"), "{list}");
+    assert!(
+        list.contains("employee-health: kind employee-health"),
+        "{list}"
+    );
+
+    // A mistake stops the scan at start, naming file, line and column.
+    let bad = s.write(
+        "bad.toml",
+        "[[rule]]\nid = \"x\"\nkind = \"y\"\ncategory = \"other\"\nsensitivity = \"low\"\nregex = \"(\"\n",
+    );
+    let out = s.scan(&[sample.to_str().unwrap(), "--rules", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml:6:"), "{err}");
+    assert!(err.contains("invalid regex"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).is_empty());
 }

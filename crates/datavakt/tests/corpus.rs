@@ -120,12 +120,13 @@ fn external_test_files_score_above_the_floor_and_damage_is_reported() {
             .map(|r| r["kind"].as_str().unwrap_or("").to_string())
             .collect::<Vec<_>>()
     };
-    // Production-unit numbers that pass the CPR rules by chance: nothing at default confidence.
-    assert!(
-        of("pdf/p-numre.pdf").is_empty(),
-        "{:?}",
-        of("pdf/p-numre.pdf")
-    );
+    // Production-unit numbers that pass the CPR rules by chance: no identity number at
+    // default confidence (the companies' postal addresses are found, rightly).
+    let numbers: Vec<String> = of("pdf/p-numre.pdf")
+        .into_iter()
+        .filter(|k| k != "address")
+        .collect();
+    assert!(numbers.is_empty(), "{numbers:?}");
     for damaged in [
         "pdf/corrupted/embedded-cpr.8192.pdf",
         "ocr/corrupted/cpr.trunc.png",

@@ -114,8 +114,16 @@ const PHONE_LABELS: &[&str] = &["telefon", "tlf", "tel", "phone", "puhelin", "mo
 
 pub(crate) struct Labels {
     ac: AhoCorasick,
-    /// For each pattern, the index into `LABELS`.
-    label_of: Vec<usize>,
+    /// For each pattern, what its label names.
+    label_of: Vec<Entry>,
+}
+
+/// What a label names: kinds, whether it must end a word, whether it announces a phone.
+#[derive(Clone, Copy)]
+struct Entry {
+    kinds: u8,
+    whole: bool,
+    phone: bool,
 }
 
 /// Spellings of a label: as written and upper-cased.
@@ -140,19 +148,45 @@ pub(crate) fn encodings(forms: impl IntoIterator<Item = String>) -> Vec<Vec<u8>>
 
 impl Labels {
     pub fn new() -> Labels {
+        Labels::with_extra(&[])
+    }
+
+    /// The built-in labels and `extra` ones (word, kinds it names, announces a phone), from a
+    /// user's rules file; extra words match at the start of a word, like built-in ones.
+    pub fn with_extra(extra: &[(String, u8, bool)]) -> Labels {
         let mut patterns = vec![];
         let mut label_of = vec![];
-        for (i, (label, _, _)) in LABELS.iter().enumerate() {
-            for s in spellings(label) {
+        let builtin = LABELS.iter().map(|&(label, kinds, whole)| {
+            let phone = PHONE_LABELS.contains(&label);
+            (
+                label.to_string(),
+                Entry {
+                    kinds,
+                    whole,
+                    phone,
+                },
+            )
+        });
+        let user = extra.iter().map(|(word, kinds, phone)| {
+            let e = Entry {
+                kinds: *kinds,
+                whole: false,
+                phone: *phone,
+            };
+            (word.clone(), e)
+        });
+        for (label, entry) in builtin.chain(user) {
+            for s in spellings(&label) {
                 patterns.push(s);
-                label_of.push(i);
+                label_of.push(entry);
             }
         }
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
-            // The patterns are constants; building can only fail on a programming error.
+            // Built-in labels are constants and user words are bounded in number and length
+            // by the rules file's limits; building fails only on a programming error.
             .unwrap_or_else(|e| panic!("label automaton: {e}"));
         Labels { ac, label_of }
     }
@@ -161,8 +195,11 @@ impl Labels {
     pub fn find(&self, h: &[u8], from: usize, to: usize, mut f: impl FnMut(Hit)) {
         for m in self.ac.find_iter(&h[from..to]) {
             let (start, end) = (from + m.start(), from + m.end());
-            let label = self.label_of[m.pattern().as_usize()];
-            let (_, kinds, whole) = LABELS[label];
+            let Entry {
+                kinds,
+                whole,
+                phone,
+            } = self.label_of[m.pattern().as_usize()];
             if start > 0 && is_letter_before(h, start) {
                 continue;
             }
@@ -178,7 +215,7 @@ impl Labels {
                 start,
                 end,
                 kinds,
-                phone: PHONE_LABELS.contains(&LABELS[label].0),
+                phone,
             });
         }
     }

@@ -1,5 +1,7 @@
 //! The detector: candidates, validation, context, one kind and a confidence per occurrence.
 
+use std::borrow::Cow;
+
 use crate::candidate::{self, Candidate, Form, Next, Sep};
 use crate::context::{self, Header, Labels, Language};
 use crate::date::Date;
@@ -7,6 +9,7 @@ use crate::health::{self, Evidence, Lexicon};
 use crate::kind::{Confidence, Kind, Strength, Variant};
 use crate::names::Names;
 use crate::redact::{self, Matched};
+use crate::rules::{RuleMatch, Rules};
 use crate::validate::{self, SeCentury, Valid};
 
 /// Bytes at the start of a document read for its title, header row and labels.
@@ -34,7 +37,16 @@ pub struct Finding {
     /// What may be shown and stored: `010190-****`, `[diagnosis, medicine]`.
     pub masked: String,
     /// Why the confidence is what it is, for people tuning and trusting the output.
-    pub reason: &'static str,
+    pub reason: Cow<'static, str>,
+    /// The kind a user rule gives its findings (`kind` is then [`Kind::Custom`]).
+    pub custom: Option<&'static str>,
+}
+
+impl Finding {
+    /// The `kind` of the output contract: the built-in kind's name or the rule's kind.
+    pub fn kind_name(&self) -> &'static str {
+        self.custom.unwrap_or(self.kind.name())
+    }
 }
 
 /// Which detectors besides the identity numbers run.
@@ -65,7 +77,15 @@ pub struct Detector {
     names: Names,
     on: Detectors,
     today: Date,
+    rules: Rules,
+    /// The kinds of the rules, as printed; a rules file is read once per process.
+    rule_kinds: Vec<&'static str>,
+    /// Whether any rule composes others (its parts are then remembered per document).
+    composes: bool,
 }
+
+/// Parts of compositions remembered per document, at most.
+const MAX_PARTS: usize = 100_000;
 
 impl Detector {
     /// A detector that judges birth dates against `today` (dates after it are invalid).
@@ -77,6 +97,9 @@ impl Detector {
             names: Names::empty(),
             on: Detectors::default(),
             today,
+            rules: Rules::empty(),
+            rule_kinds: vec![],
+            composes: false,
         }
     }
 
@@ -90,11 +113,60 @@ impl Detector {
         Detector { names, ..self }
     }
 
+    /// The same detector with a user's rules: their findings, and their settings of the
+    /// built-in detectors (off, a minimum confidence, context words, exceptions).
+    pub fn with_rules(self, rules: Rules) -> Detector {
+        let mut on = self.on;
+        let off = |k: Kind| rules.detector(k.name()).is_some_and(|c| !c.enabled);
+        on.health &= !off(Kind::Health);
+        on.names &= !off(Kind::Name);
+        // Context words label identity numbers, or phone numbers.
+        let mut extra = vec![];
+        for kind in Kind::IDENTITY.into_iter().chain([Kind::Phone]) {
+            for word in rules.detector(kind.name()).map_or(&[][..], |c| &c.context) {
+                extra.push((word.clone(), kind.bit(), kind == Kind::Phone));
+            }
+        }
+        let labels = if extra.is_empty() {
+            self.labels
+        } else {
+            Labels::with_extra(&extra)
+        };
+        let rule_kinds = rules
+            .rules()
+            .iter()
+            .map(|r| &*Box::leak(r.kind.clone().into_boxed_str()))
+            .collect();
+        let composes = rules.rules().iter().any(|r| r.is_composite());
+        Detector {
+            labels,
+            on,
+            rules,
+            rule_kinds,
+            composes,
+            ..self
+        }
+    }
+
+    /// The rules in use.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
     /// Scans a whole document held in memory.
     pub fn scan(&self, text: &[u8], out: &mut Vec<Finding>) {
         let mut s = Stream::new(self);
-        s.run(text, true, out);
-        out.extend(s.health_finding());
+        s.finish_with(text, out);
+    }
+
+    /// Whether a rules file's settings let a built-in finding through.
+    fn admits(&self, f: &Finding) -> bool {
+        let Some(c) = self.rules.detector(f.kind.name()) else {
+            return true;
+        };
+        let exception =
+            || c.is_exception(f.normalized.expose()) || c.is_exception(f.value.expose());
+        c.enabled && c.min_confidence.is_none_or(|m| f.confidence >= m) && !exception()
     }
 
     /// A stream for a document read in chunks: memory stays bounded whatever its size.
@@ -223,6 +295,11 @@ pub struct Stream<'d> {
     evidence: Evidence,
     /// Lines of the first health words about a person, and of the others.
     health_lines: (Option<u64>, Option<u64>),
+    /// For compositions: the document's built-in findings (kind, stream offsets), its rule
+    /// matches (stream offsets), and the line of each part's start.
+    parts: Vec<(&'static str, usize, usize)>,
+    matched: Vec<RuleMatch>,
+    part_lines: Vec<(usize, u64)>,
 }
 
 impl<'d> Stream<'d> {
@@ -240,6 +317,9 @@ impl<'d> Stream<'d> {
             ids: vec![],
             evidence: Evidence::default(),
             health_lines: (None, None),
+            parts: vec![],
+            matched: vec![],
+            part_lines: vec![],
         }
     }
 
@@ -247,7 +327,9 @@ impl<'d> Stream<'d> {
     pub fn push(&mut self, chunk: &[u8], out: &mut Vec<Finding>) {
         let mut buf = std::mem::take(&mut self.buf);
         buf.extend_from_slice(chunk);
+        let n = out.len();
         self.run(&buf, false, out);
+        self.settle(n, out);
         // Drop what is scanned, keeping some text before the resume point for context.
         let cut = self.pos.min(self.hpos).saturating_sub(KEEP);
         if cut > 0 {
@@ -266,8 +348,119 @@ impl<'d> Stream<'d> {
     /// Ends the document and appends the remaining findings, then its health finding.
     pub fn finish(mut self, out: &mut Vec<Finding>) {
         let buf = std::mem::take(&mut self.buf);
-        self.run(&buf, true, out);
+        self.finish_with(&buf, out);
+    }
+
+    /// Scans the rest of the document, `h`, and ends it.
+    fn finish_with(&mut self, h: &[u8], out: &mut Vec<Finding>) {
+        let n = out.len();
+        self.run(h, true, out);
         out.extend(self.health_finding());
+        self.settle(n, out);
+        self.compose(out);
+    }
+
+    /// Applies the rules file's settings to the findings from `out[n..]`, and remembers them
+    /// as parts of compositions.
+    fn settle(&mut self, n: usize, out: &mut Vec<Finding>) {
+        let det = self.det;
+        if det.rules.is_empty() {
+            return;
+        }
+        let mut keep = n;
+        for i in n..out.len() {
+            if out[i].custom.is_some() || det.admits(&out[i]) {
+                out.swap(keep, i);
+                keep += 1;
+            }
+        }
+        out.truncate(keep);
+        if det.composes && self.parts.len() < MAX_PARTS {
+            for f in &out[n..] {
+                if f.custom.is_none() {
+                    let start = f.offset as usize;
+                    let len = f.value.expose().len().max(1);
+                    self.parts.push((f.kind.name(), start, start + len));
+                    self.part_lines.push((start, f.line));
+                }
+            }
+        }
+    }
+
+    /// The document's composite rule findings, once it has ended.
+    fn compose(&mut self, out: &mut Vec<Finding>) {
+        let det = self.det;
+        if !det.composes {
+            return;
+        }
+        let mut found = vec![];
+        det.rules.compose(&self.matched, &self.parts, &mut found);
+        self.part_lines.sort_unstable();
+        for m in found {
+            let k = self.part_lines.partition_point(|&(o, _)| o < m.start);
+            let line = self.part_lines.get(k).map_or(1, |&(_, l)| l);
+            let rule = &det.rules.rules()[m.rule];
+            out.push(Finding {
+                kind: Kind::Custom,
+                variant: Variant::Ordinary,
+                confidence: m.confidence,
+                offset: m.start as u64,
+                line,
+                value: Matched::new(String::new()),
+                normalized: Matched::new(String::new()),
+                masked: format!("[{}]", rule.id),
+                reason: m.why.into(),
+                custom: det.rule_kinds.get(m.rule).copied(),
+            });
+        }
+    }
+
+    /// Looks for matches of the user's regex and word rules starting in `h[hpos..to]`.
+    fn read_rules(&mut self, h: &[u8], to: usize, out: &mut Vec<Finding>) {
+        let det = self.det;
+        if self.hpos >= to || det.rules.is_empty() {
+            return;
+        }
+        // Context words before the match are read from the kept text.
+        let from = self.hpos.saturating_sub(KEEP);
+        let end = (to + KEEP).min(h.len());
+        let mut found = vec![];
+        det.rules.matches(&h[from..end], &mut found);
+        for mut m in found {
+            let (start, vs, ve) = (from + m.start, from + m.value_start, from + m.value_end);
+            if start < self.hpos || start >= to {
+                continue;
+            }
+            let rule = &det.rules.rules()[m.rule];
+            let value = Matched::from_bytes(&h[vs..ve]);
+            let masked = rule.mask(value.expose());
+            let mut normalized = crate::rules::normalise(value.expose());
+            if !normalized.is_empty() {
+                normalized = format!("{}:{normalized}", rule.kind);
+            }
+            let line = self.line_of(h, start);
+            let base = self.base as usize;
+            if det.composes && self.matched.len() < MAX_PARTS {
+                m.start = base + start;
+                m.end += base + from;
+                m.value_start = base + vs;
+                m.value_end = base + ve;
+                self.part_lines.push((m.start, line));
+                self.matched.push(m.clone());
+            }
+            out.push(Finding {
+                kind: Kind::Custom,
+                variant: Variant::Ordinary,
+                confidence: m.confidence,
+                offset: self.base + start as u64,
+                line,
+                value,
+                normalized: Matched::new(normalized),
+                masked,
+                reason: m.why.into(),
+                custom: det.rule_kinds.get(m.rule).copied(),
+            });
+        }
     }
 
     fn count_lines(&mut self, h: &[u8], to: usize) {
@@ -299,6 +492,27 @@ impl<'d> Stream<'d> {
         contact::international_phones(h, self.hpos, to, &mut found);
         contact::digit_groups(h, self.hpos, to, &self.det.labels, &mut found);
         contact::passports(h, self.hpos, to, &mut found);
+        let mut addresses = Vec::new();
+        crate::address::addresses(h, self.hpos, to, &mut addresses);
+        for a in addresses {
+            let line = self.line_of(h, a.start);
+            out.push(Finding {
+                kind: Kind::Address,
+                variant: Variant::Ordinary,
+                confidence: Confidence::Medium,
+                offset: self.base + a.start as u64,
+                line,
+                value: Matched::from_bytes(&h[a.start..a.end]),
+                normalized: Matched::new(a.normalized),
+                masked: a.masked,
+                reason: format!(
+                    "street, number, postcode and town of one country ({})",
+                    a.country
+                )
+                .into(),
+                custom: None,
+            });
+        }
         for f in found {
             let value = Matched::from_bytes(&h[f.start..f.end]);
             let written = value.expose();
@@ -325,7 +539,8 @@ impl<'d> Stream<'d> {
                 value,
                 normalized: Matched::new(f.normalized),
                 masked,
-                reason,
+                reason: reason.into(),
+                custom: None,
             });
         }
     }
@@ -366,7 +581,8 @@ impl<'d> Stream<'d> {
                 value,
                 normalized: Matched::new(n.normalized),
                 masked,
-                reason,
+                reason: reason.into(),
+                custom: None,
             });
         }
     }
@@ -436,7 +652,8 @@ impl<'d> Stream<'d> {
             value: Matched::new(ev.words.join(", ")),
             normalized: Matched::new(String::new()),
             masked: health::describe(categories),
-            reason,
+            reason: reason.into(),
+            custom: None,
         })
     }
 
@@ -505,6 +722,7 @@ impl<'d> Stream<'d> {
         };
         self.read_contact(h, hlimit, out);
         self.read_names(h, hlimit, out);
+        self.read_rules(h, hlimit, out);
         self.read_health(h, hlimit);
         for j in &judged {
             self.decide(h, j, out);
@@ -647,7 +865,8 @@ impl<'d> Stream<'d> {
             normalized: Matched::new(normalize(&j.c.form, best)),
             masked,
             value,
-            reason,
+            reason: reason.into(),
+            custom: None,
         });
     }
 }

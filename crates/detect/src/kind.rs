@@ -23,6 +23,8 @@ pub enum Kind {
     Name,
     /// A postal address: street and number, postcode and town.
     Address,
+    /// A finding of a user rule; its kind name is the rule's (`Finding::custom`).
+    Custom,
 }
 
 impl Kind {
@@ -51,6 +53,7 @@ impl Kind {
             Kind::PassportMrz => "passport-mrz",
             Kind::Name => "name",
             Kind::Address => "address",
+            Kind::Custom => "custom",
         }
     }
 

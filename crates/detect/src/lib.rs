@@ -17,6 +17,7 @@
 //! assert_eq!(found[0].line, 2);
 //! ```
 
+mod address;
 mod candidate;
 pub mod contact;
 mod context;

@@ -40,6 +40,7 @@ impl Scratch {
             .env("XDG_CONFIG_HOME", self.dir.join("config"))
             .env("XDG_DATA_HOME", self.dir.join("data"))
             .env_remove("DATAVAKT_NAMES")
+            .env_remove("DATAVAKT_RULES")
             .env_remove("NO_COLOR")
             .stdin(Stdio::null());
         c
