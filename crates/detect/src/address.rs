@@ -3,8 +3,8 @@
 //! postcode and a town ("Storgatan 12 B, 114 55 Stockholm", "Nørregade 12, 3. tv\n1165
 //! København K", "Storgata 5;0155;OSLO").
 //!
-//! The trigger is the postcode, the rarest part: the text is probed at every third byte for a
-//! digit (a postcode has a run of at least three), and only a run of three to five digits
+//! The trigger is the postcode, the rarest part: the starts of runs of digits are found 16
+//! bytes at a time ([`crate::bytes`], shared with the payment finders), and only a run of three to five digits
 //! that is followed by a capitalised town is read further. Then the line before it, at most
 //! 80 bytes, must end in a street word and a house number. The street word's ending says
 //! which languages it can be (-gatan, -vej, -veien, -katu, -vegur); the postcode's shape says
@@ -1038,40 +1038,50 @@ fn at_postcode(h: &[u8], s: usize, e: usize, floor: usize) -> Option<Address> {
     })
 }
 
-/// Every postal address in `h[from..to]` (an address that starts in the range may end after
-/// it, up to `h.len()`). `h` is raw bytes of text, UTF-8 or Windows-1252; lines may end in
-/// `\n` or `\r\n`. Addresses are pushed in text order and do not overlap.
+/// Bytes after a range in which a postcode may still belong to a street inside it.
+pub(crate) const AFTER: usize = REACH + 3;
+
+/// Every postal address that starts in `h[from..to]` (it may end after `to`).
+#[cfg(test)]
 pub(crate) fn addresses(h: &[u8], from: usize, to: usize, out: &mut Vec<Address>) {
-    let to = to.min(h.len());
-    let from = from.min(to);
-    // Postcodes up to REACH after the range still belong to streets inside it.
-    let end = to.saturating_add(REACH + 3).min(h.len());
-    let mut last = 0;
-    let mut i = from;
-    while i < end {
-        if !h[i].is_ascii_digit() {
-            i += 3;
-            continue;
-        }
-        let mut s = i;
-        while s > from && h[s - 1].is_ascii_digit() {
-            s -= 1;
-        }
-        let mut e = i + 1;
+    let mut found = Postcodes::new(from, to);
+    let end = to.saturating_add(AFTER).min(h.len());
+    crate::bytes::each(h, from, end, crate::bytes::Class::DigitRun, |s| {
+        found.run(h, s, out)
+    });
+}
+
+/// Reads the runs of digits of a range as postcodes, in order, for [`Postcodes::run`].
+pub(crate) struct Postcodes {
+    from: usize,
+    to: usize,
+    /// End of the last address: the next street line starts after it.
+    last: usize,
+}
+
+impl Postcodes {
+    /// For addresses that start in `from..to`; runs up to [`AFTER`] bytes after `to` are
+    /// read for them too.
+    pub(crate) fn new(from: usize, to: usize) -> Postcodes {
+        Postcodes { from, to, last: 0 }
+    }
+
+    /// Reads the run of digits starting at `s` as a postcode; returns where reading may go on.
+    pub(crate) fn run(&mut self, h: &[u8], s: usize, out: &mut Vec<Address>) -> usize {
+        let mut e = s;
         while e < h.len() && h[e].is_ascii_digit() {
             e += 1;
         }
-        i = e;
-        if !(3..=5).contains(&(e - s)) {
-            continue;
-        }
-        if let Some(a) = at_postcode(h, s, e, last) {
-            if a.start >= from && a.start < to {
-                last = a.end;
-                i = i.max(a.end);
-                out.push(a);
+        if (3..=5).contains(&(e - s)) {
+            if let Some(a) = at_postcode(h, s, e, self.last) {
+                if a.start >= self.from && a.start < self.to {
+                    self.last = a.end;
+                    out.push(a);
+                    return e.max(self.last);
+                }
             }
         }
+        e
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use crate::address;
+use crate::bytes;
 use crate::candidate::{self, Candidate, Form, Next, Sep};
 use crate::context::{self, Header, Labels, Language};
 use crate::date::Date;
@@ -490,10 +492,20 @@ impl<'d> Stream<'d> {
         let mut found = Vec::new();
         contact::emails(h, self.hpos, to, &mut found);
         contact::international_phones(h, self.hpos, to, &mut found);
-        contact::digit_groups(h, self.hpos, to, &self.det.labels, &mut found);
         contact::passports(h, self.hpos, to, &mut found);
+        // One pass over the runs of digits for payment data and postcodes; postcodes a little
+        // after the region may belong to a street in it.
         let mut addresses = Vec::new();
-        crate::address::addresses(h, self.hpos, to, &mut addresses);
+        let mut groups = contact::Groups::new();
+        let mut postcodes = address::Postcodes::new(self.hpos, to);
+        let end = (to + address::AFTER).min(h.len());
+        let labels = &self.det.labels;
+        bytes::each(h, self.hpos, end, bytes::Class::DigitRun, |i| {
+            if i < to {
+                groups.run(h, i, labels, &mut found);
+            }
+            postcodes.run(h, i, &mut addresses).max(i + 1)
+        });
         for a in addresses {
             let line = self.line_of(h, a.start);
             out.push(Finding {

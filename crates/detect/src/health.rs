@@ -38,6 +38,8 @@ const CODE_WINDOW: usize = 160;
 /// Bytes read at a time, and read after a document is decided.
 const BLOCK: usize = 2048;
 const AFTER_DECISION: usize = 2048;
+/// Health words in sentences about no one after which a document counts as administrative.
+const ADMINISTRATIVE: u32 = 64;
 /// Longest term, for the overlap kept between chunks.
 pub(crate) const MAX_TERM: usize = 64;
 
@@ -353,6 +355,12 @@ impl Evidence {
         self.with_id > 0 || self.about_person >= 3
     }
 
+    /// Whether the document has shown many health words and none about a person: minutes,
+    /// budgets, statistics.
+    fn administrative(&self) -> bool {
+        self.about_person == 0 && self.other >= ADMINISTRATIVE
+    }
+
     fn note(&mut self, offset: u64, category: u16, person: bool, id: bool, word: &[u8]) {
         if person {
             self.about_person += 1;
@@ -450,7 +458,17 @@ impl Lexicon {
                 return;
             }
             let end = (at + BLOCK).min(to);
-            self.scan_block(h, at, end, ids, base, ev);
+            // An administrative text is read on only around identity numbers, where a record
+            // about a person would count: the words cost time in every byte.
+            let id_near = || {
+                let a = at.saturating_sub(RECORD_AFTER + SENTENCE);
+                let k = ids.partition_point(|&i| i < a);
+                ids.get(k)
+                    .is_some_and(|&i| i < end + RECORD_BEFORE + SENTENCE)
+            };
+            if !ev.administrative() || id_near() {
+                self.scan_block(h, at, end, ids, base, ev);
+            }
             at = end;
         }
     }
@@ -779,6 +797,23 @@ mod tests {
         let mut ev = Evidence::default();
         lex.scan(text, 0, text.len(), &[0], 0, &mut ev);
         assert_eq!((ev.about_person, ev.with_id), (1, 1));
+    }
+
+    #[test]
+    fn administrative_texts_are_read_on_only_around_identity_numbers() {
+        let lex = Lexicon::builtin();
+        let mut text = "Hemtjänstens kostnader ökade med 4 procent.\n".repeat(150);
+        let pronoun = text.len();
+        text.push_str("Hon har trycksår.\n");
+        text.push_str(&"Hemtjänstens budget ökade med 4 procent.\n".repeat(70));
+        let id = text.len();
+        text.push_str("640823-3234 Hon har trycksår.\n");
+        let mut ev = Evidence::default();
+        lex.scan(text.as_bytes(), 0, text.len(), &[id], 0, &mut ev);
+        // The pronoun's sentence, deep in administrative text, is no longer read; the record
+        // with an identity number is.
+        assert_eq!((ev.about_person, ev.with_id), (1, 1));
+        assert!(ev.first.is_some_and(|o| o as usize > pronoun + 100));
     }
 
     #[test]

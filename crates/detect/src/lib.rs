@@ -18,6 +18,7 @@
 //! ```
 
 mod address;
+mod bytes;
 mod candidate;
 pub mod contact;
 mod context;
