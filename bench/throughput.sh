@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Throughput: a full `datavakt scan --format jsonl` of a 1 GiB synthetic share against ripgrep
 # searching the equivalent pattern on the same tree, in the same run, from the page cache; and
-# the cost of the detectors beyond identity numbers (health, contact and payment data) against
-# the same binary with them off (`--no-health --no-contact`).
+# the cost of the detectors beyond identity numbers (health, contact, payment, address data
+# and names; the name lists are fetched first) against the same binary with them off
+# (`--no-health --no-contact --no-names`).
 #
 # usage: bench/throughput.sh [--files N] [--mb M] [--runs R]
 #   --files, --mb   passed to ../shared/bench/make-tree (defaults 20000 files, 1024 MiB);
@@ -35,6 +36,10 @@ command -v rg >/dev/null || apt_install ripgrep
 command -v hyperfine >/dev/null || apt_install hyperfine || echo "note: no hyperfine, timing a plain loop" >&2
 
 (cd "$top" && cargo build --release -q -p datavakt)
+# The name lists, so that the full scan looks for names (once; hash-checked from PyPI).
+names=${XDG_DATA_HOME:-$HOME/.local/share}/datavakt/names.tsv
+"$top/scripts/fetch-names" "$names"
+export DATAVAKT_NAMES=$names
 bin=$top/target/release/datavakt
 
 base=${DATAVAKT_BENCH_DIR:-/tmp/datavakt-bench}
@@ -63,7 +68,7 @@ pattern='(?-u:\b)[0-9]{6}[-+A]?[0-9]{3}[0-9A-Y](?-u:\b)'
 # rg exits 1 when nothing matches: only 2 (an error) fails the run.
 rg_cmd="rg -c --no-ignore -j2 '$pattern' $q_tree > /dev/null; test \$? -le 1"
 dv_cmd="$(printf %q "$bin") scan $q_tree --format jsonl --quiet > /dev/null"
-core_cmd="$(printf %q "$bin") scan $q_tree --format jsonl --quiet --no-health --no-contact > /dev/null"
+core_cmd="$(printf %q "$bin") scan $q_tree --format jsonl --quiet --no-health --no-contact --no-names > /dev/null"
 
 times=$base/throughput.times
 if command -v hyperfine >/dev/null; then
@@ -112,9 +117,10 @@ found_any = sum(1 for i in ids if i[1] in any_kind)
 print(f"tree: {nfiles} files, {mb:.0f} MB (median of the timed runs, page cache warm)")
 print(f"ripgrep : {rg:7.3f} s  {mb / rg:7.0f} MB/s")
 print(f"datavakt: {dv:7.3f} s  {mb / dv:7.0f} MB/s")
-print(f"identity numbers only (--no-health --no-contact): {core:7.3f} s  {mb / core:7.0f} MB/s")
+print(f"identity numbers only (--no-health --no-contact --no-names): {core:7.3f} s  "
+      f"{mb / core:7.0f} MB/s")
 print(f"ratio datavakt/ripgrep: {dv / rg:.2f}")
-print(f"health, contact and payment detectors cost {100 * (dv / core - 1):.0f}% of the "
+print(f"health, contact, payment, address and name detectors cost {100 * (dv / core - 1):.0f}% of the "
       f"identity-only time ({mb / core:.0f} -> {mb / dv:.0f} MB/s)")
 print(f"datavakt findings: {sum(by_kind.values())} ("
       + ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items())) + ")")

@@ -1046,8 +1046,10 @@ pub(crate) const AFTER: usize = REACH + 3;
 pub(crate) fn addresses(h: &[u8], from: usize, to: usize, out: &mut Vec<Address>) {
     let mut found = Postcodes::new(from, to);
     let end = to.saturating_add(AFTER).min(h.len());
-    crate::bytes::each(h, from, end, crate::bytes::Class::DigitRun, |s| {
-        found.run(h, s, out)
+    crate::bytes::each(h, from, end, (false, true), |s, class| {
+        if class == crate::bytes::Class::DigitRun {
+            found.run(h, s, out);
+        }
     });
 }
 
@@ -1066,8 +1068,11 @@ impl Postcodes {
         Postcodes { from, to, last: 0 }
     }
 
-    /// Reads the run of digits starting at `s` as a postcode; returns where reading may go on.
-    pub(crate) fn run(&mut self, h: &[u8], s: usize, out: &mut Vec<Address>) -> usize {
+    /// Reads the run of digits starting at `s` as a postcode.
+    pub(crate) fn run(&mut self, h: &[u8], s: usize, out: &mut Vec<Address>) {
+        if s < self.last {
+            return;
+        }
         let mut e = s;
         while e < h.len() && h[e].is_ascii_digit() {
             e += 1;
@@ -1077,11 +1082,9 @@ impl Postcodes {
                 if a.start >= self.from && a.start < self.to {
                     self.last = a.end;
                     out.push(a);
-                    return e.max(self.last);
                 }
             }
         }
-        e
     }
 }
 

@@ -1,4 +1,4 @@
-//! Finding bytes of a class sixteen at a time: where a word may start with a capital, where a
+//! Finding bytes of two classes sixteen at a time, in one pass: where a word may start with a capital, where a
 //! run of digits starts. The finders of names, addresses and payment data read only there.
 //!
 //! On x86-64 the classes are computed with SSE2 (part of every x86-64 CPU; the intrinsics
@@ -15,35 +15,49 @@ pub(crate) enum Class {
     DigitRun,
 }
 
-/// Calls `f` with every position in `h[from..to]` of a byte of `class`, in order; `f`
-/// returns the position before which no more are wanted (to skip what it has read).
+/// Calls `f` with every position in `h[from..to]` of a byte of the classes wanted
+/// (`capitals`, `digits`), in order, and its class.
 pub(crate) fn each(
     h: &[u8],
     from: usize,
     to: usize,
-    class: Class,
-    mut f: impl FnMut(usize) -> usize,
+    (capitals, digits): (bool, bool),
+    mut f: impl FnMut(usize, Class),
 ) {
     let to = to.min(h.len());
-    let mut skip = from;
+    let want = |m: (u32, u32)| (if capitals { m.0 } else { 0 }, if digits { m.1 } else { 0 });
+    let scalar = |at: usize, f: &mut dyn FnMut(usize, Class)| {
+        let prev = if at > 0 { h[at - 1] } else { b' ' };
+        let b = h[at];
+        if capitals && is(Class::WordCapital, b, prev) {
+            f(at, Class::WordCapital);
+        } else if digits && is(Class::DigitRun, b, prev) {
+            f(at, Class::DigitRun);
+        }
+    };
     let mut i = from;
+    // The blocks read the byte before each byte: the first byte of the text alone.
+    if i == 0 && i < to {
+        scalar(0, &mut f);
+        i = 1;
+    }
     while i + 16 <= to {
-        let prev = if i > 0 { h[i - 1] } else { b' ' };
-        let mut mask = block(&h[i..i + 16], prev, class);
+        let (caps, digs) = want(block(h, i));
+        let mut mask = caps | digs;
         while mask != 0 {
-            let at = i + mask.trailing_zeros() as usize;
+            let bit = mask & mask.wrapping_neg();
+            let class = if caps & bit != 0 {
+                Class::WordCapital
+            } else {
+                Class::DigitRun
+            };
+            f(i + mask.trailing_zeros() as usize, class);
             mask &= mask - 1;
-            if at >= skip {
-                skip = skip.max(f(at));
-            }
         }
         i += 16;
     }
-    for at in i.max(skip)..to {
-        let prev = if at > 0 { h[at - 1] } else { b' ' };
-        if at >= skip && is(class, h[at], prev) {
-            skip = skip.max(f(at));
-        }
+    for at in i..to {
+        scalar(at, &mut f);
     }
 }
 
@@ -55,25 +69,18 @@ fn is(class: Class, b: u8, prev: u8) -> bool {
     }
 }
 
-/// The class of each of the 16 bytes of `b` (bit k for `b[k]`); `prev` is the byte before.
+/// The capitalised-word starts and the digit-run starts among the 16 bytes `h[i..i + 16]`
+/// (bit k for `h[i + k]`), with `i >= 1` and `i + 16 <= h.len()`.
 #[cfg(target_arch = "x86_64")]
-fn block(b: &[u8], prev: u8, class: Class) -> u32 {
-    let word = |s: &[u8]| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(s);
-        u64::from_le_bytes(w)
-    };
-    let (lo, hi) = (word(&b[..8]), word(&b[8..16]));
-    // The same bytes shifted by one: the byte before each.
-    let (plo, phi) = ((lo << 8) | u64::from(prev), (hi << 8) | (lo >> 56));
-    // SAFETY: SSE2 is part of every x86-64 CPU (the target's baseline), and `sse2` takes
-    // values only, no pointers.
-    unsafe { sse2::mask(lo, hi, plo, phi, class) }
+fn block(h: &[u8], i: usize) -> (u32, u32) {
+    assert!(i >= 1 && i + 16 <= h.len());
+    // SAFETY: the assertion keeps both 16-byte reads, at `i` and at `i - 1`, inside `h`; SSE2
+    // is part of every x86-64 CPU (the target's baseline).
+    unsafe { sse2::masks(h.as_ptr().add(i)) }
 }
 
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
-    use super::Class;
     use std::arch::x86_64::*;
 
     /// Unsigned `lo <= v <= hi` per byte (hi - lo < 255): shifted to start at 0, then moved
@@ -86,33 +93,44 @@ mod sse2 {
         _mm_cmplt_epi8(flipped, _mm_set1_epi8(limit))
     }
 
-    /// The class mask of the bytes `lo`, `hi` (little-endian) with the bytes before them.
+    /// Both class masks of the 16 bytes at `at`, with the bytes before them.
+    ///
+    /// # Safety
+    /// `at - 1 .. at + 16` must be readable.
     #[target_feature(enable = "sse2")]
-    pub(super) fn mask(lo: u64, hi: u64, plo: u64, phi: u64, class: Class) -> u32 {
-        let x = _mm_set_epi64x(hi as i64, lo as i64);
-        let p = _mm_set_epi64x(phi as i64, plo as i64);
-        let m = match class {
-            Class::WordCapital => _mm_and_si128(
-                _mm_or_si128(within(x, b'A', b'Z'), within(x, 0xC0, 0xFF)),
-                within(p, 0, 0x40),
-            ),
-            Class::DigitRun => _mm_andnot_si128(within(p, b'0', b'9'), within(x, b'0', b'9')),
+    pub(super) unsafe fn masks(at: *const u8) -> (u32, u32) {
+        // SAFETY: the caller keeps both unaligned reads in bounds.
+        let (x, p) = unsafe {
+            (
+                _mm_loadu_si128(at.cast()),
+                _mm_loadu_si128(at.sub(1).cast()),
+            )
         };
-        _mm_movemask_epi8(m) as u32
+        let capitals = _mm_and_si128(
+            _mm_or_si128(within(x, b'A', b'Z'), within(x, 0xC0, 0xFF)),
+            within(p, 0, 0x40),
+        );
+        let digits = _mm_andnot_si128(within(p, b'0', b'9'), within(x, b'0', b'9'));
+        (
+            _mm_movemask_epi8(capitals) as u32,
+            _mm_movemask_epi8(digits) as u32,
+        )
     }
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn block(b: &[u8], prev: u8, class: Class) -> u32 {
-    let mut mask = 0;
-    let mut p = prev;
-    for (k, &c) in b.iter().enumerate() {
-        if is(class, c, p) {
-            mask |= 1 << k;
+fn block(h: &[u8], i: usize) -> (u32, u32) {
+    let mut masks = (0, 0);
+    for k in 0..16 {
+        let (c, p) = (h[i + k], h[i + k - 1]);
+        if is(Class::WordCapital, c, p) {
+            masks.0 |= 1 << k;
         }
-        p = c;
+        if is(Class::DigitRun, c, p) {
+            masks.1 |= 1 << k;
+        }
     }
-    mask
+    masks
 }
 
 #[cfg(test)]
@@ -121,9 +139,10 @@ mod tests {
 
     fn all(h: &[u8], class: Class) -> Vec<usize> {
         let mut out = vec![];
-        each(h, 0, h.len(), class, |at| {
-            out.push(at);
-            at + 1
+        each(h, 0, h.len(), (true, true), |at, c| {
+            if c == class {
+                out.push(at);
+            }
         });
         out
     }
@@ -152,20 +171,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn skipping_passes_over_what_the_finder_read() {
-        let h = b"12 345 6789 0 11 22 33 44 55 66 77";
-        let mut seen = vec![];
-        each(h, 0, h.len(), Class::DigitRun, |at| {
-            seen.push(at);
-            if at == 3 {
-                12
-            } else {
-                at + 1
-            }
-        });
-        assert_eq!(seen, [0, 3, 12, 14, 17, 20, 23, 26, 29, 32]);
     }
 }

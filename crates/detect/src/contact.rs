@@ -379,9 +379,10 @@ pub(crate) fn digit_groups(
     out: &mut Vec<Found>,
 ) {
     let mut groups = Groups::new();
-    crate::bytes::each(h, from, to, crate::bytes::Class::DigitRun, |i| {
-        groups.run(h, i, labels, out);
-        i + 1
+    crate::bytes::each(h, from, to, (false, true), |i, class| {
+        if class == crate::bytes::Class::DigitRun {
+            groups.run(h, i, labels, out);
+        }
     });
 }
 

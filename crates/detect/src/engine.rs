@@ -486,26 +486,53 @@ impl<'d> Stream<'d> {
     /// Looks for contact and payment data in `h[hpos..to]`.
     fn read_contact(&mut self, h: &[u8], to: usize, out: &mut Vec<Finding>) {
         use crate::contact;
-        if self.hpos >= to || !self.det.on.contact {
+        let det = self.det;
+        let contact = det.on.contact;
+        let names = det.on.names && !det.names.is_empty();
+        if self.hpos >= to || !(contact || names) {
             return;
         }
         let mut found = Vec::new();
-        contact::emails(h, self.hpos, to, &mut found);
-        contact::international_phones(h, self.hpos, to, &mut found);
-        contact::passports(h, self.hpos, to, &mut found);
-        // One pass over the runs of digits for payment data and postcodes; postcodes a little
-        // after the region may belong to a street in it.
+        if contact {
+            contact::emails(h, self.hpos, to, &mut found);
+            contact::international_phones(h, self.hpos, to, &mut found);
+            contact::passports(h, self.hpos, to, &mut found);
+        }
+        // One pass over the text for the starts of capitalised words (names) and of runs of
+        // digits (payment data, postcodes; postcodes a little after the region may belong to
+        // a street in it).
         let mut addresses = Vec::new();
+        let mut people = Vec::new();
         let mut groups = contact::Groups::new();
         let mut postcodes = address::Postcodes::new(self.hpos, to);
-        let end = (to + address::AFTER).min(h.len());
-        let labels = &self.det.labels;
-        bytes::each(h, self.hpos, end, bytes::Class::DigitRun, |i| {
-            if i < to {
-                groups.run(h, i, labels, &mut found);
-            }
-            postcodes.run(h, i, &mut addresses).max(i + 1)
-        });
+        let mut names_done = 0;
+        let end = if contact {
+            (to + address::AFTER).min(h.len())
+        } else {
+            to
+        };
+        bytes::each(
+            h,
+            self.hpos,
+            end,
+            (names, contact),
+            |i, class| match class {
+                bytes::Class::WordCapital if names && i < to && i >= names_done => {
+                    if let Some(n) = det.names.name_at(h, i) {
+                        names_done = n.end;
+                        people.push(n);
+                    }
+                }
+                bytes::Class::DigitRun if contact => {
+                    if i < to {
+                        groups.run(h, i, &det.labels, &mut found);
+                    }
+                    postcodes.run(h, i, &mut addresses);
+                }
+                _ => {}
+            },
+        );
+        self.name_findings(h, people, out);
         for a in addresses {
             let line = self.line_of(h, a.start);
             out.push(Finding {
@@ -557,14 +584,9 @@ impl<'d> Stream<'d> {
         }
     }
 
-    /// Looks for full names in `h[hpos..to]`. A name after a name label, or in a line with an
+    /// Findings of the full names found. A name after a name label, or in a line with an
     /// identity number, is surely a person's.
-    fn read_names(&mut self, h: &[u8], to: usize, out: &mut Vec<Finding>) {
-        if self.hpos >= to || !self.det.on.names {
-            return;
-        }
-        let mut found = Vec::new();
-        self.det.names.find(h, self.hpos, to, &mut found);
+    fn name_findings(&mut self, h: &[u8], found: Vec<crate::names::Name>, out: &mut Vec<Finding>) {
         let base = self.base;
         for n in found {
             let line_start = memchr::memrchr(b'\n', &h[..n.start]).map_or(0, |i| i + 1);
@@ -733,7 +755,6 @@ impl<'d> Stream<'d> {
             h.len().saturating_sub(health::MAX_TERM + KEEP)
         };
         self.read_contact(h, hlimit, out);
-        self.read_names(h, hlimit, out);
         self.read_rules(h, hlimit, out);
         self.read_health(h, hlimit);
         for j in &judged {

@@ -160,7 +160,7 @@ impl Lexicon {
                 AhoCorasickKind::DFA,
             )?,
             // Read only around evidence: a small automaton that is quick to build.
-            judges: Automaton::new(of(|t| t.person || t.admin), AhoCorasickKind::ContiguousNFA)?,
+            judges: Automaton::new(of(|t| t.person || t.admin), AhoCorasickKind::DFA)?,
         })
     }
 }

@@ -16,6 +16,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
+#[cfg(test)]
 use crate::bytes::Class;
 use crate::context::encodings;
 
@@ -156,26 +157,23 @@ impl Names {
         self.count == 0
     }
 
-    /// Every full name that starts in `h[from..to]`.
+    /// Every full name that starts in `h[from..to]` (the engine reads names in its shared
+    /// pass instead).
+    #[cfg(test)]
     pub(crate) fn find(&self, h: &[u8], from: usize, to: usize, out: &mut Vec<Name>) {
-        if self.is_empty() {
-            return;
-        }
-        // Only words that may start with a capital are looked at, found 16 bytes at a time.
-        crate::bytes::each(h, from, to, Class::WordCapital, |s| {
-            match self.name_at(h, s) {
-                Some(n) => {
-                    let end = n.end;
+        let mut done = from;
+        crate::bytes::each(h, from, to, (true, false), |s, class| {
+            if class == Class::WordCapital && s >= done {
+                if let Some(n) = self.name_at(h, s) {
+                    done = n.end;
                     out.push(n);
-                    end
                 }
-                None => s + 1,
             }
         });
     }
 
     /// The full name starting at `s`, if the words there make one.
-    fn name_at(&self, h: &[u8], s: usize) -> Option<Name> {
+    pub(crate) fn name_at(&self, h: &[u8], s: usize) -> Option<Name> {
         // Most capitalised words start a sentence and a lower-case word follows: a name needs
         // a capital after one space (or ", " for "Lindqvist, Anna"). Checked before any lookup.
         let e = s + word_len(h, s);
