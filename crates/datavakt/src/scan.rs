@@ -240,7 +240,11 @@ fn scan_name(ctx: &Ctx, path: &Path, place: &str, tx: &mut Outbox) -> bool {
 /// Detects in a whole text held in memory and sends what it finds, located at `place`.
 fn detect_all(ctx: &Ctx, path: &str, text: &[u8], place: Place, tx: &mut Outbox) -> bool {
     let mut found = Vec::new();
-    ctx.det.scan(text, &mut found);
+    if matches!(place, Place::Name(_)) {
+        ctx.det.scan_name(text, &mut found);
+    } else {
+        ctx.det.scan(text, &mut found);
+    }
     forward(ctx, path, place, &mut found, tx)
 }
 
@@ -549,10 +553,6 @@ fn forward(
     let mut hidden = 0;
     let mut records = Vec::with_capacity(found.len());
     for f in found.drain(..) {
-        // A health word in a file name says nothing about a person.
-        if matches!(place, Place::Name(_)) && f.kind == detect::Kind::Health {
-            continue;
-        }
         if f.confidence < ctx.opts.min_confidence {
             hidden += 1;
             continue;

@@ -161,6 +161,14 @@ impl Detector {
         s.finish_with(text, out);
     }
 
+    /// Scans the name of a file, folder or member: as text, but a health word in a name says
+    /// nothing about a person, so health is not read.
+    pub fn scan_name(&self, name: &[u8], out: &mut Vec<Finding>) {
+        let mut s = Stream::new(self);
+        s.health = false;
+        s.finish_with(name, out);
+    }
+
     /// Whether a rules file's settings let a built-in finding through.
     fn admits(&self, f: &Finding) -> bool {
         let Some(c) = self.rules.detector(f.kind.name()) else {
@@ -302,6 +310,8 @@ pub struct Stream<'d> {
     parts: Vec<(&'static str, usize, usize)>,
     matched: Vec<RuleMatch>,
     part_lines: Vec<(usize, u64)>,
+    /// Whether health words are read (not in file names).
+    health: bool,
 }
 
 impl<'d> Stream<'d> {
@@ -322,6 +332,7 @@ impl<'d> Stream<'d> {
             parts: vec![],
             matched: vec![],
             part_lines: vec![],
+            health: det.on.health,
         }
     }
 
@@ -623,7 +634,7 @@ impl<'d> Stream<'d> {
 
     /// Looks for health words in `h[hpos..to]`, with the identity numbers around them.
     fn read_health(&mut self, h: &[u8], to: usize) {
-        if self.hpos >= to || !self.det.on.health {
+        if self.hpos >= to || !self.health {
             self.hpos = self.hpos.max(to);
             return;
         }
@@ -934,6 +945,18 @@ mod tests {
 
     fn det() -> Detector {
         Detector::new(Date::new(2026, 11, 22).unwrap())
+    }
+
+    #[test]
+    fn names_of_files_are_read_for_numbers_but_not_for_health() {
+        let name = b"Hon har diabetes och trycksar 640823-3234.txt";
+        let kinds = |found: &[Finding]| found.iter().map(|f| f.kind).collect::<Vec<_>>();
+        let mut as_text = vec![];
+        det().scan(name, &mut as_text);
+        assert!(kinds(&as_text).contains(&Kind::Health));
+        let mut as_name = vec![];
+        det().scan_name(name, &mut as_name);
+        assert_eq!(kinds(&as_name), [Kind::SePersonnummer]);
     }
 
     fn summary(found: &[Finding]) -> Vec<(Kind, u64, u64, Confidence, String)> {
