@@ -5,7 +5,8 @@
 //!
 //! - `[detector.NAME]` tables, one per built-in detector ([`BUILTIN_KINDS`]): `enabled`
 //!   (default `true`), `min_confidence` (findings below it are dropped), `context` (extra words
-//!   that label this kind; kept lower-cased) and `exceptions` (values never reported, such as
+//!   that label this kind, for identity numbers and `phone` only ([`CONTEXT_KINDS`]); kept
+//!   lower-cased) and `exceptions` (values never reported, such as
 //!   known test numbers; compared on letters and digits only, upper-cased, so `010190-1238` and
 //!   `0101901238` are the same exception).
 //! - `[[rule]]` tables. Every rule has an `id` (unique, `[a-z0-9-]+`, not a built-in kind
@@ -129,6 +130,16 @@ pub const MAX_RULES: usize = 1000;
 pub const MAX_WORDS: usize = 100_000;
 /// Longest word or phrase, in bytes.
 pub const MAX_WORD_BYTES: usize = 256;
+/// The built-in detectors whose `context` words are read (as labels of their numbers).
+pub const CONTEXT_KINDS: &[&str] = &[
+    "dk-cpr",
+    "se-personnummer",
+    "no-fodselsnummer",
+    "fi-hetu",
+    "is-kennitala",
+    "phone",
+];
+
 /// Most exceptions of one detector.
 pub const MAX_EXCEPTIONS: usize = 100_000;
 /// Most context words of one rule or detector.
@@ -683,6 +694,18 @@ impl Rules {
                 Some(s) => Some(level(&s, "min_confidence").map_err(|r| err(s.span(), r))?),
                 None => None,
             };
+            // Context words label numbers: identity numbers and phones read them.
+            if let Some(list) = det.context.as_ref().filter(|l| !l.get_ref().is_empty()) {
+                if !CONTEXT_KINDS.contains(&name.as_str()) {
+                    return Err(err(
+                        list.span(),
+                        format!(
+                            "context words are read for {} only, not for {name}",
+                            CONTEXT_KINDS.join(", ")
+                        ),
+                    ));
+                }
+            }
             let context = context_words(det.context, &err)?;
             let mut exceptions = vec![];
             if let Some(list) = det.exceptions {
@@ -2085,6 +2108,11 @@ mod tests {
             "[detector.email]\nmin_confidence = \"HIGH\"\n",
             2,
             "bad min_confidence 'HIGH'",
+        );
+        fails_at(
+            "[detector.health]\ncontext = [\"journal\"]\n",
+            2,
+            "context words are read for dk-cpr",
         );
         fails_at(
             &text.replace("\"other\"", "\"misc\""),
