@@ -9,7 +9,9 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Class {
     /// An ASCII capital or a byte ≥ 0xC0 (the first byte of Å, Ø, Þ in UTF-8, or the letter
-    /// itself in Latin-1) after a byte below 0x41 (space, digit, punctuation).
+    /// itself in Latin-1) after a byte below 0x41 (space, digit, punctuation) or in
+    /// 0x80..=0xBF (the end of a UTF-8 quotation mark or no-break space, or the Latin-1 one;
+    /// the finder rules out letters).
     WordCapital,
     /// An ASCII digit after a byte that is not one.
     DigitRun,
@@ -64,7 +66,9 @@ pub(crate) fn each(
 /// Whether byte `b`, after `prev`, is of `class`.
 fn is(class: Class, b: u8, prev: u8) -> bool {
     match class {
-        Class::WordCapital => (b.is_ascii_uppercase() || b >= 0xC0) && prev < 0x41,
+        Class::WordCapital => {
+            (b.is_ascii_uppercase() || b >= 0xC0) && (prev < 0x41 || (0x80..=0xBF).contains(&prev))
+        }
         Class::DigitRun => b.is_ascii_digit() && !prev.is_ascii_digit(),
     }
 }
@@ -108,7 +112,7 @@ mod sse2 {
         };
         let capitals = _mm_and_si128(
             _mm_or_si128(within(x, b'A', b'Z'), within(x, 0xC0, 0xFF)),
-            within(p, 0, 0x40),
+            _mm_or_si128(within(p, 0, 0x40), within(p, 0x80, 0xBF)),
         );
         let digits = _mm_andnot_si128(within(p, b'0', b'9'), within(x, b'0', b'9'));
         (

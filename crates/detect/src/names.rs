@@ -174,6 +174,10 @@ impl Names {
 
     /// The full name starting at `s`, if the words there make one.
     pub(crate) fn name_at(&self, h: &[u8], s: usize) -> Option<Name> {
+        // After a quotation mark or a no-break space, but not inside a word ("KöAnna").
+        if s >= 2 && (0x80..=0xBF).contains(&h[s - 1]) && letter_len(h, s - 2) == 2 {
+            return None;
+        }
         // Most capitalised words start a sentence and a lower-case word follows: a name needs
         // a capital after one space (or ", " for "Lindqvist, Anna"). Checked before any lookup.
         let e = s + word_len(h, s);
