@@ -219,6 +219,11 @@ struct ScanArgs {
     /// [default: $DATAVAKT_RULES, else ~/.config/datavakt/rules.toml if it exists].
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
+
+    /// The scan database (SQLite), where every scan is kept [default: $DATAVAKT_DB, else
+    /// $XDG_DATA_HOME/datavakt/datavakt.db or ~/.local/share/datavakt/datavakt.db].
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -290,6 +295,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
         names: !args.no_names,
     };
     let (det, _) = detector(on, args.names.as_deref(), args.rules.as_deref(), args.quiet)?;
+    let db = open_db(args.db.as_deref(), &args.paths, &on)?;
     let opts = scan::Options {
         format: args.format,
         min_confidence: args.min_confidence.into(),
@@ -312,7 +318,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
             timeout: std::time::Duration::from_secs(args.item_timeout.max(1)),
         },
     };
-    let summary = scan::run(&args.paths, &key, &opts, &det)?;
+    let summary = scan::run(&args.paths, &key, &opts, &det, db)?;
     Ok(if args.fail_on_findings && summary.findings > 0 {
         ExitCode::from(1)
     } else {
@@ -365,4 +371,31 @@ fn run_rules(args: RulesArgs) -> Result<ExitCode, String> {
     use std::io::Write;
     let _ = std::io::stdout().write_all(text.as_bytes());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the scan database (`--db`, `$DATAVAKT_DB`, or the data directory) and records the
+/// start of a scan of `paths`.
+fn open_db(
+    explicit: Option<&std::path::Path>,
+    paths: &[PathBuf],
+    on: &detect::Detectors,
+) -> Result<store::Store, String> {
+    let path = paths::chosen(explicit, "DATAVAKT_DB")
+        .or_else(|| paths::data_file("datavakt.db"))
+        .ok_or("cannot find a data directory for the scan database (HOME is not set); give one with --db")?;
+    if path
+        .to_str()
+        .is_some_and(|p| p.starts_with("postgres://") || p.starts_with("postgresql://"))
+    {
+        return Err("PostgreSQL is not supported yet; give a file with --db".into());
+    }
+    let mut db = store::Store::open(&path).map_err(|e| e.to_string())?;
+    let target: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let settings = format!(
+        "{{\"health\":{},\"contact\":{},\"names\":{}}}",
+        on.health, on.contact, on.names
+    );
+    db.begin_scan(&target.join(" "), &settings, scan::unix_now())
+        .map_err(|e| e.to_string())?;
+    Ok(db)
 }

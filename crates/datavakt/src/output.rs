@@ -367,6 +367,7 @@ pub fn write_all(
     rx: Receiver<Vec<Msg>>,
     opts: &Options,
     started: Instant,
+    mut db: store::Store,
 ) -> Result<Summary, String> {
     let stdout = io::stdout();
     let color = opts.format == Format::Human
@@ -408,6 +409,9 @@ pub fn write_all(
     let mut distinct: HashSet<String> = HashSet::new();
     let mut broken_pipe = false;
     let mut fatal = None;
+    // The first failure to write the scan database ends writing to it; it is reported at the
+    // end, and the scan and its output go on.
+    let mut db_error: Option<store::StoreError> = None;
     let result = w.start();
     check(result, &mut broken_pipe, &mut fatal);
     for msg in rx.into_iter().flatten() {
@@ -432,6 +436,9 @@ pub fn write_all(
                             *s.other_skipped.entry(reason.clone()).or_default() += 1;
                         }
                         _ => {}
+                    }
+                    if db_error.is_none() {
+                        db_error = remember(&mut db, r).err();
                     }
                     if !broken_pipe && fatal.is_none() {
                         let res = match &progress {
@@ -478,13 +485,44 @@ pub fn write_all(
     s.elapsed_seconds = elapsed.as_secs_f64();
     s.megabytes_per_second = scan::rate(s.bytes_read, elapsed);
     s.ocr_share = (s.ocr_seconds / (s.elapsed_seconds * opts.threads.max(1) as f64)).min(1.0);
+    if db_error.is_none() {
+        let counts = store::Counts {
+            files: s.files_scanned + s.binary_skipped,
+            bytes: s.bytes_read,
+            findings: s.findings,
+            errors: s.errors,
+        };
+        db_error = db.end_scan(counts, scan::unix_now()).err();
+    }
     if !broken_pipe && fatal.is_none() {
         let res = w.finish(&s);
         check(res, &mut broken_pipe, &mut fatal);
     }
-    match fatal {
-        Some(e) => Err(format!("cannot write the output: {e}")),
-        None => Ok(s),
+    match (fatal, db_error) {
+        (Some(e), _) => Err(format!("cannot write the output: {e}")),
+        (None, Some(e)) => Err(format!("scan database: {e}")),
+        (None, None) => Ok(s),
+    }
+}
+
+/// Writes a record to the scan database: findings and errors (masked values only).
+fn remember(store: &mut store::Store, r: &Record) -> Result<(), store::StoreError> {
+    match r {
+        Record::Finding(f) => store.finding(&store::FindingRow {
+            path: &f.path,
+            location: &f.location,
+            kind: f.kind,
+            confidence: f.confidence.name(),
+            masked: &f.masked,
+            fingerprint: f.fingerprint.as_deref(),
+            variant: f.variant,
+        }),
+        Record::Error {
+            path,
+            location,
+            reason,
+        } => store.error(path, location.as_deref(), reason),
+        _ => Ok(()),
     }
 }
 

@@ -148,10 +148,14 @@ struct Ctx<'a> {
 
 /// Today's date, against which birth dates are judged.
 pub fn today() -> Date {
-    let secs = SystemTime::now()
+    Date::from_days_since_epoch(unix_now() / 86_400)
+}
+
+/// Seconds since the Unix epoch (0 if the clock is before it).
+pub fn unix_now() -> i64 {
+    SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    Date::from_days_since_epoch((secs / 86_400) as i64)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// Runs the scan; returns the summary, or a fatal error.
@@ -160,6 +164,7 @@ pub fn run(
     key: &[u8],
     opts: &Options,
     det: &Detector,
+    db: store::Store,
 ) -> Result<Summary, String> {
     let started = Instant::now();
     let fp = Fingerprinter::new(key);
@@ -172,7 +177,7 @@ pub fn run(
         .collect();
     let stdin = walk_roots.len() < roots.len();
     std::thread::scope(|s| {
-        let writer = s.spawn(|| output::write_all(rx, opts, started));
+        let writer = s.spawn(move || output::write_all(rx, opts, started, db));
         if stdin {
             let mut th = Thread::new(&ctx);
             scan_reader(

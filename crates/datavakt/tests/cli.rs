@@ -647,3 +647,76 @@ fn a_rules_file_adds_rules_tunes_the_built_in_detectors_and_names_its_mistakes()
     assert!(err.contains("invalid regex"), "{err}");
     assert!(String::from_utf8_lossy(&out.stdout).is_empty());
 }
+
+#[test]
+fn every_scan_is_kept_in_the_scan_database_masked_and_seen_again_on_the_next() {
+    let s = Scratch::new("store");
+    let n = cpr("010190");
+    s.write("a/notes.txt", format!("Navn: Test\nCPR-nr.: {n}\n"));
+    let locked = s.write("a/locked.txt", "nothing to find\n");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let db = s.dir.join("db").join("scan.db");
+    let scan = || {
+        s.scan(&[
+            s.tree().to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--db",
+            db.to_str().unwrap(),
+        ])
+    };
+    let out = scan();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(scan().status.code(), Some(0));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        one("SELECT count(*) FROM scans WHERE ended_at IS NOT NULL"),
+        2
+    );
+    assert_eq!(one("SELECT count(*) FROM findings"), 1);
+    assert_eq!(
+        one("SELECT count(*) FROM findings WHERE masked = '010190-****' AND kind = 'dk-cpr'"),
+        1
+    );
+    assert_eq!(one("SELECT count(*) FROM items"), 1);
+    assert_eq!(one("SELECT max(last_scan) FROM findings"), 2);
+    // Root reads the locked file; anyone else records an error in each scan.
+    let errors = if is_root() { 0 } else { 2 };
+    assert_eq!(one("SELECT count(*) FROM errors"), errors);
+    assert_eq!(one("SELECT files + errors FROM scans WHERE id = 2"), 2);
+    let fp: String = conn
+        .query_row("SELECT fingerprint FROM findings", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        serde_json::Value::from(fp),
+        findings(&out)[0]["fingerprint"]
+    );
+    drop(conn);
+    // The database never holds the number in clear text, in any written form.
+    let mut bytes = std::fs::read(&db).unwrap();
+    if let Ok(wal) = std::fs::read(db.with_extension("db-wal")) {
+        bytes.extend(wal);
+    }
+    for form in [n.clone(), n.replace('-', "")] {
+        assert!(
+            !bytes.windows(form.len()).any(|w| w == form.as_bytes()),
+            "the database holds {form}"
+        );
+    }
+
+    // A database that cannot be opened stops the scan before it starts.
+    s.write("not-a-db/x", "");
+    let bad = s.scan(&[
+        s.tree().to_str().unwrap(),
+        "--db",
+        s.tree().join("not-a-db").to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("scan database"));
+}

@@ -41,7 +41,49 @@ fn scan_and_score(
     let report = String::from_utf8_lossy(&score.stdout);
     eprintln!("{report}");
     assert!(score.status.success(), "below the floor:\n{report}");
+    no_value_in_the_database(&shared.join(set), &s.dir.join("data/datavakt/datavakt.db"));
     (records(&out), report.into_owned())
+}
+
+/// Every identity number of the set's `truth.json`, in every written form, is absent from the
+/// scan database (and its write-ahead log), although the scan printed the values.
+fn no_value_in_the_database(set: &Path, db: &Path) {
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(set.join("truth.json")).unwrap()).unwrap();
+    let mut bytes = std::fs::read(db).expect("the scan wrote its database");
+    if let Ok(wal) = std::fs::read(db.with_extension("db-wal")) {
+        bytes.extend(wal);
+    }
+    let mut forms = std::collections::BTreeSet::new();
+    for file in truth["files"].as_object().unwrap().values() {
+        for id in file["ids"].as_array().into_iter().flatten() {
+            let v = id[1].as_str().unwrap().to_string();
+            let digits: String = v.chars().filter(char::is_ascii_alphanumeric).collect();
+            for sep in ["", "-", " ", "+"] {
+                if digits.len() >= 10 {
+                    let cut = digits.len() - 4;
+                    forms.insert(format!("{}{sep}{}", &digits[..cut], &digits[cut..]));
+                }
+            }
+            if digits.len() == 10 {
+                for century in ["19", "20"] {
+                    forms.insert(format!("{century}{digits}"));
+                    forms.insert(format!("{century}{}-{}", &digits[..6], &digits[6..]));
+                }
+            }
+            forms.insert(digits);
+        }
+    }
+    assert!(!forms.is_empty());
+    let leaked: Vec<&String> = forms
+        .iter()
+        .filter(|f| memchr::memmem::find(&bytes, f.as_bytes()).is_some())
+        .collect();
+    assert!(
+        leaked.is_empty(),
+        "{} values in clear text in the database",
+        leaked.len()
+    );
 }
 
 /// File-level health precision and recall from the scorer's report line
