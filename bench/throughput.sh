@@ -40,6 +40,8 @@ command -v hyperfine >/dev/null || apt_install hyperfine || echo "note: no hyper
 names=${XDG_DATA_HOME:-$HOME/.local/share}/datavakt/names.tsv
 "$top/scripts/fetch-names" "$names"
 export DATAVAKT_NAMES=$names
+# Every scan writes its database: a scratch one beside the tree, not the user's.
+export DATAVAKT_DB=${DATAVAKT_BENCH_DIR:-/tmp/datavakt-bench}/bench.db
 bin=$top/target/release/datavakt
 
 base=${DATAVAKT_BENCH_DIR:-/tmp/datavakt-bench}
