@@ -65,6 +65,8 @@ fi
 key=$base/key
 [ -f "$key" ] || { (umask 077 && head -c 32 /dev/urandom > "$key"); }
 export DATAVAKT_KEY_FILE=$key
+# Every scan writes its database: a scratch one, not the user's.
+export DATAVAKT_DB=$base/bench.db
 
 # Warm the page cache (when it fits) so the runs compare memory, not the disk.
 cat "$big" > /dev/null
