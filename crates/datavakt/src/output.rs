@@ -450,6 +450,11 @@ pub fn write_all(
                 }
             }
             Msg::Hidden(n) => s.below_min_confidence += n,
+            Msg::Item(path, meta) => {
+                if db_error.is_none() {
+                    db_error = db.item_meta(&path, &meta).err();
+                }
+            }
             Msg::Ocr(spent) => {
                 s.ocr_reads += 1;
                 s.ocr_seconds += spent.as_secs_f64();

@@ -75,6 +75,8 @@ pub enum Msg {
     Hidden(u64),
     /// Time spent reading one image or scanned page with OCR.
     Ocr(Duration),
+    /// A file opened for scanning, and its state (for the scan database).
+    Item(String, store::Meta),
     Done(Outcome),
 }
 
@@ -273,7 +275,14 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
         }
     }
     match sources::open_read_only(path) {
-        Ok(f) => scan_reader(ctx, &shown, f, th, tx),
+        Ok(f) => {
+            if let Ok(m) = f.metadata() {
+                if tx.send(Msg::Item(shown.clone(), meta(&m))).is_err() {
+                    return false;
+                }
+            }
+            scan_reader(ctx, &shown, f, th, tx)
+        }
         Err(e) => send_all(
             tx,
             vec![Record::Error {
@@ -283,6 +292,20 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
             }],
             Outcome::Error,
         ),
+    }
+}
+
+/// The state of an opened file, as the scan database keeps it.
+fn meta(m: &std::fs::Metadata) -> store::Meta {
+    use std::os::unix::fs::MetadataExt;
+    let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+    store::Meta {
+        size: m.len(),
+        mtime_ns: ns(m.mtime(), m.mtime_nsec()),
+        ctime_ns: ns(m.ctime(), m.ctime_nsec()),
+        dev: m.dev(),
+        ino: m.ino(),
+        owner: m.uid(),
     }
 }
 

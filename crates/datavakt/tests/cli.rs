@@ -684,7 +684,17 @@ fn every_scan_is_kept_in_the_scan_database_masked_and_seen_again_on_the_next() {
         one("SELECT count(*) FROM findings WHERE masked = '010190-****' AND kind = 'dk-cpr'"),
         1
     );
-    assert_eq!(one("SELECT count(*) FROM items"), 1);
+    // Every file opened is an item with its state, findings or not.
+    assert_eq!(one("SELECT count(*) FROM items"), if is_root() { 2 } else { 1 });
+    let notes = std::fs::metadata(s.tree().join("a/notes.txt")).unwrap();
+    assert_eq!(
+        one("SELECT size FROM items WHERE path LIKE '%notes.txt'"),
+        notes.len() as i64
+    );
+    assert_eq!(
+        one("SELECT ino FROM items WHERE path LIKE '%notes.txt'"),
+        std::os::unix::fs::MetadataExt::ino(&notes) as i64
+    );
     assert_eq!(one("SELECT max(last_scan) FROM findings"), 2);
     // Root reads the locked file; anyone else records an error in each scan.
     let errors = if is_root() { 0 } else { 2 };

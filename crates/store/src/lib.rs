@@ -17,7 +17,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 pub const BATCH: usize = 2000;
 
 /// The schema, one migration per entry; never edit an applied one, add a new one.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE scans (
     id          INTEGER PRIMARY KEY,
     target      TEXT NOT NULL,
@@ -59,7 +60,17 @@ CREATE TABLE errors (
     location    TEXT,
     reason      TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+-- What identifies a file's state, for incremental scans: size, times, device and inode, owner.
+ALTER TABLE items ADD COLUMN size     INTEGER;
+ALTER TABLE items ADD COLUMN mtime_ns INTEGER;
+ALTER TABLE items ADD COLUMN ctime_ns INTEGER;
+ALTER TABLE items ADD COLUMN dev      INTEGER;
+ALTER TABLE items ADD COLUMN ino      INTEGER;
+ALTER TABLE items ADD COLUMN owner    INTEGER;
+"#,
+];
 
 /// A store that cannot be opened, upgraded or written, with what to do.
 #[derive(Debug)]
@@ -86,6 +97,17 @@ pub struct FindingRow<'a> {
     pub masked: &'a str,
     pub fingerprint: Option<&'a str>,
     pub variant: Option<&'a str>,
+}
+
+/// A file's state when it was scanned.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+    pub dev: u64,
+    pub ino: u64,
+    pub owner: u32,
 }
 
 /// What a scan counted, written when it ends.
@@ -180,6 +202,32 @@ impl Store {
                 ])
             })
             .map_err(err("cannot record a finding"))?;
+        self.wrote()
+    }
+
+    /// Records an item scanned and its state (whether or not it holds findings).
+    pub fn item_meta(&mut self, path: &str, m: &Meta) -> Result<(), StoreError> {
+        let scan = self.scan_id()?;
+        let id = self.item(path, scan)?;
+        // SQLite integers are signed 64-bit: larger values (never seen in practice) wrap.
+        let u = |v: u64| v as i64;
+        self.db
+            .prepare_cached(
+                "UPDATE items SET size = ?2, mtime_ns = ?3, ctime_ns = ?4, dev = ?5, ino = ?6,
+                                  owner = ?7 WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    id,
+                    u(m.size),
+                    m.mtime_ns,
+                    m.ctime_ns,
+                    u(m.dev),
+                    u(m.ino),
+                    m.owner
+                ])
+            })
+            .map_err(err("cannot record an item"))?;
         self.wrote()
     }
 
@@ -338,6 +386,19 @@ mod tests {
         assert_eq!(count(&path, "items").unwrap(), 1);
         assert_eq!(count(&path, "findings").unwrap(), 2);
         assert_eq!(count(&path, "errors").unwrap(), 1);
+        let mut s = Store::open(&path).unwrap();
+        s.begin_scan("/srv", "{}", 300).unwrap();
+        let meta = Meta {
+            size: 12,
+            mtime_ns: 1_700_000_000_000_000_001,
+            ctime_ns: 5,
+            dev: 2049,
+            ino: 77,
+            owner: 1000,
+        };
+        s.item_meta("/srv/c.txt", &meta).unwrap();
+        s.end_scan(Counts::default(), 301).unwrap();
+        assert_eq!(count(&path, "items").unwrap(), 2);
         let db = Connection::open(&path).unwrap();
         let (first, last): (i64, i64) = db
             .query_row(
@@ -347,6 +408,14 @@ mod tests {
             )
             .unwrap();
         assert_eq!((first, last), (100, 200));
+        let (size, mtime, ino): (i64, i64, i64) = db
+            .query_row(
+                "SELECT size, mtime_ns, ino FROM items WHERE path = '/srv/c.txt'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((size, mtime, ino), (12, 1_700_000_000_000_000_001, 77));
         let version: i64 = db
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
