@@ -685,7 +685,10 @@ fn every_scan_is_kept_in_the_scan_database_masked_and_seen_again_on_the_next() {
         1
     );
     // Every file opened is an item with its state, findings or not.
-    assert_eq!(one("SELECT count(*) FROM items"), if is_root() { 2 } else { 1 });
+    assert_eq!(
+        one("SELECT count(*) FROM items"),
+        if is_root() { 2 } else { 1 }
+    );
     let notes = std::fs::metadata(s.tree().join("a/notes.txt")).unwrap();
     assert_eq!(
         one("SELECT size FROM items WHERE path LIKE '%notes.txt'"),

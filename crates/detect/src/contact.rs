@@ -331,13 +331,17 @@ pub fn card_issuer(d: &[u8]) -> Option<&'static str> {
 /// IBANs, card numbers and labelled national phone numbers, from the runs of digits of a
 /// text in order ([`Groups::run`]).
 pub(crate) struct Groups {
+    /// The region: a token is read with the region it starts in (its runs of digits may lie
+    /// after it).
+    from: usize,
+    to: usize,
     /// Where the last token read ends: runs inside it are part of it.
     done: usize,
 }
 
 impl Groups {
-    pub(crate) fn new() -> Groups {
-        Groups { done: 0 }
+    pub(crate) fn new(from: usize, to: usize) -> Groups {
+        Groups { from, to, done: 0 }
     }
 
     /// Reads the token around the run of digits at `i`, unless an earlier token covered it.
@@ -363,6 +367,9 @@ impl Groups {
         while s < i && !h[s].is_ascii_alphanumeric() {
             s += 1;
         }
+        if s < self.from || s >= self.to {
+            return;
+        }
         let (end, found) = group(h, s, labels);
         out.extend(found);
         self.done = end.max(i + 1);
@@ -378,7 +385,7 @@ pub(crate) fn digit_groups(
     labels: &Labels,
     out: &mut Vec<Found>,
 ) {
-    let mut groups = Groups::new();
+    let mut groups = Groups::new(from, to);
     crate::bytes::each(h, from, to, (false, true), |i, class| {
         if class == crate::bytes::Class::DigitRun {
             groups.run(h, i, labels, out);

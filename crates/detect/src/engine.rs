@@ -514,7 +514,7 @@ impl<'d> Stream<'d> {
         // a street in it).
         let mut addresses = Vec::new();
         let mut people = Vec::new();
-        let mut groups = contact::Groups::new();
+        let mut groups = contact::Groups::new(self.hpos, to);
         let mut postcodes = address::Postcodes::new(self.hpos, to);
         let mut names_done = 0;
         let end = if contact {
@@ -535,9 +535,7 @@ impl<'d> Stream<'d> {
                     }
                 }
                 bytes::Class::DigitRun if contact => {
-                    if i < to {
-                        groups.run(h, i, &det.labels, &mut found);
-                    }
+                    groups.run(h, i, &det.labels, &mut found);
                     postcodes.run(h, i, &mut addresses);
                 }
                 _ => {}
@@ -993,6 +991,34 @@ mod tests {
             }
             s.finish(&mut got);
             assert_eq!(summary(&got), summary(&whole), "chunks of {step}");
+        }
+    }
+
+    #[test]
+    fn contact_data_in_streams_is_found_once_wherever_chunks_split() {
+        // From a fuzz crash: a labelled phone number whose digits straddled two regions was
+        // found by both.
+        let det = det();
+        let text =
+            "Puhelin: 040 595 1362\r\nTili: DK50 0040 0440 1162 43\r\nLasku: 7928-3218812\r\n"
+                .repeat(60);
+        let key = |found: &[Finding]| {
+            let mut k: Vec<(u64, Kind)> = found.iter().map(|f| (f.offset, f.kind)).collect();
+            k.sort_unstable();
+            k
+        };
+        let mut whole = vec![];
+        det.scan(text.as_bytes(), &mut whole);
+        assert_eq!(whole.iter().filter(|f| f.kind == Kind::Phone).count(), 60);
+        assert_eq!(whole.iter().filter(|f| f.kind == Kind::Iban).count(), 60);
+        for step in [1, 7, 17, 100, 4096] {
+            let mut s = det.stream();
+            let mut got = vec![];
+            for chunk in text.as_bytes().chunks(step) {
+                s.push(chunk, &mut got);
+            }
+            s.finish(&mut got);
+            assert_eq!(key(&got), key(&whole), "chunks of {step}");
         }
     }
 
