@@ -389,7 +389,8 @@ fn open_db(
     {
         return Err("PostgreSQL is not supported yet; give a file with --db".into());
     }
-    let mut db = store::Store::open(&path).map_err(|e| e.to_string())?;
+    let mut db = store::Store::open(&path)
+        .map_err(|e| format!("scan database: {e} (give another file with --db PATH)"))?;
     let target: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let settings = format!(
         "{{\"health\":{},\"contact\":{},\"names\":{}}}",

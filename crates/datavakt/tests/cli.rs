@@ -262,8 +262,13 @@ fn unreadable_files_are_reported_and_the_scan_goes_on() {
         let mut c = std::process::Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
             .arg(env!("CARGO_BIN_EXE_datavakt"));
+        // The unprivileged user writes its scan database where it may.
+        let db = s.dir.join("nobody-db");
+        std::fs::create_dir_all(&db).unwrap();
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o777)).unwrap();
         c.env("DATAVAKT_KEY_FILE", s.dir.join("key"))
-            .env("XDG_DATA_HOME", s.dir.join("data"));
+            .env("XDG_DATA_HOME", s.dir.join("data"))
+            .env("DATAVAKT_DB", db.join("scan.db"));
         c
     } else {
         s.cmd()
