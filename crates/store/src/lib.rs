@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 /// Records written per transaction.
 pub const BATCH: usize = 2000;
@@ -347,8 +347,6 @@ pub fn count(path: &Path, table: &str) -> Result<i64, StoreError> {
         return Err(StoreError(format!("no table {table}")));
     }
     db.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-        .optional()
-        .map(|n| n.unwrap_or(0))
         .map_err(err("cannot count"))
 }
 
