@@ -147,7 +147,7 @@ struct ScanArgs {
     min_confidence: MinConfidence,
 
     /// Print found values in clear text as well (they are sensitive: handle the output
-    /// accordingly).
+    /// accordingly). Values are never stored, so this reads every file again.
     #[arg(long)]
     show_values: bool,
 
@@ -224,6 +224,17 @@ struct ScanArgs {
     /// $XDG_DATA_HOME/datavakt/datavakt.db or ~/.local/share/datavakt/datavakt.db].
     #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
+
+    /// Read every file again, even those the scan database says did not change (by size,
+    /// times and file identity) and copies of files read before.
+    #[arg(long)]
+    rescan_all: bool,
+
+    /// Print only what changed since the last scan: new findings, and findings resolved
+    /// because their file was edited or deleted (status "resolved"). Without it, the output is
+    /// every current finding of the scanned trees, found now or carried over.
+    #[arg(long)]
+    changes_only: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -280,13 +291,20 @@ fn main() -> ExitCode {
 }
 
 fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
+    // Absolute paths: the scan database knows an item by one name, from wherever it is scanned.
+    let mut roots = Vec::with_capacity(args.paths.len());
     for p in &args.paths {
-        if p.as_os_str() != "-" && std::fs::symlink_metadata(p).is_err() {
+        if p.as_os_str() == "-" {
+            roots.push(p.clone());
+            continue;
+        }
+        if std::fs::symlink_metadata(p).is_err() {
             return Err(format!(
                 "{}: no such file or directory (check the path, or mount the share first)",
                 p.display()
             ));
         }
+        roots.push(std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?);
     }
     let key = key::load(args.key_file.as_deref())?;
     let on = detect::Detectors {
@@ -294,11 +312,33 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
         contact: !args.no_contact,
         names: !args.no_names,
     };
-    let (det, _) = detector(on, args.names.as_deref(), args.rules.as_deref(), args.quiet)?;
-    let db = open_db(args.db.as_deref(), &args.paths, &on)?;
+    let (det, digest) = detector(on, args.names.as_deref(), args.rules.as_deref(), args.quiet)?;
+    let min_confidence: detect::Confidence = args.min_confidence.into();
+    // What the findings of an item depend on besides its content: an item read with other
+    // settings (or another key) is read again.
+    let fp = detect::Fingerprinter::new(&key);
+    let scanned_with = format!(
+        "{} {}{}{} {} {} {}",
+        env!("CARGO_PKG_VERSION"),
+        u8::from(on.health),
+        u8::from(on.contact),
+        u8::from(on.names),
+        min_confidence.name(),
+        digest.to_hex(),
+        fp.fingerprint(
+            detect::Kind::DkCpr,
+            &detect::Matched::new("datavakt-settings".into())
+        ),
+    );
+    let scanned_with = format!("blake3:{}", blake3::hash(scanned_with.as_bytes()).to_hex());
+    let (db, known) = open_db(args.db.as_deref(), &roots, &on, &scanned_with)?;
+    let memory = scan::Memory {
+        known,
+        scanned_with,
+    };
     let opts = scan::Options {
         format: args.format,
-        min_confidence: args.min_confidence.into(),
+        min_confidence,
         show_values: args.show_values,
         follow_links: args.follow,
         threads: if args.threads == 0 {
@@ -317,8 +357,11 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
             memory: args.item_memory << 20,
             timeout: std::time::Duration::from_secs(args.item_timeout.max(1)),
         },
+        // Clear values are never stored, so showing them means reading every item.
+        rescan_all: args.rescan_all || args.show_values,
+        changes_only: args.changes_only,
     };
-    let summary = scan::run(&args.paths, &key, &opts, &det, db)?;
+    let summary = scan::run(&roots, &key, &opts, &det, db, &memory)?;
     Ok(if args.fail_on_findings && summary.findings > 0 {
         ExitCode::from(1)
     } else {
@@ -326,14 +369,14 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
     })
 }
 
-/// The detector with the name lists and the rules file, as the options say. A note on
-/// stderr (unless `quiet`) when no name lists are installed.
+/// The detector with the name lists and the rules file, as the options say, and a digest of
+/// those lists and rules. A note on stderr (unless `quiet`) when no name lists are installed.
 fn detector(
     mut on: detect::Detectors,
     names: Option<&std::path::Path>,
     rules: Option<&std::path::Path>,
     quiet: bool,
-) -> Result<(detect::Detector, Option<PathBuf>), String> {
+) -> Result<(detect::Detector, Digest), String> {
     let lists = if on.names { names::load(names)? } else { None };
     if on.names && lists.is_none() && !quiet {
         eprintln!(
@@ -343,20 +386,40 @@ fn detector(
     }
     on.names = lists.is_some();
     let mut det = detect::Detector::new(scan::today()).with(on);
-    if let Some(lists) = lists {
+    let mut digest = Digest::default();
+    if let Some((lists, hash)) = lists {
         det = det.with_names(lists);
+        digest.names = Some(hash);
     }
-    let mut origin = None;
-    if let Some((r, path)) = rules::load(rules)? {
+    if let Some((r, path, hash)) = rules::load(rules)? {
         det = det.with_rules(r);
-        origin = Some(path);
+        digest.rules = Some((path, hash));
     }
-    Ok((det, origin))
+    Ok((det, digest))
+}
+
+/// Which name lists and rules file a detector was built with.
+#[derive(Default)]
+struct Digest {
+    names: Option<blake3::Hash>,
+    rules: Option<(PathBuf, blake3::Hash)>,
+}
+
+impl Digest {
+    fn to_hex(&self) -> String {
+        let hex = |h: Option<&blake3::Hash>| h.map_or("-".into(), |h| h.to_hex().to_string());
+        format!(
+            "{}/{}",
+            hex(self.names.as_ref()),
+            hex(self.rules.as_ref().map(|r| &r.1))
+        )
+    }
 }
 
 fn run_rules(args: RulesArgs) -> Result<ExitCode, String> {
     let on = detect::Detectors::default();
-    let (det, origin) = detector(on, args.names.as_deref(), args.rules.as_deref(), true)?;
+    let (det, digest) = detector(on, args.names.as_deref(), args.rules.as_deref(), true)?;
+    let origin = digest.rules.map(|r| r.0);
     let text = match args.action {
         RulesAction::List => {
             let names = names::load(args.names.as_deref())?.is_some();
@@ -373,13 +436,14 @@ fn run_rules(args: RulesArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Opens the scan database (`--db`, `$DATAVAKT_DB`, or the data directory) and records the
-/// start of a scan of `paths`.
+/// Opens the scan database (`--db`, `$DATAVAKT_DB`, or the data directory), records the start
+/// of a scan of `paths` and returns what it knows of them.
 fn open_db(
     explicit: Option<&std::path::Path>,
     paths: &[PathBuf],
     on: &detect::Detectors,
-) -> Result<store::Store, String> {
+    scanned_with: &str,
+) -> Result<(store::Store, store::Known), String> {
     let path = paths::chosen(explicit, "DATAVAKT_DB")
         .or_else(|| paths::data_file("datavakt.db"))
         .ok_or("cannot find a data directory for the scan database (HOME is not set); give one with --db")?;
@@ -396,7 +460,8 @@ fn open_db(
         "{{\"health\":{},\"contact\":{},\"names\":{}}}",
         on.health, on.contact, on.names
     );
-    db.begin_scan(&target.join(" "), &settings, scan::unix_now())
+    let known = db
+        .begin_scan(&target, &settings, scanned_with, scan::unix_now())
         .map_err(|e| e.to_string())?;
-    Ok(db)
+    Ok((db, known))
 }

@@ -9,8 +9,8 @@ use crate::paths;
 
 /// Loads the lists from `explicit`, else `$DATAVAKT_NAMES`, else the default file. A list that
 /// was asked for and cannot be read is an error; a missing default file only turns the name
-/// detector off, with a note saying how to install it.
-pub fn load(explicit: Option<&Path>) -> Result<Option<Names>, String> {
+/// detector off, with a note saying how to install it. The hash of the text tells scans apart.
+pub fn load(explicit: Option<&Path>) -> Result<Option<(Names, blake3::Hash)>, String> {
     let path = match paths::chosen(explicit, "DATAVAKT_NAMES") {
         Some(p) => p,
         None => match paths::data_file("names.tsv") {
@@ -26,5 +26,5 @@ pub fn load(explicit: Option<&Path>) -> Result<Option<Names>, String> {
     })?;
     let names =
         Names::parse(&text).map_err(|e| format!("{}:{}: {}", path.display(), e.line, e.reason))?;
-    Ok(Some(names))
+    Ok(Some((names, blake3::hash(text.as_bytes()))))
 }

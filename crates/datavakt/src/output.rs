@@ -19,9 +19,18 @@ pub struct Summary {
     pub binary_skipped: u64,
     pub other_skipped: BTreeMap<String, u64>,
     pub errors: u64,
+    /// Current findings: found now or carried over from earlier scans.
     pub findings: u64,
-    pub findings_by_kind: BTreeMap<&'static str, u64>,
-    pub findings_by_confidence: BTreeMap<&'static str, u64>,
+    pub findings_by_kind: BTreeMap<String, u64>,
+    pub findings_by_confidence: BTreeMap<String, u64>,
+    /// Findings not known before this scan (or resolved before and found again).
+    pub new_findings: u64,
+    /// Findings of earlier scans resolved by this one (edited or removed items).
+    pub resolved_findings: u64,
+    /// Files not read again because they did not change since the last scan.
+    pub unchanged_files: u64,
+    /// Files hashed and found to be copies of files read before.
+    pub copies: u64,
     pub distinct_numbers: u64,
     pub below_min_confidence: u64,
     pub elapsed_seconds: f64,
@@ -33,19 +42,87 @@ pub struct Summary {
     pub ocr_share: f64,
 }
 
+/// A finding to print: found by this scan, or held by the scan database.
+struct View<'a> {
+    path: &'a str,
+    location: &'a str,
+    kind: &'a str,
+    confidence: &'a str,
+    masked: &'a str,
+    fingerprint: Option<&'a str>,
+    value: Option<&'a str>,
+    variant: Option<&'a str>,
+    media: Option<&'a extract::media::Media>,
+    status: &'a str,
+    resolution: Option<&'a str>,
+    /// Unix seconds.
+    first_seen: i64,
+}
+
+impl<'a> View<'a> {
+    fn found(f: &'a FindingOut, seen: &'a store::Found) -> View<'a> {
+        View {
+            path: &f.path,
+            location: &f.location,
+            kind: f.kind,
+            confidence: f.confidence.name(),
+            masked: &f.masked,
+            fingerprint: f.fingerprint.as_deref(),
+            value: f.value.as_deref(),
+            variant: f.variant,
+            media: f.media.as_ref(),
+            status: &seen.status,
+            resolution: None,
+            first_seen: seen.first_seen,
+        }
+    }
+
+    fn stored(c: &'a store::Current) -> View<'a> {
+        View {
+            path: &c.path,
+            location: &c.location,
+            kind: &c.kind,
+            confidence: &c.confidence,
+            masked: &c.masked,
+            fingerprint: c.fingerprint.as_deref(),
+            value: None,
+            variant: c.variant.as_deref(),
+            media: None,
+            status: &c.status,
+            resolution: c.resolution.as_deref(),
+            first_seen: c.first_seen,
+        }
+    }
+}
+
+/// A time as ISO 8601 in UTC (`2026-12-01T08:30:00Z`).
+pub fn iso_time(unix: i64) -> String {
+    let d = detect::Date::from_days_since_epoch(unix.div_euclid(86_400));
+    let s = unix.rem_euclid(86_400);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        d.year,
+        d.month,
+        d.day,
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
+}
+
 #[derive(Serialize)]
 struct FindingJson<'a> {
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<&'a str>,
-    kind: &'static str,
-    confidence: &'static str,
+    kind: &'a str,
+    confidence: &'a str,
     masked: &'a str,
     fingerprint: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    variant: Option<&'static str>,
+    variant: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     format: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,28 +133,32 @@ struct FindingJson<'a> {
     captured: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     gps: Option<bool>,
+    /// `open`, `accepted`, or (with --changes-only) `resolved`.
+    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolution: Option<&'a str>,
+    first_seen: String,
 }
 
-impl<'a> From<&'a FindingOut> for FindingJson<'a> {
-    fn from(f: &'a FindingOut) -> Self {
+impl<'a> From<&View<'a>> for FindingJson<'a> {
+    fn from(f: &View<'a>) -> Self {
         FindingJson {
-            path: &f.path,
-            location: (!f.location.is_empty()).then_some(f.location.as_str()),
+            path: f.path,
+            location: (!f.location.is_empty()).then_some(f.location),
             kind: f.kind,
-            confidence: f.confidence.name(),
-            masked: &f.masked,
-            fingerprint: f.fingerprint.as_deref(),
-            value: f.value.as_deref(),
+            confidence: f.confidence,
+            masked: f.masked,
+            fingerprint: f.fingerprint,
+            value: f.value,
             variant: f.variant,
-            format: f.media.as_ref().map(|m| m.format),
-            duration_seconds: f.media.as_ref().and_then(|m| m.duration_seconds),
-            camera: f.media.as_ref().and_then(|m| m.camera.as_deref()),
-            captured: f.media.as_ref().and_then(|m| m.captured.as_deref()),
-            gps: f
-                .media
-                .as_ref()
-                .filter(|m| m.kind == "camera-photo")
-                .map(|m| m.gps),
+            format: f.media.map(|m| m.format),
+            duration_seconds: f.media.and_then(|m| m.duration_seconds),
+            camera: f.media.and_then(|m| m.camera.as_deref()),
+            captured: f.media.and_then(|m| m.captured.as_deref()),
+            gps: f.media.filter(|m| m.kind == "camera-photo").map(|m| m.gps),
+            status: f.status,
+            resolution: f.resolution,
+            first_seen: iso_time(f.first_seen),
         }
     }
 }
@@ -146,127 +227,138 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
-    fn record(&mut self, r: &Record) -> io::Result<()> {
+    fn finding(&mut self, f: &View) -> io::Result<()> {
         match self.format {
-            Format::Human => self.human(r),
+            Format::Human => self.human(f),
             Format::Jsonl => {
-                match r {
-                    Record::Finding(f) => {
-                        serde_json::to_writer(&mut self.out, &FindingJson::from(f))
-                    }
-                    _ => serde_json::to_writer(&mut self.out, &other(r)),
-                }
-                .map_err(json_err)?;
+                serde_json::to_writer(&mut self.out, &FindingJson::from(f)).map_err(json_err)?;
                 self.out.write_all(b"\n")
             }
             Format::Json => {
-                match r {
-                    Record::Finding(f) => {
-                        if self.json_findings > 0 {
-                            self.out.write_all(b",")?;
-                        }
-                        self.json_findings += 1;
-                        serde_json::to_writer(&mut self.out, &FindingJson::from(f))
-                            .map_err(json_err)?;
-                    }
-                    _ => self.json_other.push(serde_json::json!(other(r))),
+                if self.json_findings > 0 {
+                    self.out.write_all(b",")?;
                 }
+                self.json_findings += 1;
+                serde_json::to_writer(&mut self.out, &FindingJson::from(f)).map_err(json_err)
+            }
+            Format::Csv => {
+                let first_seen = iso_time(f.first_seen);
+                let w = self
+                    .csv
+                    .get_or_insert_with(|| unreachable!("csv writer set up"));
+                w.write_record([
+                    f.kind,
+                    f.path,
+                    f.location,
+                    f.confidence,
+                    f.masked,
+                    f.fingerprint.unwrap_or(""),
+                    f.value.unwrap_or(""),
+                    f.variant.unwrap_or(""),
+                    "",
+                    f.resolution.map_or(f.status, |_| "resolved"),
+                    f.resolution.unwrap_or(""),
+                    &first_seen,
+                ])
+                .map_err(io::Error::from)
+            }
+        }
+    }
+
+    /// Errors, skipped items and warnings.
+    fn other(&mut self, r: &Record) -> io::Result<()> {
+        let Some(o) = other(r) else {
+            return Ok(());
+        };
+        match self.format {
+            Format::Human => match r {
+                Record::Error { .. } => {
+                    self.out.flush()?;
+                    match o.location {
+                        Some(loc) => eprintln!("datavakt: {}: {loc}: {}", o.path, o.reason),
+                        None => eprintln!("datavakt: {}: {}", o.path, o.reason),
+                    }
+                    Ok(())
+                }
+                Record::Warning { .. } if !self.quiet => {
+                    self.out.flush()?;
+                    eprintln!("datavakt: warning: {}: {}", o.path, o.reason);
+                    Ok(())
+                }
+                // Skipped items are counted in the summary, not listed one by one.
+                _ => Ok(()),
+            },
+            Format::Jsonl => {
+                serde_json::to_writer(&mut self.out, &o).map_err(json_err)?;
+                self.out.write_all(b"\n")
+            }
+            Format::Json => {
+                self.json_other.push(serde_json::json!(o));
                 Ok(())
             }
             Format::Csv => {
                 let w = self
                     .csv
                     .get_or_insert_with(|| unreachable!("csv writer set up"));
-                let row: [&str; 9] = match r {
-                    Record::Finding(f) => [
-                        f.kind,
-                        &f.path,
-                        &f.location,
-                        f.confidence.name(),
-                        &f.masked,
-                        f.fingerprint.as_deref().unwrap_or(""),
-                        f.value.as_deref().unwrap_or(""),
-                        f.variant.unwrap_or(""),
-                        "",
-                    ],
-                    _ => {
-                        let o = other(r).unwrap_or_else(|| unreachable!());
-                        [
-                            o.kind,
-                            o.path,
-                            o.location.unwrap_or(""),
-                            "",
-                            "",
-                            "",
-                            "",
-                            "",
-                            o.reason,
-                        ]
-                    }
-                };
-                w.write_record(row).map_err(io::Error::from)
+                w.write_record([
+                    o.kind,
+                    o.path,
+                    o.location.unwrap_or(""),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    o.reason,
+                    "",
+                    "",
+                    "",
+                ])
+                .map_err(io::Error::from)
             }
         }
     }
 
-    fn human(&mut self, r: &Record) -> io::Result<()> {
-        match r {
-            Record::Finding(f) => {
-                if self.current.as_deref() != Some(&f.path) {
-                    if self.current.is_some() {
-                        writeln!(self.out)?;
-                    }
-                    writeln!(
-                        self.out,
-                        "{}{}{}",
-                        self.paint(MAGENTA),
-                        f.path,
-                        self.paint(RESET)
-                    )?;
-                    self.current = Some(f.path.clone());
-                }
-                let conf = match f.confidence {
-                    detect::Confidence::High => self.paint(RED),
-                    detect::Confidence::Medium => self.paint(YELLOW),
-                    detect::Confidence::Low => self.paint(DIM),
-                };
-                write!(
-                    self.out,
-                    "  {:<10} {:<17} {}{:<6}{}  {}{}{}",
-                    f.location,
-                    f.kind,
-                    conf,
-                    f.confidence.name(),
-                    self.paint(RESET),
-                    self.paint(BOLD),
-                    f.value.as_deref().unwrap_or(&f.masked),
-                    self.paint(RESET),
-                )?;
-                if let Some(v) = f.variant {
-                    write!(self.out, "  ({v})")?;
-                }
-                writeln!(self.out)
+    fn human(&mut self, f: &View) -> io::Result<()> {
+        if self.current.as_deref() != Some(f.path) {
+            if self.current.is_some() {
+                writeln!(self.out)?;
             }
-            Record::Error {
-                path,
-                location,
-                reason,
-            } => {
-                self.out.flush()?;
-                match location {
-                    Some(loc) => eprintln!("datavakt: {path}: {loc}: {reason}"),
-                    None => eprintln!("datavakt: {path}: {reason}"),
-                }
-                Ok(())
-            }
-            Record::Warning { path, reason } if !self.quiet => {
-                self.out.flush()?;
-                eprintln!("datavakt: warning: {path}: {reason}");
-                Ok(())
-            }
-            // Skipped items are counted in the summary, not listed one by one.
-            _ => Ok(()),
+            writeln!(
+                self.out,
+                "{}{}{}",
+                self.paint(MAGENTA),
+                f.path,
+                self.paint(RESET)
+            )?;
+            self.current = Some(f.path.to_string());
         }
+        let conf = match f.confidence {
+            "high" => self.paint(RED),
+            "medium" => self.paint(YELLOW),
+            _ => self.paint(DIM),
+        };
+        write!(
+            self.out,
+            "  {:<10} {:<17} {}{:<6}{}  {}{}{}",
+            f.location,
+            f.kind,
+            conf,
+            f.confidence,
+            self.paint(RESET),
+            self.paint(BOLD),
+            f.value.unwrap_or(f.masked),
+            self.paint(RESET),
+        )?;
+        if let Some(v) = f.variant {
+            write!(self.out, "  ({v})")?;
+        }
+        if let Some(how) = f.resolution {
+            write!(self.out, "  resolved: {how}")?;
+        } else if f.status != "open" {
+            write!(self.out, "  [{}]", f.status)?;
+        }
+        writeln!(self.out)
     }
 
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
@@ -324,6 +416,14 @@ fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
     if !skipped.is_empty() {
         writeln!(w, "Not read as text: {}.", skipped.join(", "))?;
     }
+    if s.unchanged_files + s.copies > 0 {
+        writeln!(
+            w,
+            "Not read again: {} unchanged files and {} copies of files read before (their \
+             findings come from the scan database; --rescan-all reads everything).",
+            s.unchanged_files, s.copies
+        )?;
+    }
     if s.errors > 0 {
         writeln!(w, "Could not read {} items (listed above).", s.errors)?;
     }
@@ -352,6 +452,13 @@ fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
             kinds.join(", ")
         )?;
     }
+    if s.new_findings != s.findings || s.resolved_findings > 0 {
+        writeln!(
+            w,
+            "Since the last scan: {} new, {} resolved (their files edited or deleted).",
+            s.new_findings, s.resolved_findings
+        )?;
+    }
     if s.below_min_confidence > 0 {
         writeln!(
             w,
@@ -367,7 +474,8 @@ pub fn write_all(
     rx: Receiver<Vec<Msg>>,
     opts: &Options,
     started: Instant,
-    mut db: store::Store,
+    db: store::Store,
+    scanned_with: &str,
 ) -> Result<Summary, String> {
     let stdout = io::stdout();
     let color = opts.format == Format::Human
@@ -396,6 +504,9 @@ pub fn write_all(
             "value",
             "variant",
             "reason",
+            "status",
+            "resolution",
+            "first_seen",
         ])
         .map_err(|e| e.to_string())?;
         w.csv = Some(c);
@@ -405,83 +516,99 @@ pub fn write_all(
         pb.enable_steady_tick(Duration::from_millis(120));
         pb
     });
-    let mut s = Summary::default();
-    let mut distinct: HashSet<String> = HashSet::new();
-    let mut broken_pipe = false;
-    let mut fatal = None;
-    // The first failure to write the scan database ends writing to it; it is reported at the
-    // end, and the scan and its output go on.
-    let mut db_error: Option<store::StoreError> = None;
-    let result = w.start();
-    check(result, &mut broken_pipe, &mut fatal);
+    let mut e = Emitter {
+        w,
+        s: Summary::default(),
+        distinct: HashSet::new(),
+        broken_pipe: false,
+        fatal: None,
+        progress,
+        changes_only: opts.changes_only,
+    };
+    let mut db = Db {
+        store: db,
+        error: None,
+        scanned_with,
+    };
+    let result = e.w.start();
+    e.check(result);
     for msg in rx.into_iter().flatten() {
         match msg {
             Msg::Records(records) => {
                 for r in &records {
                     match r {
                         Record::Finding(f) => {
-                            s.findings += 1;
-                            *s.findings_by_kind.entry(f.kind).or_default() += 1;
-                            *s.findings_by_confidence
-                                .entry(f.confidence.name())
-                                .or_default() += 1;
-                            if let Some(fp) = &f.fingerprint {
-                                if !distinct.contains(fp) {
-                                    distinct.insert(fp.clone());
+                            let seen = db.finding(f);
+                            e.found(f, &seen);
+                        }
+                        _ => {
+                            match r {
+                                Record::Error { .. } => e.s.errors += 1,
+                                Record::Skipped { reason, .. } if !reason.starts_with("binary") => {
+                                    *e.s.other_skipped.entry(reason.clone()).or_default() += 1;
                                 }
+                                _ => {}
                             }
+                            db.other(r);
+                            e.other(r);
                         }
-                        Record::Error { .. } => s.errors += 1,
-                        Record::Skipped { reason, .. } if !reason.starts_with("binary") => {
-                            *s.other_skipped.entry(reason.clone()).or_default() += 1;
-                        }
-                        _ => {}
-                    }
-                    if db_error.is_none() {
-                        db_error = remember(&mut db, r).err();
-                    }
-                    if !broken_pipe && fatal.is_none() {
-                        let res = match &progress {
-                            Some(pb) => pb.suspend(|| w.record(r)),
-                            None => w.record(r),
-                        };
-                        check(res, &mut broken_pipe, &mut fatal);
                     }
                 }
             }
-            Msg::Hidden(n) => s.below_min_confidence += n,
-            Msg::Item(path, meta) => {
-                if db_error.is_none() {
-                    db_error = db.item_meta(&path, &meta).err();
+            Msg::Hidden(n) => e.s.below_min_confidence += n,
+            Msg::Read { path, meta, hash } => {
+                let end = db.read(&path, meta.as_ref(), hash.as_deref());
+                e.resolved(&end.resolved);
+                for c in &end.reopened {
+                    e.stored(c, true);
                 }
             }
+            Msg::Unchanged(path) => {
+                for c in db.unchanged(&path) {
+                    e.stored(&c, false);
+                }
+            }
+            Msg::Copy {
+                path,
+                meta,
+                hash,
+                original,
+            } => match db.copy(&path, &meta, &hash, &original) {
+                Some(found) => {
+                    for c in &found {
+                        e.stored(c, true);
+                    }
+                }
+                None => e.other(&Record::Warning {
+                    path,
+                    reason: "a copy of a file edited during this scan; the next scan \
+                                 reads it"
+                        .into(),
+                }),
+            },
             Msg::Ocr(spent) => {
-                s.ocr_reads += 1;
-                s.ocr_seconds += spent.as_secs_f64();
+                e.s.ocr_reads += 1;
+                e.s.ocr_seconds += spent.as_secs_f64();
             }
-            Msg::Done(o) => {
-                match o {
-                    Outcome::Text { bytes } => {
-                        s.files_scanned += 1;
-                        s.bytes_read += bytes;
-                    }
-                    Outcome::Binary { bytes } => {
-                        s.binary_skipped += 1;
-                        s.bytes_read += bytes;
-                    }
-                    Outcome::Error | Outcome::Skipped => {}
-                }
-                if let Some(pb) = &progress {
-                    pb.set_message(format!(
-                        "{} files, {:.0} MB, {} findings",
-                        s.files_scanned,
-                        s.bytes_read as f64 / 1e6,
-                        s.findings
-                    ));
-                }
-            }
+            Msg::Done(o) => e.done(o),
         }
     }
+    // What the walk did not meet: gone (resolved) or still there (carried over).
+    let exists = |p: &str| !matches!(std::fs::symlink_metadata(p), Err(e) if e.kind() == io::ErrorKind::NotFound);
+    let end = db.end(&e.s, &exists);
+    for c in &end.carried {
+        e.stored(c, false);
+    }
+    e.resolved(&end.resolved);
+    let Emitter {
+        mut w,
+        mut s,
+        distinct,
+        mut broken_pipe,
+        mut fatal,
+        progress,
+        ..
+    } = e;
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
@@ -490,30 +617,156 @@ pub fn write_all(
     s.elapsed_seconds = elapsed.as_secs_f64();
     s.megabytes_per_second = scan::rate(s.bytes_read, elapsed);
     s.ocr_share = (s.ocr_seconds / (s.elapsed_seconds * opts.threads.max(1) as f64)).min(1.0);
-    if db_error.is_none() {
-        let counts = store::Counts {
-            files: s.files_scanned + s.binary_skipped,
-            bytes: s.bytes_read,
-            findings: s.findings,
-            errors: s.errors,
-        };
-        db_error = db.end_scan(counts, scan::unix_now()).err();
-    }
     if !broken_pipe && fatal.is_none() {
         let res = w.finish(&s);
         check(res, &mut broken_pipe, &mut fatal);
     }
-    match (fatal, db_error) {
+    match (fatal, db.error) {
         (Some(e), _) => Err(format!("cannot write the output: {e}")),
         (None, Some(e)) => Err(format!("scan database: {e}")),
         (None, None) => Ok(s),
     }
 }
 
-/// Writes a record to the scan database: findings and errors (masked values only).
-fn remember(store: &mut store::Store, r: &Record) -> Result<(), store::StoreError> {
-    match r {
-        Record::Finding(f) => store.finding(&store::FindingRow {
+/// The output side of the writer: prints findings and keeps the summary.
+struct Emitter<W: Write> {
+    w: Writer<W>,
+    s: Summary,
+    distinct: HashSet<String>,
+    broken_pipe: bool,
+    fatal: Option<io::Error>,
+    progress: Option<indicatif::ProgressBar>,
+    changes_only: bool,
+}
+
+impl<W: Write> Emitter<W> {
+    fn check(&mut self, r: io::Result<()>) {
+        check(r, &mut self.broken_pipe, &mut self.fatal);
+    }
+
+    /// Writes with the progress bar out of the way, until the output fails.
+    fn emit(&mut self, write: impl FnOnce(&mut Writer<W>) -> io::Result<()>) {
+        if self.broken_pipe || self.fatal.is_some() {
+            return;
+        }
+        let res = match &self.progress {
+            Some(pb) => pb.suspend(|| write(&mut self.w)),
+            None => write(&mut self.w),
+        };
+        self.check(res);
+    }
+
+    fn print(&mut self, v: &View) {
+        self.emit(|w| w.finding(v));
+    }
+
+    /// A current finding: counted, and printed unless only changes are asked for and it is
+    /// not one.
+    fn current(&mut self, v: &View, new: bool) {
+        if v.status == "false-positive" {
+            return;
+        }
+        let s = &mut self.s;
+        s.findings += 1;
+        *s.findings_by_kind.entry(v.kind.to_string()).or_default() += 1;
+        *s.findings_by_confidence
+            .entry(v.confidence.to_string())
+            .or_default() += 1;
+        if new {
+            s.new_findings += 1;
+        }
+        if let Some(fp) = v.fingerprint {
+            if !self.distinct.contains(fp) {
+                self.distinct.insert(fp.to_string());
+            }
+        }
+        if new || !self.changes_only {
+            self.print(v);
+        }
+    }
+
+    fn found(&mut self, f: &FindingOut, seen: &store::Found) {
+        let new = seen.change != store::Change::Seen;
+        self.current(&View::found(f, seen), new);
+    }
+
+    fn stored(&mut self, c: &store::Current, new: bool) {
+        self.current(&View::stored(c), new);
+    }
+
+    /// Findings resolved by this scan: counted, printed only with --changes-only.
+    fn resolved(&mut self, resolved: &[store::Current]) {
+        self.s.resolved_findings += resolved.len() as u64;
+        if self.changes_only {
+            for c in resolved {
+                self.print(&View::stored(c));
+            }
+        }
+    }
+
+    fn other(&mut self, r: &Record) {
+        self.emit(|w| w.other(r));
+    }
+
+    fn done(&mut self, o: Outcome) {
+        let s = &mut self.s;
+        match o {
+            Outcome::Text { bytes } => {
+                s.files_scanned += 1;
+                s.bytes_read += bytes;
+            }
+            Outcome::Binary { bytes } => {
+                s.binary_skipped += 1;
+                s.bytes_read += bytes;
+            }
+            Outcome::Copy { bytes } => {
+                s.copies += 1;
+                s.bytes_read += bytes;
+            }
+            Outcome::Unchanged => s.unchanged_files += 1,
+            Outcome::Error | Outcome::Skipped => {}
+        }
+        if let Some(pb) = &self.progress {
+            pb.set_message(format!(
+                "{} files, {:.0} MB, {} unchanged, {} findings",
+                s.files_scanned,
+                s.bytes_read as f64 / 1e6,
+                s.unchanged_files,
+                s.findings
+            ));
+        }
+    }
+}
+
+/// The scan database side of the writer. The first failure ends writing to it: it is
+/// reported at the end, and the scan and its output go on (findings then count as new).
+struct Db<'a> {
+    store: store::Store,
+    error: Option<store::StoreError>,
+    scanned_with: &'a str,
+}
+
+impl Db<'_> {
+    fn keep<T: Default>(&mut self, r: Result<T, store::StoreError>) -> T {
+        match r {
+            Ok(v) => v,
+            Err(e) => {
+                self.error.get_or_insert(e);
+                T::default()
+            }
+        }
+    }
+
+    fn finding(&mut self, f: &FindingOut) -> store::Found {
+        let fresh = store::Found {
+            change: store::Change::New,
+            first_seen: scan::unix_now(),
+            status: "open".into(),
+        };
+        if self.error.is_some() {
+            return fresh;
+        }
+        let r = self.store.finding(&store::FindingRow {
             path: &f.path,
             location: &f.location,
             kind: f.kind,
@@ -521,13 +774,81 @@ fn remember(store: &mut store::Store, r: &Record) -> Result<(), store::StoreErro
             masked: &f.masked,
             fingerprint: f.fingerprint.as_deref(),
             variant: f.variant,
-        }),
-        Record::Error {
-            path,
-            location,
-            reason,
-        } => store.error(path, location.as_deref(), reason),
-        _ => Ok(()),
+        });
+        match r {
+            Ok(found) => found,
+            Err(e) => {
+                self.error = Some(e);
+                fresh
+            }
+        }
+    }
+
+    /// Errors are kept; skipped items and warnings are not.
+    fn other(&mut self, r: &Record) {
+        if let (
+            Record::Error {
+                path,
+                location,
+                reason,
+            },
+            None,
+        ) = (r, &self.error)
+        {
+            let r = self.store.error(path, location.as_deref(), reason);
+            self.keep(r);
+        }
+    }
+
+    fn read(
+        &mut self,
+        path: &str,
+        meta: Option<&store::Meta>,
+        hash: Option<&str>,
+    ) -> store::ItemEnd {
+        if self.error.is_some() {
+            return store::ItemEnd::default();
+        }
+        let r = self.store.item_read(path, meta, hash, self.scanned_with);
+        self.keep(r)
+    }
+
+    fn unchanged(&mut self, path: &str) -> Vec<store::Current> {
+        if self.error.is_some() {
+            return Vec::new();
+        }
+        let r = self.store.item_unchanged(path);
+        self.keep(r)
+    }
+
+    fn copy(
+        &mut self,
+        path: &str,
+        meta: &store::Meta,
+        hash: &str,
+        original: &str,
+    ) -> Option<Vec<store::Current>> {
+        if self.error.is_some() {
+            return Some(Vec::new());
+        }
+        let r = self
+            .store
+            .item_copy(path, meta, hash, original, self.scanned_with);
+        self.keep(r)
+    }
+
+    fn end(&mut self, s: &Summary, exists: &dyn Fn(&str) -> bool) -> store::End {
+        if self.error.is_some() {
+            return store::End::default();
+        }
+        let counts = store::Counts {
+            files: s.files_scanned + s.binary_skipped + s.unchanged_files + s.copies,
+            bytes: s.bytes_read,
+            findings: s.findings,
+            errors: s.errors,
+        };
+        let r = self.store.end_scan(counts, scan::unix_now(), exists);
+        self.keep(r)
     }
 }
 

@@ -10,9 +10,9 @@ use detect::{Detector, Finding};
 use crate::paths;
 
 /// Loads the rules from `explicit`, else `$DATAVAKT_RULES`, else the default file if there is
-/// one. Returns the rules and where they came from; a file that was asked for and is missing,
+/// one. Returns the rules, where they came from and the hash of the text; a file that was asked for and is missing,
 /// or any mistake in it, is an error that names the file, line and column.
-pub fn load(explicit: Option<&Path>) -> Result<Option<(Rules, PathBuf)>, String> {
+pub fn load(explicit: Option<&Path>) -> Result<Option<(Rules, PathBuf, blake3::Hash)>, String> {
     let path = match paths::chosen(explicit, "DATAVAKT_RULES") {
         Some(p) => p,
         None => match paths::config_file("rules.toml") {
@@ -23,7 +23,7 @@ pub fn load(explicit: Option<&Path>) -> Result<Option<(Rules, PathBuf)>, String>
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read the rules file {}: {e}", path.display()))?;
     let rules = Rules::parse(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
-    Ok(Some((rules, path)))
+    Ok(Some((rules, path, blake3::hash(text.as_bytes()))))
 }
 
 /// `datavakt rules list`: every built-in detector with its settings, then every rule.

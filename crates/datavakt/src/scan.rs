@@ -21,6 +21,10 @@ pub struct Options {
     pub threads: usize,
     pub quiet: bool,
     pub worker: crate::worker::WorkerLimits,
+    /// Read every item again, whatever the scan database remembers.
+    pub rescan_all: bool,
+    /// Print only what is new or resolved since the last scan.
+    pub changes_only: bool,
 }
 
 /// A finding ready for output: masked, fingerprinted, located.
@@ -63,8 +67,18 @@ pub enum Record {
 
 /// The end of one item.
 pub enum Outcome {
-    Text { bytes: u64 },
-    Binary { bytes: u64 },
+    Text {
+        bytes: u64,
+    },
+    Binary {
+        bytes: u64,
+    },
+    /// Not read: unchanged since the last scan.
+    Unchanged,
+    /// Read and hashed, and found to be a copy of an item read before.
+    Copy {
+        bytes: u64,
+    },
     Skipped,
     Error,
 }
@@ -75,8 +89,22 @@ pub enum Msg {
     Hidden(u64),
     /// Time spent reading one image or scanned page with OCR.
     Ocr(Duration),
-    /// A file opened for scanning, and its state (for the scan database).
-    Item(String, store::Meta),
+    /// An item read to its end: a file with its state and (when read whole) content hash, or
+    /// a folder whose name was read. Sent after the item's findings.
+    Read {
+        path: String,
+        meta: Option<store::Meta>,
+        hash: Option<String>,
+    },
+    /// A file that did not change since the scan database last read it.
+    Unchanged(String),
+    /// A new or changed file whose content is that of `original`, read before.
+    Copy {
+        path: String,
+        meta: store::Meta,
+        hash: String,
+        original: String,
+    },
     Done(Outcome),
 }
 
@@ -146,6 +174,13 @@ struct Ctx<'a> {
     det: &'a Detector,
     fp: &'a Fingerprinter,
     opts: &'a Options,
+    memory: &'a Memory,
+}
+
+/// What the scan database remembers, and the digest of the settings items are read with.
+pub struct Memory {
+    pub known: store::Known,
+    pub scanned_with: String,
 }
 
 /// Today's date, against which birth dates are judged.
@@ -167,10 +202,16 @@ pub fn run(
     opts: &Options,
     det: &Detector,
     db: store::Store,
+    memory: &Memory,
 ) -> Result<Summary, String> {
     let started = Instant::now();
     let fp = Fingerprinter::new(key);
-    let ctx = Ctx { det, fp: &fp, opts };
+    let ctx = Ctx {
+        det,
+        fp: &fp,
+        opts,
+        memory,
+    };
     let (tx, rx) = sync_channel::<Vec<Msg>>(64);
     let walk_roots: Vec<PathBuf> = roots
         .iter()
@@ -179,7 +220,8 @@ pub fn run(
         .collect();
     let stdin = walk_roots.len() < roots.len();
     std::thread::scope(|s| {
-        let writer = s.spawn(move || output::write_all(rx, opts, started, db));
+        let scanned_with = memory.scanned_with.as_str();
+        let writer = s.spawn(move || output::write_all(rx, opts, started, db, scanned_with));
         if stdin {
             let mut th = Thread::new(&ctx);
             scan_reader(
@@ -189,6 +231,7 @@ pub fn run(
                 &mut th,
                 &mut Outbox::new(tx.clone()),
             );
+            // Standard input is no item to remember: nothing is sent when it ends.
         }
         let walk_opts = sources::WalkOptions {
             follow_links: opts.follow_links,
@@ -210,10 +253,17 @@ pub fn run(
 /// Handles one walk entry; false stops the walk (the writer is gone).
 fn visit(ctx: &Ctx, entry: sources::Entry, th: &mut Thread, tx: &mut Outbox) -> bool {
     match entry {
-        sources::Entry::File { path } => {
-            scan_name(ctx, path, "file name", tx) && scan_file(ctx, path, th, tx)
+        sources::Entry::File { path } => scan_file(ctx, path, th, tx),
+        sources::Entry::Dir { path } => {
+            scan_name(ctx, path, "folder name", tx)
+                && tx
+                    .send(Msg::Read {
+                        path: display(path),
+                        meta: None,
+                        hash: None,
+                    })
+                    .is_ok()
         }
-        sources::Entry::Dir { path } => scan_name(ctx, path, "folder name", tx),
         sources::Entry::Skipped { path, reason } => send_all(
             tx,
             vec![Record::Skipped {
@@ -263,8 +313,26 @@ fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// Scans a file's name and content, unless the scan database says it did not change or is a
+/// copy of a file read before; false when the writer is gone.
 fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
     let shown = display(path);
+    let remember = ctx.memory;
+    let rescan = ctx.opts.rescan_all;
+    if !rescan && !remember.known.is_empty() {
+        if let Ok(m) = std::fs::symlink_metadata(path) {
+            if remember
+                .known
+                .unchanged(&shown, &meta(&m), &remember.scanned_with)
+            {
+                return tx.send(Msg::Unchanged(shown)).is_ok()
+                    && tx.send(Msg::Done(Outcome::Unchanged)).is_ok();
+            }
+        }
+    }
+    if !scan_name(ctx, path, "file name", tx) {
+        return false;
+    }
     if path.to_str().is_none() {
         let warning = Record::Warning {
             path: shown.clone(),
@@ -274,24 +342,126 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
             return false;
         }
     }
-    match sources::open_read_only(path) {
-        Ok(f) => {
-            if let Ok(m) = f.metadata() {
-                if tx.send(Msg::Item(shown.clone(), meta(&m))).is_err() {
-                    return false;
-                }
-            }
-            scan_reader(ctx, &shown, f, th, tx)
+    let f = match sources::open_read_only(path) {
+        Ok(f) => f,
+        Err(e) => {
+            return send_all(
+                tx,
+                vec![Record::Error {
+                    path: shown,
+                    location: None,
+                    reason: sources::describe_io(&e),
+                }],
+                Outcome::Error,
+            )
         }
-        Err(e) => send_all(
-            tx,
-            vec![Record::Error {
-                path: shown,
-                location: None,
-                reason: sources::describe_io(&e),
-            }],
-            Outcome::Error,
-        ),
+    };
+    let Ok(m) = f.metadata().map(|m| meta(&m)) else {
+        return scan_reader(ctx, &shown, f, th, tx) != Reached::Gone;
+    };
+    // A file of the size of one read whole before may be its copy: read it, hash it, and
+    // if it is one, take the original's findings instead of detecting again.
+    if !rescan
+        && remember.known.may_be_copy(m.size)
+        && m.size <= ctx.opts.worker.extract.max_item_bytes
+    {
+        let mut data = Vec::with_capacity(m.size as usize);
+        if io::Read::read_to_end(&mut &f, &mut data).is_ok() {
+            let hash = content_hash(&data);
+            if let Some(original) = remember.known.copy_of(data.len() as u64, &hash) {
+                let copy = Msg::Copy {
+                    path: shown,
+                    meta: m,
+                    hash,
+                    original: original.to_string(),
+                };
+                let bytes = data.len() as u64;
+                return tx.send(copy).is_ok()
+                    && tx.send(Msg::Done(Outcome::Copy { bytes })).is_ok();
+            }
+            return match scan_reader(ctx, &shown, io::Cursor::new(data), th, tx) {
+                Reached::Gone => false,
+                Reached::Partial => true,
+                Reached::Whole => read_to_end(tx, shown, m, Some(hash)),
+            };
+        }
+    }
+    let mut hasher = Hashing::default();
+    let reader = HashingReader {
+        inner: f,
+        state: &mut hasher,
+    };
+    match scan_reader(ctx, &shown, reader, th, tx) {
+        Reached::Gone => false,
+        Reached::Partial => true,
+        Reached::Whole => read_to_end(tx, shown, m, hasher.finish()),
+    }
+}
+
+/// Tells the writer that an item was read to its end.
+fn read_to_end(tx: &mut Outbox, path: String, meta: store::Meta, hash: Option<String>) -> bool {
+    tx.send(Msg::Read {
+        path,
+        meta: Some(meta),
+        hash,
+    })
+    .is_ok()
+}
+
+/// The content hash the scan database keeps, to know copies.
+fn content_hash(data: &[u8]) -> String {
+    format!("blake3:{}", blake3::hash(data).to_hex())
+}
+
+/// A hash of every byte read through a [`HashingReader`], valid when it read to the end.
+#[derive(Default)]
+struct Hashing {
+    hasher: blake3::Hasher,
+    eof: bool,
+}
+
+impl Hashing {
+    fn finish(&self) -> Option<String> {
+        self.eof
+            .then(|| format!("blake3:{}", self.hasher.finalize().to_hex()))
+    }
+}
+
+/// Hashes what it reads on the way (the file is read once, for detection and hash alike).
+struct HashingReader<'h, R> {
+    inner: R,
+    state: &'h mut Hashing,
+}
+
+impl<R: Read> Read for HashingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.state.eof = true;
+        }
+        self.state.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// How far an item was read.
+#[derive(PartialEq, Eq)]
+enum Reached {
+    /// To its end (or as far as its format says anything): its findings are all reported.
+    Whole,
+    /// Not to its end (an error): findings reported so far are not all it holds.
+    Partial,
+    /// The writer is gone.
+    Gone,
+}
+
+impl Reached {
+    fn from(alive: bool, whole: bool) -> Reached {
+        match (alive, whole) {
+            (false, _) => Reached::Gone,
+            (true, true) => Reached::Whole,
+            (true, false) => Reached::Partial,
+        }
     }
 }
 
@@ -309,17 +479,17 @@ fn meta(m: &std::fs::Metadata) -> store::Meta {
     }
 }
 
-/// Reads one item as text and sends its findings; false when the writer is gone.
+/// Reads one item as text and sends its findings; says how far it got.
 fn scan_reader<R: Read>(
     ctx: &Ctx,
     path: &str,
     reader: R,
     th: &mut Thread,
     tx: &mut Outbox,
-) -> bool {
+) -> Reached {
     let mut text = match TextReader::new(reader, &mut th.buf) {
         Ok(t) => t,
-        Err(e) => return read_failed(path, &e, tx),
+        Err(e) => return Reached::from(read_failed(path, &e, tx), false),
     };
     let format = extract::format_of(path, text.head());
     let media = match format {
@@ -331,11 +501,12 @@ fn scan_reader<R: Read>(
     };
     if let Some(m) = media {
         let bytes = text.bytes_read();
-        return send_all(
+        let alive = send_all(
             tx,
             vec![media_record(path, "", &m)],
             Outcome::Binary { bytes },
         );
+        return Reached::from(alive, true);
     }
     if let Some(reason) = extract::quick_reject(format, text.head()) {
         let record = Record::Error {
@@ -344,12 +515,12 @@ fn scan_reader<R: Read>(
             reason: format!("{}: corrupt: {reason}", format.name()),
         };
         let bytes = text.bytes_read();
-        return send_all(tx, vec![record], Outcome::Binary { bytes });
+        return Reached::from(send_all(tx, vec![record], Outcome::Binary { bytes }), false);
     }
     if format.is_container() {
         let data = match text.read_all(ctx.opts.worker.extract.max_item_bytes) {
             Ok(d) => d,
-            Err(e) => return read_failed(path, &e, tx),
+            Err(e) => return Reached::from(read_failed(path, &e, tx), false),
         };
         let mut sink = ItemSink {
             ctx,
@@ -357,7 +528,9 @@ fn scan_reader<R: Read>(
             tx,
             alive: true,
         };
-        if let Err(failure) = th.worker.extract(path, &data, &mut sink) {
+        let extracted = th.worker.extract(path, &data, &mut sink);
+        let whole = extracted.is_ok();
+        if let Err(failure) = extracted {
             let record = Record::Error {
                 path: path.to_string(),
                 location: None,
@@ -365,16 +538,17 @@ fn scan_reader<R: Read>(
             };
             sink.alive &= sink.tx.send(Msg::Records(vec![record])).is_ok();
         }
-        return sink.alive
+        let alive = sink.alive
             && tx
                 .send(Msg::Done(Outcome::Text {
                     bytes: data.len() as u64,
                 }))
                 .is_ok();
+        return Reached::from(alive, whole);
     }
     if let Content::Binary { format } = text.content() {
         let reason = format!("binary content ({format}); not read as text");
-        return send_all(
+        let alive = send_all(
             tx,
             vec![Record::Skipped {
                 path: path.to_string(),
@@ -384,10 +558,11 @@ fn scan_reader<R: Read>(
                 bytes: text.bytes_read(),
             },
         );
+        return Reached::from(alive, true);
     }
     if let Some(all) = text.whole() {
         if !detect_all(ctx, path, all, Place::Lines(""), tx) {
-            return false;
+            return Reached::Gone;
         }
     } else {
         let mut found = Vec::new();
@@ -399,23 +574,26 @@ fn scan_reader<R: Read>(
                 Err(e) => {
                     // Report what was found before the failure, then the failure.
                     stream.finish(&mut found);
-                    return forward(ctx, path, Place::Lines(""), &mut found, tx)
+                    let alive = forward(ctx, path, Place::Lines(""), &mut found, tx)
                         && read_failed(path, &e, tx);
+                    return Reached::from(alive, false);
                 }
             }
             if !found.is_empty() && !forward(ctx, path, Place::Lines(""), &mut found, tx) {
-                return false;
+                return Reached::Gone;
             }
         }
         stream.finish(&mut found);
         if !forward(ctx, path, Place::Lines(""), &mut found, tx) {
-            return false;
+            return Reached::Gone;
         }
     }
-    tx.send(Msg::Done(Outcome::Text {
-        bytes: text.bytes_read(),
-    }))
-    .is_ok()
+    let alive = tx
+        .send(Msg::Done(Outcome::Text {
+            bytes: text.bytes_read(),
+        }))
+        .is_ok();
+    Reached::from(alive, true)
 }
 
 /// A recording or camera photo as a finding: no value to mask, its facts instead.

@@ -9,9 +9,13 @@
 //! [`BATCH`] records and at the end of a scan, so a crash loses at most the last batch and
 //! leaves the database consistent.
 
+mod scan;
+
+pub use scan::{Change, Counts, Current, End, FindingRow, Found, ItemEnd, Known, Meta, Store};
+
 use std::path::Path;
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 
 /// Records written per transaction.
 pub const BATCH: usize = 2000;
@@ -70,6 +74,37 @@ ALTER TABLE items ADD COLUMN dev      INTEGER;
 ALTER TABLE items ADD COLUMN ino      INTEGER;
 ALTER TABLE items ADD COLUMN owner    INTEGER;
 "#,
+    r#"
+-- Incremental scans and the findings' lifecycle.
+ALTER TABLE items ADD COLUMN hash       TEXT;     -- 'blake3:<hex>' of the bytes, when read whole
+ALTER TABLE items ADD COLUMN scanned_at INTEGER;  -- when its content was last read
+ALTER TABLE items ADD COLUMN gone_at    INTEGER;  -- when a scan found it deleted
+ALTER TABLE items ADD COLUMN exposure   TEXT;     -- who can read it (JSON), as last seen
+ALTER TABLE items ADD COLUMN scanned_with TEXT;   -- digest of the detectors' settings it was read with
+CREATE INDEX items_hash ON items(hash);
+-- status: open | false-positive | accepted | resolved; resolution: removed | edited | remediated
+ALTER TABLE findings ADD COLUMN resolution    TEXT;
+ALTER TABLE findings ADD COLUMN status_reason TEXT;
+ALTER TABLE findings ADD COLUMN status_by     TEXT;
+ALTER TABLE findings ADD COLUMN status_at     INTEGER;
+CREATE INDEX findings_item ON findings(item_id);
+-- Every change of a finding's status after it was first seen (first_seen records the start).
+CREATE TABLE finding_history (
+    id          INTEGER PRIMARY KEY,
+    finding_id  INTEGER NOT NULL REFERENCES findings(id),
+    at          INTEGER NOT NULL,
+    scan_id     INTEGER REFERENCES scans(id),
+    status      TEXT NOT NULL,
+    resolution  TEXT,
+    reason      TEXT,
+    by_whom     TEXT
+);
+CREATE INDEX finding_history_finding ON finding_history(finding_id);
+ALTER TABLE scans ADD COLUMN new_findings INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE scans ADD COLUMN resolved     INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE scans ADD COLUMN unchanged    INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE scans ADD COLUMN copies       INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// A store that cannot be opened, upgraded or written, with what to do.
@@ -84,237 +119,30 @@ impl std::fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
-fn err(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+pub(crate) fn err(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     move |e| StoreError(format!("{what}: {e}"))
 }
 
-/// One finding as the store keeps it: masked and fingerprinted, never the value.
-pub struct FindingRow<'a> {
-    pub path: &'a str,
-    pub location: &'a str,
-    pub kind: &'a str,
-    pub confidence: &'a str,
-    pub masked: &'a str,
-    pub fingerprint: Option<&'a str>,
-    pub variant: Option<&'a str>,
-}
-
-/// A file's state when it was scanned.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Meta {
-    pub size: u64,
-    pub mtime_ns: i64,
-    pub ctime_ns: i64,
-    pub dev: u64,
-    pub ino: u64,
-    pub owner: u32,
-}
-
-/// What a scan counted, written when it ends.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Counts {
-    pub files: u64,
-    pub bytes: u64,
-    pub findings: u64,
-    pub errors: u64,
-}
-
-/// The writer of one database.
-pub struct Store {
-    db: Connection,
-    /// Records written since the open transaction began.
-    pending: usize,
-    scan: Option<i64>,
-    now: i64,
-    /// Items recorded in this scan, by path: an item with many findings is written once.
-    items: std::collections::HashMap<String, i64>,
-}
-
-impl Store {
-    /// Opens (or creates) the database at `path` and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError(format!("cannot create the folder {}: {e}", dir.display()))
-            })?;
-        }
-        let open = format!("cannot open the scan database {}", path.display());
-        let mut db = Connection::open(path).map_err(err(&open))?;
-        db.pragma_update(None, "journal_mode", "WAL")
-            .map_err(err(&open))?;
-        db.pragma_update(None, "foreign_keys", true)
-            .map_err(err(&open))?;
-        // With WAL, NORMAL keeps the file consistent on a crash and does not wait for the
-        // disk at every commit (a power cut may lose the last batches, never the file).
-        db.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(err(&open))?;
-        db.busy_timeout(std::time::Duration::from_secs(30))
-            .map_err(err(&open))?;
-        migrate(&mut db).map_err(|e| StoreError(format!("{open}: {}", e.0)))?;
-        Ok(Store {
-            db,
-            pending: 0,
-            scan: None,
-            now: 0,
-            items: std::collections::HashMap::new(),
-        })
+/// Opens (or creates) the database at `path` and brings its schema up to date.
+pub fn connect(path: &Path) -> Result<Connection, StoreError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError(format!("cannot create the folder {}: {e}", dir.display())))?;
     }
-
-    /// Starts a scan of `target` at `now` (Unix seconds) with its settings described.
-    pub fn begin_scan(
-        &mut self,
-        target: &str,
-        settings: &str,
-        now: i64,
-    ) -> Result<i64, StoreError> {
-        self.db
-            .execute(
-                "INSERT INTO scans (target, started_at, settings) VALUES (?1, ?2, ?3)",
-                params![target, now, settings],
-            )
-            .map_err(err("cannot record the scan"))?;
-        let id = self.db.last_insert_rowid();
-        self.scan = Some(id);
-        self.now = now;
-        self.items.clear();
-        self.db
-            .execute_batch("BEGIN")
-            .map_err(err("cannot start a transaction"))?;
-        Ok(id)
-    }
-
-    /// Records a finding: its item and the finding are created, or marked seen again.
-    pub fn finding(&mut self, f: &FindingRow) -> Result<(), StoreError> {
-        let scan = self.scan_id()?;
-        let item = self.item(f.path, scan)?;
-        self.db
-            .prepare_cached(
-                "INSERT INTO findings (item_id, location, kind, confidence, masked, fingerprint,
-                                       variant, first_seen, last_seen, last_scan)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
-                 ON CONFLICT (item_id, location, kind, masked, fingerprint) DO UPDATE SET
-                     confidence = excluded.confidence, last_seen = excluded.last_seen,
-                     last_scan = excluded.last_scan",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    item,
-                    f.location,
-                    f.kind,
-                    f.confidence,
-                    f.masked,
-                    f.fingerprint,
-                    f.variant,
-                    self.now,
-                    scan
-                ])
-            })
-            .map_err(err("cannot record a finding"))?;
-        self.wrote()
-    }
-
-    /// Records an item scanned and its state (whether or not it holds findings).
-    pub fn item_meta(&mut self, path: &str, m: &Meta) -> Result<(), StoreError> {
-        let scan = self.scan_id()?;
-        let id = self.item(path, scan)?;
-        // SQLite integers are signed 64-bit: larger values (never seen in practice) wrap.
-        let u = |v: u64| v as i64;
-        self.db
-            .prepare_cached(
-                "UPDATE items SET size = ?2, mtime_ns = ?3, ctime_ns = ?4, dev = ?5, ino = ?6,
-                                  owner = ?7 WHERE id = ?1",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    id,
-                    u(m.size),
-                    m.mtime_ns,
-                    m.ctime_ns,
-                    u(m.dev),
-                    u(m.ino),
-                    m.owner
-                ])
-            })
-            .map_err(err("cannot record an item"))?;
-        self.wrote()
-    }
-
-    /// Records an item that could not be read, and why.
-    pub fn error(
-        &mut self,
-        path: &str,
-        location: Option<&str>,
-        reason: &str,
-    ) -> Result<(), StoreError> {
-        let scan = self.scan_id()?;
-        self.db
-            .prepare_cached(
-                "INSERT INTO errors (scan_id, path, location, reason) VALUES (?1, ?2, ?3, ?4)",
-            )
-            .and_then(|mut s| s.execute(params![scan, path, location, reason]))
-            .map_err(err("cannot record an error"))?;
-        self.wrote()
-    }
-
-    /// Ends the scan: its counts and end time, and the last transaction.
-    pub fn end_scan(&mut self, counts: Counts, now: i64) -> Result<(), StoreError> {
-        let scan = self.scan_id()?;
-        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-        self.db
-            .execute(
-                "UPDATE scans SET ended_at = ?2, files = ?3, bytes = ?4, findings = ?5, errors = ?6
-                 WHERE id = ?1",
-                params![
-                    scan,
-                    now,
-                    n(counts.files),
-                    n(counts.bytes),
-                    n(counts.findings),
-                    n(counts.errors)
-                ],
-            )
-            .map_err(err("cannot record the end of the scan"))?;
-        self.db
-            .execute_batch("COMMIT")
-            .map_err(err("cannot commit the scan"))?;
-        self.scan = None;
-        Ok(())
-    }
-
-    fn scan_id(&self) -> Result<i64, StoreError> {
-        self.scan
-            .ok_or_else(|| StoreError("no scan begun (a programming error)".into()))
-    }
-
-    fn item(&mut self, path: &str, scan: i64) -> Result<i64, StoreError> {
-        if let Some(&id) = self.items.get(path) {
-            return Ok(id);
-        }
-        let id = self
-            .db
-            .prepare_cached(
-                "INSERT INTO items (path, first_seen, last_seen, last_scan) VALUES (?1, ?2, ?2, ?3)
-                 ON CONFLICT (path) DO UPDATE SET last_seen = excluded.last_seen,
-                     last_scan = excluded.last_scan
-                 RETURNING id",
-            )
-            .and_then(|mut s| s.query_row(params![path, self.now, scan], |r| r.get(0)))
-            .map_err(err("cannot record an item"))?;
-        self.items.insert(path.to_string(), id);
-        Ok(id)
-    }
-
-    /// Commits every `BATCH` records, so a crash loses at most one batch.
-    fn wrote(&mut self) -> Result<(), StoreError> {
-        self.pending += 1;
-        if self.pending >= BATCH {
-            self.pending = 0;
-            self.db
-                .execute_batch("COMMIT; BEGIN")
-                .map_err(err("cannot commit a batch"))?;
-        }
-        Ok(())
-    }
+    let open = format!("cannot open the scan database {}", path.display());
+    let mut db = Connection::open(path).map_err(err(&open))?;
+    db.pragma_update(None, "journal_mode", "WAL")
+        .map_err(err(&open))?;
+    db.pragma_update(None, "foreign_keys", true)
+        .map_err(err(&open))?;
+    // With WAL, NORMAL keeps the file consistent on a crash and does not wait for the disk at
+    // every commit (a power cut may lose the last batches, never the file).
+    db.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(err(&open))?;
+    db.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(err(&open))?;
+    migrate(&mut db).map_err(|e| StoreError(format!("{open}: {}", e.0)))?;
+    Ok(db)
 }
 
 /// Applies the migrations not yet applied, each in its own transaction.
@@ -342,7 +170,7 @@ fn migrate(db: &mut Connection) -> Result<(), StoreError> {
 /// Reads a database for tests and reports: the number of rows of a table.
 pub fn count(path: &Path, table: &str) -> Result<i64, StoreError> {
     let db = Connection::open(path).map_err(err("cannot open the scan database"))?;
-    let known = ["scans", "items", "findings", "errors"];
+    let known = ["scans", "items", "findings", "errors", "finding_history"];
     if !known.contains(&table) {
         return Err(StoreError(format!("no table {table}")));
     }
@@ -354,117 +182,16 @@ pub fn count(path: &Path, table: &str) -> Result<i64, StoreError> {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> std::path::PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("datavakt-store-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir.join("sub").join("scan.db")
-    }
-
-    fn row<'a>(path: &'a str, masked: &'a str) -> FindingRow<'a> {
-        FindingRow {
-            path,
-            location: "line 1",
-            kind: "dk-cpr",
-            confidence: "high",
-            masked,
-            fingerprint: Some("hmac-sha256:00"),
-            variant: None,
-        }
-    }
-
-    #[test]
-    fn a_scan_creates_the_schema_and_keeps_findings_once_with_first_and_last_seen() {
-        let path = scratch("seen");
-        let mut s = Store::open(&path).unwrap();
-        s.begin_scan("/srv", "{}", 100).unwrap();
-        s.finding(&row("/srv/a.txt", "010190-****")).unwrap();
-        s.error("/srv/b.txt", None, "permission denied").unwrap();
-        s.end_scan(
-            Counts {
-                files: 2,
-                ..Counts::default()
-            },
-            101,
-        )
-        .unwrap();
-        drop(s);
-        let mut s = Store::open(&path).unwrap();
-        s.begin_scan("/srv", "{}", 200).unwrap();
-        s.finding(&row("/srv/a.txt", "010190-****")).unwrap();
-        s.finding(&row("/srv/a.txt", "020285-****")).unwrap();
-        s.end_scan(Counts::default(), 201).unwrap();
-        assert_eq!(count(&path, "scans").unwrap(), 2);
-        assert_eq!(count(&path, "items").unwrap(), 1);
-        assert_eq!(count(&path, "findings").unwrap(), 2);
-        assert_eq!(count(&path, "errors").unwrap(), 1);
-        let mut s = Store::open(&path).unwrap();
-        s.begin_scan("/srv", "{}", 300).unwrap();
-        let meta = Meta {
-            size: 12,
-            mtime_ns: 1_700_000_000_000_000_001,
-            ctime_ns: 5,
-            dev: 2049,
-            ino: 77,
-            owner: 1000,
-        };
-        s.item_meta("/srv/c.txt", &meta).unwrap();
-        s.end_scan(Counts::default(), 301).unwrap();
-        assert_eq!(count(&path, "items").unwrap(), 2);
-        let db = Connection::open(&path).unwrap();
-        let (first, last): (i64, i64) = db
-            .query_row(
-                "SELECT first_seen, last_seen FROM findings WHERE masked = '010190-****'",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap();
-        assert_eq!((first, last), (100, 200));
-        let (size, mtime, ino): (i64, i64, i64) = db
-            .query_row(
-                "SELECT size, mtime_ns, ino FROM items WHERE path = '/srv/c.txt'",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .unwrap();
-        assert_eq!((size, mtime, ino), (12, 1_700_000_000_000_000_001, 77));
-        let version: i64 = db
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(version, MIGRATIONS.len() as i64);
-    }
-
-    #[test]
-    fn a_crash_keeps_committed_batches_and_a_consistent_database() {
-        let path = scratch("crash");
-        let mut s = Store::open(&path).unwrap();
-        s.begin_scan("/srv", "{}", 100).unwrap();
-        for i in 0..BATCH + 10 {
-            s.finding(&row(&format!("/srv/{i}.txt"), "010190-****"))
-                .unwrap();
-        }
-        // Dropped without end_scan: the open transaction is rolled back.
-        drop(s);
-        assert_eq!(count(&path, "findings").unwrap(), BATCH as i64);
-        let db = Connection::open(&path).unwrap();
-        let ok: String = db
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(ok, "ok");
-        let ended: Option<i64> = db
-            .query_row("SELECT ended_at FROM scans", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(ended, None);
-    }
-
     #[test]
     fn a_newer_schema_is_refused_with_what_to_do() {
-        let path = scratch("newer");
-        drop(Store::open(&path).unwrap());
+        let dir = std::env::temp_dir().join(format!("datavakt-store-newer-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("scan.db");
+        drop(connect(&path).unwrap());
         let db = Connection::open(&path).unwrap();
         db.pragma_update(None, "user_version", 99).unwrap();
         drop(db);
-        let e = Store::open(&path).err().unwrap().to_string();
+        let e = connect(&path).err().unwrap().to_string();
         assert!(e.contains("newer than this datavakt knows"), "{e}");
     }
 }

@@ -1,0 +1,1209 @@
+//! The writer of one scan, and what it remembers from the scans before.
+//!
+//! At the start of a scan the store loads what it knows of the scanned trees: every item under
+//! the roots with its state, and every finding of those items. Workers get the items' states
+//! ([`Known`]) to skip what did not change; the writer keeps the findings, so that each one
+//! reported again is matched to its row (same person, same place: the row is seen again; same
+//! value moved to another line of an edited item: the row moves) and the rows not matched are
+//! resolved at the right moment: an item read to its end resolves the findings it no longer
+//! holds (`edited`), a deleted item all of its findings (`removed`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rusqlite::{params, Connection};
+
+use crate::{connect, err, StoreError, BATCH};
+
+/// One finding as the store keeps it: masked and fingerprinted, never the value.
+pub struct FindingRow<'a> {
+    pub path: &'a str,
+    pub location: &'a str,
+    pub kind: &'a str,
+    pub confidence: &'a str,
+    pub masked: &'a str,
+    pub fingerprint: Option<&'a str>,
+    pub variant: Option<&'a str>,
+}
+
+/// A file's state when it was scanned.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+    pub dev: u64,
+    pub ino: u64,
+    pub owner: u32,
+}
+
+/// What a scan counted, written when it ends.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counts {
+    pub files: u64,
+    pub bytes: u64,
+    /// Current findings: found now or carried over.
+    pub findings: u64,
+    pub errors: u64,
+}
+
+/// What the store knew of the scanned trees when the scan began: for the workers, to skip
+/// items that did not change and copies of items already read.
+#[derive(Default)]
+pub struct Known {
+    items: HashMap<String, (Meta, String)>,
+    by_size: HashMap<u64, Vec<(String, String)>>,
+}
+
+impl Known {
+    /// True when `path` was read before, with the same detector settings, and its size,
+    /// times and file identity are the same now.
+    pub fn unchanged(&self, path: &str, now: &Meta, settings: &str) -> bool {
+        self.items
+            .get(path)
+            .is_some_and(|(m, with)| m == now && with == settings)
+    }
+
+    /// True when some item of this size was read whole before (a copy is possible).
+    pub fn may_be_copy(&self, size: u64) -> bool {
+        self.by_size.contains_key(&size)
+    }
+
+    /// The path of an item of this size and content hash, read before with these settings.
+    pub fn copy_of(&self, size: u64, hash: &str) -> Option<&str> {
+        self.by_size
+            .get(&size)?
+            .iter()
+            .find(|(h, _)| h == hash)
+            .map(|(_, p)| p.as_str())
+    }
+
+    /// The number of items known.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when nothing is known (a first scan).
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// How a finding reported by the scan relates to what the store held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Not seen before.
+    New,
+    /// Seen before (possibly at another place in the same item).
+    Seen,
+    /// Seen before and resolved since; open again.
+    Reopened,
+}
+
+/// What the store says of a finding the scan reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub change: Change,
+    /// Unix seconds.
+    pub first_seen: i64,
+    /// `open`, `accepted` or `false-positive` (not reported as a finding).
+    pub status: String,
+}
+
+/// What the end of an item's reading changed: findings it no longer holds (resolved as
+/// `edited`), and false positives that are open again because the item changed.
+#[derive(Default)]
+pub struct ItemEnd {
+    pub resolved: Vec<Current>,
+    pub reopened: Vec<Current>,
+}
+
+/// A finding as the store holds it: what a scan carries over without reading the item again,
+/// and what it resolves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Current {
+    pub path: String,
+    pub location: String,
+    pub kind: String,
+    pub confidence: String,
+    pub masked: String,
+    pub fingerprint: Option<String>,
+    pub variant: Option<String>,
+    /// `open`, `accepted`, `false-positive` or `resolved`.
+    pub status: String,
+    /// For a resolved finding: `removed`, `edited` or `remediated`.
+    pub resolution: Option<String>,
+    /// Unix seconds.
+    pub first_seen: i64,
+}
+
+/// What the end of a scan found: findings of items not read again that are still there, and
+/// findings of items that are gone.
+#[derive(Default)]
+pub struct End {
+    pub carried: Vec<Current>,
+    pub resolved: Vec<Current>,
+}
+
+/// A finding's row, held during a scan.
+struct Row {
+    id: i64,
+    location: String,
+    kind: String,
+    confidence: String,
+    masked: String,
+    fingerprint: Option<String>,
+    variant: Option<String>,
+    status: String,
+    resolution: Option<String>,
+    first_seen: i64,
+    /// Reported again by this scan.
+    matched: bool,
+}
+
+impl Row {
+    fn current(&self, path: &str) -> Current {
+        Current {
+            path: path.to_string(),
+            location: self.location.clone(),
+            kind: self.kind.clone(),
+            confidence: self.confidence.clone(),
+            masked: self.masked.clone(),
+            fingerprint: self.fingerprint.clone(),
+            variant: self.variant.clone(),
+            status: self.status.clone(),
+            resolution: self.resolution.clone(),
+            first_seen: self.first_seen,
+        }
+    }
+
+    fn key(&self) -> String {
+        key(
+            &self.location,
+            &self.kind,
+            &self.masked,
+            self.fingerprint.as_deref(),
+        )
+    }
+
+    /// Still there and not dismissed: printed as part of the tree's state.
+    fn reportable(&self) -> bool {
+        self.resolution.is_none() && (self.status == "open" || self.status == "accepted")
+    }
+}
+
+fn key(location: &str, kind: &str, masked: &str, fingerprint: Option<&str>) -> String {
+    format!(
+        "{location}\0{kind}\0{masked}\0{}",
+        fingerprint.unwrap_or_default()
+    )
+}
+
+/// How far this scan got with an item.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Met {
+    /// Not met (yet): gone, or not reached.
+    No,
+    /// Findings or errors reported, but not read to its end.
+    Touched,
+    /// Read to its end (or its copy found): its findings are exactly those reported.
+    Read,
+    /// Unchanged: its findings carried over.
+    Carried,
+}
+
+struct Item {
+    id: i64,
+    hash: Option<String>,
+    gone: bool,
+    met: Met,
+    rows: Vec<Row>,
+    /// Row index by location, kind, masked value and fingerprint.
+    exact: HashMap<String, usize>,
+}
+
+struct ScanState {
+    id: i64,
+    now: i64,
+    items: HashMap<String, Item>,
+    new_findings: u64,
+    resolved: u64,
+    unchanged: u64,
+    copies: u64,
+}
+
+/// The writer of one database.
+pub struct Store {
+    db: Connection,
+    /// Records written since the open transaction began.
+    pending: usize,
+    scan: Option<ScanState>,
+}
+
+/// The SQL condition "the item's path is `?1` or lies under it" (`?2` is `?1` with a slash,
+/// `?3` the first string after every such path), which the index on `items.path` serves.
+const UNDER: &str = "(path = ?1 OR (path >= ?2 AND path < ?3))";
+
+fn under(root: &str) -> (String, String, String) {
+    let dir = if root.ends_with('/') {
+        root.to_string()
+    } else {
+        format!("{root}/")
+    };
+    // '0' follows '/' in every collation by bytes.
+    let end = format!("{}0", &dir[..dir.len() - 1]);
+    (root.trim_end_matches('/').to_string(), dir, end)
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Ok(Store {
+            db: connect(path)?,
+            pending: 0,
+            scan: None,
+        })
+    }
+
+    /// Starts a scan of `roots` (absolute paths) at `now` (Unix seconds), its settings
+    /// described; returns what the store knows of the items under the roots that were read
+    /// with `scanned_with` settings.
+    pub fn begin_scan(
+        &mut self,
+        roots: &[String],
+        settings: &str,
+        scanned_with: &str,
+        now: i64,
+    ) -> Result<Known, StoreError> {
+        self.db
+            .execute(
+                "INSERT INTO scans (target, started_at, settings) VALUES (?1, ?2, ?3)",
+                params![roots.join(" "), now, settings],
+            )
+            .map_err(err("cannot record the scan"))?;
+        let id = self.db.last_insert_rowid();
+        self.db
+            .execute_batch("BEGIN")
+            .map_err(err("cannot start a transaction"))?;
+        let mut state = ScanState {
+            id,
+            now,
+            items: HashMap::new(),
+            new_findings: 0,
+            resolved: 0,
+            unchanged: 0,
+            copies: 0,
+        };
+        let mut known = Known::default();
+        for root in roots {
+            self.load(root, scanned_with, &mut state, &mut known)
+                .map_err(err("cannot read what earlier scans found"))?;
+        }
+        self.scan = Some(state);
+        Ok(known)
+    }
+
+    fn load(
+        &self,
+        root: &str,
+        scanned_with: &str,
+        state: &mut ScanState,
+        known: &mut Known,
+    ) -> rusqlite::Result<()> {
+        let (r, dir, end) = under(root);
+        let mut by_id: HashMap<i64, String> = HashMap::new();
+        let mut items = self.db.prepare(&format!(
+            "SELECT id, path, size, mtime_ns, ctime_ns, dev, ino, owner, hash, gone_at,
+                    scanned_with
+             FROM items WHERE {UNDER}"
+        ))?;
+        let mut rows = items.query(params![r, dir, end])?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            let path: String = row.get(1)?;
+            let size: Option<i64> = row.get(2)?;
+            let gone = row.get::<_, Option<i64>>(9)?.is_some();
+            let hash: Option<String> = row.get(8)?;
+            let with: Option<String> = row.get(10)?;
+            if let (Some(size), false) = (size, gone) {
+                let meta = Meta {
+                    size: size as u64,
+                    mtime_ns: row.get::<_, Option<i64>>(3)?.unwrap_or_default(),
+                    ctime_ns: row.get::<_, Option<i64>>(4)?.unwrap_or_default(),
+                    dev: row.get::<_, Option<i64>>(5)?.unwrap_or_default() as u64,
+                    ino: row.get::<_, Option<i64>>(6)?.unwrap_or_default() as u64,
+                    owner: row.get::<_, Option<u32>>(7)?.unwrap_or_default(),
+                };
+                let with = with.unwrap_or_default();
+                if with == scanned_with {
+                    if let Some(h) = &hash {
+                        known
+                            .by_size
+                            .entry(meta.size)
+                            .or_default()
+                            .push((h.clone(), path.clone()));
+                    }
+                }
+                known.items.insert(path.clone(), (meta, with));
+            }
+            by_id.insert(id, path.clone());
+            state.items.insert(
+                path,
+                Item {
+                    id,
+                    hash,
+                    gone,
+                    met: Met::No,
+                    rows: Vec::new(),
+                    exact: HashMap::new(),
+                },
+            );
+        }
+        let mut findings = self.db.prepare(&format!(
+            "SELECT f.id, f.item_id, f.location, f.kind, f.confidence, f.masked, f.fingerprint,
+                    f.variant, f.status, f.resolution, f.first_seen
+             FROM findings f WHERE f.item_id IN (SELECT id FROM items WHERE {UNDER})"
+        ))?;
+        let mut rows = findings.query(params![r, dir, end])?;
+        while let Some(row) = rows.next()? {
+            let item_id: i64 = row.get(1)?;
+            let Some(item) = by_id.get(&item_id).and_then(|p| state.items.get_mut(p)) else {
+                continue;
+            };
+            let found = Row {
+                id: row.get(0)?,
+                location: row.get(2)?,
+                kind: row.get(3)?,
+                confidence: row.get(4)?,
+                masked: row.get(5)?,
+                fingerprint: row.get(6)?,
+                variant: row.get(7)?,
+                status: row.get(8)?,
+                resolution: row.get(9)?,
+                first_seen: row.get(10)?,
+                matched: false,
+            };
+            item.exact.insert(found.key(), item.rows.len());
+            item.rows.push(found);
+        }
+        Ok(())
+    }
+
+    /// Records a finding reported by the scan and says whether it is new.
+    pub fn finding(&mut self, f: &FindingRow) -> Result<Found, StoreError> {
+        let found = self.record(f).map_err(err("cannot record a finding"))?;
+        self.wrote()?;
+        Ok(found)
+    }
+
+    fn record(&mut self, f: &FindingRow) -> rusqlite::Result<Found> {
+        let (scan, now) = self.ids();
+        let item_id = self.item(f.path)?;
+        let Some(state) = self.scan.as_mut() else {
+            return Err(rusqlite::Error::InvalidQuery);
+        };
+        let Some(item) = state.items.get_mut(f.path) else {
+            return Err(rusqlite::Error::InvalidQuery);
+        };
+        if item.met == Met::No {
+            item.met = Met::Touched;
+        }
+        let k = key(f.location, f.kind, f.masked, f.fingerprint);
+        // The same finding at the same place; else the same value, not yet matched, that
+        // moved within the item (an edit above it).
+        let hit = item.exact.get(&k).copied().or_else(|| {
+            item.rows.iter().position(|r| {
+                !r.matched
+                    && r.resolution.is_none()
+                    && r.kind == f.kind
+                    && r.masked == f.masked
+                    && r.fingerprint.as_deref() == f.fingerprint
+            })
+        });
+        if let Some(i) = hit {
+            let row = &mut item.rows[i];
+            let reopened = row.resolution.is_some();
+            if row.location != f.location {
+                item.exact.remove(&row.key());
+                row.location = f.location.to_string();
+                item.exact.insert(k, i);
+            }
+            row.matched = true;
+            row.confidence = f.confidence.to_string();
+            if reopened {
+                row.status = "open".into();
+                row.resolution = None;
+            }
+            self.db
+                .prepare_cached(
+                    "UPDATE findings SET location = ?2, confidence = ?3, last_seen = ?4,
+                         last_scan = ?5,
+                         status = CASE WHEN resolution IS NULL THEN status ELSE 'open' END,
+                         status_at = CASE WHEN resolution IS NULL THEN status_at ELSE ?4 END,
+                         resolution = NULL
+                     WHERE id = ?1",
+                )?
+                .execute(params![row.id, f.location, f.confidence, now, scan])?;
+            let change = if reopened {
+                history(&self.db, row.id, now, scan, "open", None, "found again")?;
+                Change::Reopened
+            } else {
+                Change::Seen
+            };
+            return Ok(Found {
+                change,
+                first_seen: row.first_seen,
+                status: row.status.clone(),
+            });
+        }
+        let id: i64 = self
+            .db
+            .prepare_cached(
+                "INSERT INTO findings (item_id, location, kind, confidence, masked, fingerprint,
+                                       variant, first_seen, last_seen, last_scan)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
+                 ON CONFLICT (item_id, location, kind, masked, fingerprint) DO UPDATE SET
+                     confidence = excluded.confidence, last_seen = excluded.last_seen,
+                     last_scan = excluded.last_scan
+                 RETURNING id",
+            )?
+            .query_row(
+                params![
+                    item_id,
+                    f.location,
+                    f.kind,
+                    f.confidence,
+                    f.masked,
+                    f.fingerprint,
+                    f.variant,
+                    now,
+                    scan
+                ],
+                |r| r.get(0),
+            )?;
+        item.exact.insert(k, item.rows.len());
+        item.rows.push(Row {
+            id,
+            location: f.location.to_string(),
+            kind: f.kind.to_string(),
+            confidence: f.confidence.to_string(),
+            masked: f.masked.to_string(),
+            fingerprint: f.fingerprint.map(str::to_string),
+            variant: f.variant.map(str::to_string),
+            status: "open".into(),
+            resolution: None,
+            first_seen: now,
+            matched: true,
+        });
+        state.new_findings += 1;
+        Ok(Found {
+            change: Change::New,
+            first_seen: now,
+            status: "open".into(),
+        })
+    }
+
+    /// Records an item read to its end (`meta` for a file, `None` for a folder whose name was
+    /// read) with the content hash when it was read whole; resolves its findings that this
+    /// scan did not report again, and returns them.
+    pub fn item_read(
+        &mut self,
+        path: &str,
+        meta: Option<&Meta>,
+        hash: Option<&str>,
+        scanned_with: &str,
+    ) -> Result<ItemEnd, StoreError> {
+        let known = self
+            .scan
+            .as_ref()
+            .is_some_and(|s| s.items.contains_key(path));
+        if meta.is_none() && !known {
+            // A folder without findings is not worth an item.
+            return Ok(ItemEnd::default());
+        }
+        let resolved = self
+            .read(path, meta, hash, scanned_with)
+            .map_err(err("cannot record an item"))?;
+        self.wrote()?;
+        Ok(resolved)
+    }
+
+    fn read(
+        &mut self,
+        path: &str,
+        meta: Option<&Meta>,
+        hash: Option<&str>,
+        scanned_with: &str,
+    ) -> rusqlite::Result<ItemEnd> {
+        let (scan, now) = self.ids();
+        let id = self.item(path)?;
+        // SQLite integers are signed 64-bit: larger values (never seen in practice) wrap.
+        let u = |v: u64| v as i64;
+        match meta {
+            Some(m) => {
+                self.db
+                    .prepare_cached(
+                        "UPDATE items SET size = ?2, mtime_ns = ?3, ctime_ns = ?4, dev = ?5,
+                             ino = ?6, owner = ?7, hash = ?8, scanned_at = ?9, last_seen = ?9,
+                             last_scan = ?10, gone_at = NULL, scanned_with = ?11
+                         WHERE id = ?1",
+                    )?
+                    .execute(params![
+                        id,
+                        u(m.size),
+                        m.mtime_ns,
+                        m.ctime_ns,
+                        u(m.dev),
+                        u(m.ino),
+                        m.owner,
+                        hash,
+                        now,
+                        scan,
+                        scanned_with
+                    ])?;
+            }
+            None => {
+                self.db
+                    .prepare_cached(
+                        "UPDATE items SET last_seen = ?2, last_scan = ?3, gone_at = NULL
+                         WHERE id = ?1",
+                    )?
+                    .execute(params![id, now, scan])?;
+            }
+        }
+        let Some(state) = self.scan.as_mut() else {
+            return Err(rusqlite::Error::InvalidQuery);
+        };
+        let Some(item) = state.items.get_mut(path) else {
+            return Err(rusqlite::Error::InvalidQuery);
+        };
+        // A false positive stays one until the item's content changes.
+        let changed = matches!((&item.hash, hash), (Some(old), Some(new)) if old != new);
+        item.met = Met::Read;
+        item.gone = false;
+        if hash.is_some() {
+            item.hash = hash.map(str::to_string);
+        }
+        let mut end = ItemEnd::default();
+        for row in &mut item.rows {
+            if !row.matched && row.resolution.is_none() {
+                row.status = "resolved".into();
+                row.resolution = Some("edited".into());
+                resolve(&self.db, row.id, now, scan, "edited")?;
+                end.resolved.push(row.current(path));
+            } else if row.matched && changed && row.status == "false-positive" {
+                row.status = "open".into();
+                self.db
+                    .prepare_cached(
+                        "UPDATE findings SET status = 'open', status_at = ?2 WHERE id = ?1",
+                    )?
+                    .execute(params![row.id, now])?;
+                history(
+                    &self.db,
+                    row.id,
+                    now,
+                    scan,
+                    "open",
+                    None,
+                    "the item changed",
+                )?;
+                end.reopened.push(row.current(path));
+            }
+        }
+        state.resolved += end.resolved.len() as u64;
+        Ok(end)
+    }
+
+    /// Records an item that did not change since it was read: its findings are carried over
+    /// (seen again) and returned for output.
+    pub fn item_unchanged(&mut self, path: &str) -> Result<Vec<Current>, StoreError> {
+        let carried = self
+            .carry(path, true)
+            .map_err(err("cannot record an item"))?;
+        if let Some(s) = self.scan.as_mut() {
+            s.unchanged += 1;
+        }
+        self.wrote()?;
+        Ok(carried)
+    }
+
+    /// Marks an item and its unmatched findings seen; returns those to report.
+    fn carry(&mut self, path: &str, whole: bool) -> rusqlite::Result<Vec<Current>> {
+        let (scan, now) = self.ids();
+        let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) else {
+            return Ok(Vec::new());
+        };
+        if whole {
+            item.met = Met::Carried;
+        }
+        self.db
+            .prepare_cached("UPDATE items SET last_seen = ?2, last_scan = ?3 WHERE id = ?1")?
+            .execute(params![item.id, now, scan])?;
+        let mut carried = Vec::new();
+        for row in item
+            .rows
+            .iter_mut()
+            .filter(|r| !r.matched && r.resolution.is_none())
+        {
+            row.matched = true;
+            self.db
+                .prepare_cached("UPDATE findings SET last_seen = ?2, last_scan = ?3 WHERE id = ?1")?
+                .execute(params![row.id, now, scan])?;
+            if row.reportable() {
+                carried.push(row.current(path));
+            }
+        }
+        Ok(carried)
+    }
+
+    /// Records an item whose content is that of `original`, read before: its findings are
+    /// those of the original, recorded for this item and returned for output. `None` when
+    /// neither the original nor any other item still holds that content (it was edited during
+    /// this scan): the item is then left to be read by the next scan.
+    pub fn item_copy(
+        &mut self,
+        path: &str,
+        meta: &Meta,
+        hash: &str,
+        original: &str,
+        scanned_with: &str,
+    ) -> Result<Option<Vec<Current>>, StoreError> {
+        let Some(state) = self.scan.as_ref() else {
+            return Ok(None);
+        };
+        let holds = |i: &Item| !i.gone && i.hash.as_deref() == Some(hash);
+        let source = state
+            .items
+            .get(original)
+            .filter(|i| holds(i))
+            .or_else(|| state.items.values().find(|i| holds(i)));
+        let Some(source) = source else {
+            return Ok(None);
+        };
+        let rows: Vec<Current> = source
+            .rows
+            .iter()
+            .filter(|r| r.reportable())
+            .map(|r| r.current(path))
+            .collect();
+        for r in &rows {
+            self.finding(&FindingRow {
+                path,
+                location: &r.location,
+                kind: &r.kind,
+                confidence: &r.confidence,
+                masked: &r.masked,
+                fingerprint: r.fingerprint.as_deref(),
+                variant: r.variant.as_deref(),
+            })?;
+        }
+        self.item_read(path, Some(meta), Some(hash), scanned_with)?;
+        if let Some(s) = self.scan.as_mut() {
+            s.copies += 1;
+        }
+        let current = self
+            .scan
+            .as_ref()
+            .and_then(|s| s.items.get(path))
+            .map(|item| {
+                item.rows
+                    .iter()
+                    .filter(|r| r.matched && r.reportable())
+                    .map(|r| r.current(path))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Some(current))
+    }
+
+    /// Records an item that could not be read, and why.
+    pub fn error(
+        &mut self,
+        path: &str,
+        location: Option<&str>,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let (scan, _) = self.ids();
+        if let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) {
+            if item.met == Met::No {
+                item.met = Met::Touched;
+            }
+        }
+        self.db
+            .prepare_cached(
+                "INSERT INTO errors (scan_id, path, location, reason) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .and_then(|mut s| s.execute(params![scan, path, location, reason]))
+            .map_err(err("cannot record an error"))?;
+        self.wrote()
+    }
+
+    /// Ends the scan. Items under the roots that the scan did not meet are asked about with
+    /// `exists`: the findings of those that are gone are resolved (`removed`), those of the
+    /// others carried over, like the findings of items the scan met but could not read to
+    /// their end. Writes the counts and commits.
+    pub fn end_scan(
+        &mut self,
+        mut counts: Counts,
+        now: i64,
+        exists: &dyn Fn(&str) -> bool,
+    ) -> Result<End, StoreError> {
+        let mut end = End::default();
+        let open: Vec<(String, Met, bool)> = self
+            .scan
+            .as_ref()
+            .map(|s| {
+                s.items
+                    .iter()
+                    .filter(|(_, i)| i.met == Met::No || i.met == Met::Touched)
+                    .map(|(p, i)| (p.clone(), i.met, i.gone))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (path, met, gone) in open {
+            if met == Met::No && gone {
+                continue;
+            }
+            if met == Met::No && !exists(&path) {
+                let removed = self
+                    .remove(&path)
+                    .map_err(err("cannot resolve a finding"))?;
+                end.resolved.extend(removed);
+            } else {
+                end.carried.extend(
+                    self.carry(&path, false)
+                        .map_err(err("cannot record an item"))?,
+                );
+            }
+            self.wrote()?;
+        }
+        counts.findings += end.carried.len() as u64;
+        let Some(s) = self.scan.take() else {
+            return Err(StoreError("no scan begun (a programming error)".into()));
+        };
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        self.db
+            .execute(
+                "UPDATE scans SET ended_at = ?2, files = ?3, bytes = ?4, findings = ?5,
+                     errors = ?6, new_findings = ?7, resolved = ?8, unchanged = ?9, copies = ?10
+                 WHERE id = ?1",
+                params![
+                    s.id,
+                    now,
+                    n(counts.files),
+                    n(counts.bytes),
+                    n(counts.findings),
+                    n(counts.errors),
+                    n(s.new_findings),
+                    n(s.resolved + end.resolved.len() as u64),
+                    n(s.unchanged),
+                    n(s.copies)
+                ],
+            )
+            .map_err(err("cannot record the end of the scan"))?;
+        self.db
+            .execute_batch("COMMIT")
+            .map_err(err("cannot commit the scan"))?;
+        Ok(end)
+    }
+
+    /// Resolves every open finding of a deleted item as `removed`.
+    fn remove(&mut self, path: &str) -> rusqlite::Result<Vec<Current>> {
+        let (scan, now) = self.ids();
+        let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) else {
+            return Ok(Vec::new());
+        };
+        item.gone = true;
+        self.db
+            .prepare_cached("UPDATE items SET gone_at = ?2 WHERE id = ?1")?
+            .execute(params![item.id, now])?;
+        let mut removed = Vec::new();
+        for row in item.rows.iter_mut().filter(|r| r.resolution.is_none()) {
+            row.status = "resolved".into();
+            row.resolution = Some("removed".into());
+            resolve(&self.db, row.id, now, scan, "removed")?;
+            removed.push(row.current(path));
+        }
+        Ok(removed)
+    }
+
+    fn ids(&self) -> (i64, i64) {
+        self.scan.as_ref().map_or((0, 0), |s| (s.id, s.now))
+    }
+
+    /// The item's id, created (or marked seen) on first use in this scan.
+    fn item(&mut self, path: &str) -> rusqlite::Result<i64> {
+        let (scan, now) = self.ids();
+        let Some(state) = self.scan.as_mut() else {
+            return Err(rusqlite::Error::InvalidQuery);
+        };
+        if let Some(item) = state.items.get(path) {
+            return Ok(item.id);
+        }
+        let id = self
+            .db
+            .prepare_cached(
+                "INSERT INTO items (path, first_seen, last_seen, last_scan) VALUES (?1, ?2, ?2, ?3)
+                 ON CONFLICT (path) DO UPDATE SET last_seen = excluded.last_seen,
+                     last_scan = excluded.last_scan
+                 RETURNING id",
+            )?
+            .query_row(params![path, now, scan], |r| r.get(0))?;
+        state.items.insert(
+            path.to_string(),
+            Item {
+                id,
+                hash: None,
+                gone: false,
+                met: Met::Touched,
+                rows: Vec::new(),
+                exact: HashMap::new(),
+            },
+        );
+        Ok(id)
+    }
+
+    /// Commits every `BATCH` records, so a crash loses at most one batch.
+    fn wrote(&mut self) -> Result<(), StoreError> {
+        self.pending += 1;
+        if self.pending >= BATCH {
+            self.pending = 0;
+            self.db
+                .execute_batch("COMMIT; BEGIN")
+                .map_err(err("cannot commit a batch"))?;
+        }
+        Ok(())
+    }
+}
+
+fn resolve(db: &Connection, id: i64, now: i64, scan: i64, how: &str) -> rusqlite::Result<()> {
+    db.prepare_cached(
+        "UPDATE findings SET status = 'resolved', resolution = ?2, status_at = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, how, now])?;
+    history(db, id, now, scan, "resolved", Some(how), "")
+}
+
+fn history(
+    db: &Connection,
+    id: i64,
+    now: i64,
+    scan: i64,
+    status: &str,
+    resolution: Option<&str>,
+    reason: &str,
+) -> rusqlite::Result<()> {
+    db.prepare_cached(
+        "INSERT INTO finding_history (finding_id, at, scan_id, status, resolution, reason, by_whom)
+         VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), 'scan')",
+    )?
+    .execute(params![id, now, scan, status, resolution, reason])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("datavakt-store-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir.join("sub").join("scan.db")
+    }
+
+    fn row<'a>(path: &'a str, location: &'a str, masked: &'a str) -> FindingRow<'a> {
+        FindingRow {
+            path,
+            location,
+            kind: "dk-cpr",
+            confidence: "high",
+            masked,
+            fingerprint: Some(masked),
+            variant: None,
+        }
+    }
+
+    fn meta(size: u64, mtime_ns: i64) -> Meta {
+        Meta {
+            size,
+            mtime_ns,
+            ctime_ns: mtime_ns,
+            dev: 2049,
+            ino: 77,
+            owner: 1000,
+        }
+    }
+
+    const WITH: &str = "settings-1";
+
+    fn one(path: &Path, sql: &str) -> i64 {
+        Connection::open(path)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn roots() -> Vec<String> {
+        vec!["/srv".to_string()]
+    }
+
+    #[test]
+    fn unchanged_items_are_carried_edited_ones_resolve_what_is_gone_and_keep_what_moved() {
+        let path = scratch("life");
+        let mut s = Store::open(&path).unwrap();
+        let known = s.begin_scan(&roots(), "{}", WITH, 100).unwrap();
+        assert!(known.is_empty());
+        assert_eq!(
+            s.finding(&row("/srv/a.txt", "line 1", "A")).unwrap().change,
+            Change::New
+        );
+        assert_eq!(
+            s.finding(&row("/srv/a.txt", "line 2", "B")).unwrap().change,
+            Change::New
+        );
+        // The same finding twice in one scan is one row.
+        assert_eq!(
+            s.finding(&row("/srv/a.txt", "line 2", "B")).unwrap().change,
+            Change::Seen
+        );
+        assert!(s
+            .item_read("/srv/a.txt", Some(&meta(10, 1)), Some("h1"), WITH)
+            .unwrap()
+            .resolved
+            .is_empty());
+        s.finding(&row("/srv/b.txt", "line 1", "C")).unwrap();
+        s.item_read("/srv/b.txt", Some(&meta(20, 1)), Some("h2"), WITH)
+            .unwrap();
+        s.item_read("/srv/empty.txt", Some(&meta(30, 1)), Some("h3"), WITH)
+            .unwrap();
+        // Outside the roots: never touched by scans of /srv.
+        s.finding(&row("/srv2/x.txt", "line 1", "X")).unwrap();
+        let end = s.end_scan(Counts::default(), 101, &|_| true).unwrap();
+        assert!(end.carried.is_empty() && end.resolved.is_empty());
+        assert_eq!(count(&path, "findings").unwrap(), 4);
+
+        // Second scan: a.txt edited (A moved to line 5, B gone), b.txt unchanged, empty.txt
+        // deleted, a folder name not reached (still there: carried).
+        let known = s.begin_scan(&roots(), "{}", WITH, 200).unwrap();
+        assert_eq!(known.len(), 3);
+        assert!(known.unchanged("/srv/b.txt", &meta(20, 1), WITH));
+        assert!(!known.unchanged("/srv/b.txt", &meta(20, 1), "other settings"));
+        assert!(!known.unchanged("/srv/a.txt", &meta(11, 2), WITH));
+        assert!(known.may_be_copy(20) && !known.may_be_copy(21));
+        assert_eq!(known.copy_of(20, "h2"), Some("/srv/b.txt"));
+        assert_eq!(
+            s.finding(&row("/srv/a.txt", "line 5", "A")).unwrap().change,
+            Change::Seen
+        );
+        let resolved = s
+            .item_read("/srv/a.txt", Some(&meta(11, 2)), Some("h1b"), WITH)
+            .unwrap()
+            .resolved;
+        assert_eq!(resolved.len(), 1);
+        assert_eq!(
+            (
+                resolved[0].masked.as_str(),
+                resolved[0].resolution.as_deref()
+            ),
+            ("B", Some("edited"))
+        );
+        let carried = s.item_unchanged("/srv/b.txt").unwrap();
+        assert_eq!(carried.len(), 1);
+        assert_eq!(
+            (carried[0].masked.as_str(), carried[0].first_seen),
+            ("C", 100)
+        );
+        let end = s
+            .end_scan(Counts::default(), 201, &|p| p != "/srv/empty.txt")
+            .unwrap();
+        assert!(end.carried.is_empty());
+        assert!(end.resolved.is_empty(), "empty.txt had no findings");
+        assert_eq!(
+            one(
+                &path,
+                "SELECT gone_at FROM items WHERE path = '/srv/empty.txt'"
+            ),
+            200
+        );
+        assert_eq!(
+            one(
+                &path,
+                "SELECT first_seen FROM findings WHERE masked = 'A' AND location = 'line 5'"
+            ),
+            100
+        );
+        assert_eq!(
+            one(&path, "SELECT last_seen FROM findings WHERE masked = 'C'"),
+            200,
+            "carried findings are seen again"
+        );
+        assert_eq!(
+            one(
+                &path,
+                "SELECT count(*) FROM findings WHERE resolution = 'edited'"
+            ),
+            1
+        );
+        assert_eq!(one(&path, "SELECT resolved FROM scans WHERE id = 2"), 1);
+        assert_eq!(one(&path, "SELECT unchanged FROM scans WHERE id = 2"), 1);
+
+        // Third scan: b.txt deleted, B written back into a.txt (reopened), a copy of a.txt.
+        let known = s.begin_scan(&roots(), "{}", WITH, 300).unwrap();
+        assert_eq!(known.len(), 2, "a deleted item is not known as a file");
+        assert_eq!(
+            s.finding(&row("/srv/a.txt", "line 2", "B")).unwrap().change,
+            Change::Reopened
+        );
+        assert_eq!(
+            s.finding(&row("/srv/a.txt", "line 5", "A")).unwrap().change,
+            Change::Seen
+        );
+        s.item_read("/srv/a.txt", Some(&meta(12, 3)), Some("h1c"), WITH)
+            .unwrap();
+        let copy = s
+            .item_copy("/srv/copy.txt", &meta(12, 4), "h1c", "/srv/a.txt", WITH)
+            .unwrap();
+        let copy = copy.unwrap();
+        assert_eq!(copy.len(), 2);
+        assert!(copy
+            .iter()
+            .all(|c| c.path == "/srv/copy.txt" && c.first_seen == 300));
+        let end = s
+            .end_scan(Counts::default(), 301, &|p| p != "/srv/b.txt")
+            .unwrap();
+        assert_eq!(end.resolved.len(), 1);
+        assert_eq!(end.resolved[0].resolution.as_deref(), Some("removed"));
+        assert_eq!(
+            one(&path, "SELECT count(*) FROM findings WHERE status = 'open'"),
+            5
+        );
+        assert_eq!(
+            one(
+                &path,
+                "SELECT count(*) FROM finding_history WHERE status = 'open'"
+            ),
+            1,
+            "the reopening is in the history"
+        );
+        assert_eq!(one(&path, "SELECT copies FROM scans WHERE id = 3"), 1);
+        assert_eq!(
+            one(
+                &path,
+                "SELECT count(*) FROM findings WHERE masked = 'X' AND status = 'open'"
+            ),
+            1
+        );
+    }
+
+    #[test]
+    fn a_false_positive_stays_one_until_the_item_changes() {
+        let path = scratch("fp");
+        let mut s = Store::open(&path).unwrap();
+        s.begin_scan(&roots(), "{}", WITH, 100).unwrap();
+        s.finding(&row("/srv/a.txt", "line 1", "A")).unwrap();
+        s.item_read("/srv/a.txt", Some(&meta(10, 1)), Some("h1"), WITH)
+            .unwrap();
+        s.end_scan(Counts::default(), 101, &|_| true).unwrap();
+        let db = Connection::open(&path).unwrap();
+        db.execute("UPDATE findings SET status = 'false-positive'", [])
+            .unwrap();
+        // Not reported as current while unchanged, nor when read again with the same content.
+        s.begin_scan(&roots(), "{}", WITH, 200).unwrap();
+        assert!(s.item_unchanged("/srv/a.txt").unwrap().is_empty());
+        s.end_scan(Counts::default(), 201, &|_| true).unwrap();
+        s.begin_scan(&roots(), "{}", WITH, 300).unwrap();
+        s.finding(&row("/srv/a.txt", "line 1", "A")).unwrap();
+        s.item_read("/srv/a.txt", Some(&meta(10, 2)), Some("h1"), WITH)
+            .unwrap();
+        s.end_scan(Counts::default(), 301, &|_| true).unwrap();
+        assert_eq!(
+            one(
+                &path,
+                "SELECT count(*) FROM findings WHERE status = 'false-positive'"
+            ),
+            1
+        );
+        // Changed content: open again, with the reason in its history.
+        s.begin_scan(&roots(), "{}", WITH, 400).unwrap();
+        let found = s.finding(&row("/srv/a.txt", "line 1", "A")).unwrap();
+        assert_eq!(found.status, "false-positive");
+        let end = s
+            .item_read("/srv/a.txt", Some(&meta(11, 3)), Some("h2"), WITH)
+            .unwrap();
+        assert_eq!(end.reopened.len(), 1);
+        s.end_scan(Counts::default(), 401, &|_| true).unwrap();
+        assert_eq!(
+            one(&path, "SELECT count(*) FROM findings WHERE status = 'open'"),
+            1
+        );
+        assert_eq!(
+            one(
+                &path,
+                "SELECT count(*) FROM finding_history WHERE reason = 'the item changed'"
+            ),
+            1
+        );
+    }
+
+    #[test]
+    fn an_item_met_but_not_read_to_its_end_keeps_its_findings() {
+        let path = scratch("touched");
+        let mut s = Store::open(&path).unwrap();
+        s.begin_scan(&roots(), "{}", WITH, 100).unwrap();
+        s.finding(&row("/srv/a.txt", "line 1", "A")).unwrap();
+        s.finding(&row("/srv/a.txt", "line 9", "B")).unwrap();
+        s.item_read("/srv/a.txt", Some(&meta(10, 1)), Some("h1"), WITH)
+            .unwrap();
+        s.end_scan(Counts::default(), 101, &|_| true).unwrap();
+        s.begin_scan(&roots(), "{}", WITH, 200).unwrap();
+        s.finding(&row("/srv/a.txt", "line 1", "A")).unwrap();
+        s.error("/srv/a.txt", None, "read failed").unwrap();
+        let end = s.end_scan(Counts::default(), 201, &|_| true).unwrap();
+        assert_eq!(end.carried.len(), 1);
+        assert_eq!(end.carried[0].masked, "B");
+        assert_eq!(
+            one(
+                &path,
+                "SELECT count(*) FROM findings WHERE resolution IS NULL"
+            ),
+            2
+        );
+    }
+
+    #[test]
+    fn a_crash_keeps_committed_batches_and_a_consistent_database() {
+        let path = scratch("crash");
+        let mut s = Store::open(&path).unwrap();
+        s.begin_scan(&roots(), "{}", WITH, 100).unwrap();
+        for i in 0..BATCH + 10 {
+            s.finding(&row(&format!("/srv/{i}.txt"), "line 1", "A"))
+                .unwrap();
+        }
+        // Dropped without end_scan: the open transaction is rolled back.
+        drop(s);
+        assert_eq!(count(&path, "findings").unwrap(), BATCH as i64);
+        let db = Connection::open(&path).unwrap();
+        let ok: String = db
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        let ended: Option<i64> = db
+            .query_row("SELECT ended_at FROM scans", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ended, None);
+    }
+
+    #[test]
+    fn paths_under_a_root_are_told_apart_from_their_neighbours() {
+        assert_eq!(
+            under("/srv"),
+            ("/srv".to_string(), "/srv/".to_string(), "/srv0".to_string())
+        );
+        assert_eq!(
+            under("/"),
+            (String::new(), "/".to_string(), "0".to_string())
+        );
+    }
+}
