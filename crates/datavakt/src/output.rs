@@ -574,15 +574,15 @@ pub fn write_all(
                 hash,
                 original,
             } => match db.copy(&path, &meta, &hash, &original) {
-                Some(found) => {
-                    for c in &found {
-                        e.stored(c, true);
+                Some(copied) => {
+                    for (c, new) in &copied.found {
+                        e.stored(c, *new);
                     }
+                    e.resolved(&copied.end.resolved);
                 }
                 None => e.other(&Record::Warning {
                     path,
-                    reason: "a copy of a file edited during this scan; the next scan \
-                                 reads it"
+                    reason: "a copy of a file edited during this scan; the next scan reads it"
                         .into(),
                 }),
             },
@@ -827,9 +827,9 @@ impl Db<'_> {
         meta: &store::Meta,
         hash: &str,
         original: &str,
-    ) -> Option<Vec<store::Current>> {
+    ) -> Option<store::Copied> {
         if self.error.is_some() {
-            return Some(Vec::new());
+            return Some(store::Copied::default());
         }
         let r = self
             .store

@@ -11,7 +11,9 @@
 
 mod scan;
 
-pub use scan::{Change, Counts, Current, End, FindingRow, Found, ItemEnd, Known, Meta, Store};
+pub use scan::{
+    Change, Copied, Counts, Current, End, FindingRow, Found, ItemEnd, Known, Meta, Store,
+};
 
 use std::path::Path;
 

@@ -118,6 +118,14 @@ pub struct ItemEnd {
     pub reopened: Vec<Current>,
 }
 
+/// What a copy of an item read before holds: the original's findings, each with whether it
+/// is new at this path, and what the copy no longer holds if it had other content before.
+#[derive(Default)]
+pub struct Copied {
+    pub found: Vec<(Current, bool)>,
+    pub end: ItemEnd,
+}
+
 /// A finding as the store holds it: what a scan carries over without reading the item again,
 /// and what it resolves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -667,7 +675,7 @@ impl Store {
         hash: &str,
         original: &str,
         scanned_with: &str,
-    ) -> Result<Option<Vec<Current>>, StoreError> {
+    ) -> Result<Option<Copied>, StoreError> {
         let Some(state) = self.scan.as_ref() else {
             return Ok(None);
         };
@@ -686,8 +694,9 @@ impl Store {
             .filter(|r| r.reportable())
             .map(|r| r.current(path))
             .collect();
-        for r in &rows {
-            self.finding(&FindingRow {
+        let mut copied = Copied::default();
+        for mut r in rows {
+            let found = self.finding(&FindingRow {
                 path,
                 location: &r.location,
                 kind: &r.kind,
@@ -696,24 +705,16 @@ impl Store {
                 fingerprint: r.fingerprint.as_deref(),
                 variant: r.variant.as_deref(),
             })?;
+            let new = found.change != Change::Seen;
+            r.status = found.status;
+            r.first_seen = found.first_seen;
+            copied.found.push((r, new));
         }
-        self.item_read(path, Some(meta), Some(hash), scanned_with)?;
+        copied.end = self.item_read(path, Some(meta), Some(hash), scanned_with)?;
         if let Some(s) = self.scan.as_mut() {
             s.copies += 1;
         }
-        let current = self
-            .scan
-            .as_ref()
-            .and_then(|s| s.items.get(path))
-            .map(|item| {
-                item.rows
-                    .iter()
-                    .filter(|r| r.matched && r.reportable())
-                    .map(|r| r.current(path))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Ok(Some(current))
+        Ok(Some(copied))
     }
 
     /// Records an item that could not be read, and why.
@@ -1065,11 +1066,11 @@ mod tests {
         let copy = s
             .item_copy("/srv/copy.txt", &meta(12, 4), "h1c", "/srv/a.txt", WITH)
             .unwrap();
-        let copy = copy.unwrap();
+        let copy = copy.unwrap().found;
         assert_eq!(copy.len(), 2);
         assert!(copy
             .iter()
-            .all(|c| c.path == "/srv/copy.txt" && c.first_seen == 300));
+            .all(|(c, new)| c.path == "/srv/copy.txt" && c.first_seen == 300 && *new));
         let end = s
             .end_scan(Counts::default(), 301, &|p| p != "/srv/b.txt")
             .unwrap();
