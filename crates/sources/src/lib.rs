@@ -6,6 +6,8 @@
 //! anything else. The caller's visitor runs on the walker's threads, so walking and scanning
 //! share them (as in ripgrep).
 
+pub mod exposure;
+
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
