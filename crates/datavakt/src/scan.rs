@@ -515,7 +515,8 @@ fn scan_reader<R: Read>(
             reason: format!("{}: corrupt: {reason}", format.name()),
         };
         let bytes = text.bytes_read();
-        return Reached::from(send_all(tx, vec![record], Outcome::Binary { bytes }), false);
+        // Damage seen in the header stays until the file changes: no need to read it again.
+        return Reached::from(send_all(tx, vec![record], Outcome::Binary { bytes }), true);
     }
     if format.is_container() {
         let data = match text.read_all(ctx.opts.worker.extract.max_item_bytes) {
