@@ -5,10 +5,14 @@
 //! file share is not a git repository, so hidden files and `.gitignore` rules are scanned like
 //! anything else. The caller's visitor runs on the walker's threads, so walking and scanning
 //! share them (as in ripgrep).
+//!
+//! [`web`] crawls a web server instead: what its links and directory listings expose.
 
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
+
+pub mod web;
 
 /// Something the walk met.
 pub enum Entry<'a> {
