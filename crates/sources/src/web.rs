@@ -175,6 +175,8 @@ pub fn crawl(
         known.insert(first.url.to_string(), 0);
         nodes.push(first);
         queue.push_back(0);
+    } else {
+        c.summary.robots_excluded += 1;
     }
     while let Some(n) = queue.pop_front() {
         if c.summary.items >= opts.max_urls {
@@ -227,9 +229,11 @@ pub fn crawl(
             if let Some(&k) = known.get(&key) {
                 // Found again: a listing that shows it is worth recording even when a link
                 // came first, as long as it is not reported yet.
-                let other = &mut nodes[k];
-                if page.listing && other.listed_by.is_none() && !other.done {
-                    other.listed_by = Some(page_url.to_string());
+                // (URLs that robots.txt excludes are known without a node.)
+                if let Some(other) = nodes.get_mut(k) {
+                    if page.listing && other.listed_by.is_none() && !other.done {
+                        other.listed_by = Some(page_url.to_string());
+                    }
                 }
                 continue;
             }
@@ -239,7 +243,7 @@ pub fn crawl(
             }
             if !c.allowed_by_robots(&target) {
                 c.summary.robots_excluded += 1;
-                known.insert(key, usize::MAX);
+                known.insert(key, NO_NODE);
                 continue;
             }
             if known.len() >= opts.max_urls {
@@ -261,6 +265,9 @@ pub fn crawl(
     }
     Ok(c.summary)
 }
+
+/// The node index of a URL that is known but not visited (excluded by robots.txt).
+const NO_NODE: usize = usize::MAX;
 
 /// A URL waiting in the crawl.
 #[derive(Clone)]
@@ -338,10 +345,13 @@ impl Crawler<'_> {
                     ));
                 };
                 if !self.scope.contains(&target) {
+                    let mut shown = target;
+                    let _ = shown.set_username("");
+                    let _ = shown.set_password(None);
                     return Some(error_item(
                         &url,
                         Some(head.status),
-                        format!("redirects outside the crawl, to {target}: not followed"),
+                        format!("redirects outside the crawl, to {shown}: not followed"),
                     ));
                 }
                 if redirects >= self.opts.max_redirects {
@@ -447,11 +457,12 @@ impl Crawler<'_> {
     /// Sends one GET (paced), retrying once with credentials when the server asks for them.
     fn request(&mut self, url: &Url, head_only: bool) -> Result<(Head, ureq::Body), String> {
         let mut with_credentials = false;
+        let mut ranged = head_only;
         loop {
             self.pacer.wait();
             self.summary.requests += 1;
             let mut req = self.agent.get(url.as_str());
-            if head_only {
+            if ranged {
                 // A recording: ask for its head only. A server that ignores ranges sends it
                 // whole and the read stops at the limit.
                 let last = self.opts.recording_head_bytes.min(self.opts.max_body_bytes);
@@ -487,6 +498,12 @@ impl Crawler<'_> {
                 .authenticate
                 .as_deref()
                 .is_some_and(|a| a.trim_start().to_ascii_lowercase().starts_with("basic"));
+            if head.status == 416 && ranged {
+                // An empty recording has no first bytes to send: ask for it whole.
+                drop(body);
+                ranged = false;
+                continue;
+            }
             if head.status == 401 && basic && !with_credentials && self.credentials.is_some() {
                 drop(body);
                 with_credentials = true;
@@ -762,15 +779,7 @@ fn describe_error(e: &ureq::Error) -> String {
         ureq::Error::HostNotFound => "host not found (no DNS record)".into(),
         ureq::Error::ConnectionFailed => "could not connect".into(),
         ureq::Error::Tls(s) => format!("TLS failure: {s}"),
-        ureq::Error::Rustls(r) => {
-            let r = r.to_string();
-            let hint = if r.contains("certificate") {
-                " (a self-signed or intranet certificate? see accept_invalid_certs)"
-            } else {
-                ""
-            };
-            format!("TLS failure: {r}{hint}")
-        }
+        ureq::Error::Rustls(r) => tls_failure(&r.to_string()),
         ureq::Error::LargeResponseHeader(..) => "the response headers are too large".into(),
         ureq::Error::Protocol(p) => format!("not a valid HTTP response: {p}"),
         other => other.to_string(),
@@ -784,8 +793,24 @@ fn describe_io(e: &std::io::Error) -> String {
         K::ConnectionReset => "connection reset by the server".into(),
         K::TimedOut | K::WouldBlock => "timed out".into(),
         K::UnexpectedEof => "the server closed the connection early".into(),
+        // rustls reports a handshake failure through the stream, as an I/O error.
+        _ if e
+            .get_ref()
+            .is_some_and(|inner| inner.to_string().contains("certificate")) =>
+        {
+            tls_failure(&e.to_string())
+        }
         _ => format!("network error: {e}"),
     }
+}
+
+fn tls_failure(reason: &str) -> String {
+    let hint = if reason.contains("certificate") {
+        " (a self-signed or intranet certificate? see accept_invalid_certs)"
+    } else {
+        ""
+    };
+    format!("TLS failure: {reason}{hint}")
 }
 
 /// The `Authorization` value of HTTP Basic (`user:password` in base64).
