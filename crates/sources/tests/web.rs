@@ -538,3 +538,79 @@ fn https_with_a_self_signed_certificate() {
     assert_eq!(a.transport, "https");
     assert_eq!(a.body, b"Alpha: the first text file.\n");
 }
+
+/// A server on a thread that answers every request with `answer(path)` and closes the
+/// connection: for responses nginx would never send.
+fn misbehaving_server(answer: fn(&str) -> Vec<u8>) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in l.incoming().flatten() {
+            let mut r = BufReader::new(conn);
+            let mut line = String::new();
+            let _ = r.read_line(&mut line);
+            let path = line.split(' ').nth(1).unwrap_or("/").to_string();
+            loop {
+                let mut h = String::new();
+                if r.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+            }
+            let _ = r.get_mut().write_all(&answer(&path));
+        }
+    });
+    port
+}
+
+#[test]
+fn misbehaving_servers_become_error_items() {
+    // Not HTTP at all.
+    let port = misbehaving_server(|_| b"SSH-2.0-OpenSSH\r\n\r\n".to_vec());
+    let (items, _) = run(&format!("http://127.0.0.1:{port}/"), &fast());
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].status, None);
+    assert!(items[0].error.is_some());
+
+    // An endless redirect chain stops at the limit.
+    let port = misbehaving_server(|path| {
+        let n: u32 = path.trim_start_matches("/r/").parse().unwrap_or(0);
+        format!(
+            "HTTP/1.1 302 Found\r\nLocation: /r/{}\r\nContent-Length: 0\r\n\r\n",
+            n + 1
+        )
+        .into_bytes()
+    });
+    let (items, summary) = run(&format!("http://127.0.0.1:{port}/r/"), &fast());
+    assert_eq!(items.len(), 1, "{:#?}", urls(&items));
+    let e = items[0].error.as_deref().unwrap();
+    assert!(e.contains("more than 5 redirects"), "{e}");
+    assert_eq!(summary.requests, 6);
+
+    // A huge page of unterminated links, without a length: read to the limit, links from its
+    // start only, no panic.
+    let port = misbehaving_server(|path| {
+        if path != "/" {
+            return b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec();
+        }
+        let mut r =
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n".to_vec();
+        for i in 0..200_000 {
+            r.extend_from_slice(format!("<a href=\"p{i}\"><a href='\0").as_bytes());
+            r.push(0xff);
+        }
+        r
+    });
+    let opts = WebOptions {
+        max_body_bytes: 1 << 20,
+        max_html_bytes: 4096,
+        max_depth: 1,
+        ..fast()
+    };
+    let (items, _) = run(&format!("http://127.0.0.1:{port}/"), &opts);
+    assert!(items[0].truncated);
+    assert_eq!(items[0].body.len(), 1 << 20);
+    assert_eq!(items[0].size, None, "the server did not say");
+    assert!(items.len() > 1 && items.len() < 300, "{}", items.len());
+    assert!(items[1..].iter().all(|i| i.body == b"ok"));
+}
