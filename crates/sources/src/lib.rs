@@ -5,12 +5,16 @@
 //! file share is not a git repository, so hidden files and `.gitignore` rules are scanned like
 //! anything else. The caller's visitor runs on the walker's threads, so walking and scanning
 //! share them (as in ripgrep).
+//!
+//! [`web`] crawls a web server instead: what its links and directory listings expose.
 
 pub mod exposure;
 
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
+
+pub mod web;
 
 /// Something the walk met.
 pub enum Entry<'a> {
