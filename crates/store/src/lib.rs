@@ -9,13 +9,15 @@
 //! [`BATCH`] records and at the end of a scan, so a crash loses at most the last batch and
 //! leaves the database consistent.
 
+pub mod query;
 mod scan;
 
 pub use scan::{Change, Counts, Current, End, FindingRow, Found, ItemEnd, Known, Meta, Store};
 
 use std::path::Path;
 
-use rusqlite::Connection;
+/// The connection [`connect`] returns, for the queries of [`query`].
+pub use rusqlite::Connection;
 
 /// Records written per transaction.
 pub const BATCH: usize = 2000;
