@@ -42,6 +42,7 @@ pub struct Filter {
     /// An absolute path: the item itself or anything under it (at a `/` boundary, so
     /// `/srv/a` does not match `/srv/ab`).
     pub path: Option<String>,
+    /// Kinds such as `dk-cpr` or `health`.
     pub kinds: Vec<String>,
     /// `open`, `accepted`, `false-positive`, `resolved`.
     pub statuses: Vec<String>,
@@ -116,14 +117,23 @@ fn normalize(p: &str) -> String {
 /// One finding with its item's path and modification time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Listed {
+    /// The row id (what `findings show` and `findings mark` take).
     pub id: i64,
+    /// The item's absolute path.
     pub path: String,
+    /// Where in the item (`line 3`, an archive member); empty when not applicable.
     pub location: String,
+    /// `dk-cpr`, `health`, `email`, or a rule's kind.
     pub kind: String,
+    /// `high`, `medium` or `low`.
     pub confidence: String,
+    /// The value with its identifying part hidden.
     pub masked: String,
+    /// Keyed hash of the normalised value; none for `health`.
     pub fingerprint: Option<String>,
+    /// A variant of the kind (`samordningsnummer`, `d-nummer`, ...).
     pub variant: Option<String>,
+    /// `open`, `accepted`, `false-positive` or `resolved`.
     pub status: String,
     /// For a resolved finding: `removed`, `edited` or `remediated`.
     pub resolution: Option<String>,
@@ -195,7 +205,9 @@ pub fn list(db: &Connection, filter: &Filter) -> Result<Vec<Listed>, StoreError>
 /// What the store knows of the item a finding is in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemInfo {
+    /// In bytes, when it is a file.
     pub size: Option<i64>,
+    /// The owner's user id.
     pub owner: Option<i64>,
     /// `blake3:<hex>` of its bytes, when read whole.
     pub hash: Option<String>,
@@ -216,22 +228,30 @@ pub struct HistoryEntry {
     pub at: i64,
     /// The scan that made the change; none for a person's mark.
     pub scan_id: Option<i64>,
+    /// `open`, `accepted`, `false-positive` or `resolved`.
     pub status: String,
+    /// How it was resolved: `removed`, `edited` or `remediated`.
     pub resolution: Option<String>,
+    /// Why, when anyone said.
     pub reason: Option<String>,
+    /// Who made the change (`scan` for a scan).
     pub by: Option<String>,
 }
 
 /// Everything known about one finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Detail {
+    /// The finding with its item's path.
     pub finding: Listed,
+    /// Why it has its status, as the person who set it wrote.
     pub status_reason: Option<String>,
+    /// Who set the status (`scan` for a scan).
     pub status_by: Option<String>,
     /// Unix seconds.
     pub status_at: Option<i64>,
     /// The last scan that saw it.
     pub last_scan: i64,
+    /// Its item.
     pub item: ItemInfo,
     /// Oldest first.
     pub history: Vec<HistoryEntry>,
@@ -320,19 +340,28 @@ pub struct Marking<'a> {
 /// A finding a mark applied to, with its status before and after.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Marked {
+    /// The row id (what `findings show` and `findings mark` take).
     pub id: i64,
+    /// The item's absolute path.
     pub path: String,
+    /// Where in the item (`line 3`, an archive member); empty when not applicable.
     pub location: String,
+    /// `dk-cpr`, `health`, `email`, or a rule's kind.
     pub kind: String,
+    /// The value with its identifying part hidden.
     pub masked: String,
+    /// The status before.
     pub from: String,
+    /// The status after.
     pub to: String,
 }
 
 /// What a mark did: findings changed, and findings that already had that status.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MarkOutcome {
+    /// Findings whose status changed.
     pub changed: Vec<Marked>,
+    /// Findings that already had the status.
     pub unchanged: Vec<Marked>,
 }
 
@@ -470,18 +499,23 @@ pub fn mark(
     Ok(outcome)
 }
 
-/// Findings, items and distinct identity numbers of one part of a report.
+/// The findings and items of one part of a report.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Group {
+    /// What is counted: a folder, kind, confidence, status or age bucket.
     pub name: String,
+    /// Findings.
     pub findings: u64,
+    /// Items holding them.
     pub items: u64,
 }
 
 /// One item among the report's worst: the most findings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemCount {
+    /// The item's absolute path.
     pub path: String,
+    /// Findings.
     pub findings: u64,
     /// Distinct identity-number fingerprints.
     pub identity_numbers: u64,
@@ -492,15 +526,23 @@ pub struct ItemCount {
 /// One completed scan, for the trend.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScanPoint {
+    /// The scan's id.
     pub id: i64,
+    /// The roots it scanned, joined by spaces.
     pub target: String,
     /// Unix seconds.
     pub started_at: i64,
+    /// Unix seconds.
     pub ended_at: i64,
+    /// Files it read or found unchanged.
     pub files: i64,
+    /// Findings.
     pub findings: i64,
+    /// Findings it saw for the first time (or again after they were resolved).
     pub new_findings: i64,
+    /// Findings it resolved (their item edited or deleted).
     pub resolved: i64,
+    /// Items it could not read.
     pub errors: i64,
 }
 
@@ -510,7 +552,9 @@ pub struct Summary {
     /// The folder reported on: the one asked for, else the deepest folder holding every
     /// current finding.
     pub prefix: String,
+    /// Findings.
     pub findings: u64,
+    /// Items holding them.
     pub items: u64,
     /// Distinct identity-number fingerprints.
     pub identity_numbers: u64,
@@ -521,6 +565,7 @@ pub struct Summary {
     pub by_kind: Vec<Group>,
     /// high, medium, low.
     pub by_confidence: Vec<Group>,
+    /// Open and accepted.
     pub by_status: Vec<Group>,
     /// In the order of [`AGE_BUCKETS`].
     pub by_age: Vec<Group>,
@@ -530,8 +575,7 @@ pub struct Summary {
     pub trend: Vec<ScanPoint>,
 }
 
-/// Per item in scope: path, findings, distinct identity numbers, health, and the findings'
-/// kinds, confidences, statuses and first-seen times.
+/// An item in the report's scope: its findings, distinct identity numbers and health data.
 struct InScope {
     path: String,
     findings: u64,
@@ -761,6 +805,7 @@ fn common_folder<'a>(mut paths: impl Iterator<Item = &'a str>) -> String {
 /// how many people, which categories, how many records, since when, readable by whom.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Breach {
+    /// The folder (or file) the breach concerns.
     pub prefix: String,
     /// Resolved findings counted too (a breach of files since edited or deleted).
     pub include_resolved: bool,
@@ -781,8 +826,9 @@ pub struct Breach {
     pub items: u64,
     /// Findings.
     pub records: u64,
-    /// Modification times of the items (nanoseconds since the epoch).
+    /// The earliest modification time of the items (nanoseconds since the epoch).
     pub modified_earliest_ns: Option<i64>,
+    /// The latest modification time (nanoseconds since the epoch).
     pub modified_latest_ns: Option<i64>,
     /// The earliest first sighting of a finding (Unix seconds).
     pub first_seen: Option<i64>,
