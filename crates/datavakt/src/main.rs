@@ -1,9 +1,11 @@
 //! The `datavakt` command line.
 
+mod findings;
 mod key;
 mod names;
 mod output;
 mod paths;
+mod report;
 mod rules;
 mod scan;
 mod worker;
@@ -37,6 +39,13 @@ enum Command {
     /// List the detectors and rules, or test them on a sample.
     #[command(after_help = RULES_HELP)]
     Rules(RulesArgs),
+    /// List, show and mark the findings in the scan database (false positive, accepted).
+    #[command(after_help = findings::HELP)]
+    Findings(findings::FindingsArgs),
+    /// Report on the scan database: findings by folder, kind, age and over scans (text,
+    /// JSON, CSV, HTML); `report breach FOLDER` for a breach notification.
+    #[command(after_help = report::HELP)]
+    Report(report::ReportArgs),
     /// Internal: the extraction worker process that `scan` starts.
     #[command(name = "__extract-worker", hide = true)]
     ExtractWorker(WorkerArgs),
@@ -267,6 +276,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Rules(args) => run_rules(args),
+        Command::Findings(args) => findings::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Report(args) => report::run(args).map(|()| ExitCode::SUCCESS),
         Command::ExtractWorker(w) => {
             let limits = extract::Limits {
                 max_depth: w.max_depth,

@@ -9,6 +9,7 @@
 //! [`BATCH`] records and at the end of a scan, so a crash loses at most the last batch and
 //! leaves the database consistent.
 
+pub mod query;
 mod scan;
 
 pub use scan::{
@@ -17,7 +18,8 @@ pub use scan::{
 
 use std::path::Path;
 
-use rusqlite::Connection;
+/// The connection [`connect`] returns, for the queries of [`query`].
+pub use rusqlite::Connection;
 
 /// Records written per transaction.
 pub const BATCH: usize = 2000;

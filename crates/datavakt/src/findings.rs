@@ -1,0 +1,694 @@
+//! `datavakt findings list|show|mark`: the findings the scan database holds, one finding's
+//! history, and a person's decisions about findings (false positive, accepted, open again).
+//!
+//! Everything printed comes from the store, which has masked values and fingerprints only:
+//! these commands cannot show a found value.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand, ValueEnum};
+use serde::Serialize;
+use store::query::{self, Filter, Listed, Marking, Selection};
+
+use crate::output::iso_time;
+use crate::paths;
+
+/// `datavakt findings --help`.
+pub const HELP: &str = "\
+Examples:
+  datavakt findings list                              current findings (open, accepted)
+  datavakt findings list /srv/share/Export --kind dk-cpr
+  datavakt findings list --status false-positive --format csv > dismissed.csv
+  datavakt findings show 42                           one finding and its history
+  datavakt findings mark 42 43 --status false-positive --reason \"test numbers in a manual\"
+  datavakt findings mark --path /srv/share/HR --status accepted --reason \"HR archive, allowed\"
+
+Findings come from the scan database that `datavakt scan` writes (--db, else $DATAVAKT_DB,
+else the data directory). Values are masked (010190-****); the database has no clear values.";
+
+const LIST_HELP: &str = "\
+Examples:
+  datavakt findings list
+  datavakt findings list /srv/share/Export             that folder (or file) and below
+  datavakt findings list --kind dk-cpr --kind health --confidence high
+  datavakt findings list --status all --format jsonl | jq .status
+  datavakt findings list --older-than 365              there for a year or more
+
+Columns: id, first seen, age (days since first seen), status, confidence, kind, masked
+value, path and location. --status current (the default) is open and accepted findings,
+what `datavakt scan` reports; false positives and resolved findings are listed only when
+asked for.";
+
+const SHOW_HELP: &str = "\
+Examples:
+  datavakt findings show 42
+  datavakt findings show 42 --format json
+
+Shows the finding (kind, confidence, masked value, fingerprint, status and who set it, why
+and when), its item (size, modification time, owner, content hash, exposure) and its
+history, from first seen to now.";
+
+const MARK_HELP: &str = "\
+Examples:
+  datavakt findings mark 42 --status false-positive --reason \"invoice number, not a CPR\"
+  datavakt findings mark 42 43 44 --status accepted --reason \"personnel files, allowed here\"
+  datavakt findings mark 42 --status open                 undo a decision
+  datavakt findings mark --path /srv/share/Test --kind dk-cpr --status false-positive \\
+      --reason \"synthetic test data\"
+
+A reason is required for false-positive and accepted; it is kept with your name (--by, else
+$USER) and the time in the finding's history. A false positive stays one on later scans
+until its file's content changes, then it is open again. Accepted findings are still
+reported by scans and counted in reports; false positives are not. Resolved findings (their
+file edited or deleted) cannot be marked.";
+
+/// `datavakt findings`.
+#[derive(Args)]
+pub struct FindingsArgs {
+    #[command(subcommand)]
+    action: Action,
+
+    /// The scan database [default: $DATAVAKT_DB, else $XDG_DATA_HOME/datavakt/datavakt.db
+    /// or ~/.local/share/datavakt/datavakt.db].
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Action {
+    /// List findings, one line each.
+    #[command(after_help = LIST_HELP)]
+    List(ListArgs),
+    /// Show everything known about one finding, with its history.
+    #[command(after_help = SHOW_HELP)]
+    Show(ShowArgs),
+    /// Mark findings as false positives or accepted (with a reason), or open again.
+    #[command(after_help = MARK_HELP)]
+    Mark(MarkArgs),
+}
+
+#[derive(Args)]
+struct ListArgs {
+    /// Only findings in this file or folder (or below it).
+    #[arg(value_name = "PATH-PREFIX")]
+    prefix: Option<PathBuf>,
+
+    /// Only this kind (dk-cpr, se-personnummer, health, email, name, or a rule's kind);
+    /// repeat for several.
+    #[arg(long, value_name = "KIND")]
+    kind: Vec<String>,
+
+    /// Which findings by status.
+    #[arg(long, value_enum, default_value_t = StatusFilter::Current)]
+    status: StatusFilter,
+
+    /// Only this confidence; repeat for several.
+    #[arg(long, value_enum)]
+    confidence: Vec<Confidence>,
+
+    /// Only findings first seen at least this many days ago.
+    #[arg(long, value_name = "DAYS")]
+    older_than: Option<u32>,
+
+    /// Output format: aligned text, JSON Lines (one object a finding), or CSV with a header.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    format: ListFormat,
+}
+
+#[derive(Args)]
+struct ShowArgs {
+    /// The finding's id (the first column of `datavakt findings list`).
+    #[arg(value_name = "ID")]
+    id: i64,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
+    format: ShowFormat,
+}
+
+#[derive(Args)]
+struct MarkArgs {
+    /// The findings' ids (the first column of `datavakt findings list`).
+    #[arg(value_name = "ID", required_unless_present = "path")]
+    ids: Vec<i64>,
+
+    /// Every finding in this file or folder (or below it) instead of ids.
+    #[arg(long, value_name = "PATH-PREFIX", conflicts_with = "ids")]
+    path: Option<PathBuf>,
+
+    /// With --path: only findings of this kind; repeat for several.
+    #[arg(long, value_name = "KIND", requires = "path")]
+    kind: Vec<String>,
+
+    /// The new status.
+    #[arg(long, value_enum)]
+    status: MarkStatus,
+
+    /// Why (required for false-positive and accepted; kept in the finding's history).
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+
+    /// Who decides [default: $USER].
+    #[arg(long, value_name = "NAME")]
+    by: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StatusFilter {
+    /// Open and accepted: what scans report.
+    Current,
+    Open,
+    Accepted,
+    FalsePositive,
+    Resolved,
+    All,
+}
+
+impl StatusFilter {
+    fn statuses(self) -> Vec<String> {
+        let s: &[&str] = match self {
+            StatusFilter::Current => query::CURRENT,
+            StatusFilter::Open => &["open"],
+            StatusFilter::Accepted => &["accepted"],
+            StatusFilter::FalsePositive => &["false-positive"],
+            StatusFilter::Resolved => &["resolved"],
+            StatusFilter::All => &[],
+        };
+        s.iter().map(|s| s.to_string()).collect()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Confidence {
+    High,
+    Medium,
+    Low,
+}
+
+impl Confidence {
+    fn name(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MarkStatus {
+    /// Not personal data (a test number, an invoice number); not reported again.
+    FalsePositive,
+    /// Personal data that may be there; still reported and counted.
+    Accepted,
+    /// Undo a decision.
+    Open,
+}
+
+impl MarkStatus {
+    fn name(self) -> &'static str {
+        match self {
+            MarkStatus::FalsePositive => "false-positive",
+            MarkStatus::Accepted => "accepted",
+            MarkStatus::Open => "open",
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Human,
+    Jsonl,
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ShowFormat {
+    Human,
+    Json,
+}
+
+/// Opens the scan database for reading: `--db`, else `$DATAVAKT_DB`, else the data
+/// directory, as `scan` does; a missing database is an error (reading never creates one).
+pub fn open_existing(explicit: Option<&Path>) -> Result<store::Connection, String> {
+    let path = paths::chosen(explicit, "DATAVAKT_DB")
+        .or_else(|| paths::data_file("datavakt.db"))
+        .ok_or(
+            "cannot find the data directory (HOME is not set); give the scan database with --db",
+        )?;
+    if path
+        .to_str()
+        .is_some_and(|p| p.starts_with("postgres://") || p.starts_with("postgresql://"))
+    {
+        return Err("PostgreSQL is not supported yet; give a file with --db".into());
+    }
+    if !path.is_file() {
+        return Err(format!(
+            "no scan database at {}: run `datavakt scan PATH` first (or give the database \
+             with --db or $DATAVAKT_DB)",
+            path.display()
+        ));
+    }
+    store::connect(&path).map_err(|e| format!("scan database: {e}"))
+}
+
+/// An absolute path prefix as the store keeps paths (made absolute like `scan` does, not
+/// resolved: the folder may be gone).
+pub fn prefix(p: &Path) -> Result<String, String> {
+    let abs = std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    Ok(abs.to_string_lossy().into_owned())
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    crate::scan::unix_now()
+}
+
+/// The output's result: a reader that went away (`| head`) is not an error.
+pub fn written(r: io::Result<()>) -> Result<(), String> {
+    match r {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the output: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A modification time in nanoseconds as ISO 8601.
+pub fn iso_ns(ns: i64) -> String {
+    iso_time(ns.div_euclid(1_000_000_000))
+}
+
+/// Runs `datavakt findings`.
+pub fn run(args: FindingsArgs) -> Result<(), String> {
+    match args.action {
+        Action::List(a) => list(args.db.as_deref(), a),
+        Action::Show(a) => show(args.db.as_deref(), a),
+        Action::Mark(a) => mark(args.db.as_deref(), a),
+    }
+}
+
+/// A finding as `list --format jsonl` prints it.
+#[derive(Serialize)]
+struct ListedJson<'a> {
+    id: i64,
+    path: &'a str,
+    location: &'a str,
+    kind: &'a str,
+    confidence: &'a str,
+    masked: &'a str,
+    fingerprint: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    variant: Option<&'a str>,
+    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolution: Option<&'a str>,
+    first_seen: String,
+    last_seen: String,
+    age_days: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modified: Option<String>,
+}
+
+/// Whole days between `since` and `now`.
+fn age_days(now: i64, since: i64) -> i64 {
+    (now - since).max(0) / 86_400
+}
+
+const CSV_HEADER: [&str; 13] = [
+    "id",
+    "path",
+    "location",
+    "kind",
+    "confidence",
+    "masked",
+    "status",
+    "first_seen",
+    "age_days",
+    "fingerprint",
+    "variant",
+    "resolution",
+    "modified",
+];
+
+fn list(db: Option<&Path>, a: ListArgs) -> Result<(), String> {
+    let conn = open_existing(db)?;
+    let now = now();
+    let mut filter = Filter {
+        path: a.prefix.as_deref().map(prefix).transpose()?,
+        kinds: a.kind,
+        statuses: a.status.statuses(),
+        confidences: a.confidence.iter().map(|c| c.name().to_string()).collect(),
+        seen_before: None,
+    };
+    if let Some(days) = a.older_than {
+        filter = filter.min_age(now, i64::from(days) * 86_400);
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    // A CSV consumer gets its header even when nothing matches; people get one above rows.
+    let mut header = match a.format {
+        ListFormat::Human => Some(format!(
+            "{:>6}  {:<10}  {:>5}  {:<14}  {:<6}  {:<16}  {:<15}  PATH: LOCATION\n",
+            "ID", "FIRST SEEN", "AGE", "STATUS", "CONF", "KIND", "MASKED"
+        )),
+        ListFormat::Csv => {
+            if let Err(e) = writeln!(out, "{}", CSV_HEADER.join(",")) {
+                return written(Err(e));
+            }
+            None
+        }
+        ListFormat::Jsonl => None,
+    };
+    let mut write = |l: &Listed| -> io::Result<()> {
+        if let Some(h) = header.take() {
+            out.write_all(h.as_bytes())?;
+        }
+        let age = age_days(now, l.first_seen);
+        match a.format {
+            ListFormat::Human => writeln!(
+                out,
+                "{:>6}  {}  {:>5}  {:<14}  {:<6}  {:<16}  {:<15}  {}{}{}",
+                l.id,
+                &iso_time(l.first_seen)[..10],
+                format!("{age} d"),
+                l.resolution
+                    .as_deref()
+                    .map_or(l.status.clone(), |r| format!("resolved:{r}")),
+                l.confidence,
+                l.kind,
+                l.masked,
+                l.path,
+                if l.location.is_empty() { "" } else { ": " },
+                l.location
+            ),
+            ListFormat::Jsonl => {
+                serde_json::to_writer(
+                    &mut out,
+                    &ListedJson {
+                        id: l.id,
+                        path: &l.path,
+                        location: &l.location,
+                        kind: &l.kind,
+                        confidence: &l.confidence,
+                        masked: &l.masked,
+                        fingerprint: l.fingerprint.as_deref(),
+                        variant: l.variant.as_deref(),
+                        status: &l.status,
+                        resolution: l.resolution.as_deref(),
+                        first_seen: iso_time(l.first_seen),
+                        last_seen: iso_time(l.last_seen),
+                        age_days: age,
+                        modified: l.item_mtime_ns.map(iso_ns),
+                    },
+                )
+                .map_err(io::Error::from)?;
+                out.write_all(b"\n")
+            }
+            ListFormat::Csv => {
+                // One writer a record (it only quotes): rows stream to the reader.
+                let mut w = csv::Writer::from_writer(&mut out);
+                w.write_record([
+                    l.id.to_string().as_str(),
+                    &l.path,
+                    &l.location,
+                    &l.kind,
+                    &l.confidence,
+                    &l.masked,
+                    &l.status,
+                    &iso_time(l.first_seen),
+                    &age.to_string(),
+                    l.fingerprint.as_deref().unwrap_or(""),
+                    l.variant.as_deref().unwrap_or(""),
+                    l.resolution.as_deref().unwrap_or(""),
+                    &l.item_mtime_ns.map(iso_ns).unwrap_or_default(),
+                ])?;
+                w.flush()
+            }
+        }
+    };
+    let mut failed: Option<io::Error> = None;
+    let n = query::each_finding(&conn, &filter, &mut |l| match write(&l) {
+        Ok(()) => true,
+        Err(e) => {
+            failed = Some(e);
+            false
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    if n == 0 && a.format == ListFormat::Human {
+        eprintln!(
+            "datavakt: no findings match (see the others with --status all; \
+             `datavakt scan PATH` records new ones)"
+        );
+    }
+    written(failed.map_or_else(|| out.flush(), Err))
+}
+
+#[derive(Serialize)]
+struct HistoryJson<'a> {
+    at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scan: Option<i64>,
+    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolution: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by: Option<&'a str>,
+}
+
+fn show(db: Option<&Path>, a: ShowArgs) -> Result<(), String> {
+    let conn = open_existing(db)?;
+    let Some(d) = query::finding(&conn, a.id).map_err(|e| e.to_string())? else {
+        return Err(format!(
+            "there is no finding {} (see the ids with `datavakt findings list --status all`)",
+            a.id
+        ));
+    };
+    let now = now();
+    let f = &d.finding;
+    let text = match a.format {
+        ShowFormat::Json => {
+            let history: Vec<HistoryJson> = d
+                .history
+                .iter()
+                .map(|h| HistoryJson {
+                    at: iso_time(h.at),
+                    scan: h.scan_id,
+                    status: &h.status,
+                    resolution: h.resolution.as_deref(),
+                    reason: h.reason.as_deref(),
+                    by: h.by.as_deref(),
+                })
+                .collect();
+            let exposure = d.item.exposure.as_deref().map(|e| {
+                serde_json::from_str::<serde_json::Value>(e)
+                    .unwrap_or_else(|_| serde_json::Value::String(e.to_string()))
+            });
+            let v = serde_json::json!({
+                "id": f.id,
+                "path": f.path,
+                "location": f.location,
+                "kind": f.kind,
+                "variant": f.variant,
+                "confidence": f.confidence,
+                "masked": f.masked,
+                "fingerprint": f.fingerprint,
+                "status": f.status,
+                "resolution": f.resolution,
+                "status_reason": d.status_reason,
+                "status_by": d.status_by,
+                "status_at": d.status_at.map(iso_time),
+                "first_seen": iso_time(f.first_seen),
+                "last_seen": iso_time(f.last_seen),
+                "last_scan": d.last_scan,
+                "age_days": age_days(now, f.first_seen),
+                "item": {
+                    "size": d.item.size,
+                    "modified": f.item_mtime_ns.map(iso_ns),
+                    "owner": d.item.owner,
+                    "hash": d.item.hash,
+                    "first_seen": iso_time(d.item.first_seen),
+                    "last_seen": iso_time(d.item.last_seen),
+                    "deleted": d.item.gone_at.map(iso_time),
+                    "exposure": exposure,
+                },
+                "history": history,
+            });
+            v.to_string() + "\n"
+        }
+        ShowFormat::Human => show_text(&d, now),
+    };
+    written(io::stdout().lock().write_all(text.as_bytes()))
+}
+
+fn show_text(d: &query::Detail, now: i64) -> String {
+    use std::fmt::Write as _;
+    let f = &d.finding;
+    let mut s = String::new();
+    let line = |s: &mut String, k: &str, v: &str| {
+        let _ = writeln!(s, "  {k:<12} {v}");
+    };
+    let _ = writeln!(s, "Finding {}", f.id);
+    line(&mut s, "path", &f.path);
+    if !f.location.is_empty() {
+        line(&mut s, "location", &f.location);
+    }
+    match &f.variant {
+        Some(v) => line(&mut s, "kind", &format!("{} ({v})", f.kind)),
+        None => line(&mut s, "kind", &f.kind),
+    }
+    line(&mut s, "confidence", &f.confidence);
+    line(&mut s, "masked", &f.masked);
+    if let Some(fp) = &f.fingerprint {
+        line(&mut s, "fingerprint", fp);
+    }
+    let mut status = f.status.clone();
+    if let Some(r) = &f.resolution {
+        let _ = write!(status, " ({r})");
+    }
+    if let Some(at) = d.status_at {
+        let _ = write!(status, " since {}", iso_time(at));
+    }
+    if let Some(by) = &d.status_by {
+        let _ = write!(status, " by {by}");
+    }
+    line(&mut s, "status", &status);
+    if let Some(r) = &d.status_reason {
+        line(&mut s, "reason", r);
+    }
+    line(
+        &mut s,
+        "first seen",
+        &format!(
+            "{} ({} days ago)",
+            iso_time(f.first_seen),
+            age_days(now, f.first_seen)
+        ),
+    );
+    line(
+        &mut s,
+        "last seen",
+        &format!("{} (scan {})", iso_time(f.last_seen), d.last_scan),
+    );
+    let _ = writeln!(s, "Item");
+    if let Some(size) = d.item.size {
+        line(&mut s, "size", &format!("{size} bytes"));
+    }
+    if let Some(m) = f.item_mtime_ns {
+        line(&mut s, "modified", &iso_ns(m));
+    }
+    if let Some(o) = d.item.owner {
+        line(&mut s, "owner", &format!("uid {o}"));
+    }
+    if let Some(h) = &d.item.hash {
+        line(&mut s, "content", h);
+    }
+    line(&mut s, "first seen", &iso_time(d.item.first_seen));
+    line(&mut s, "last seen", &iso_time(d.item.last_seen));
+    if let Some(g) = d.item.gone_at {
+        line(&mut s, "deleted", &format!("found deleted {}", iso_time(g)));
+    }
+    line(
+        &mut s,
+        "readable by",
+        d.item
+            .exposure
+            .as_deref()
+            .unwrap_or("unknown (exposure not assessed)"),
+    );
+    let _ = writeln!(s, "History");
+    let _ = writeln!(s, "  {}  first seen (open)", iso_time(f.first_seen));
+    for h in &d.history {
+        let _ = write!(s, "  {}  {}", iso_time(h.at), h.status);
+        if let Some(r) = &h.resolution {
+            let _ = write!(s, " ({r})");
+        }
+        match (h.scan_id, &h.by) {
+            (Some(id), _) => {
+                let _ = write!(s, " by scan {id}");
+            }
+            (None, Some(by)) => {
+                let _ = write!(s, " by {by}");
+            }
+            (None, None) => {}
+        }
+        if let Some(r) = &h.reason {
+            let _ = write!(s, ": {r}");
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn mark(db: Option<&Path>, a: MarkArgs) -> Result<(), String> {
+    let mut conn = open_existing(db)?;
+    let filter;
+    let selection = match &a.path {
+        Some(p) => {
+            filter = Filter {
+                path: Some(prefix(p)?),
+                kinds: a.kind.clone(),
+                ..Filter::default()
+            };
+            Selection::Matching(&filter)
+        }
+        None => Selection::Ids(&a.ids),
+    };
+    let marking = Marking {
+        status: a.status.name(),
+        reason: a.reason.as_deref(),
+        by: a.by.as_deref(),
+        now: now(),
+    };
+    let out = query::mark(&mut conn, selection, &marking).map_err(|e| e.to_string())?;
+    let mut s = String::new();
+    use std::fmt::Write as _;
+    let row = |s: &mut String, m: &query::Marked| {
+        let _ = writeln!(
+            s,
+            "  {:>6}  {:<14} -> {:<14}  {:<16}  {:<15}  {}{}{}",
+            m.id,
+            m.from,
+            m.to,
+            m.kind,
+            m.masked,
+            m.path,
+            if m.location.is_empty() { "" } else { ": " },
+            m.location
+        );
+    };
+    if out.changed.is_empty() && out.unchanged.is_empty() {
+        let _ = writeln!(
+            s,
+            "No findings to mark (resolved findings cannot be marked)."
+        );
+    }
+    if !out.changed.is_empty() {
+        let _ = writeln!(
+            s,
+            "Marked {} finding{} {}:",
+            out.changed.len(),
+            if out.changed.len() == 1 { "" } else { "s" },
+            marking.status
+        );
+        for m in &out.changed {
+            row(&mut s, m);
+        }
+    }
+    if !out.unchanged.is_empty() {
+        let _ = writeln!(
+            s,
+            "Already {} (not changed): {}",
+            marking.status,
+            out.unchanged.len()
+        );
+        for m in &out.unchanged {
+            row(&mut s, m);
+        }
+    }
+    written(io::stdout().lock().write_all(s.as_bytes()))
+}

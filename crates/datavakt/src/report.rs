@@ -1,0 +1,777 @@
+//! `datavakt report` (the state of a folder: current findings by folder, kind, confidence,
+//! age, and the trend over scans, as text, JSON, CSV or one self-contained HTML page) and
+//! `datavakt report breach` (the numbers a breach notification needs, GDPR art. 33).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use serde::Serialize;
+use store::query::{self, Breach, Group, Summary};
+
+use crate::findings::{iso_ns, now, open_existing, prefix, written};
+use crate::output::iso_time;
+
+/// `datavakt report --help`.
+pub const HELP: &str = "\
+Examples:
+  datavakt report                                 everything in the scan database
+  datavakt report /srv/share/Export               that folder and below
+  datavakt report /srv/share --format html > report.html
+  datavakt report --format json | jq .by_kind
+  datavakt report breach /srv/share/Export        scope of a breach, for the regulator
+  datavakt report breach /srv/share/Export --format json --include-resolved
+
+The report counts current findings (open and accepted; false positives and resolved
+findings are left out): by top folder (the first folder below the prefix; '.' for files
+directly in it), by kind, confidence, status and age (since a scan first saw them), the
+items with the most findings (health data with identity numbers first), and the trend over
+the completed scans that covered the folder. CSV rows are section,name,count,items,new,
+resolved (items is files for the scan rows). The HTML page has no scripts and loads
+nothing: it can be mailed or archived as it is.";
+
+const BREACH_HELP: &str = "\
+Examples:
+  datavakt report breach /srv/share/Export
+  datavakt report breach /srv/share/Export --format json > breach-scope.json
+  datavakt report breach /srv/share/Export --include-resolved   files since deleted, too
+
+For everything under the folder: how many distinct people (distinct identity numbers, by
+their keyed fingerprints: the same number in ten files is one person), by kind; how many of
+them are in files that also hold health data; distinct values of the other kinds (e-mail
+addresses, names, ...); the number of files and of findings (records); when the files were
+last modified and when a scan first found them; and who can read them, as far as the scan
+database knows. Current findings by default; --include-resolved counts every finding ever
+found there (a breach that began before the files were cleaned up). False positives are
+never counted. The numbers are as good as the scans: files not scanned are not counted.";
+
+/// `datavakt report`.
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    breach: Option<ReportKind>,
+
+    /// Only findings in this file or folder (or below it) [default: everything].
+    #[arg(value_name = "PATH-PREFIX")]
+    prefix: Option<PathBuf>,
+
+    /// Output format: text, one JSON document, CSV, or one self-contained HTML page.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+
+    /// The scan database [default: $DATAVAKT_DB, else $XDG_DATA_HOME/datavakt/datavakt.db
+    /// or ~/.local/share/datavakt/datavakt.db].
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum ReportKind {
+    /// The scope of a personal-data breach under a folder: people, categories, records,
+    /// since when, readable by whom.
+    #[command(after_help = BREACH_HELP)]
+    Breach(BreachArgs),
+}
+
+#[derive(Args)]
+struct BreachArgs {
+    /// The folder (or file) the breach concerns.
+    #[arg(value_name = "PATH-PREFIX")]
+    prefix: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = BreachFormat::Text)]
+    format: BreachFormat,
+
+    /// Count findings resolved since (their files edited or deleted) as well.
+    #[arg(long)]
+    include_resolved: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    Csv,
+    Html,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BreachFormat {
+    Text,
+    Json,
+}
+
+/// Runs `datavakt report` and `datavakt report breach`.
+pub fn run(args: ReportArgs) -> Result<(), String> {
+    let conn = open_existing(args.db.as_deref())?;
+    let now = now();
+    let text = match args.breach {
+        Some(ReportKind::Breach(b)) => {
+            let p = prefix(&b.prefix)?;
+            let scope = query::breach(&conn, &p, b.include_resolved).map_err(|e| e.to_string())?;
+            match b.format {
+                BreachFormat::Text => breach_text(&scope, now),
+                BreachFormat::Json => breach_json(&scope, now).to_string() + "\n",
+            }
+        }
+        None => {
+            let p = args.prefix.as_deref().map(prefix).transpose()?;
+            let s = query::report(&conn, p.as_deref(), now).map_err(|e| e.to_string())?;
+            match args.format {
+                ReportFormat::Text => summary_text(&s, now),
+                ReportFormat::Json => summary_json(&s, now).to_string() + "\n",
+                ReportFormat::Csv => summary_csv(&s)?,
+                ReportFormat::Html => html(&s, now),
+            }
+        }
+    };
+    written(io::stdout().lock().write_all(text.as_bytes()))
+}
+
+/// A group as the JSON report gives it.
+#[derive(Serialize)]
+struct GroupJson<'a> {
+    name: &'a str,
+    findings: u64,
+    items: u64,
+}
+
+fn groups(g: &[Group]) -> Vec<GroupJson<'_>> {
+    g.iter()
+        .map(|g| GroupJson {
+            name: &g.name,
+            findings: g.findings,
+            items: g.items,
+        })
+        .collect()
+}
+
+fn summary_json(s: &Summary, now: i64) -> serde_json::Value {
+    let top: Vec<serde_json::Value> = s
+        .top_items
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "path": i.path,
+                "findings": i.findings,
+                "identity_numbers": i.identity_numbers,
+                "health": i.health,
+            })
+        })
+        .collect();
+    let trend: Vec<serde_json::Value> = s
+        .trend
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "scan": t.id,
+                "target": t.target,
+                "started_at": iso_time(t.started_at),
+                "ended_at": iso_time(t.ended_at),
+                "files": t.files,
+                "findings": t.findings,
+                "new_findings": t.new_findings,
+                "resolved": t.resolved,
+                "errors": t.errors,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "prefix": s.prefix,
+        "generated_at": iso_time(now),
+        "findings": s.findings,
+        "items": s.items,
+        "identity_numbers": s.identity_numbers,
+        "by_folder": groups(&s.by_folder),
+        "by_kind": groups(&s.by_kind),
+        "by_confidence": groups(&s.by_confidence),
+        "by_status": groups(&s.by_status),
+        "by_age": groups(&s.by_age),
+        "top_items": top,
+        "trend": trend,
+    })
+}
+
+fn table(out: &mut String, title: &str, g: &[Group]) {
+    let _ = writeln!(out, "\n{title:<40} {:>9} {:>7}", "findings", "items");
+    for g in g {
+        let _ = writeln!(out, "  {:<38} {:>9} {:>7}", g.name, g.findings, g.items);
+    }
+}
+
+fn summary_text(s: &Summary, now: i64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Datavakt report on {} ({}): {} current findings in {} items, {} distinct identity \
+         numbers.",
+        s.prefix,
+        &iso_time(now)[..10],
+        s.findings,
+        s.items,
+        s.identity_numbers
+    );
+    if s.findings == 0 {
+        let _ = writeln!(
+            out,
+            "No current findings here (false positives and resolved findings are not counted)."
+        );
+    }
+    if !s.by_folder.is_empty() {
+        table(&mut out, "By folder", &s.by_folder);
+        table(&mut out, "By kind", &s.by_kind);
+        table(&mut out, "By confidence", &s.by_confidence);
+        table(&mut out, "By status", &s.by_status);
+        table(&mut out, "By age (since first seen)", &s.by_age);
+        let _ = writeln!(
+            out,
+            "\nItems with the most (health data with identity numbers first)"
+        );
+        for i in &s.top_items {
+            let _ = writeln!(
+                out,
+                "  {:>5} findings {:>5} identity numbers{}  {}",
+                i.findings,
+                i.identity_numbers,
+                if i.health { ", health" } else { "        " },
+                i.path
+            );
+        }
+    }
+    if !s.trend.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nScans covering it\n  {:<10} {:>7} {:>7} {:>9} {:>7} {:>9}",
+            "started", "scan", "files", "findings", "new", "resolved"
+        );
+        for t in &s.trend {
+            let _ = writeln!(
+                out,
+                "  {} {:>7} {:>7} {:>9} {:>7} {:>9}",
+                &iso_time(t.started_at)[..10],
+                t.id,
+                t.files,
+                t.findings,
+                t.new_findings,
+                t.resolved
+            );
+        }
+    }
+    out
+}
+
+fn summary_csv(s: &Summary) -> Result<String, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut rows: Vec<[String; 6]> = vec![[
+        "section".into(),
+        "name".into(),
+        "count".into(),
+        "items".into(),
+        "new".into(),
+        "resolved".into(),
+    ]];
+    rows.push([
+        "total".into(),
+        s.prefix.clone(),
+        s.findings.to_string(),
+        s.items.to_string(),
+        String::new(),
+        String::new(),
+    ]);
+    rows.push([
+        "identity-numbers".into(),
+        s.prefix.clone(),
+        s.identity_numbers.to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]);
+    for (section, g) in [
+        ("folder", &s.by_folder),
+        ("kind", &s.by_kind),
+        ("confidence", &s.by_confidence),
+        ("status", &s.by_status),
+        ("age", &s.by_age),
+    ] {
+        for g in g {
+            rows.push([
+                section.into(),
+                g.name.clone(),
+                g.findings.to_string(),
+                g.items.to_string(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+    }
+    for t in &s.trend {
+        rows.push([
+            "scan".into(),
+            iso_time(t.started_at),
+            t.findings.to_string(),
+            t.files.to_string(),
+            t.new_findings.to_string(),
+            t.resolved.to_string(),
+        ]);
+    }
+    for r in rows {
+        w.write_record(&r).map_err(|e| e.to_string())?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// Text for HTML and SVG: every character with a meaning there escaped.
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+const CSS: &str = "
+body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#222;padding:0 1em}
+h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em}
+.sub{color:#666}.cards{display:flex;gap:1em;flex-wrap:wrap;margin:1.5em 0}
+.card{border:1px solid #ddd;border-radius:6px;padding:.6em 1.2em}
+.card b{display:block;font-size:1.8em}
+table{border-collapse:collapse;margin:.5em 0}td,th{padding:.2em .8em;border-bottom:1px solid #eee;text-align:left}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.p{word-break:break-all}svg{max-width:100%;height:auto}
+svg text{font:12px system-ui,sans-serif;fill:#333}
+";
+
+const COLOURS: [&str; 3] = ["#c0392b", "#2e86c1", "#27ae60"];
+
+/// Horizontal bars, one per group (at most 15), labelled with name and count.
+fn bars(g: &[Group]) -> String {
+    let g = &g[..g.len().min(15)];
+    let max = g.iter().map(|g| g.findings).max().unwrap_or(0).max(1);
+    let (label_w, bar_w, row) = (260.0, 380.0, 22.0);
+    let h = row * g.len() as f64 + 10.0;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 {h}\" width=\"720\" \
+         height=\"{h}\" role=\"img\">"
+    );
+    for (i, g) in g.iter().enumerate() {
+        let y = 5.0 + row * i as f64;
+        let w = (bar_w * g.findings as f64 / max as f64).max(1.0);
+        let name: String = if g.name.chars().count() > 38 {
+            g.name.chars().take(37).chain(['…']).collect()
+        } else {
+            g.name.clone()
+        };
+        let _ = write!(
+            s,
+            "<text x=\"{:.0}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
+             <rect x=\"{label_w:.0}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.0}\" \
+             fill=\"{}\"><title>{}: {}</title></rect>\
+             <text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            label_w - 8.0,
+            y + 15.0,
+            esc(&name),
+            row - 6.0,
+            COLOURS[1],
+            esc(&g.name),
+            g.findings,
+            label_w + w + 6.0,
+            y + 15.0,
+            g.findings
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Findings, new and resolved per scan as three lines over the scans, oldest left.
+fn trend_chart(t: &[query::ScanPoint]) -> String {
+    let (w, h, left, bottom, top) = (720.0, 260.0, 50.0, 40.0, 20.0);
+    let plot_w = w - left - 20.0;
+    let plot_h = h - top - bottom;
+    let max = t
+        .iter()
+        .map(|p| p.findings.max(p.new_findings).max(p.resolved))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let x = |i: usize| {
+        if t.len() < 2 {
+            left + plot_w / 2.0
+        } else {
+            left + plot_w * i as f64 / (t.len() - 1) as f64
+        }
+    };
+    let y = |v: i64| top + plot_h * (1.0 - v.max(0) as f64 / max);
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" \
+         height=\"{h}\" role=\"img\">\
+         <line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{b}\" stroke=\"#999\"/>\
+         <line x1=\"{left}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#999\"/>\
+         <text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">{max}</text>\
+         <text x=\"{lx}\" y=\"{b}\" text-anchor=\"end\">0</text>",
+        b = top + plot_h,
+        r = left + plot_w,
+        lx = left - 6.0,
+        ty = top + 4.0,
+        max = max as i64,
+    );
+    type Value = fn(&query::ScanPoint) -> i64;
+    let series: [(&str, Value); 3] = [
+        ("findings", |p| p.findings),
+        ("new", |p| p.new_findings),
+        ("resolved", |p| p.resolved),
+    ];
+    for (k, (name, value)) in series.iter().enumerate() {
+        let points: Vec<String> = t
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(value(p))))
+            .collect();
+        let _ = write!(
+            s,
+            "<polyline fill=\"none\" stroke=\"{c}\" stroke-width=\"2\" points=\"{}\"/>",
+            points.join(" "),
+            c = COLOURS[k]
+        );
+        for (i, p) in t.iter().enumerate() {
+            let _ = write!(
+                s,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{c}\"><title>scan {} \
+                 {}: {} {name}</title></circle>",
+                x(i),
+                y(value(p)),
+                p.id,
+                esc(&iso_time(p.started_at)[..10]),
+                value(p),
+                c = COLOURS[k]
+            );
+        }
+        let _ = write!(
+            s,
+            "<rect x=\"{lx:.0}\" y=\"{ly:.0}\" width=\"12\" height=\"12\" fill=\"{c}\"/>\
+             <text x=\"{tx:.0}\" y=\"{ty:.0}\">{name}</text>",
+            lx = left + 10.0 + 110.0 * k as f64,
+            ly = h - 16.0,
+            tx = left + 26.0 + 110.0 * k as f64,
+            ty = h - 6.0,
+            c = COLOURS[k]
+        );
+    }
+    if let (Some(first), Some(last)) = (t.first(), t.last()) {
+        let _ = write!(
+            s,
+            "<text x=\"{left}\" y=\"{d}\">{}</text>\
+             <text x=\"{r}\" y=\"{d}\" text-anchor=\"end\">{}</text>",
+            esc(&iso_time(first.started_at)[..10]),
+            esc(&iso_time(last.started_at)[..10]),
+            d = top + plot_h + 16.0,
+            r = left + plot_w
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn html_table(out: &mut String, g: &[Group]) {
+    out.push_str(
+        "<table><tr><th></th><th class=\"n\">findings</th><th class=\"n\">items</th></tr>",
+    );
+    for g in g {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(&g.name),
+            g.findings,
+            g.items
+        );
+    }
+    out.push_str("</table>");
+}
+
+/// One self-contained page: inline CSS and SVG, no scripts, nothing loaded from elsewhere.
+fn html(s: &Summary, now: i64) -> String {
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Datavakt report: {p}</title><style>{CSS}</style></head><body>\
+         <h1>Personal data in {p}</h1><p class=\"sub\">Datavakt report of {d}: current \
+         findings (open and accepted) from the scan database. Values are masked; the database \
+         holds no clear values.</p>\
+         <div class=\"cards\"><div class=\"card\"><b>{f}</b>findings</div>\
+         <div class=\"card\"><b>{i}</b>items</div>\
+         <div class=\"card\"><b>{n}</b>distinct identity numbers</div></div>",
+        p = esc(&s.prefix),
+        d = esc(&iso_time(now)),
+        f = s.findings,
+        i = s.items,
+        n = s.identity_numbers,
+    );
+    if !s.trend.is_empty() {
+        o.push_str("<h2>Findings over scans</h2>");
+        o.push_str(&trend_chart(&s.trend));
+    }
+    if !s.by_folder.is_empty() {
+        o.push_str("<h2>By folder</h2>");
+        o.push_str(&bars(&s.by_folder));
+        o.push_str("<h2>By kind</h2>");
+        o.push_str(&bars(&s.by_kind));
+        o.push_str("<h2>By confidence</h2>");
+        html_table(&mut o, &s.by_confidence);
+        o.push_str("<h2>By age (since a scan first saw them)</h2>");
+        html_table(&mut o, &s.by_age);
+        o.push_str("<h2>By status</h2>");
+        html_table(&mut o, &s.by_status);
+        o.push_str(
+            "<h2>Items with the most</h2><p class=\"sub\">Health data with identity numbers \
+             first.</p><table><tr><th>item</th><th class=\"n\">findings</th>\
+             <th class=\"n\">identity numbers</th><th>health</th></tr>",
+        );
+        for i in &s.top_items {
+            let _ = write!(
+                o,
+                "<tr><td class=\"p\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+                 <td>{}</td></tr>",
+                esc(&i.path),
+                i.findings,
+                i.identity_numbers,
+                if i.health { "yes" } else { "" }
+            );
+        }
+        o.push_str("</table>");
+    }
+    if !s.trend.is_empty() {
+        o.push_str(
+            "<h2>Scans</h2><table><tr><th>started</th><th>scan</th><th>target</th>\
+             <th class=\"n\">files</th><th class=\"n\">findings</th><th class=\"n\">new</th>\
+             <th class=\"n\">resolved</th></tr>",
+        );
+        for t in &s.trend {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"p\">{}</td>\
+                 <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+                 <td class=\"n\">{}</td></tr>",
+                esc(&iso_time(t.started_at)),
+                t.id,
+                esc(&t.target),
+                t.files,
+                t.findings,
+                t.new_findings,
+                t.resolved
+            );
+        }
+        o.push_str("</table>");
+    }
+    o.push_str("</body></html>\n");
+    o
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+const UNKNOWN_EXPOSURE: &str = "unknown (exposure not assessed)";
+
+/// Items by who can read them: exposure JSON in one spelling (keys sorted) so that equal
+/// exposures are one group; items never assessed as unknown.
+fn exposure(b: &Breach) -> BTreeMap<String, u64> {
+    let mut m = BTreeMap::new();
+    for (e, n) in &b.exposure {
+        let key = match e {
+            None => UNKNOWN_EXPOSURE.to_string(),
+            Some(text) => serde_json::from_str::<serde_json::Value>(text)
+                .map_or_else(|_| text.clone(), |v| v.to_string()),
+        };
+        *m.entry(key).or_insert(0) += n;
+    }
+    m
+}
+
+fn breach_json(b: &Breach, now: i64) -> serde_json::Value {
+    serde_json::json!({
+        "prefix": b.prefix,
+        "generated_at": iso_time(now),
+        "include_resolved": b.include_resolved,
+        "distinct_people": b.distinct_people,
+        "by_kind": b.by_kind,
+        "identity_numbers_summed": b.identity_numbers_summed,
+        "with_health": b.with_health,
+        "health_items": b.health_items,
+        "items": b.items,
+        "records": b.records,
+        "records_by_kind": b.records_by_kind,
+        "modified": {
+            "earliest": b.modified_earliest_ns.map(iso_ns),
+            "latest": b.modified_latest_ns.map(iso_ns),
+        },
+        "first_seen": b.first_seen.map(iso_time),
+        "last_seen": b.last_seen.map(iso_time),
+        "exposure": exposure(b),
+    })
+}
+
+fn breach_text(b: &Breach, now: i64) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Breach scope under {} ({}; {}).",
+        b.prefix,
+        &iso_time(now)[..10],
+        if b.include_resolved {
+            "every finding ever found there, resolved ones included"
+        } else {
+            "current findings; --include-resolved adds those since edited or deleted"
+        }
+    );
+    let _ = writeln!(
+        o,
+        "\nPeople identified by number: {} (distinct identity numbers)",
+        b.distinct_people
+    );
+    for k in query::IDENTITY_KINDS {
+        if let Some(n) = b.by_kind.get(*k) {
+            let _ = writeln!(o, "  {k:<20} {n:>8}");
+        }
+    }
+    if b.by_kind
+        .keys()
+        .filter(|k| query::IDENTITY_KINDS.contains(&k.as_str()))
+        .count()
+        > 1
+    {
+        let _ = writeln!(
+            o,
+            "  (summed over kinds: {}; a person with numbers of two countries counts twice)",
+            b.identity_numbers_summed
+        );
+    }
+    let _ = writeln!(
+        o,
+        "Of them in files that also hold health data: {} (health data in {})",
+        b.with_health,
+        plural(b.health_items, "file")
+    );
+    let others: Vec<String> = b
+        .by_kind
+        .iter()
+        .filter(|(k, _)| !query::IDENTITY_KINDS.contains(&k.as_str()))
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(
+            o,
+            "Other personal data, distinct values: {}",
+            others.join(", ")
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\nRecords: {} in {}",
+        plural(b.records, "finding"),
+        plural(b.items, "file")
+    );
+    let kinds: Vec<String> = b
+        .records_by_kind
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    if !kinds.is_empty() {
+        let _ = writeln!(o, "  by kind: {}", kinds.join(", "));
+    }
+    match (b.modified_earliest_ns, b.modified_latest_ns) {
+        (Some(lo), Some(hi)) => {
+            let _ = writeln!(
+                o,
+                "Files last modified between {} and {}",
+                iso_ns(lo),
+                iso_ns(hi)
+            );
+        }
+        _ => {
+            let _ = writeln!(o, "Files last modified: unknown");
+        }
+    }
+    if let (Some(first), Some(last)) = (b.first_seen, b.last_seen) {
+        let _ = writeln!(
+            o,
+            "First found by a scan {}, last seen {}",
+            iso_time(first),
+            iso_time(last)
+        );
+    }
+    let _ = writeln!(o, "\nReadable by (files):");
+    let e = exposure(b);
+    if e.is_empty() {
+        let _ = writeln!(o, "  (no files)");
+    }
+    for (who, n) in e {
+        let _ = writeln!(o, "  {n:>8}  {who}");
+    }
+    if b.records == 0 {
+        let _ = writeln!(
+            o,
+            "\nNothing found under this folder{}. Check the path (as the scan saw it, e.g. \
+             `datavakt findings list --status all`), or scan it first.",
+            if b.include_resolved {
+                ""
+            } else {
+                " now (--include-resolved counts findings since resolved)"
+            }
+        );
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_and_svg_text_is_escaped() {
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        let g = [Group {
+            name: "<script>".into(),
+            findings: 3,
+            items: 1,
+        }];
+        let svg = bars(&g);
+        assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>"));
+    }
+
+    #[test]
+    fn equal_exposures_are_one_group_whatever_their_key_order() {
+        let b = Breach {
+            exposure: vec![
+                (None, 2),
+                (Some(r#"{"b":1,"a":2}"#.into()), 1),
+                (Some(r#"{"a":2, "b":1}"#.into()), 3),
+            ],
+            ..Breach::default()
+        };
+        let e = exposure(&b);
+        assert_eq!(e[UNKNOWN_EXPOSURE], 2);
+        assert_eq!(e[r#"{"a":2,"b":1}"#], 4);
+    }
+}
