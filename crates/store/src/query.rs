@@ -145,8 +145,21 @@ pub struct Listed {
     pub item_mtime_ns: Option<i64>,
 }
 
-const LISTED: &str = "f.id, i.path, f.location, f.kind, f.confidence, f.masked, f.fingerprint,
-     f.variant, f.status, f.resolution, f.first_seen, f.last_seen, i.mtime_ns";
+/// When a finding was last seen: a scan that carries an unchanged item over marks only the
+/// item seen (one statement per scan, not one per finding), so an unresolved finding was seen
+/// when its item was.
+macro_rules! seen {
+    () => {
+        "(CASE WHEN f.resolution IS NULL THEN max(f.last_seen, i.last_seen) ELSE f.last_seen END)"
+    };
+}
+
+const LISTED: &str = concat!(
+    "f.id, i.path, f.location, f.kind, f.confidence, f.masked, f.fingerprint,
+     f.variant, f.status, f.resolution, f.first_seen, ",
+    seen!(),
+    ", i.mtime_ns"
+);
 
 fn listed(r: &Row) -> rusqlite::Result<Listed> {
     Ok(Listed {
@@ -263,7 +276,9 @@ pub fn finding(db: &Connection, id: i64) -> Result<Option<Detail>, StoreError> {
     let found = db
         .query_row(
             &format!(
-                "SELECT {LISTED}, f.status_reason, f.status_by, f.status_at, f.last_scan,
+                "SELECT {LISTED}, f.status_reason, f.status_by, f.status_at,
+                        CASE WHEN f.resolution IS NULL THEN max(f.last_scan, i.last_scan)
+                             ELSE f.last_scan END,
                         i.size, i.owner, i.hash, i.first_seen, i.last_seen, i.gone_at, i.exposure
                  FROM findings f JOIN items i ON i.id = f.item_id WHERE f.id = ?1"
             ),
@@ -918,7 +933,8 @@ pub fn breach(db: &Connection, prefix: &str, include_resolved: bool) -> Result<B
     b.modified_earliest_ns = lo;
     b.modified_latest_ns = hi;
     let (_, lo, hi) = one(format!(
-        "SELECT 0, min(f.first_seen), max(f.last_seen) {from}"
+        "SELECT 0, min(f.first_seen), max({}) {from}",
+        seen!()
     ))?;
     b.first_seen = lo;
     b.last_seen = hi;

@@ -233,6 +233,7 @@ struct Item {
 struct ScanState {
     id: i64,
     now: i64,
+    roots: Vec<String>,
     items: HashMap<String, Item>,
     new_findings: u64,
     resolved: u64,
@@ -296,6 +297,7 @@ impl Store {
         let mut state = ScanState {
             id,
             now,
+            roots: roots.to_vec(),
             items: HashMap::new(),
             new_findings: 0,
             resolved: 0,
@@ -631,22 +633,18 @@ impl Store {
         if let Some(s) = self.scan.as_mut() {
             s.unchanged += 1;
         }
-        self.wrote()?;
         Ok(carried)
     }
 
     /// Marks an item and its unmatched findings seen; returns those to report.
     fn carry(&mut self, path: &str, whole: bool) -> rusqlite::Result<Vec<Current>> {
-        let (scan, now) = self.ids();
         let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) else {
             return Ok(Vec::new());
         };
         if whole {
             item.met = Met::Carried;
         }
-        self.db
-            .prepare_cached("UPDATE items SET last_seen = ?2, last_scan = ?3 WHERE id = ?1")?
-            .execute(params![item.id, now, scan])?;
+        // The rows are marked seen in the database by `end_scan`, in one statement per root.
         let mut carried = Vec::new();
         for row in item
             .rows
@@ -654,9 +652,6 @@ impl Store {
             .filter(|r| !r.matched && r.resolution.is_none())
         {
             row.matched = true;
-            self.db
-                .prepare_cached("UPDATE findings SET last_seen = ?2, last_scan = ?3 WHERE id = ?1")?
-                .execute(params![row.id, now, scan])?;
             if row.reportable() {
                 carried.push(row.current(path));
             }
@@ -782,6 +777,22 @@ impl Store {
         let Some(s) = self.scan.take() else {
             return Err(StoreError("no scan begun (a programming error)".into()));
         };
+        // Every item under the roots still there and not written by this scan was carried
+        // over: seen now. Its unresolved findings are not rewritten (that would cost a page
+        // write per finding every day): an unresolved finding was last seen when its item
+        // was. Items read now and their findings were written as they were read.
+        for root in &s.roots {
+            let (r, dir, end_) = under(root);
+            self.db
+                .execute(
+                    &format!(
+                        "UPDATE items SET last_seen = ?4, last_scan = ?5
+                         WHERE {UNDER} AND gone_at IS NULL AND last_scan <> ?5"
+                    ),
+                    params![r, dir, end_, s.now, s.id],
+                )
+                .map_err(err("cannot mark the items carried over seen"))?;
+        }
         let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
         self.db
             .execute(
@@ -1036,9 +1047,13 @@ mod tests {
             100
         );
         assert_eq!(
-            one(&path, "SELECT last_seen FROM findings WHERE masked = 'C'"),
+            one(
+                &path,
+                "SELECT i.last_seen FROM findings f JOIN items i ON i.id = f.item_id
+                 WHERE masked = 'C'"
+            ),
             200,
-            "carried findings are seen again"
+            "carried findings are seen again with their item"
         );
         assert_eq!(
             one(
