@@ -1,9 +1,10 @@
 //! The single writer: turns records into the chosen format on stdout, keeps the summary and
 //! draws the progress bar.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, IsTerminal, Write};
 use std::sync::mpsc::Receiver;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -57,10 +58,12 @@ struct View<'a> {
     resolution: Option<&'a str>,
     /// Unix seconds.
     first_seen: i64,
+    /// Who can read the item: the contract's JSON object.
+    exposure: Option<&'a str>,
 }
 
 impl<'a> View<'a> {
-    fn found(f: &'a FindingOut, seen: &'a store::Found) -> View<'a> {
+    fn found(f: &'a FindingOut, seen: &'a store::Found, exposure: Option<&'a str>) -> View<'a> {
         View {
             path: &f.path,
             location: &f.location,
@@ -74,6 +77,7 @@ impl<'a> View<'a> {
             status: &seen.status,
             resolution: None,
             first_seen: seen.first_seen,
+            exposure,
         }
     }
 
@@ -91,7 +95,18 @@ impl<'a> View<'a> {
             status: &c.status,
             resolution: c.resolution.as_deref(),
             first_seen: c.first_seen,
+            exposure: c.exposure.as_deref(),
         }
+    }
+
+    /// The audience of the exposure, for the human report and CSV.
+    fn audience(&self) -> Option<String> {
+        let v: serde_json::Value = serde_json::from_str(self.exposure?).ok()?;
+        let audience = v["audience"].as_str()?;
+        Some(match v["via"].as_str() {
+            Some(via) if !via.is_empty() => format!("{audience} ({via})"),
+            _ => audience.to_string(),
+        })
     }
 }
 
@@ -138,6 +153,8 @@ struct FindingJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     resolution: Option<&'a str>,
     first_seen: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exposure: Option<&'a serde_json::value::RawValue>,
 }
 
 impl<'a> From<&View<'a>> for FindingJson<'a> {
@@ -159,6 +176,7 @@ impl<'a> From<&View<'a>> for FindingJson<'a> {
             status: f.status,
             resolution: f.resolution,
             first_seen: iso_time(f.first_seen),
+            exposure: f.exposure.and_then(|e| serde_json::from_str(e).ok()),
         }
     }
 }
@@ -243,6 +261,7 @@ impl<W: Write> Writer<W> {
             }
             Format::Csv => {
                 let first_seen = iso_time(f.first_seen);
+                let audience = f.audience().unwrap_or_default();
                 let w = self
                     .csv
                     .get_or_insert_with(|| unreachable!("csv writer set up"));
@@ -259,6 +278,7 @@ impl<W: Write> Writer<W> {
                     f.resolution.map_or(f.status, |_| "resolved"),
                     f.resolution.unwrap_or(""),
                     &first_seen,
+                    &audience,
                 ])
                 .map_err(io::Error::from)
             }
@@ -313,6 +333,7 @@ impl<W: Write> Writer<W> {
                     "",
                     "",
                     "",
+                    "",
                 ])
                 .map_err(io::Error::from)
             }
@@ -324,13 +345,22 @@ impl<W: Write> Writer<W> {
             if self.current.is_some() {
                 writeln!(self.out)?;
             }
-            writeln!(
+            write!(
                 self.out,
                 "{}{}{}",
                 self.paint(MAGENTA),
                 f.path,
                 self.paint(RESET)
             )?;
+            if let Some(audience) = f.audience() {
+                write!(
+                    self.out,
+                    "  {}readable by: {audience}{}",
+                    self.paint(DIM),
+                    self.paint(RESET)
+                )?;
+            }
+            writeln!(self.out)?;
             self.current = Some(f.path.to_string());
         }
         let conf = match f.confidence {
@@ -507,6 +537,7 @@ pub fn write_all(
             "status",
             "resolution",
             "first_seen",
+            "audience",
         ])
         .map_err(|e| e.to_string())?;
         w.csv = Some(c);
@@ -530,6 +561,8 @@ pub fn write_all(
         error: None,
         scanned_with,
     };
+    // Who can read the items being read, by path, from their exposure to their end.
+    let mut exposures: HashMap<String, Arc<str>> = HashMap::new();
     let result = e.w.start();
     e.check(result);
     for msg in rx.into_iter().flatten() {
@@ -539,7 +572,8 @@ pub fn write_all(
                     match r {
                         Record::Finding(f) => {
                             let seen = db.finding(f);
-                            e.found(f, &seen);
+                            let exposure = exposures.get(&f.path).map(|e| &**e);
+                            e.found(f, &seen, exposure);
                         }
                         _ => {
                             match r {
@@ -556,14 +590,22 @@ pub fn write_all(
                 }
             }
             Msg::Hidden(n) => e.s.below_min_confidence += n,
+            Msg::Exposure { path, exposure } => {
+                let shared = db.exposure(&path, &exposure);
+                exposures.insert(path, shared);
+            }
             Msg::Read { path, meta, hash } => {
+                exposures.remove(&path);
                 let end = db.read(&path, meta.as_ref(), hash.as_deref());
                 e.resolved(&end.resolved);
                 for c in &end.reopened {
                     e.stored(c, true);
                 }
             }
-            Msg::Unchanged(path) => {
+            Msg::Unchanged { path, exposure } => {
+                if let Some(exposure) = exposure {
+                    db.exposure(&path, &exposure);
+                }
                 for c in db.unchanged(&path) {
                     e.stored(&c, false);
                 }
@@ -685,9 +727,9 @@ impl<W: Write> Emitter<W> {
         }
     }
 
-    fn found(&mut self, f: &FindingOut, seen: &store::Found) {
+    fn found(&mut self, f: &FindingOut, seen: &store::Found, exposure: Option<&str>) {
         let new = seen.change != store::Change::Seen;
-        self.current(&View::found(f, seen), new);
+        self.current(&View::found(f, seen, exposure), new);
     }
 
     fn stored(&mut self, c: &store::Current, new: bool) {
@@ -811,6 +853,20 @@ impl Db<'_> {
         }
         let r = self.store.item_read(path, meta, hash, self.scanned_with);
         self.keep(r)
+    }
+
+    fn exposure(&mut self, path: &str, exposure: &str) -> Arc<str> {
+        if self.error.is_some() {
+            return Arc::from(exposure);
+        }
+        let r = self.store.item_exposure(path, exposure);
+        match r {
+            Ok(shared) => shared,
+            Err(e) => {
+                self.error = Some(e);
+                Arc::from(exposure)
+            }
+        }
     }
 
     fn unchanged(&mut self, path: &str) -> Vec<store::Current> {

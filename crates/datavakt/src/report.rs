@@ -591,15 +591,29 @@ fn plural(n: u64, what: &str) -> String {
 
 const UNKNOWN_EXPOSURE: &str = "unknown (exposure not assessed)";
 
-/// Items by who can read them: exposure JSON in one spelling (keys sorted) so that equal
-/// exposures are one group; items never assessed as unknown.
+/// Items by who can read them: the audience, with the readers named for narrower audiences
+/// (`group (group:hr)`); how each item got there (`via`) is left out, so that items open to
+/// the same people are one group. Items never assessed are unknown.
 fn exposure(b: &Breach) -> BTreeMap<String, u64> {
     let mut m = BTreeMap::new();
     for (e, n) in &b.exposure {
         let key = match e {
             None => UNKNOWN_EXPOSURE.to_string(),
-            Some(text) => serde_json::from_str::<serde_json::Value>(text)
-                .map_or_else(|_| text.clone(), |v| v.to_string()),
+            Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(v) => {
+                    let audience = v["audience"].as_str().unwrap_or("unknown");
+                    let who: Vec<&str> = v["principals"]
+                        .as_array()
+                        .map(|p| p.iter().filter_map(|x| x.as_str()).collect())
+                        .unwrap_or_default();
+                    if who.is_empty() {
+                        audience.to_string()
+                    } else {
+                        format!("{audience} ({})", who.join(", "))
+                    }
+                }
+                Err(_) => text.clone(),
+            },
         };
         *m.entry(key).or_insert(0) += n;
     }
@@ -761,17 +775,30 @@ mod tests {
     }
 
     #[test]
-    fn equal_exposures_are_one_group_whatever_their_key_order() {
+    fn items_open_to_the_same_readers_are_one_group_however_they_got_there() {
         let b = Breach {
             exposure: vec![
                 (None, 2),
-                (Some(r#"{"b":1,"a":2}"#.into()), 1),
-                (Some(r#"{"a":2, "b":1}"#.into()), 3),
+                (
+                    Some(r#"{"audience":"organisation","via":"mode 0644","principals":[]}"#.into()),
+                    1,
+                ),
+                (
+                    Some(r#"{"via":"mode 0666","audience":"organisation","principals":[]}"#.into()),
+                    3,
+                ),
+                (
+                    Some(r#"{"audience":"group","via":"x","principals":["group:hr"]}"#.into()),
+                    1,
+                ),
+                (Some("not json".into()), 1),
             ],
             ..Breach::default()
         };
         let e = exposure(&b);
         assert_eq!(e[UNKNOWN_EXPOSURE], 2);
-        assert_eq!(e[r#"{"a":2,"b":1}"#], 4);
+        assert_eq!(e["organisation"], 4);
+        assert_eq!(e["group (group:hr)"], 1);
+        assert_eq!(e["not json"], 1);
     }
 }

@@ -96,8 +96,17 @@ pub enum Msg {
         meta: Option<store::Meta>,
         hash: Option<String>,
     },
-    /// A file that did not change since the scan database last read it.
-    Unchanged(String),
+    /// A file that did not change since the scan database last read it, and who can read it
+    /// now.
+    Unchanged {
+        path: String,
+        exposure: Option<String>,
+    },
+    /// Who can read a file (a JSON object), sent before its findings.
+    Exposure {
+        path: String,
+        exposure: String,
+    },
     /// A new or changed file whose content is that of `original`, read before.
     Copy {
         path: String,
@@ -158,6 +167,8 @@ impl Drop for Outbox {
 struct Thread {
     buf: Vec<u8>,
     worker: Worker,
+    /// Who can read what, with what this thread learnt of the folders.
+    exposure: sources::exposure::Local,
 }
 
 impl Thread {
@@ -165,8 +176,20 @@ impl Thread {
         Thread {
             buf: Vec::new(),
             worker: Worker::new(ctx.opts.worker.clone()),
+            exposure: sources::exposure::Local::new(),
         }
     }
+}
+
+/// An exposure as the JSON object of the output contract.
+fn exposure_json(e: &sources::exposure::Exposure) -> String {
+    serde_json::json!({
+        "audience": e.audience.name(),
+        "via": e.via,
+        "principals": e.principals,
+        "transport": e.transport,
+    })
+    .to_string()
 }
 
 /// What every worker shares.
@@ -319,15 +342,36 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
     let shown = display(path);
     let remember = ctx.memory;
     let rescan = ctx.opts.rescan_all;
-    if !rescan && !remember.known.is_empty() {
-        if let Ok(m) = std::fs::symlink_metadata(path) {
-            if remember
+    let stat = if ctx.opts.follow_links {
+        std::fs::metadata(path)
+    } else {
+        std::fs::symlink_metadata(path)
+    };
+    // Who can read it, every scan: a folder's permissions change without touching the file.
+    let exposure = stat
+        .as_ref()
+        .ok()
+        .map(|m| exposure_json(&th.exposure.of(path, m)));
+    if let Ok(m) = &stat {
+        if !rescan
+            && remember
                 .known
-                .unchanged(&shown, &meta(&m), &remember.scanned_with)
-            {
-                return tx.send(Msg::Unchanged(shown)).is_ok()
-                    && tx.send(Msg::Done(Outcome::Unchanged)).is_ok();
-            }
+                .unchanged(&shown, &meta(m), &remember.scanned_with)
+        {
+            let unchanged = Msg::Unchanged {
+                path: shown,
+                exposure,
+            };
+            return tx.send(unchanged).is_ok() && tx.send(Msg::Done(Outcome::Unchanged)).is_ok();
+        }
+    }
+    if let Some(exposure) = exposure {
+        let msg = Msg::Exposure {
+            path: shown.clone(),
+            exposure,
+        };
+        if tx.send(msg).is_err() {
+            return false;
         }
     }
     if !scan_name(ctx, path, "file name", tx) {

@@ -210,7 +210,7 @@ fn findings_are_listed_shown_and_marked_and_false_positives_stay_dismissed() {
         "fingerprint  hmac-sha256:",
         "History",
         "first seen (open)",
-        "unknown (exposure not assessed)",
+        "\"transport\":\"local\"",
     ] {
         assert!(shown.contains(part), "{part} not in {shown}");
     }
@@ -503,9 +503,18 @@ fn the_report_summarises_and_the_breach_scope_counts_people_health_records_and_t
         assert!(b["modified"][t].as_str().unwrap().ends_with('Z'), "{b}");
     }
     assert!(b["first_seen"].as_str().unwrap().ends_with('Z'));
+    // Every item's readers were assessed (which audience depends on this machine's folders).
+    let groups = b["exposure"].as_object().unwrap();
     assert_eq!(
-        b["exposure"],
-        serde_json::json!({"unknown (exposure not assessed)": 5})
+        groups.values().filter_map(|n| n.as_u64()).sum::<u64>(),
+        5,
+        "{b}"
+    );
+    assert!(
+        groups.keys().all(|k| ["organisation", "group", "owner"]
+            .iter()
+            .any(|a| k.starts_with(a))),
+        "{b}"
     );
     let care = t.s.tree().join("Hjemmepleje");
     let b = json(&t.ok(&[

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use rusqlite::{params, Connection};
 
@@ -143,6 +144,8 @@ pub struct Current {
     pub resolution: Option<String>,
     /// Unix seconds.
     pub first_seen: i64,
+    /// Who can read its item (a JSON object), as last assessed.
+    pub exposure: Option<Arc<str>>,
 }
 
 /// What the end of a scan found: findings of items not read again that are still there, and
@@ -170,7 +173,7 @@ struct Row {
 }
 
 impl Row {
-    fn current(&self, path: &str) -> Current {
+    fn current(&self, path: &str, exposure: &Option<Arc<str>>) -> Current {
         Current {
             path: path.to_string(),
             location: self.location.clone(),
@@ -182,6 +185,7 @@ impl Row {
             status: self.status.clone(),
             resolution: self.resolution.clone(),
             first_seen: self.first_seen,
+            exposure: exposure.clone(),
         }
     }
 
@@ -223,6 +227,7 @@ enum Met {
 struct Item {
     id: i64,
     hash: Option<String>,
+    exposure: Option<Arc<str>>,
     gone: bool,
     met: Met,
     rows: Vec<Row>,
@@ -324,7 +329,7 @@ impl Store {
         let mut by_id: HashMap<i64, String> = HashMap::new();
         let mut items = self.db.prepare(&format!(
             "SELECT id, path, size, mtime_ns, ctime_ns, dev, ino, owner, hash, gone_at,
-                    scanned_with
+                    scanned_with, exposure
              FROM items WHERE {UNDER}"
         ))?;
         let mut rows = items.query(params![r, dir, end])?;
@@ -335,6 +340,7 @@ impl Store {
             let gone = row.get::<_, Option<i64>>(9)?.is_some();
             let hash: Option<String> = row.get(8)?;
             let with: Option<String> = row.get(10)?;
+            let exposure: Option<String> = row.get(11)?;
             if let (Some(size), false) = (size, gone) {
                 let meta = Meta {
                     size: size as u64,
@@ -362,6 +368,7 @@ impl Store {
                 Item {
                     id,
                     hash,
+                    exposure: exposure.map(Arc::from),
                     gone,
                     met: Met::No,
                     rows: Vec::new(),
@@ -600,7 +607,7 @@ impl Store {
                 row.status = "resolved".into();
                 row.resolution = Some("edited".into());
                 resolve(&self.db, row.id, now, scan, "edited")?;
-                end.resolved.push(row.current(path));
+                end.resolved.push(row.current(path, &item.exposure));
             } else if row.matched && changed && row.status == "false-positive" {
                 row.status = "open".into();
                 self.db
@@ -617,11 +624,31 @@ impl Store {
                     None,
                     "the item changed",
                 )?;
-                end.reopened.push(row.current(path));
+                end.reopened.push(row.current(path, &item.exposure));
             }
         }
         state.resolved += end.resolved.len() as u64;
         Ok(end)
+    }
+
+    /// Records who can read an item (a JSON object) before its findings are reported; written
+    /// only when it differs from what the store holds. Returns it, shared.
+    pub fn item_exposure(&mut self, path: &str, exposure: &str) -> Result<Arc<str>, StoreError> {
+        let id = self.item(path).map_err(err("cannot record an item"))?;
+        let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) else {
+            return Ok(Arc::from(exposure));
+        };
+        if let Some(held) = item.exposure.as_ref().filter(|e| &***e == exposure) {
+            return Ok(held.clone());
+        }
+        let shared: Arc<str> = Arc::from(exposure);
+        item.exposure = Some(shared.clone());
+        self.db
+            .prepare_cached("UPDATE items SET exposure = ?2 WHERE id = ?1")
+            .and_then(|mut st| st.execute(params![id, exposure]))
+            .map_err(err("cannot record who can read an item"))?;
+        self.wrote()?;
+        Ok(shared)
     }
 
     /// Records an item that did not change since it was read: its findings are carried over
@@ -653,7 +680,7 @@ impl Store {
         {
             row.matched = true;
             if row.reportable() {
-                carried.push(row.current(path));
+                carried.push(row.current(path, &item.exposure));
             }
         }
         Ok(carried)
@@ -687,8 +714,9 @@ impl Store {
             .rows
             .iter()
             .filter(|r| r.reportable())
-            .map(|r| r.current(path))
+            .map(|r| r.current(path, &None))
             .collect();
+        let exposure = state.items.get(path).and_then(|i| i.exposure.clone());
         let mut copied = Copied::default();
         for mut r in rows {
             let found = self.finding(&FindingRow {
@@ -703,6 +731,7 @@ impl Store {
             let new = found.change != Change::Seen;
             r.status = found.status;
             r.first_seen = found.first_seen;
+            r.exposure = exposure.clone();
             copied.found.push((r, new));
         }
         copied.end = self.item_read(path, Some(meta), Some(hash), scanned_with)?;
@@ -834,7 +863,7 @@ impl Store {
             row.status = "resolved".into();
             row.resolution = Some("removed".into());
             resolve(&self.db, row.id, now, scan, "removed")?;
-            removed.push(row.current(path));
+            removed.push(row.current(path, &item.exposure));
         }
         Ok(removed)
     }
@@ -866,6 +895,7 @@ impl Store {
             Item {
                 id,
                 hash: None,
+                exposure: None,
                 gone: false,
                 met: Met::Touched,
                 rows: Vec::new(),
