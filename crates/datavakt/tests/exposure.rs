@@ -25,23 +25,7 @@ fn every_finding_says_who_can_read_its_file_and_rescans_follow_folder_changes() 
     chmod(&open, 0o644);
     chmod(&private, 0o600);
     let db = s.dir.join("scan.db");
-    let scan = || {
-        let out = s.scan(&[
-            s.tree().to_str().unwrap(),
-            "--format",
-            "jsonl",
-            "--no-names",
-            "--db",
-            db.to_str().unwrap(),
-        ]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    };
+    let scan = || s.scan_db(&db, &[]);
     let audience = |out: &std::process::Output, name: &str| -> (String, String) {
         let f = findings(out)
             .into_iter()

@@ -17,24 +17,7 @@ fn summary(out: &Output) -> serde_json::Value {
 }
 
 fn scan(s: &Scratch, db: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        s.tree().to_str().unwrap().to_string(),
-        "--format".into(),
-        "jsonl".into(),
-        "--no-names".into(),
-        "--db".into(),
-        db.to_str().unwrap().to_string(),
-    ];
-    args.extend(extra.iter().map(|a| a.to_string()));
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = s.scan(&refs);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    s.scan_db(db, extra)
 }
 
 /// (file name, location, masked, status) of each finding printed.

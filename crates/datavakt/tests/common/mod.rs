@@ -49,6 +49,28 @@ impl Scratch {
     pub fn scan(&self, args: &[&str]) -> Output {
         self.cmd().arg("scan").args(args).output().unwrap()
     }
+
+    /// A JSON Lines scan of the tree into the database `db`, without names, that must succeed.
+    pub fn scan_db(&self, db: &Path, extra: &[&str]) -> Output {
+        let tree = self.tree();
+        let mut args = vec![
+            tree.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--no-names",
+            "--db",
+            db.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let out = self.scan(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
 }
 
 impl Drop for Scratch {
