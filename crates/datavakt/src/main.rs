@@ -8,6 +8,7 @@ mod paths;
 mod report;
 mod rules;
 mod scan;
+mod web;
 mod worker;
 
 use std::path::PathBuf;
@@ -128,6 +129,8 @@ Examples:
   datavakt scan DIR --format csv --min-confidence low
   cat export.csv | datavakt scan -                read standard input
   datavakt scan DIR --quiet --fail-on-findings    for cron and CI: exit 1 on findings
+  datavakt scan DIR --changes-only                daily: only what is new or resolved
+  datavakt scan https://www.example.dk/files/     crawl a web server you are responsible for
 
 Values are never printed in clear text unless --show-values is given; findings carry a
 masked form (010190-****) and a keyed fingerprint (HMAC-SHA256) that counts distinct
@@ -142,7 +145,8 @@ Exit codes:
 
 #[derive(clap::Args)]
 struct ScanArgs {
-    /// Files and folders to scan; '-' reads standard input.
+    /// Files and folders to scan, web servers to crawl (http:// or https://…); '-' reads
+    /// standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 
@@ -239,6 +243,27 @@ struct ScanArgs {
     #[arg(long)]
     rescan_all: bool,
 
+    /// Web crawls: requests per second at most (0: as fast as the server answers).
+    #[arg(long, value_name = "N", default_value_t = 5.0)]
+    crawl_rate: f64,
+
+    /// Web crawls: how many links deep from the start URL.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    crawl_depth: u32,
+
+    /// Web crawls: the most URLs fetched from one start URL.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    crawl_max_urls: usize,
+
+    /// Web crawls: skip what robots.txt disallows (by default a crawl sees what an attacker
+    /// sees, robots.txt unread).
+    #[arg(long)]
+    robots: bool,
+
+    /// Web crawls: accept a certificate that cannot be verified (self-signed test servers).
+    #[arg(long)]
+    insecure: bool,
+
     /// Print only what changed since the last scan: new findings, and findings resolved
     /// because their file was edited or deleted (status "resolved"). Without it, the output is
     /// every current finding of the scanned trees, found now or carried over.
@@ -304,7 +329,15 @@ fn main() -> ExitCode {
 fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
     // Absolute paths: the scan database knows an item by one name, from wherever it is scanned.
     let mut roots = Vec::with_capacity(args.paths.len());
+    let mut web_roots = Vec::new();
     for p in &args.paths {
+        if let Some(url) = p
+            .to_str()
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+        {
+            web_roots.push(url.to_string());
+            continue;
+        }
         if p.as_os_str() == "-" {
             roots.push(p.clone());
             continue;
@@ -342,7 +375,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
         ),
     );
     let scanned_with = format!("blake3:{}", blake3::hash(scanned_with.as_bytes()).to_hex());
-    let (db, known) = open_db(args.db.as_deref(), &roots, &on, &scanned_with)?;
+    let mut stored_roots = roots.clone();
+    stored_roots.extend(web_roots.iter().map(PathBuf::from));
+    let (db, known) = open_db(args.db.as_deref(), &stored_roots, &on, &scanned_with)?;
     let memory = scan::Memory {
         known,
         scanned_with,
@@ -371,8 +406,23 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
         // Clear values are never stored, so showing them means reading every item.
         rescan_all: args.rescan_all || args.show_values,
         changes_only: args.changes_only,
+        web: sources::web::WebOptions {
+            rate_per_second: args.crawl_rate.max(0.0),
+            max_depth: args.crawl_depth,
+            max_urls: args.crawl_max_urls,
+            respect_robots: args.robots,
+            accept_invalid_certs: args.insecure,
+            // Never on the command line, where other users see it in the process list.
+            credentials: std::env::var("DATAVAKT_HTTP_USER").ok().map(|u| {
+                (
+                    u,
+                    std::env::var("DATAVAKT_HTTP_PASSWORD").unwrap_or_default(),
+                )
+            }),
+            ..sources::web::WebOptions::default()
+        },
     };
-    let summary = scan::run(&roots, &key, &opts, &det, db, &memory)?;
+    let summary = scan::run(&roots, &web_roots, &key, &opts, &det, db, &memory)?;
     Ok(if args.fail_on_findings && summary.findings > 0 {
         ExitCode::from(1)
     } else {

@@ -32,6 +32,9 @@ pub struct Summary {
     pub unchanged_files: u64,
     /// Files hashed and found to be copies of files read before.
     pub copies: u64,
+    /// URLs fetched from web servers, and how many of them needed credentials.
+    pub urls: u64,
+    pub urls_protected: u64,
     pub distinct_numbers: u64,
     pub below_min_confidence: u64,
     pub elapsed_seconds: f64,
@@ -192,7 +195,7 @@ struct OtherJson<'a> {
 
 fn other(r: &Record) -> Option<OtherJson<'_>> {
     let (path, location, kind, reason) = match r {
-        Record::Finding(_) => return None,
+        Record::Finding(_) | Record::Url(_) => return None,
         Record::Error {
             path,
             location,
@@ -287,6 +290,9 @@ impl<W: Write> Writer<W> {
 
     /// Errors, skipped items and warnings.
     fn other(&mut self, r: &Record) -> io::Result<()> {
+        if let Record::Url(u) = r {
+            return self.url(u);
+        }
         let Some(o) = other(r) else {
             return Ok(());
         };
@@ -334,6 +340,51 @@ impl<W: Write> Writer<W> {
                     "",
                     "",
                     "",
+                ])
+                .map_err(io::Error::from)
+            }
+        }
+    }
+
+    /// What a web server answered: a `url` record (counted in the human summary only).
+    fn url(&mut self, u: &crate::web::UrlFacts) -> io::Result<()> {
+        let mut v = serde_json::json!(u);
+        v["kind"] = "url".into();
+        match self.format {
+            Format::Human => Ok(()),
+            Format::Jsonl => {
+                serde_json::to_writer(&mut self.out, &v).map_err(json_err)?;
+                self.out.write_all(b"\n")
+            }
+            Format::Json => {
+                self.json_other.push(v);
+                Ok(())
+            }
+            Format::Csv => {
+                let mut what = u.status.map_or("no answer".into(), |s| format!("HTTP {s}"));
+                if u.protected {
+                    what.push_str(", needs credentials");
+                }
+                if let Some(l) = &u.listed_by {
+                    what.push_str(&format!(", listed by {l}"));
+                }
+                let w = self
+                    .csv
+                    .get_or_insert_with(|| unreachable!("csv writer set up"));
+                w.write_record([
+                    "url",
+                    &u.path,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    &what,
+                    "",
+                    "",
+                    "",
+                    u.transport,
                 ])
                 .map_err(io::Error::from)
             }
@@ -454,6 +505,13 @@ fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
             s.unchanged_files, s.copies
         )?;
     }
+    if s.urls > 0 {
+        writeln!(
+            w,
+            "Fetched {} URLs from web servers; {} needed credentials (not read without them).",
+            s.urls, s.urls_protected
+        )?;
+    }
     if s.errors > 0 {
         writeln!(w, "Could not read {} items (listed above).", s.errors)?;
     }
@@ -563,6 +621,10 @@ pub fn write_all(
     };
     // Who can read the items being read, by path, from their exposure to their end.
     let mut exposures: HashMap<String, Arc<str>> = HashMap::new();
+    // Web roots whose crawl met everything it could reach, and the URLs behind a password it
+    // could not read (what lies below them is not gone, only unseen).
+    let mut crawled: Vec<String> = Vec::new();
+    let mut unread: Vec<String> = Vec::new();
     let result = e.w.start();
     e.check(result);
     for msg in rx.into_iter().flatten() {
@@ -577,6 +639,10 @@ pub fn write_all(
                         }
                         _ => {
                             match r {
+                                Record::Url(u) => {
+                                    e.s.urls += 1;
+                                    e.s.urls_protected += u64::from(u.protected);
+                                }
                                 Record::Error { .. } => e.s.errors += 1,
                                 Record::Skipped { reason, .. } if !reason.starts_with("binary") => {
                                     *e.s.other_skipped.entry(reason.clone()).or_default() += 1;
@@ -590,6 +656,16 @@ pub fn write_all(
                 }
             }
             Msg::Hidden(n) => e.s.below_min_confidence += n,
+            Msg::Crawled {
+                root,
+                complete,
+                protected,
+            } => {
+                if complete {
+                    crawled.push(root);
+                }
+                unread.extend(protected);
+            }
             Msg::Exposure { path, exposure } => {
                 let shared = db.exposure(&path, &exposure);
                 exposures.insert(path, shared);

@@ -25,6 +25,8 @@ pub struct Options {
     pub rescan_all: bool,
     /// Print only what is new or resolved since the last scan.
     pub changes_only: bool,
+    /// How web servers are crawled.
+    pub web: sources::web::WebOptions,
 }
 
 /// A finding ready for output: masked, fingerprinted, located.
@@ -63,6 +65,8 @@ pub enum Record {
         path: String,
         reason: String,
     },
+    /// What a web server answered for one URL (status, credentials, transport, listing).
+    Url(crate::web::UrlFacts),
 }
 
 /// The end of one item.
@@ -107,6 +111,14 @@ pub enum Msg {
         path: String,
         exposure: String,
     },
+    /// The crawl of a web root ended; `complete` when it met every URL it could reach (no
+    /// errors, no limit), so that URLs it did not meet are gone, except those under the
+    /// `protected` URLs it could not read.
+    Crawled {
+        root: String,
+        complete: bool,
+        protected: Vec<String>,
+    },
     /// A new or changed file whose content is that of `original`, read before.
     Copy {
         path: String,
@@ -118,7 +130,7 @@ pub enum Msg {
 }
 
 /// A worker's messages, sent to the writer in batches: one wake-up per batch, not per file.
-pub struct Outbox {
+pub(crate) struct Outbox {
     tx: SyncSender<Vec<Msg>>,
     batch: Vec<Msg>,
     since: Instant,
@@ -129,7 +141,7 @@ impl Outbox {
     /// Keeps the progress display and the output moving on slow items.
     const AGE: Duration = Duration::from_millis(100);
 
-    fn new(tx: SyncSender<Vec<Msg>>) -> Outbox {
+    pub(crate) fn new(tx: SyncSender<Vec<Msg>>) -> Outbox {
         Outbox {
             tx,
             batch: Vec::with_capacity(Self::SIZE),
@@ -138,7 +150,7 @@ impl Outbox {
     }
 
     /// Queues a message; `Err` when the writer is gone.
-    fn send(&mut self, msg: Msg) -> Result<(), ()> {
+    pub(crate) fn send(&mut self, msg: Msg) -> Result<(), ()> {
         self.batch.push(msg);
         if self.batch.len() >= Self::SIZE || self.since.elapsed() >= Self::AGE {
             return self.flush();
@@ -164,7 +176,7 @@ impl Drop for Outbox {
 }
 
 /// What a scanning thread keeps between items.
-struct Thread {
+pub(crate) struct Thread {
     buf: Vec<u8>,
     worker: Worker,
     /// Who can read what, with what this thread learnt of the folders.
@@ -172,7 +184,7 @@ struct Thread {
 }
 
 impl Thread {
-    fn new(ctx: &Ctx) -> Thread {
+    pub(crate) fn new(ctx: &Ctx) -> Thread {
         Thread {
             buf: Vec::new(),
             worker: Worker::new(ctx.opts.worker.clone()),
@@ -193,10 +205,10 @@ fn exposure_json(e: &sources::exposure::Exposure) -> String {
 }
 
 /// What every worker shares.
-struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     det: &'a Detector,
     fp: &'a Fingerprinter,
-    opts: &'a Options,
+    pub(crate) opts: &'a Options,
     memory: &'a Memory,
 }
 
@@ -221,6 +233,7 @@ pub fn unix_now() -> i64 {
 /// Runs the scan; returns the summary, or a fatal error.
 pub fn run(
     roots: &[PathBuf],
+    web_roots: &[String],
     key: &[u8],
     opts: &Options,
     det: &Detector,
@@ -255,6 +268,10 @@ pub fn run(
                 &mut Outbox::new(tx.clone()),
             );
             // Standard input is no item to remember: nothing is sent when it ends.
+        }
+        for root in web_roots {
+            let (ctx, tx) = (&ctx, tx.clone());
+            s.spawn(move || crate::web::crawl(ctx, root, tx));
         }
         let walk_opts = sources::WalkOptions {
             follow_links: opts.follow_links,
@@ -328,7 +345,7 @@ fn detect_all(ctx: &Ctx, path: &str, text: &[u8], place: Place, tx: &mut Outbox)
     forward(ctx, path, place, &mut found, tx)
 }
 
-fn send_all(tx: &mut Outbox, records: Vec<Record>, outcome: Outcome) -> bool {
+pub(crate) fn send_all(tx: &mut Outbox, records: Vec<Record>, outcome: Outcome) -> bool {
     tx.send(Msg::Records(records)).is_ok() && tx.send(Msg::Done(outcome)).is_ok()
 }
 
@@ -453,7 +470,7 @@ fn read_to_end(tx: &mut Outbox, path: String, meta: store::Meta, hash: Option<St
 }
 
 /// The content hash the scan database keeps, to know copies.
-fn content_hash(data: &[u8]) -> String {
+pub(crate) fn content_hash(data: &[u8]) -> String {
     format!("blake3:{}", blake3::hash(data).to_hex())
 }
 
@@ -490,7 +507,7 @@ impl<R: Read> Read for HashingReader<'_, R> {
 
 /// How far an item was read.
 #[derive(PartialEq, Eq)]
-enum Reached {
+pub(crate) enum Reached {
     /// To its end (or as far as its format says anything): its findings are all reported.
     Whole,
     /// Not to its end (an error): findings reported so far are not all it holds.
@@ -524,7 +541,7 @@ fn meta(m: &std::fs::Metadata) -> store::Meta {
 }
 
 /// Reads one item as text and sends its findings; says how far it got.
-fn scan_reader<R: Read>(
+pub(crate) fn scan_reader<R: Read>(
     ctx: &Ctx,
     path: &str,
     reader: R,

@@ -2,88 +2,14 @@
 //! with its own configuration, logs and files in a temporary directory, on a free port of
 //! 127.0.0.1.
 
-use std::io::Read;
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::net::TcpListener;
+use std::path::Path;
 
 use datavakt_sources::web::{crawl, CrawlSummary, WebItem, WebOptions};
+use testkit::{free_port, start_nginx, unique_dir, wav, write, Nginx, NGINX};
 
-const NGINX: &str = "/usr/sbin/nginx";
 /// Bytes of samples in the recording: more than the head the crawler fetches.
 const WAV_SAMPLES: usize = 200_000;
-
-/// A running nginx; dropping it kills the process and removes its directory.
-struct Nginx {
-    child: Child,
-    dir: PathBuf,
-    port: u16,
-    /// The HTTPS port, when openssl could make a certificate.
-    tls_port: Option<u16>,
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Nginx {
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    /// The request lines nginx logged.
-    fn access_log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("access.log")).unwrap_or_default()
-    }
-}
-
-fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
-
-fn unique_dir() -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "datavakt-web-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn write(root: &Path, rel: &str, data: &[u8]) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, data).unwrap();
-}
-
-/// A valid RIFF/WAVE file: 16-bit mono PCM at 8 kHz.
-fn wav(data_len: usize) -> Vec<u8> {
-    let mut w = Vec::with_capacity(44 + data_len);
-    w.extend_from_slice(b"RIFF");
-    w.extend_from_slice(&(36 + data_len as u32).to_le_bytes());
-    w.extend_from_slice(b"WAVEfmt ");
-    w.extend_from_slice(&16u32.to_le_bytes());
-    w.extend_from_slice(&1u16.to_le_bytes()); // PCM
-    w.extend_from_slice(&1u16.to_le_bytes()); // mono
-    w.extend_from_slice(&8000u32.to_le_bytes());
-    w.extend_from_slice(&16000u32.to_le_bytes()); // bytes per second
-    w.extend_from_slice(&2u16.to_le_bytes()); // block align
-    w.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
-    w.extend_from_slice(b"data");
-    w.extend_from_slice(&(data_len as u32).to_le_bytes());
-    // A saw tooth: any samples will do.
-    w.extend((0..data_len / 2).flat_map(|i| (((i % 64) as i16 - 32) * 500).to_le_bytes()));
-    w
-}
 
 const PAGE: &str = r#"<!doctype html><html><head><title>Team page</title></head><body>
 <a href="nolist/secret.txt">not in any listing</a>
@@ -105,7 +31,7 @@ fn start() -> Option<Nginx> {
         println!("SKIPPED: nginx not installed (apt-get install nginx)");
         return None;
     }
-    let dir = unique_dir();
+    let dir = unique_dir("web");
     let www = dir.join("www");
     write(
         &www,
@@ -126,104 +52,18 @@ fn start() -> Option<Nginx> {
     write(&www, "share/private/p.txt", b"private content");
     // nginx reads `{PLAIN}` passwords itself, so no htpasswd tool is needed.
     write(&dir, "htpasswd", b"auditor:{PLAIN}s3cret\n");
-    for t in ["body", "proxy", "fastcgi", "uwsgi", "scgi"] {
-        std::fs::create_dir_all(dir.join("tmp").join(t)).unwrap();
-    }
-    let port = free_port();
-    let tls_port = make_certificate(&dir).then(free_port);
-    let d = dir.display();
-    let tls = tls_port.map_or(String::new(), |p| {
-        format!(
-            "server {{ listen 127.0.0.1:{p} ssl; ssl_certificate {d}/cert.pem;
-               ssl_certificate_key {d}/key.pem; root {d}/www;
-               location /share/ {{ autoindex on; }} }}"
-        )
-    });
-    let conf = format!(
-        "daemon off;
-master_process off;
-pid {d}/nginx.pid;
-error_log {d}/error.log;
-events {{ worker_connections 64; }}
-http {{
-  access_log {d}/access.log;
-  client_body_temp_path {d}/tmp/body;
-  proxy_temp_path {d}/tmp/proxy;
-  fastcgi_temp_path {d}/tmp/fastcgi;
-  uwsgi_temp_path {d}/tmp/uwsgi;
-  scgi_temp_path {d}/tmp/scgi;
-  types {{ text/html html; text/plain txt; text/csv csv; audio/wav wav; }}
-  default_type application/octet-stream;
-  server {{
-    listen 127.0.0.1:{port};
-    root {d}/www;
-    location /share/ {{ autoindex on; }}
-    location /share/nolist/ {{ autoindex off; }}
-    location /share/private/ {{
-      autoindex on;
-      auth_basic \"Private\";
-      auth_basic_user_file {d}/htpasswd;
-    }}
-    location = /share/away {{ return 302 /outside/o.txt; }}
-  }}
-  {tls}
-}}
-"
-    );
-    write(&dir, "nginx.conf", conf.as_bytes());
-    let child = Command::new(NGINX)
-        .arg("-p")
-        .arg(&dir)
-        .arg("-e")
-        .arg(dir.join("error.log"))
-        .arg("-c")
-        .arg(dir.join("nginx.conf"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("nginx starts");
-    let mut nginx = Nginx {
-        child,
+    start_nginx(
         dir,
-        port,
-        tls_port,
-    };
-    // Wait until it accepts connections (bounded; a failed start shows nginx's message).
-    for _ in 0..400 {
-        if let Ok(Some(status)) = nginx.child.try_wait() {
-            let mut err = String::new();
-            if let Some(mut e) = nginx.child.stderr.take() {
-                let _ = e.read_to_string(&mut err);
-            }
-            panic!("nginx exited ({status}): {err}");
-        }
-        let ports = [Some(port), tls_port];
-        if ports
-            .iter()
-            .flatten()
-            .all(|p| TcpStream::connect(("127.0.0.1", *p)).is_ok())
-        {
-            return Some(nginx);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
-    panic!("nginx does not accept connections on port {port}");
-}
-
-/// A self-signed certificate for the HTTPS server; `false` without openssl.
-fn make_certificate(dir: &Path) -> bool {
-    let made = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
-        .args(["ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"])
-        .args(["-subj", "/CN=localhost", "-keyout"])
-        .arg(dir.join("key.pem"))
-        .arg("-out")
-        .arg(dir.join("cert.pem"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    matches!(made, Ok(s) if s.success())
+        "location /share/ { autoindex on; }
+         location /share/nolist/ { autoindex off; }
+         location /share/private/ {
+           autoindex on;
+           auth_basic \"Private\";
+           auth_basic_user_file {dir}/htpasswd;
+         }
+         location = /share/away { return 302 /outside/o.txt; }",
+        Some("location /share/ { autoindex on; }"),
+    )
 }
 
 fn fast() -> WebOptions {
@@ -576,7 +416,8 @@ fn misbehaving_servers_become_error_items() {
     let port = misbehaving_server(|path| {
         let n: u32 = path.trim_start_matches("/r/").parse().unwrap_or(0);
         format!(
-            "HTTP/1.1 302 Found\r\nLocation: /r/{}\r\nContent-Length: 0\r\n\r\n",
+            // It closes every connection, and says so: a client may not reuse it.
+            "HTTP/1.1 302 Found\r\nLocation: /r/{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
             n + 1
         )
         .into_bytes()
@@ -591,7 +432,7 @@ fn misbehaving_servers_become_error_items() {
     // start only, no panic.
     let port = misbehaving_server(|path| {
         if path != "/" {
-            return b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec();
+            return b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".to_vec();
         }
         let mut r =
             b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n".to_vec();

@@ -1,0 +1,151 @@
+//! `datavakt scan http://…` against a real nginx (a child of the test, on a free loopback
+//! port): what an open web server exposes is found and reported `public`, what is behind a
+//! password is reported protected and not read without credentials.
+
+mod common;
+
+use common::{cpr, findings, personnummer, records, Scratch};
+use testkit::{start_nginx, unique_dir, wav, write, NGINX};
+
+#[test]
+fn an_open_web_server_is_crawled_and_its_findings_are_public() {
+    if !std::path::Path::new(NGINX).exists() {
+        println!("SKIPPED: nginx not installed (apt-get install nginx)");
+        return;
+    }
+    let dir = unique_dir("cli-web");
+    let www = dir.join("www");
+    let (a, b, c) = (cpr("010190"), personnummer("121212", 121), cpr("020290"));
+    write(
+        &www,
+        "share/patients.csv",
+        format!("Navn;CPR-nr.\nTest;{a}\n").as_bytes(),
+    );
+    write(
+        &www,
+        "share/sub/notes.txt",
+        format!("Personnummer: {b}\n").as_bytes(),
+    );
+    write(&www, "share/calls/call-0001.wav", &wav(200_000));
+    write(
+        &www,
+        "share/private/p.txt",
+        format!("CPR-nr.: {c}\n").as_bytes(),
+    );
+    write(&dir, "htpasswd", b"auditor:{PLAIN}s3cret\n");
+    let Some(ng) = start_nginx(
+        dir,
+        "location /share/ { autoindex on; }
+         location /share/private/ {
+           autoindex on; auth_basic \"Private\"; auth_basic_user_file {dir}/htpasswd;
+         }",
+        None,
+    ) else {
+        return;
+    };
+    let s = Scratch::new("web");
+    let db = s.dir.join("scan.db");
+    let start = ng.url("/share/");
+    let scan = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = s.cmd();
+        cmd.args([
+            "scan",
+            &start,
+            "--format",
+            "jsonl",
+            "--no-names",
+            "--crawl-rate",
+            "0",
+        ])
+        .args(["--db", db.to_str().unwrap()])
+        .args(extra);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        for n in [&a, &b, &c] {
+            assert!(!stdout.contains(n.as_str()), "value leaked");
+        }
+        out
+    };
+    let out = scan(&[], &[]);
+    let found = findings(&out);
+    let by_path = |name: &str| {
+        found
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("nothing in {name}: {found:?}"))
+            .clone()
+    };
+    let csv = by_path("patients.csv");
+    assert_eq!(csv["kind"], "dk-cpr");
+    assert_eq!(csv["exposure"]["audience"], "public");
+    assert_eq!(csv["exposure"]["transport"], "http");
+    assert!(csv["exposure"]["via"]
+        .as_str()
+        .unwrap()
+        .contains("listed by"));
+    assert_eq!(by_path("notes.txt")["kind"], "se-personnummer");
+    let call = by_path("call-0001.wav");
+    assert_eq!(call["kind"], "audio-recording");
+    assert_eq!(call["exposure"]["audience"], "public");
+    assert!(found
+        .iter()
+        .all(|f| !f["path"].as_str().unwrap().contains("/private/")));
+    // Every URL is a record of what the server answered.
+    let urls: Vec<_> = records(&out)
+        .into_iter()
+        .filter(|r| r["kind"] == "url")
+        .collect();
+    let private = urls
+        .iter()
+        .find(|u| u["path"].as_str().unwrap().ends_with("/private/"))
+        .unwrap();
+    assert_eq!(
+        (private["status"].as_u64(), private["protected"].as_bool()),
+        (Some(401), Some(true))
+    );
+    let summary = records(&out).pop().unwrap();
+    assert_eq!(summary["urls_protected"], 1, "{summary}");
+
+    // With credentials (from the environment, never the command line) the private part is
+    // read, and its findings are for whoever holds them.
+    let out = scan(
+        &[],
+        &[
+            ("DATAVAKT_HTTP_USER", "auditor"),
+            ("DATAVAKT_HTTP_PASSWORD", "s3cret"),
+        ],
+    );
+    let p = findings(&out)
+        .into_iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("/private/p.txt"))
+        .expect("the private file is read with credentials");
+    assert_eq!(p["exposure"]["audience"], "group");
+
+    // A file taken off the server is resolved by the next complete crawl.
+    std::fs::remove_file(ng.dir.join("www/share/sub/notes.txt")).unwrap();
+    let out = scan(&["--changes-only"], &[]);
+    let gone: Vec<_> = findings(&out)
+        .into_iter()
+        .filter(|f| f["status"] == "resolved")
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["resolution"].clone(),
+            )
+        })
+        .collect();
+    assert!(
+        gone.iter()
+            .any(|(p, r)| p.ends_with("notes.txt") && r == "removed"),
+        "{gone:?}"
+    );
+}
