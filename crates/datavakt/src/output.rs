@@ -711,8 +711,18 @@ pub fn write_all(
             Msg::Done(o) => e.done(o),
         }
     }
-    // What the walk did not meet: gone (resolved) or still there (carried over).
-    let exists = |p: &str| !matches!(std::fs::symlink_metadata(p), Err(e) if e.kind() == io::ErrorKind::NotFound);
+    // What the walk did not meet: gone (resolved) or still there (carried over). A URL is
+    // gone when a complete crawl of its root did not meet it, unless it lies behind a
+    // password the crawl could not pass.
+    let exists = |p: &str| {
+        if p.starts_with("http://") || p.starts_with("https://") {
+            let under = |prefix: &String| {
+                p == prefix || (prefix.ends_with('/') && p.starts_with(prefix.as_str()))
+            };
+            return unread.iter().any(under) || !crawled.iter().any(|r| p.starts_with(r.as_str()));
+        }
+        !matches!(std::fs::symlink_metadata(p), Err(e) if e.kind() == io::ErrorKind::NotFound)
+    };
     let end = db.end(&e.s, &exists);
     for c in &end.carried {
         e.stored(c, false);

@@ -148,4 +148,9 @@ fn an_open_web_server_is_crawled_and_its_findings_are_public() {
             .any(|(p, r)| p.ends_with("notes.txt") && r == "removed"),
         "{gone:?}"
     );
+    // Behind the password without credentials: unseen, not gone.
+    assert!(
+        gone.iter().all(|(p, _)| !p.contains("/private/")),
+        "{gone:?}"
+    );
 }

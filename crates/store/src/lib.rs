@@ -109,6 +109,12 @@ ALTER TABLE scans ADD COLUMN resolved     INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE scans ADD COLUMN unchanged    INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE scans ADD COLUMN copies       INTEGER NOT NULL DEFAULT 0;
 "#,
+    r#"
+-- Severity of an item as its last scan assessed it, with the reasons (JSON array).
+ALTER TABLE items ADD COLUMN severity TEXT;
+ALTER TABLE items ADD COLUMN score    INTEGER;
+ALTER TABLE items ADD COLUMN why      TEXT;
+"#,
 ];
 
 /// A store that cannot be opened, upgraded or written, with what to do.

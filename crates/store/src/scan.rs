@@ -228,6 +228,8 @@ struct Item {
     id: i64,
     hash: Option<String>,
     exposure: Option<Arc<str>>,
+    /// Severity, score and reasons as stored.
+    severity: Option<(String, i64, String)>,
     gone: bool,
     met: Met,
     rows: Vec<Row>,
@@ -329,7 +331,7 @@ impl Store {
         let mut by_id: HashMap<i64, String> = HashMap::new();
         let mut items = self.db.prepare(&format!(
             "SELECT id, path, size, mtime_ns, ctime_ns, dev, ino, owner, hash, gone_at,
-                    scanned_with, exposure
+                    scanned_with, exposure, severity, score, why
              FROM items WHERE {UNDER}"
         ))?;
         let mut rows = items.query(params![r, dir, end])?;
@@ -369,6 +371,10 @@ impl Store {
                     id,
                     hash,
                     exposure: exposure.map(Arc::from),
+                    severity: match (row.get(12)?, row.get(13)?, row.get(14)?) {
+                        (Some(s), Some(n), Some(w)) => Some((s, n, w)),
+                        _ => None,
+                    },
                     gone,
                     met: Met::No,
                     rows: Vec::new(),
@@ -651,6 +657,31 @@ impl Store {
         Ok(shared)
     }
 
+    /// Records an item's severity, score and reasons (a JSON array) as assessed now; written
+    /// only when they differ from what the store holds.
+    pub fn item_severity(
+        &mut self,
+        path: &str,
+        severity: &str,
+        score: i64,
+        why: &str,
+    ) -> Result<(), StoreError> {
+        let id = self.item(path).map_err(err("cannot record an item"))?;
+        let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) else {
+            return Ok(());
+        };
+        let now = (severity.to_string(), score, why.to_string());
+        if item.severity.as_ref() == Some(&now) {
+            return Ok(());
+        }
+        item.severity = Some(now);
+        self.db
+            .prepare_cached("UPDATE items SET severity = ?2, score = ?3, why = ?4 WHERE id = ?1")
+            .and_then(|mut st| st.execute(params![id, severity, score, why]))
+            .map_err(err("cannot record an item's severity"))?;
+        self.wrote()
+    }
+
     /// Records an item that did not change since it was read: its findings are carried over
     /// (seen again) and returned for output.
     pub fn item_unchanged(&mut self, path: &str) -> Result<Vec<Current>, StoreError> {
@@ -896,6 +927,7 @@ impl Store {
                 id,
                 hash: None,
                 exposure: None,
+                severity: None,
                 gone: false,
                 met: Met::Touched,
                 rows: Vec::new(),
