@@ -243,6 +243,11 @@ struct ScanArgs {
     #[arg(long)]
     rescan_all: bool,
 
+    /// Zones and what they may hold (TOML), for the severity of findings [default:
+    /// $DATAVAKT_POLICY, else ~/.config/datavakt/policy.toml if it exists].
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+
     /// Web crawls: requests per second at most (0: as fast as the server answers).
     #[arg(long, value_name = "N", default_value_t = 5.0)]
     crawl_rate: f64,
@@ -362,12 +367,11 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
     // settings (or another key) is read again.
     let fp = detect::Fingerprinter::new(&key);
     let scanned_with = format!(
-        "{} {}{}{} {} {} {}",
+        "{} {}{}{} {} {}",
         env!("CARGO_PKG_VERSION"),
         u8::from(on.health),
         u8::from(on.contact),
         u8::from(on.names),
-        min_confidence.name(),
         digest.to_hex(),
         fp.fingerprint(
             detect::Kind::DkCpr,
@@ -406,6 +410,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
         // Clear values are never stored, so showing them means reading every item.
         rescan_all: args.rescan_all || args.show_values,
         changes_only: args.changes_only,
+        policy: load_policy(args.policy.as_deref())?,
         web: sources::web::WebOptions {
             rate_per_second: args.crawl_rate.max(0.0),
             max_depth: args.crawl_depth,
@@ -495,6 +500,23 @@ fn run_rules(args: RulesArgs) -> Result<ExitCode, String> {
     use std::io::Write;
     let _ = std::io::stdout().write_all(text.as_bytes());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The policy file: `explicit`, else `$DATAVAKT_POLICY`, else the default file if there is one.
+/// A mistake in it stops the scan at start with the file, line and column.
+fn load_policy(explicit: Option<&std::path::Path>) -> Result<Option<assess::Policy>, String> {
+    let path = match paths::chosen(explicit, "DATAVAKT_POLICY") {
+        Some(p) => p,
+        None => match paths::config_file("policy.toml") {
+            Some(p) if p.exists() => p,
+            _ => return Ok(None),
+        },
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read the policy file {}: {e}", path.display()))?;
+    assess::Policy::parse(&text, &path.display().to_string())
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 /// Opens the scan database (`--db`, `$DATAVAKT_DB`, or the data directory), records the start

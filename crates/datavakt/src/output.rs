@@ -24,6 +24,8 @@ pub struct Summary {
     pub findings: u64,
     pub findings_by_kind: BTreeMap<String, u64>,
     pub findings_by_confidence: BTreeMap<String, u64>,
+    /// Current findings by the severity of their item.
+    pub findings_by_severity: BTreeMap<&'static str, u64>,
     /// Findings not known before this scan (or resolved before and found again).
     pub new_findings: u64,
     /// Findings of earlier scans resolved by this one (edited or removed items).
@@ -63,27 +65,52 @@ struct View<'a> {
     first_seen: i64,
     /// Who can read the item: the contract's JSON object.
     exposure: Option<&'a str>,
+    /// The item's severity, with its reasons.
+    severity: Option<&'a assess::Assessment>,
 }
 
-impl<'a> View<'a> {
-    fn found(f: &'a FindingOut, seen: &'a store::Found, exposure: Option<&'a str>) -> View<'a> {
-        View {
-            path: &f.path,
-            location: &f.location,
-            kind: f.kind,
-            confidence: f.confidence.name(),
-            masked: &f.masked,
-            fingerprint: f.fingerprint.as_deref(),
-            value: f.value.as_deref(),
-            variant: f.variant,
-            media: f.media.as_ref(),
-            status: &seen.status,
-            resolution: None,
-            first_seen: seen.first_seen,
-            exposure,
+/// A finding held until its item is complete, so that the item's severity can go with it.
+struct Held {
+    c: store::Current,
+    value: Option<String>,
+    media: Option<extract::media::Media>,
+    /// New since the last scan.
+    new: bool,
+}
+
+impl Held {
+    fn found(f: FindingOut, seen: store::Found, exposure: Option<Arc<str>>) -> Held {
+        Held {
+            new: seen.change != store::Change::Seen,
+            c: store::Current {
+                path: f.path,
+                location: f.location,
+                kind: f.kind.to_string(),
+                confidence: f.confidence.name().to_string(),
+                masked: f.masked,
+                fingerprint: f.fingerprint,
+                variant: f.variant.map(str::to_string),
+                status: seen.status,
+                resolution: None,
+                first_seen: seen.first_seen,
+                exposure,
+            },
+            value: f.value,
+            media: f.media,
         }
     }
 
+    fn view<'a>(&'a self, severity: Option<&'a assess::Assessment>) -> View<'a> {
+        View {
+            value: self.value.as_deref(),
+            media: self.media.as_ref(),
+            severity,
+            ..View::stored(&self.c)
+        }
+    }
+}
+
+impl<'a> View<'a> {
     fn stored(c: &'a store::Current) -> View<'a> {
         View {
             path: &c.path,
@@ -99,6 +126,7 @@ impl<'a> View<'a> {
             resolution: c.resolution.as_deref(),
             first_seen: c.first_seen,
             exposure: c.exposure.as_deref(),
+            severity: None,
         }
     }
 
@@ -158,6 +186,13 @@ struct FindingJson<'a> {
     first_seen: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     exposure: Option<&'a serde_json::value::RawValue>,
+    /// The item's severity (`info` … `critical`), its score within that, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why: Option<&'a [String]>,
 }
 
 impl<'a> From<&View<'a>> for FindingJson<'a> {
@@ -180,6 +215,9 @@ impl<'a> From<&View<'a>> for FindingJson<'a> {
             resolution: f.resolution,
             first_seen: iso_time(f.first_seen),
             exposure: f.exposure.and_then(|e| serde_json::from_str(e).ok()),
+            severity: f.severity.map(|a| a.severity.name()),
+            score: f.severity.map(|a| a.score),
+            why: f.severity.map(|a| a.why.as_slice()),
         }
     }
 }
@@ -282,6 +320,7 @@ impl<W: Write> Writer<W> {
                     f.resolution.unwrap_or(""),
                     &first_seen,
                     &audience,
+                    f.severity.map_or("", |a| a.severity.name()),
                 ])
                 .map_err(io::Error::from)
             }
@@ -340,6 +379,7 @@ impl<W: Write> Writer<W> {
                     "",
                     "",
                     "",
+                    "",
                 ])
                 .map_err(io::Error::from)
             }
@@ -385,6 +425,7 @@ impl<W: Write> Writer<W> {
                     "",
                     "",
                     u.transport,
+                    "",
                 ])
                 .map_err(io::Error::from)
             }
@@ -403,6 +444,14 @@ impl<W: Write> Writer<W> {
                 f.path,
                 self.paint(RESET)
             )?;
+            if let Some(a) = f.severity {
+                let paint = match a.severity {
+                    assess::Severity::Critical | assess::Severity::High => self.paint(RED),
+                    assess::Severity::Medium => self.paint(YELLOW),
+                    _ => self.paint(DIM),
+                };
+                write!(self.out, "  {paint}{}{}", a.severity, self.paint(RESET))?;
+            }
             if let Some(audience) = f.audience() {
                 write!(
                     self.out,
@@ -412,6 +461,15 @@ impl<W: Write> Writer<W> {
                 )?;
             }
             writeln!(self.out)?;
+            if let Some(a) = f.severity.filter(|a| !a.why.is_empty()) {
+                writeln!(
+                    self.out,
+                    "  {}why: {}{}",
+                    self.paint(DIM),
+                    a.why.join("; "),
+                    self.paint(RESET)
+                )?;
+            }
             self.current = Some(f.path.to_string());
         }
         let conf = match f.confidence {
@@ -596,6 +654,7 @@ pub fn write_all(
             "resolution",
             "first_seen",
             "audience",
+            "severity",
         ])
         .map_err(|e| e.to_string())?;
         w.csv = Some(c);
@@ -613,6 +672,11 @@ pub fn write_all(
         fatal: None,
         progress,
         changes_only: opts.changes_only,
+        pending: HashMap::new(),
+        policy: opts.policy.as_ref(),
+        min_confidence: confidence_rank(opts.min_confidence.name()),
+        now: scan::unix_now(),
+        by_severity: (opts.format == Format::Human).then(Vec::new),
     };
     let mut db = Db {
         store: db,
@@ -630,15 +694,15 @@ pub fn write_all(
     for msg in rx.into_iter().flatten() {
         match msg {
             Msg::Records(records) => {
-                for r in &records {
+                for r in records {
                     match r {
                         Record::Finding(f) => {
-                            let seen = db.finding(f);
-                            let exposure = exposures.get(&f.path).map(|e| &**e);
-                            e.found(f, &seen, exposure);
+                            let seen = db.finding(&f);
+                            let exposure = exposures.get(&f.path).cloned();
+                            e.found(f, seen, exposure);
                         }
-                        _ => {
-                            match r {
+                        r => {
+                            match &r {
                                 Record::Url(u) => {
                                     e.s.urls += 1;
                                     e.s.urls_protected += u64::from(u.protected);
@@ -649,13 +713,12 @@ pub fn write_all(
                                 }
                                 _ => {}
                             }
-                            db.other(r);
-                            e.other(r);
+                            db.other(&r);
+                            e.other(&r);
                         }
                     }
                 }
             }
-            Msg::Hidden(n) => e.s.below_min_confidence += n,
             Msg::Crawled {
                 root,
                 complete,
@@ -677,6 +740,12 @@ pub fn write_all(
                 for c in &end.reopened {
                     e.stored(c, true);
                 }
+                let modified = meta.map(|m| m.mtime_ns.div_euclid(1_000_000_000));
+                e.complete(&path, modified, &mut db);
+            }
+            Msg::Unfinished(path) => {
+                exposures.remove(&path);
+                e.complete(&path, None, &mut db);
             }
             Msg::Unchanged { path, exposure } => {
                 if let Some(exposure) = exposure {
@@ -685,6 +754,7 @@ pub fn write_all(
                 for c in db.unchanged(&path) {
                     e.stored(&c, false);
                 }
+                e.complete(&path, None, &mut db);
             }
             Msg::Copy {
                 path,
@@ -697,6 +767,11 @@ pub fn write_all(
                         e.stored(c, *new);
                     }
                     e.resolved(&copied.end.resolved);
+                    e.complete(
+                        &path,
+                        Some(meta.mtime_ns.div_euclid(1_000_000_000)),
+                        &mut db,
+                    );
                 }
                 None => e.other(&Record::Warning {
                     path,
@@ -723,11 +798,14 @@ pub fn write_all(
         }
         !matches!(std::fs::symlink_metadata(p), Err(e) if e.kind() == io::ErrorKind::NotFound)
     };
+    e.complete_all(&mut db);
     let end = db.end(&e.s, &exists);
     for c in &end.carried {
         e.stored(c, false);
     }
     e.resolved(&end.resolved);
+    e.complete_all(&mut db);
+    e.print_by_severity();
     let Emitter {
         mut w,
         mut s,
@@ -756,8 +834,33 @@ pub fn write_all(
     }
 }
 
+/// Orders confidences as stored (`low` < `medium` < `high`).
+fn confidence_rank(name: &str) -> u8 {
+    match name {
+        "high" => 2,
+        "medium" => 1,
+        _ => 0,
+    }
+}
+
+/// What an exposure object (the contract's JSON) says, in the terms of the assessment.
+fn exposure_facts(exposure: &str, facts: &mut assess::ItemFacts) {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(exposure) else {
+        return;
+    };
+    let audience = v["audience"].as_str().unwrap_or("unknown");
+    facts.audience = assess::Audience::parse(audience, None).unwrap_or_default();
+    facts.transport = v["transport"]
+        .as_str()
+        .and_then(assess::Transport::parse)
+        .unwrap_or_default();
+    facts.listed = v["via"]
+        .as_str()
+        .is_some_and(|via| via.contains("listed by"));
+}
+
 /// The output side of the writer: prints findings and keeps the summary.
-struct Emitter<W: Write> {
+struct Emitter<'p, W: Write> {
     w: Writer<W>,
     s: Summary,
     distinct: HashSet<String>,
@@ -765,9 +868,18 @@ struct Emitter<W: Write> {
     fatal: Option<io::Error>,
     progress: Option<indicatif::ProgressBar>,
     changes_only: bool,
+    /// Findings of items not yet complete, by path.
+    pending: HashMap<String, Vec<Held>>,
+    policy: Option<&'p assess::Policy>,
+    /// The threshold for printing (and counting) a finding, as a rank.
+    min_confidence: u8,
+    /// Unix seconds, for ages.
+    now: i64,
+    /// The human report: items with their findings, printed at the end by severity.
+    by_severity: Option<Vec<(assess::Assessment, Vec<Held>)>>,
 }
 
-impl<W: Write> Emitter<W> {
+impl<W: Write> Emitter<'_, W> {
     fn check(&mut self, r: io::Result<()>) {
         check(r, &mut self.broken_pipe, &mut self.fatal);
     }
@@ -788,38 +900,116 @@ impl<W: Write> Emitter<W> {
         self.emit(|w| w.finding(v));
     }
 
-    /// A current finding: counted, and printed unless only changes are asked for and it is
-    /// not one.
-    fn current(&mut self, v: &View, new: bool) {
-        if v.status == "false-positive" {
-            return;
-        }
+    /// A current finding, counted.
+    fn count(&mut self, c: &store::Current, new: bool) {
         let s = &mut self.s;
         s.findings += 1;
-        *s.findings_by_kind.entry(v.kind.to_string()).or_default() += 1;
+        *s.findings_by_kind.entry(c.kind.clone()).or_default() += 1;
         *s.findings_by_confidence
-            .entry(v.confidence.to_string())
+            .entry(c.confidence.clone())
             .or_default() += 1;
         if new {
             s.new_findings += 1;
         }
-        if let Some(fp) = v.fingerprint {
+        if let Some(fp) = &c.fingerprint {
             if !self.distinct.contains(fp) {
-                self.distinct.insert(fp.to_string());
+                self.distinct.insert(fp.clone());
             }
         }
-        if new || !self.changes_only {
-            self.print(v);
+    }
+
+    /// A finding reported by the scan, held until its item is complete.
+    fn found(&mut self, f: FindingOut, seen: store::Found, exposure: Option<Arc<str>>) {
+        let path = f.path.clone();
+        let held = Held::found(f, seen, exposure);
+        self.pending.entry(path).or_default().push(held);
+    }
+
+    /// A finding the scan database holds (carried over, copied, reopened), held like one found.
+    fn stored(&mut self, c: &store::Current, new: bool) {
+        let held = Held {
+            c: c.clone(),
+            value: None,
+            media: None,
+            new,
+        };
+        self.pending.entry(c.path.clone()).or_default().push(held);
+    }
+
+    /// The item at `path` is complete: its severity is assessed from all its findings, kept
+    /// in the database, and its findings are counted and printed (the human report keeps
+    /// them for the end, to print the most severe items first).
+    fn complete(&mut self, path: &str, modified: Option<i64>, db: &mut Db) {
+        let Some(mut held) = self.pending.remove(path) else {
+            return;
+        };
+        // A false positive is no finding: not counted, not printed, no weight. Below the
+        // threshold: counted as such, and no weight either.
+        held.retain(|h| h.c.status != "false-positive");
+        let before = held.len();
+        let min = self.min_confidence;
+        held.retain(|h| confidence_rank(&h.c.confidence) >= min);
+        self.s.below_min_confidence += (before - held.len()) as u64;
+        if held.is_empty() {
+            return;
+        }
+        let mut facts = assess::ItemFacts::default();
+        for h in &held {
+            facts.add_finding(&h.c.kind, None, h.c.fingerprint.as_deref(), h.c.first_seen);
+        }
+        if let Some(e) = held.iter().find_map(|h| h.c.exposure.as_deref()) {
+            exposure_facts(e, &mut facts);
+        }
+        facts.modified = modified;
+        let zone = self.policy.and_then(|p| p.zone_of(path));
+        let a = assess::assess(&facts, zone, self.now);
+        db.severity(path, &a);
+        *self
+            .s
+            .findings_by_severity
+            .entry(a.severity.name())
+            .or_default() += held.len() as u64;
+        for h in &held {
+            self.count(&h.c, h.new);
+        }
+        if let Some(sorted) = self.by_severity.as_mut() {
+            held.retain(|h| h.new || !self.changes_only);
+            if !held.is_empty() {
+                sorted.push((a, held));
+            }
+            return;
+        }
+        for h in &held {
+            if h.new || !self.changes_only {
+                self.print(&h.view(Some(&a)));
+            }
         }
     }
 
-    fn found(&mut self, f: &FindingOut, seen: &store::Found, exposure: Option<&str>) {
-        let new = seen.change != store::Change::Seen;
-        self.current(&View::found(f, seen, exposure), new);
+    /// Completes every item still held (the end of the scan).
+    fn complete_all(&mut self, db: &mut Db) {
+        let mut paths: Vec<String> = self.pending.keys().cloned().collect();
+        paths.sort();
+        for p in paths {
+            self.complete(&p, None, db);
+        }
     }
 
-    fn stored(&mut self, c: &store::Current, new: bool) {
-        self.current(&View::stored(c), new);
+    /// The human report: items by severity (then score, then path), each with its findings.
+    fn print_by_severity(&mut self) {
+        let Some(mut sorted) = self.by_severity.take() else {
+            return;
+        };
+        sorted.sort_by(|(a, x), (b, y)| {
+            (b.severity, b.score)
+                .cmp(&(a.severity, a.score))
+                .then_with(|| x[0].c.path.cmp(&y[0].c.path))
+        });
+        for (a, held) in &sorted {
+            for h in held {
+                self.print(&h.view(Some(a)));
+            }
+        }
     }
 
     /// Findings resolved by this scan: counted, printed only with --changes-only.
@@ -953,6 +1143,17 @@ impl Db<'_> {
                 Arc::from(exposure)
             }
         }
+    }
+
+    fn severity(&mut self, path: &str, a: &assess::Assessment) {
+        if self.error.is_some() || path == "-" {
+            return;
+        }
+        let why = serde_json::json!(a.why).to_string();
+        let r = self
+            .store
+            .item_severity(path, a.severity.name(), i64::from(a.score), &why);
+        self.keep(r);
     }
 
     fn unchanged(&mut self, path: &str) -> Vec<store::Current> {

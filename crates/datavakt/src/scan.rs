@@ -27,6 +27,8 @@ pub struct Options {
     pub changes_only: bool,
     /// How web servers are crawled.
     pub web: sources::web::WebOptions,
+    /// Zones and what they may hold, for the severity of findings.
+    pub policy: Option<assess::Policy>,
 }
 
 /// A finding ready for output: masked, fingerprinted, located.
@@ -89,8 +91,6 @@ pub enum Outcome {
 
 pub enum Msg {
     Records(Vec<Record>),
-    /// Findings below the confidence threshold that were not reported.
-    Hidden(u64),
     /// Time spent reading one image or scanned page with OCR.
     Ocr(Duration),
     /// An item read to its end: a file with its state and (when read whole) content hash, or
@@ -100,6 +100,9 @@ pub enum Msg {
         meta: Option<store::Meta>,
         hash: Option<String>,
     },
+    /// An item that was not read to its end (an error): its findings so far are all there
+    /// will be.
+    Unfinished(String),
     /// A file that did not change since the scan database last read it, and who can read it
     /// now.
     Unchanged {
@@ -260,14 +263,11 @@ pub fn run(
         let writer = s.spawn(move || output::write_all(rx, opts, started, db, scanned_with));
         if stdin {
             let mut th = Thread::new(&ctx);
-            scan_reader(
-                &ctx,
-                "-",
-                io::stdin().lock(),
-                &mut th,
-                &mut Outbox::new(tx.clone()),
-            );
-            // Standard input is no item to remember: nothing is sent when it ends.
+            let mut out = Outbox::new(tx.clone());
+            if scan_reader(&ctx, "-", io::stdin().lock(), &mut th, &mut out) != Reached::Gone {
+                // Standard input is no item to remember: only its end is told.
+                let _ = out.send(Msg::Unfinished("-".into()));
+            }
         }
         for root in web_roots {
             let (ctx, tx) = (&ctx, tx.clone());
@@ -406,15 +406,13 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
     let f = match sources::open_read_only(path) {
         Ok(f) => f,
         Err(e) => {
-            return send_all(
-                tx,
-                vec![Record::Error {
-                    path: shown,
-                    location: None,
-                    reason: sources::describe_io(&e),
-                }],
-                Outcome::Error,
-            )
+            let error = Record::Error {
+                path: shown.clone(),
+                location: None,
+                reason: sources::describe_io(&e),
+            };
+            return send_all(tx, vec![error], Outcome::Error)
+                && tx.send(Msg::Unfinished(shown)).is_ok();
         }
     };
     let Ok(m) = f.metadata().map(|m| meta(&m)) else {
@@ -442,7 +440,7 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
             }
             return match scan_reader(ctx, &shown, io::Cursor::new(data), th, tx) {
                 Reached::Gone => false,
-                Reached::Partial => true,
+                Reached::Partial => tx.send(Msg::Unfinished(shown)).is_ok(),
                 Reached::Whole => read_to_end(tx, shown, m, Some(hash)),
             };
         }
@@ -454,7 +452,7 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
     };
     match scan_reader(ctx, &shown, reader, th, tx) {
         Reached::Gone => false,
-        Reached::Partial => true,
+        Reached::Partial => tx.send(Msg::Unfinished(shown)).is_ok(),
         Reached::Whole => read_to_end(tx, shown, m, hasher.finish()),
     }
 }
@@ -807,7 +805,7 @@ fn cell_reference(text: &[u8], offset: usize, line: u64) -> String {
     format!("{}{line}", String::from_utf8_lossy(&letters))
 }
 
-/// Masks, fingerprints and sends findings at or above the threshold.
+/// Masks, fingerprints and sends findings.
 fn forward(
     ctx: &Ctx,
     path: &str,
@@ -818,13 +816,10 @@ fn forward(
     if found.is_empty() {
         return true;
     }
-    let mut hidden = 0;
+    // Every confidence goes to the writer and the scan database; the writer prints those at or
+    // above the threshold (so a re-scan with another threshold needs no reading).
     let mut records = Vec::with_capacity(found.len());
     for f in found.drain(..) {
-        if f.confidence < ctx.opts.min_confidence {
-            hidden += 1;
-            continue;
-        }
         let written = f.value.expose();
         records.push(Record::Finding(FindingOut {
             path: path.to_string(),
@@ -853,8 +848,7 @@ fn forward(
             media: None,
         }));
     }
-    (hidden == 0 || tx.send(Msg::Hidden(hidden)).is_ok())
-        && (records.is_empty() || tx.send(Msg::Records(records)).is_ok())
+    records.is_empty() || tx.send(Msg::Records(records)).is_ok()
 }
 
 /// Throughput in MB/s, for the summary.

@@ -128,7 +128,7 @@ fn visit(ctx: &Ctx, item: sources::web::WebItem, th: &mut Thread, tx: &mut Outbo
     let hash = (!item.truncated && !item.recording).then(|| scan::content_hash(&item.body));
     match scan::scan_reader(ctx, &shown, io::Cursor::new(item.body), th, tx) {
         Reached::Gone => false,
-        Reached::Partial => true,
+        Reached::Partial => tx.send(Msg::Unfinished(shown)).is_ok(),
         Reached::Whole => tx
             .send(Msg::Read {
                 path: shown,
