@@ -103,7 +103,8 @@ struct ListArgs {
     #[arg(long, value_enum, default_value_t = StatusFilter::Current)]
     status: StatusFilter,
 
-    /// Only this confidence; repeat for several.
+    /// Only this confidence; repeat for several [default: high and medium, what `scan`
+    /// prints; the database keeps low ones too].
     #[arg(long, value_enum)]
     confidence: Vec<Confidence>,
 
@@ -178,6 +179,9 @@ impl StatusFilter {
         s.iter().map(|s| s.to_string()).collect()
     }
 }
+
+/// The confidences `scan` prints by default, and so what the listings and reports count.
+pub const SHOWN: [&str; 2] = ["high", "medium"];
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Confidence {
@@ -339,7 +343,11 @@ fn list(db: Option<&Path>, a: ListArgs) -> Result<(), String> {
         path: a.prefix.as_deref().map(prefix).transpose()?,
         kinds: a.kind,
         statuses: a.status.statuses(),
-        confidences: a.confidence.iter().map(|c| c.name().to_string()).collect(),
+        confidences: if a.confidence.is_empty() {
+            SHOWN.iter().map(|c| c.to_string()).collect()
+        } else {
+            a.confidence.iter().map(|c| c.name().to_string()).collect()
+        },
         seen_before: None,
     };
     if let Some(days) = a.older_than {

@@ -66,6 +66,28 @@ pub struct ReportArgs {
     /// or ~/.local/share/datavakt/datavakt.db].
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
+
+    /// Count findings of at least this confidence (the database keeps low ones too; `scan`
+    /// prints medium and above).
+    #[arg(long, global = true, value_enum, default_value_t = MinConfidence::Medium)]
+    min_confidence: MinConfidence,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MinConfidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl MinConfidence {
+    fn names(self) -> &'static [&'static str] {
+        match self {
+            MinConfidence::Low => &["high", "medium", "low"],
+            MinConfidence::Medium => &crate::findings::SHOWN,
+            MinConfidence::High => &["high"],
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -112,7 +134,8 @@ pub fn run(args: ReportArgs) -> Result<(), String> {
     let text = match args.breach {
         Some(ReportKind::Breach(b)) => {
             let p = prefix(&b.prefix)?;
-            let scope = query::breach(&conn, &p, b.include_resolved).map_err(|e| e.to_string())?;
+            let scope = query::breach(&conn, &p, args.min_confidence.names(), b.include_resolved)
+                .map_err(|e| e.to_string())?;
             match b.format {
                 BreachFormat::Text => breach_text(&scope, now),
                 BreachFormat::Json => breach_json(&scope, now).to_string() + "\n",
@@ -120,7 +143,8 @@ pub fn run(args: ReportArgs) -> Result<(), String> {
         }
         None => {
             let p = args.prefix.as_deref().map(prefix).transpose()?;
-            let s = query::report(&conn, p.as_deref(), now).map_err(|e| e.to_string())?;
+            let s = query::report(&conn, p.as_deref(), args.min_confidence.names(), now)
+                .map_err(|e| e.to_string())?;
             match args.format {
                 ReportFormat::Text => summary_text(&s, now),
                 ReportFormat::Json => summary_json(&s, now).to_string() + "\n",

@@ -599,11 +599,17 @@ struct InScope {
 }
 
 /// The report on the current findings under `prefix` (everything when `None`) at `now`.
-pub fn report(db: &Connection, prefix: Option<&str>, now: i64) -> Result<Summary, StoreError> {
+pub fn report(
+    db: &Connection,
+    prefix: Option<&str>,
+    confidences: &[&str],
+    now: i64,
+) -> Result<Summary, StoreError> {
     let read = err("cannot read the findings for the report");
     let filter = Filter {
         path: prefix.map(str::to_string),
         statuses: CURRENT.iter().map(|s| s.to_string()).collect(),
+        confidences: confidences.iter().map(|c| c.to_string()).collect(),
         ..Filter::default()
     };
     let (cond, args) = filter.sql();
@@ -857,7 +863,12 @@ pub struct Breach {
 /// The breach scope under `prefix`: current findings (open, accepted), and with
 /// `include_resolved` also those resolved since. False positives are never counted: a person
 /// decided they are not personal data.
-pub fn breach(db: &Connection, prefix: &str, include_resolved: bool) -> Result<Breach, StoreError> {
+pub fn breach(
+    db: &Connection,
+    prefix: &str,
+    confidences: &[&str],
+    include_resolved: bool,
+) -> Result<Breach, StoreError> {
     let read = err("cannot read the findings for the breach report");
     let mut statuses: Vec<String> = CURRENT.iter().map(|s| s.to_string()).collect();
     if include_resolved {
@@ -866,6 +877,7 @@ pub fn breach(db: &Connection, prefix: &str, include_resolved: bool) -> Result<B
     let filter = Filter {
         path: Some(prefix.to_string()),
         statuses,
+        confidences: confidences.iter().map(|c| c.to_string()).collect(),
         ..Filter::default()
     };
     let (cond, args) = filter.sql();
@@ -1341,7 +1353,7 @@ mod tests {
         )
         .unwrap();
 
-        let r = report(&db, Some("/srv/"), 45 * DAY).unwrap();
+        let r = report(&db, Some("/srv/"), &[], 45 * DAY).unwrap();
         assert_eq!(r.prefix, "/srv");
         assert_eq!((r.findings, r.items, r.identity_numbers), (6, 3, 3));
         let g = |v: &[Group]| -> Vec<(String, u64, u64)> {
@@ -1382,12 +1394,12 @@ mod tests {
         assert_eq!(r.trend.len(), 2);
         assert_eq!(r.trend[1].started_at, 40 * DAY);
 
-        let sub = report(&db, Some("/srv/a/journal.txt"), 45 * DAY).unwrap();
+        let sub = report(&db, Some("/srv/a/journal.txt"), &[], 45 * DAY).unwrap();
         assert_eq!((sub.findings, sub.by_folder[0].name.as_str()), (3, "."));
         assert_eq!(sub.trend.len(), 2, "the scans of /srv covered it");
-        let elsewhere = report(&db, Some("/home"), 45 * DAY).unwrap();
+        let elsewhere = report(&db, Some("/home"), &[], 45 * DAY).unwrap();
         assert_eq!((elsewhere.findings, elsewhere.trend.len()), (0, 0));
-        let whole = report(&db, None, 45 * DAY).unwrap();
+        let whole = report(&db, None, &[], 45 * DAY).unwrap();
         assert_eq!(
             whole.prefix, "/srv",
             "the deepest folder holding everything"
@@ -1406,7 +1418,7 @@ mod tests {
             params![r#"{"readers":"everyone"}"#],
         )
         .unwrap();
-        let b = breach(&db, "/srv/a", false).unwrap();
+        let b = breach(&db, "/srv/a", &[], false).unwrap();
         assert_eq!(b.prefix, "/srv/a");
         assert_eq!(b.distinct_people, 2, "P1 in two files is one person");
         assert_eq!(
@@ -1427,7 +1439,7 @@ mod tests {
                 (Some(r#"{"readers":"everyone"}"#.to_string()), 1)
             ]
         );
-        let all = breach(&db, "/", false).unwrap();
+        let all = breach(&db, "/", &[], false).unwrap();
         assert_eq!(all.distinct_people, 4);
         assert_eq!(all.identity_numbers_summed, 4);
 
@@ -1440,7 +1452,7 @@ mod tests {
             &marking("false-positive", Some("a leaflet"), 150),
         )
         .unwrap();
-        assert_eq!(breach(&db, "/srv/a", false).unwrap().with_health, 0);
+        assert_eq!(breach(&db, "/srv/a", &[], false).unwrap().with_health, 0);
         mark(
             &mut db,
             Selection::Ids(&[health]),
@@ -1451,10 +1463,10 @@ mod tests {
             .unwrap();
         s.end_scan(Counts::default(), 201, &|p| !p.starts_with("/srv/a/"))
             .unwrap();
-        let now = breach(&db, "/srv/a", false).unwrap();
+        let now = breach(&db, "/srv/a", &[], false).unwrap();
         assert_eq!((now.distinct_people, now.records, now.items), (0, 0, 0));
         assert_eq!(now.first_seen, None);
-        let then = breach(&db, "/srv/a", true).unwrap();
+        let then = breach(&db, "/srv/a", &[], true).unwrap();
         assert_eq!(
             (then.distinct_people, then.with_health, then.records),
             (2, 1, 5)
