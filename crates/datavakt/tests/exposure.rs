@@ -6,11 +6,7 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 
-use common::{cpr, findings, Scratch};
-
-fn chmod(path: &std::path::Path, mode: u32) {
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-}
+use common::{chmod, cpr, findings, Scratch};
 
 #[test]
 fn every_finding_says_who_can_read_its_file_and_rescans_follow_folder_changes() {

@@ -5,11 +5,7 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 
-use common::{cpr, findings, Scratch};
-
-fn chmod(path: &std::path::Path, mode: u32) {
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-}
+use common::{chmod, cpr, findings, Scratch};
 
 #[test]
 fn the_conversion_file_readable_by_all_comes_first_and_says_why() {

@@ -79,6 +79,12 @@ impl Drop for Scratch {
     }
 }
 
+/// Sets a file's or folder's mode bits.
+pub fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
 /// JSON objects of a JSON Lines output.
 pub fn records(out: &Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&out.stdout)
