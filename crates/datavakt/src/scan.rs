@@ -365,10 +365,14 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
         std::fs::symlink_metadata(path)
     };
     // Who can read it, every scan: a folder's permissions change without touching the file.
-    let exposure = stat
-        .as_ref()
-        .ok()
-        .map(|m| exposure_json(&th.exposure.of(path, m)));
+    let exposure = stat.as_ref().ok().map(|m| {
+        let e = if ctx.opts.follow_links {
+            th.exposure.of(path, m)
+        } else {
+            th.exposure.of_lstat(path, m)
+        };
+        exposure_json(&e)
+    });
     if let Ok(m) = &stat {
         if !rescan
             && remember

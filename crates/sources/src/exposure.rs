@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use std::fs::Metadata;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 /// How wide the circle of possible readers is, widest first.
@@ -136,7 +136,25 @@ impl Local {
     /// judged at its target; a path that no longer names the file `meta` describes is
     /// `unknown`.
     pub fn of(&mut self, path: &Path, meta: &Metadata) -> Exposure {
-        let real = match std::fs::symlink_metadata(path) {
+        self.judged(path, meta, None)
+    }
+
+    /// Like [`of`](Self::of), for a caller that has just `lstat`ed `path` (a walk that does
+    /// not follow links): `lstat` is that metadata, and the file is not looked up again unless
+    /// it is a symbolic link.
+    pub fn of_lstat(&mut self, path: &Path, lstat: &Metadata) -> Exposure {
+        if lstat.file_type().is_symlink() {
+            return self.judged(path, lstat, None);
+        }
+        self.judged(path, lstat, Some(lstat))
+    }
+
+    fn judged(&mut self, path: &Path, meta: &Metadata, lstat: Option<&Metadata>) -> Exposure {
+        let looked_up = match lstat {
+            Some(m) => Ok(m.clone()),
+            None => std::fs::symlink_metadata(path),
+        };
+        let real = match looked_up {
             Err(e) => return Exposure::unknown(format!("metadata unreadable: {}", io_text(&e))),
             Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(path) {
                 Err(e) => {
@@ -197,6 +215,29 @@ impl Local {
             self.dirs.clear();
             self.chains.clear();
         }
+        // A clean absolute path of a folder that is no link: its parent's chain (cached, so
+        // each folder is looked at once) and itself, without resolving the whole path again
+        // (which reads every component's link).
+        let clean = dir.is_absolute()
+            && dir
+                .components()
+                .all(|c| matches!(c, Component::RootDir | Component::Normal(_)));
+        let this = clean.then(|| self.dir(dir)).filter(|d| !d.link);
+        if let Some(this) = this {
+            let chain = match dir.parent() {
+                None => Ok(Arc::from(vec![this])),
+                Some(parent) => match self.chain(parent) {
+                    Ok(above) => {
+                        let mut chain: Vec<Arc<Dir>> = above.to_vec();
+                        chain.push(this);
+                        Ok(Arc::from(chain))
+                    }
+                    Err(e) => Err(e),
+                },
+            };
+            self.chains.insert(dir.to_path_buf(), chain.clone());
+            return chain;
+        }
         // Canonical: others reach the file by its real path, whatever link the walk came
         // through, and `..` or links in the given path say nothing about permissions.
         let chain = match std::fs::canonicalize(dir) {
@@ -221,7 +262,9 @@ impl Local {
         if let Some(d) = self.dirs.get(path) {
             return d.clone();
         }
-        let searchers = match std::fs::symlink_metadata(path) {
+        let lstat = std::fs::symlink_metadata(path);
+        let link = lstat.as_ref().is_ok_and(|m| m.file_type().is_symlink());
+        let searchers = match lstat {
             Err(e) => Err(format!("metadata unreadable: {}", io_text(&e))),
             Ok(m) => match read_acl(path, &mut self.buf) {
                 Err(why) => Err(format!("ACL unreadable: {why}")),
@@ -236,6 +279,7 @@ impl Local {
         let d = Arc::new(Dir {
             path: path.to_path_buf(),
             searchers,
+            link,
         });
         self.dirs.insert(path.to_path_buf(), d.clone());
         d
@@ -401,6 +445,8 @@ struct Object {
 struct Dir {
     path: PathBuf,
     searchers: Result<Object, String>,
+    /// The path is a symbolic link (so its chain is that of its target).
+    link: bool,
 }
 
 /// A set of principals: everyone, or some users and groups. Root is never in it (it reads
@@ -921,6 +967,7 @@ mod tests {
         Arc::new(Dir {
             path: PathBuf::from(path),
             searchers: Ok(o),
+            link: false,
         })
     }
 
@@ -1358,6 +1405,7 @@ mod tests {
         let bad = Arc::new(Dir {
             path: PathBuf::from("/srv/odd"),
             searchers: Err("ACL unreadable: version 7, not 2".into()),
+            link: false,
         });
         let e = judged(&obj(0o644, 1000, 1000), &chain(vec![bad.clone()]));
         assert_eq!(e.audience, Audience::Unknown);
