@@ -860,6 +860,15 @@ impl Walker<'_> {
         };
         let text = match self.descriptor(url, c"system.nt_sec_desc.*") {
             Ok(t) => t,
+            Err(e) if self.target.port != DEFAULT_PORT => {
+                return unknown(
+                    format!(
+                        "security descriptor unreadable ({e}): libsmbclient reads descriptors \
+                         only through port {DEFAULT_PORT}"
+                    ),
+                    self.transport,
+                )
+            }
             Err(e) => {
                 return unknown(
                     format!("security descriptor unreadable: {e}"),
@@ -901,5 +910,118 @@ impl Walker<'_> {
             }
             Err(e) => Err(describe(&e)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_targets() {
+        let t = SmbTarget::parse("smb://HR;kari@files.example.org/Staff/Team%20A/2024").unwrap();
+        assert_eq!(
+            t,
+            SmbTarget {
+                domain: Some("HR".into()),
+                user: "kari".into(),
+                host: "files.example.org".into(),
+                port: 445,
+                share: "Staff".into(),
+                path: "Team A/2024".into(),
+            }
+        );
+        assert_eq!(
+            t.url_of("Team A/x.txt"),
+            "smb://files.example.org/Staff/Team%20A/x.txt"
+        );
+        assert_eq!(t.lib_url(""), "smb://files.example.org:445/Staff");
+        let t = SmbTarget::parse("SMB://u@[::1]:4445/s/").unwrap();
+        assert_eq!(
+            (t.host.as_str(), t.port, t.path.as_str()),
+            ("::1", 4445, "")
+        );
+        assert_eq!(
+            t.url_of("\u{c6}r\u{f8}.txt"),
+            "smb://[::1]:4445/s/%C3%86r%C3%B8.txt"
+        );
+        let t = SmbTarget::parse("smb://u@h:139/s").unwrap();
+        assert_eq!(t.port, 139);
+    }
+
+    #[test]
+    fn refuses_bad_targets_with_a_reason() {
+        for (url, why) in [
+            ("http://u@h/s", "not an smb:// URL"),
+            ("smb://h/s", "no user name"),
+            ("smb://u:secret@h/s", "password in the URL"),
+            ("smb://u@h", "no share"),
+            ("smb://u@h/", "no share"),
+            ("smb://u@h:0/s", "not a port"),
+            ("smb://u@h:99999/s", "not a port"),
+            ("smb://u@/s", "not a host"),
+            ("smb://;u@h/s", "empty user name or domain"),
+            ("smb://u@h/s/../x", "not allowed"),
+            ("smb://u@h/s%ZZ", "percent-escape"),
+            ("smb://u@h/s%00", "cannot hold"),
+            ("smb://u@[::1/s", "unclosed"),
+            ("smb://u@h/a:b", "not a share name"),
+        ] {
+            let e = SmbTarget::parse(url).unwrap_err();
+            assert!(e.contains(why), "{url}: {e}");
+            assert!(!e.contains("secret"), "{url}: {e}");
+        }
+    }
+
+    #[test]
+    fn credentials_files() {
+        let c = parse_credentials(
+            "# for the audit\r\nusername = kari\r\npassword =  p=ss word \r\n\ndomain=HR\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c,
+            FileCredentials {
+                user: Some("kari".into()),
+                password: Some("p=ss word ".into()),
+                domain: Some("HR".into()),
+            }
+        );
+        assert!(parse_credentials("password\n").is_err());
+        assert_eq!(parse_credentials("").unwrap(), FileCredentials::default());
+    }
+
+    #[test]
+    fn negotiate_answers() {
+        let req = negotiate_request();
+        assert_eq!(usize::from(req[3]) + 4, req.len());
+        assert_eq!(&req[4..8], b"\xfeSMB");
+        let answer = |dialect: u16, caps: u32| {
+            let mut m = vec![0u8; 64 + 28];
+            m[..4].copy_from_slice(b"\xfeSMB");
+            m[4..6].copy_from_slice(&64u16.to_le_bytes());
+            m[64..66].copy_from_slice(&65u16.to_le_bytes());
+            m[68..70].copy_from_slice(&dialect.to_le_bytes());
+            m[88..92].copy_from_slice(&caps.to_le_bytes());
+            m
+        };
+        assert!(negotiate_offers_encryption(&answer(0x0302, 0x40)));
+        assert!(negotiate_offers_encryption(&answer(0x0300, 0x47)));
+        assert!(!negotiate_offers_encryption(&answer(0x0302, 0x07)));
+        assert!(!negotiate_offers_encryption(&answer(0x0210, 0x40)));
+        let mut failed = answer(0x0302, 0x40);
+        failed[8] = 0x22; // a status other than success
+        assert!(!negotiate_offers_encryption(&failed));
+        for n in 0..answer(0x0302, 0x40).len() {
+            assert!(!negotiate_offers_encryption(&answer(0x0302, 0x40)[..n]));
+        }
+        assert!(!negotiate_offers_encryption(&[0xff; 92]));
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(time_of((0, 0)), Some(SystemTime::UNIX_EPOCH));
+        assert_eq!(time_of((-1, 0)), None);
+        assert_eq!(time_of((1, 1_000_000_000)), None);
     }
 }

@@ -372,12 +372,12 @@ fn readers(sd: &Sd<Sid>) -> (Vec<&Sid>, bool) {
             ACCESS_ALLOWED
             | ACCESS_ALLOWED_OBJECT
             | ACCESS_ALLOWED_CALLBACK
-            | ACCESS_ALLOWED_CALLBACK_OBJECT => {
-                if !denied.contains(&&a.who) && !out.contains(&&a.who) {
-                    out.push(&a.who);
-                }
+            | ACCESS_ALLOWED_CALLBACK_OBJECT
+                if !denied.contains(&&a.who) && !out.contains(&&a.who) =>
+            {
+                out.push(&a.who);
             }
-            // Audit and alarm entries grant nothing.
+            // Audit and alarm entries grant nothing; repeated allows add no one.
             _ => {}
         }
     }
