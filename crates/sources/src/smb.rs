@@ -34,7 +34,11 @@
 //! only the owner, administrators and SYSTEM make it `owner`. Folders above an item do not
 //! narrow it (Windows lets everyone traverse by default). Share-level permissions are not read.
 //! The transport is `smb3-encrypted` when the session is encrypted: the walk asks for
-//! encryption first and falls back to a plain session only if the server cannot encrypt.
+//! encryption when the server offers it, which it learns from its own SMB2 NEGOTIATE
+//! ([`offers_encryption`]), because libsmbclient 4.17 goes on unencrypted, silently, when the
+//! server cannot encrypt. libsmbclient reads descriptors (and resolves names) over a second
+//! connection, to IPC$, that it always makes to port 445: on another port the content is read
+//! but exposures are `unknown`, saying so.
 
 mod ffi;
 mod sd;
