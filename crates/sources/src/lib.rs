@@ -7,6 +7,8 @@
 //! share them (as in ripgrep).
 //!
 //! [`web`] crawls a web server instead: what its links and directory listings expose.
+//! [`smb`] reads a Windows or Samba share over SMB2/3 without mounting it, judging each item's
+//! exposure from its security descriptor.
 
 pub mod exposure;
 
@@ -14,6 +16,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub mod smb;
 pub mod web;
 
 /// Something the walk met.

@@ -1,7 +1,8 @@
 //! Test helpers shared by the integration tests of several crates: a real nginx (Debian's
 //! package) started as a child of the test, never a system service, with its configuration,
-//! logs and files in a temporary directory and listening on a free port of 127.0.0.1; and
-//! fixtures that tests generate (a WAV recording).
+//! logs and files in a temporary directory and listening on a free port of 127.0.0.1; a real
+//! Samba smbd started the same way, with throwaway system accounts ([`start_samba`],
+//! [`Accounts`]); and fixtures that tests generate (a WAV recording).
 
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
@@ -190,4 +191,297 @@ http {{
         std::thread::sleep(std::time::Duration::from_millis(25));
     }
     panic!("nginx does not accept connections on port {port}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Samba
+
+/// Where Debian installs smbd.
+pub const SMBD: &str = "/usr/sbin/smbd";
+
+/// Throwaway system users and groups for a Samba test, named with a prefix unique to this
+/// process (`dv<pid><n>`), removed (with `userdel`, `groupdel`) when dropped. Samba accounts
+/// need system accounts behind them; creating them needs root.
+pub struct Accounts {
+    prefix: String,
+    users: Vec<(String, String)>,
+    groups: Vec<String>,
+}
+
+impl Accounts {
+    /// `None` (after printing SKIPPED) unless running as root with `useradd`.
+    pub fn new() -> Option<Accounts> {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { geteuid() } != 0 || !Path::new("/usr/sbin/useradd").exists() {
+            println!("SKIPPED: creating Samba test accounts needs root and useradd");
+            return None;
+        }
+        Some(Accounts {
+            prefix: format!(
+                "dv{}{}",
+                std::process::id() % 1_000_000,
+                N.fetch_add(1, Ordering::Relaxed)
+            ),
+            users: vec![],
+            groups: vec![],
+        })
+    }
+
+    /// Creates group `<prefix><role>` and returns its name.
+    pub fn group(&mut self, role: &str) -> String {
+        let name = format!("{}{role}", self.prefix);
+        run("groupadd", &[&name]);
+        self.groups.push(name.clone());
+        name
+    }
+
+    /// Creates user `<prefix><role>` (no home, no login shell) in `groups`, whose Samba
+    /// password will be `password`, and returns its name.
+    pub fn user(&mut self, role: &str, password: &str, groups: &[&str]) -> String {
+        let name = format!("{}{role}", self.prefix);
+        let mut args = vec!["-M", "-N", "-s", "/usr/sbin/nologin"];
+        let list = groups.join(",");
+        if !groups.is_empty() {
+            args.extend(["-G", &list]);
+        }
+        args.push(&name);
+        run("useradd", &args);
+        self.users.push((name.clone(), password.to_string()));
+        name
+    }
+}
+
+impl Drop for Accounts {
+    fn drop(&mut self) {
+        for (u, _) in &self.users {
+            let _ = Command::new("userdel")
+                .arg(u)
+                .stderr(Stdio::null())
+                .status();
+        }
+        for g in &self.groups {
+            let _ = Command::new("groupdel")
+                .arg(g)
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+}
+
+extern "C" {
+    fn geteuid() -> u32;
+}
+
+/// Runs a setup command; a failure is the test's failure.
+pub fn run(cmd: &str, args: &[&str]) {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A running smbd; dropping it stops it and the RPC helpers it started, removes its directory,
+/// and then the accounts.
+pub struct Samba {
+    child: Child,
+    /// Its directory: configuration, state, logs, and `shares/` for the shares' folders.
+    pub dir: PathBuf,
+    /// The address it listens on.
+    pub host: &'static str,
+    /// The port it listens on.
+    pub port: u16,
+    accounts: Option<Accounts>,
+    /// Held while the server runs: one test server on port 445 at a time, across processes.
+    _lock: std::fs::File,
+}
+
+impl Samba {
+    /// The configuration file, for Samba's tools (`smbstatus -s`).
+    pub fn conf(&self) -> PathBuf {
+        self.dir.join("smb.conf")
+    }
+
+    /// What `smbstatus` says about the sessions open now (their encryption among it).
+    pub fn status(&self) -> String {
+        let out = Command::new("smbstatus")
+            .arg("-s")
+            .arg(self.conf())
+            .arg("-b")
+            .output();
+        match out {
+            Ok(o) => String::from_utf8_lossy(&o.stdout).into_owned(),
+            Err(e) => format!("smbstatus: {e}"),
+        }
+    }
+
+    /// The processes whose command line names this server's configuration: smbd, and the
+    /// RPC helpers (samba-dcerpcd, rpcd_*) that it started, which leave its process group.
+    fn processes(&self) -> Vec<i32> {
+        let conf = self.conf().display().to_string();
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return vec![];
+        };
+        dir.flatten()
+            .filter_map(|e| {
+                let pid: i32 = e.file_name().to_str()?.parse().ok()?;
+                let cmd = std::fs::read(e.path().join("cmdline")).ok()?;
+                let cmd = String::from_utf8_lossy(&cmd);
+                cmd.split('\0')
+                    .any(|a| a == conf || a.strip_prefix("--configfile=") == Some(&conf))
+                    .then_some(pid)
+            })
+            .collect()
+    }
+}
+
+extern "C" {
+    fn kill(pid: i32, sig: i32) -> i32;
+}
+
+impl Drop for Samba {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // SIGTERM, then SIGKILL for the helpers (only ours: they name our configuration).
+        for sig in [15, 9] {
+            for pid in self.processes() {
+                // SAFETY: signalling a process by id has no memory-safety preconditions.
+                unsafe { kill(pid, sig) };
+            }
+            for _ in 0..40 {
+                if self.processes().is_empty() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+        drop(self.accounts.take());
+    }
+}
+
+/// Starts smbd as a child in the foreground on 127.0.0.1, with a generated configuration whose
+/// every directory (private, lock, state, cache, pid, ncalrpc, logs) is inside `dir`, a passdb
+/// there holding `accounts`' users with their passwords, and `shares` (smb.conf sections;
+/// `{dir}` in them is replaced by the directory) plus `global` settings. The port is 445:
+/// libsmbclient (4.17) reads security descriptors and resolves names over a second connection
+/// it always makes to port 445, so a server on another port would show no exposure. A lock
+/// file serialises test servers across processes. `None` (after printing SKIPPED) when smbd is
+/// missing or something else holds port 445.
+pub fn start_samba(dir: PathBuf, accounts: Accounts, global: &str, shares: &str) -> Option<Samba> {
+    use std::os::unix::process::CommandExt;
+    if !Path::new(SMBD).exists() {
+        println!("SKIPPED: smbd not installed (apt-get install samba smbclient)");
+        return None;
+    }
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(std::env::temp_dir().join("datavakt-testkit-smbd.lock"))
+        .unwrap();
+    // SAFETY: flock on an open descriptor; blocks until other test servers are gone.
+    unsafe { flock(std::os::fd::AsRawFd::as_raw_fd(&lock), 2) };
+    let (host, port) = ("127.0.0.1", 445);
+    if TcpListener::bind((host, port)).is_err() {
+        println!("SKIPPED: port 445 of {host} is in use (a Samba server running here?)");
+        return None;
+    }
+    let d = dir.display().to_string();
+    for sub in [
+        "private", "lock", "state", "cache", "pid", "ncalrpc", "binddns", "shares",
+    ] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let conf = format!(
+        "[global]
+server role = standalone server
+workgroup = DVTEST
+netbios name = DVTEST
+smb ports = {port}
+interfaces = lo
+bind interfaces only = yes
+disable netbios = yes
+private dir = {d}/private
+lock directory = {d}/lock
+state directory = {d}/state
+cache directory = {d}/cache
+pid directory = {d}/pid
+ncalrpc dir = {d}/ncalrpc
+binddns dir = {d}/binddns
+usershare path =
+log file = {d}/log.%m
+passdb backend = tdbsam:{d}/private/passdb.tdb
+map to guest = Bad User
+load printers = no
+printcap name = /dev/null
+disable spoolss = yes
+server min protocol = SMB2_02
+{global}
+{}
+",
+        shares.replace("{dir}", &d)
+    );
+    write(&dir, "smb.conf", conf.as_bytes());
+    let conf_path = dir.join("smb.conf");
+    for (user, password) in &accounts.users {
+        let mut c = Command::new("smbpasswd")
+            .arg("-c")
+            .arg(&conf_path)
+            .args(["-s", "-a", user])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("smbpasswd starts");
+        if let Some(mut i) = c.stdin.take() {
+            use std::io::Write;
+            let _ = writeln!(i, "{password}\n{password}");
+        }
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "smbpasswd -a {user}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let log = std::fs::File::create(dir.join("smbd.out")).unwrap();
+    let child = Command::new(SMBD)
+        .args(["--foreground", "--no-process-group", "--debug-stdout", "-s"])
+        .arg(&conf_path)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .process_group(0)
+        .spawn()
+        .expect("smbd starts");
+    let mut samba = Samba {
+        child,
+        dir,
+        host,
+        port,
+        accounts: Some(accounts),
+        _lock: lock,
+    };
+    for _ in 0..400 {
+        if let Ok(Some(status)) = samba.child.try_wait() {
+            let out = std::fs::read_to_string(samba.dir.join("smbd.out")).unwrap_or_default();
+            panic!("smbd exited ({status}): {out}");
+        }
+        if TcpStream::connect((host, port)).is_ok() {
+            return Some(samba);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("smbd does not accept connections on port {port}");
+}
+
+extern "C" {
+    fn flock(fd: i32, op: i32) -> i32;
 }
