@@ -7,8 +7,8 @@
 //! share them (as in ripgrep).
 //!
 //! [`web`] crawls a web server instead: what its links and directory listings expose.
-//! [`smb`] reads a Windows or Samba share over SMB2/3 without mounting it, judging each item's
-//! exposure from its security descriptor.
+//! `smb` (cargo feature `smb`, which links libsmbclient) reads a Windows or Samba share over
+//! SMB2/3 without mounting it, judging each item's exposure from its security descriptor.
 
 pub mod exposure;
 
@@ -16,6 +16,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "smb")]
 pub mod smb;
 pub mod web;
 

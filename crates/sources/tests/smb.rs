@@ -1,6 +1,7 @@
 //! The SMB source against a real Samba: smbd started as a child of the test (never a system
 //! service) with its configuration, passdb, state and logs in a temporary directory, and
 //! throwaway system accounts that are removed at the end.
+#![cfg(feature = "smb")]
 
 use std::collections::BTreeMap;
 use std::path::Path;
