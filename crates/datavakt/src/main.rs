@@ -8,6 +8,8 @@ mod paths;
 mod report;
 mod rules;
 mod scan;
+#[cfg(feature = "smb")]
+mod smb;
 mod web;
 mod worker;
 
@@ -335,7 +337,21 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
     // Absolute paths: the scan database knows an item by one name, from wherever it is scanned.
     let mut roots = Vec::with_capacity(args.paths.len());
     let mut web_roots = Vec::new();
+    #[cfg(feature = "smb")]
+    let mut shares = Vec::new();
     for p in &args.paths {
+        if let Some(url) = p.to_str().filter(|u| u.starts_with("smb://")) {
+            #[cfg(feature = "smb")]
+            {
+                shares.push(smb::share(url)?);
+                continue;
+            }
+            #[cfg(not(feature = "smb"))]
+            return Err(format!(
+                "{url}: this datavakt was built without SMB support \
+                 (build it with `cargo build --release --features smb`, which needs libsmbclient-dev)"
+            ));
+        }
         if let Some(url) = p
             .to_str()
             .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
@@ -381,6 +397,8 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
     let scanned_with = format!("blake3:{}", blake3::hash(scanned_with.as_bytes()).to_hex());
     let mut stored_roots = roots.clone();
     stored_roots.extend(web_roots.iter().map(PathBuf::from));
+    #[cfg(feature = "smb")]
+    stored_roots.extend(shares.iter().map(|s| PathBuf::from(&s.root)));
     let (db, known) = open_db(args.db.as_deref(), &stored_roots, &on, &scanned_with)?;
     let memory = scan::Memory {
         known,
@@ -411,6 +429,8 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
         rescan_all: args.rescan_all || args.show_values,
         changes_only: args.changes_only,
         policy: load_policy(args.policy.as_deref())?,
+        #[cfg(feature = "smb")]
+        shares,
         web: sources::web::WebOptions {
             rate_per_second: args.crawl_rate.max(0.0),
             max_depth: args.crawl_depth,

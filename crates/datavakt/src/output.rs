@@ -786,11 +786,11 @@ pub fn write_all(
             Msg::Done(o) => e.done(o),
         }
     }
-    // What the walk did not meet: gone (resolved) or still there (carried over). A URL is
-    // gone when a complete crawl of its root did not meet it, unless it lies behind a
-    // password the crawl could not pass.
+    // What the walk did not meet: gone (resolved) or still there (carried over). A URL (web
+    // or SMB) is gone when a complete crawl or walk of its root did not meet it, unless it
+    // lies behind a password the crawl could not pass.
     let exists = |p: &str| {
-        if p.starts_with("http://") || p.starts_with("https://") {
+        if p.starts_with("http://") || p.starts_with("https://") || p.starts_with("smb://") {
             let under = |prefix: &String| {
                 p == prefix || (prefix.ends_with('/') && p.starts_with(prefix.as_str()))
             };
@@ -799,12 +799,13 @@ pub fn write_all(
         !matches!(std::fs::symlink_metadata(p), Err(e) if e.kind() == io::ErrorKind::NotFound)
     };
     e.complete_all(&mut db);
-    let end = db.end(&e.s, &exists);
+    let end = db.close(&exists);
     for c in &end.carried {
         e.stored(c, false);
     }
     e.resolved(&end.resolved);
     e.complete_all(&mut db);
+    db.end(&e.s);
     e.print_by_severity();
     let Emitter {
         mut w,
@@ -1180,9 +1181,17 @@ impl Db<'_> {
         self.keep(r)
     }
 
-    fn end(&mut self, s: &Summary, exists: &dyn Fn(&str) -> bool) -> store::End {
+    fn close(&mut self, exists: &dyn Fn(&str) -> bool) -> store::End {
         if self.error.is_some() {
             return store::End::default();
+        }
+        let r = self.store.close_items(exists);
+        self.keep(r)
+    }
+
+    fn end(&mut self, s: &Summary) {
+        if self.error.is_some() {
+            return;
         }
         let counts = store::Counts {
             files: s.files_scanned + s.binary_skipped + s.unchanged_files + s.copies,
@@ -1190,8 +1199,8 @@ impl Db<'_> {
             findings: s.findings,
             errors: s.errors,
         };
-        let r = self.store.end_scan(counts, scan::unix_now(), exists);
-        self.keep(r)
+        let r = self.store.end_scan(counts, scan::unix_now());
+        self.keep(r);
     }
 }
 

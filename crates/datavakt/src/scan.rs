@@ -29,6 +29,9 @@ pub struct Options {
     pub web: sources::web::WebOptions,
     /// Zones and what they may hold, for the severity of findings.
     pub policy: Option<assess::Policy>,
+    /// SMB shares to walk.
+    #[cfg(feature = "smb")]
+    pub shares: Vec<crate::smb::Share>,
 }
 
 /// A finding ready for output: masked, fingerprinted, located.
@@ -197,7 +200,7 @@ impl Thread {
 }
 
 /// An exposure as the JSON object of the output contract.
-fn exposure_json(e: &sources::exposure::Exposure) -> String {
+pub(crate) fn exposure_json(e: &sources::exposure::Exposure) -> String {
     serde_json::json!({
         "audience": e.audience.name(),
         "via": e.via,
@@ -273,6 +276,11 @@ pub fn run(
             let (ctx, tx) = (&ctx, tx.clone());
             s.spawn(move || crate::web::crawl(ctx, root, tx));
         }
+        #[cfg(feature = "smb")]
+        for share in &opts.shares {
+            let (ctx, tx) = (&ctx, tx.clone());
+            s.spawn(move || crate::smb::walk(ctx, share, tx));
+        }
         let walk_opts = sources::WalkOptions {
             follow_links: opts.follow_links,
             threads: opts.threads,
@@ -332,6 +340,18 @@ fn scan_name(ctx: &Ctx, path: &Path, place: &str, tx: &mut Outbox) -> bool {
     };
     let shown = display(path);
     detect_all(ctx, &shown, name.as_encoded_bytes(), Place::Name(place), tx)
+}
+
+/// Finds numbers in an item's `name` (the last part of its path or URL), shown as `path`.
+#[cfg(feature = "smb")]
+pub(crate) fn scan_name_text(
+    ctx: &Ctx,
+    path: &str,
+    name: &str,
+    place: &str,
+    tx: &mut Outbox,
+) -> bool {
+    detect_all(ctx, path, name.as_bytes(), Place::Name(place), tx)
 }
 
 /// Detects in a whole text held in memory and sends what it finds, located at `place`.
@@ -458,6 +478,31 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
         Reached::Gone => false,
         Reached::Partial => tx.send(Msg::Unfinished(shown)).is_ok(),
         Reached::Whole => read_to_end(tx, shown, m, hasher.finish()),
+    }
+}
+
+/// Scans an item fetched into memory (a URL, a file of a share) and tells the writer how far
+/// it got: read (with `hash`, the content hash) or, when `body` is only the start of the item
+/// (`whole` false) or it could not be read to its end, unfinished; false when the writer is
+/// gone.
+pub(crate) fn scan_body(
+    ctx: &Ctx,
+    path: String,
+    body: Vec<u8>,
+    (whole, hash): (bool, Option<String>),
+    th: &mut Thread,
+    tx: &mut Outbox,
+) -> bool {
+    match scan_reader(ctx, &path, io::Cursor::new(body), th, tx) {
+        Reached::Gone => false,
+        Reached::Whole if whole => tx
+            .send(Msg::Read {
+                path,
+                meta: None,
+                hash,
+            })
+            .is_ok(),
+        Reached::Whole | Reached::Partial => tx.send(Msg::Unfinished(path)).is_ok(),
     }
 }
 

@@ -3,11 +3,9 @@
 //! (what the server answered); its content is scanned like a file whose exposure is the
 //! server's: `public` when no credentials were needed.
 
-use std::io;
-
 use serde::Serialize;
 
-use crate::scan::{self, Ctx, Msg, Outbox, Outcome, Reached, Record, Thread};
+use crate::scan::{self, Ctx, Msg, Outbox, Outcome, Record, Thread};
 
 /// What a web server answered for one URL: the `url` record of the output.
 #[derive(Clone, Debug, Serialize)]
@@ -125,16 +123,7 @@ fn visit(ctx: &Ctx, item: sources::web::WebItem, th: &mut Thread, tx: &mut Outbo
         // Nothing read: what is behind the password is not known.
         return tx.send(Msg::Done(Outcome::Skipped)).is_ok();
     }
+    // A recording's head says all there is to say; a truncated body does not.
     let hash = (!item.truncated && !item.recording).then(|| scan::content_hash(&item.body));
-    match scan::scan_reader(ctx, &shown, io::Cursor::new(item.body), th, tx) {
-        Reached::Gone => false,
-        Reached::Partial => tx.send(Msg::Unfinished(shown)).is_ok(),
-        Reached::Whole => tx
-            .send(Msg::Read {
-                path: shown,
-                meta: None,
-                hash,
-            })
-            .is_ok(),
-    }
+    scan::scan_body(ctx, shown, item.body, (!item.truncated, hash), th, tx)
 }

@@ -77,13 +77,7 @@ fn an_open_web_server_is_crawled_and_its_findings_are_public() {
     };
     let out = scan(&[], &[]);
     let found = findings(&out);
-    let by_path = |name: &str| {
-        found
-            .iter()
-            .find(|f| f["path"].as_str().unwrap().ends_with(name))
-            .unwrap_or_else(|| panic!("nothing in {name}: {found:?}"))
-            .clone()
-    };
+    let by_path = |name: &str| common::finding_in(&out, name);
     let csv = by_path("patients.csv");
     assert_eq!(csv["kind"], "dk-cpr");
     assert_eq!(csv["exposure"]["audience"], "public");

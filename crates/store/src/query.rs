@@ -968,7 +968,8 @@ pub fn breach(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{connect, Counts, FindingRow, Meta, Store};
+    use crate::scan::tests::finish;
+    use crate::{connect, FindingRow, Meta, Store};
 
     fn scratch(name: &str) -> std::path::PathBuf {
         let dir =
@@ -1020,7 +1021,7 @@ mod tests {
             )
             .unwrap();
         }
-        s.end_scan(Counts::default(), now + 1, &|_| true).unwrap();
+        finish(s, now + 1, &|_| true);
     }
 
     const TREE: &[(&str, &str, &str, Option<&str>)] = &[
@@ -1241,7 +1242,7 @@ mod tests {
         }
         s.item_read("/srv/a/list.csv", Some(&meta(9, 9)), Some("changed"), WITH)
             .unwrap();
-        s.end_scan(Counts::default(), 201, &|_| true).unwrap();
+        finish(&mut s, 201, &|_| true);
         let mut db = connect(&path).unwrap();
         let gone = id_of(&db, "/srv/a/list.csv", "020290-****");
         assert_eq!(
@@ -1461,8 +1462,7 @@ mod tests {
         .unwrap();
         s.begin_scan(&["/srv".to_string()], "{}", WITH, 200)
             .unwrap();
-        s.end_scan(Counts::default(), 201, &|p| !p.starts_with("/srv/a/"))
-            .unwrap();
+        finish(&mut s, 201, &|p| !p.starts_with("/srv/a/"));
         let now = breach(&db, "/srv/a", &[], false).unwrap();
         assert_eq!((now.distinct_people, now.records, now.items), (0, 0, 0));
         assert_eq!(now.first_seen, None);

@@ -794,16 +794,13 @@ impl Store {
         self.wrote()
     }
 
-    /// Ends the scan. Items under the roots that the scan did not meet are asked about with
-    /// `exists`: the findings of those that are gone are resolved (`removed`), those of the
-    /// others carried over, like the findings of items the scan met but could not read to
-    /// their end. Writes the counts and commits.
-    pub fn end_scan(
-        &mut self,
-        mut counts: Counts,
-        now: i64,
-        exists: &dyn Fn(&str) -> bool,
-    ) -> Result<End, StoreError> {
+    /// The walk is over: items under the roots that the scan did not meet are asked about
+    /// with `exists`; the findings of those that are gone are resolved (`removed`), those of
+    /// the others carried over, like the findings of items the scan met but could not read to
+    /// their end. The scan stays open (for the items' severities) until [`end_scan`].
+    ///
+    /// [`end_scan`]: Store::end_scan
+    pub fn close_items(&mut self, exists: &dyn Fn(&str) -> bool) -> Result<End, StoreError> {
         let mut end = End::default();
         let open: Vec<(String, Met, bool)> = self
             .scan
@@ -833,7 +830,15 @@ impl Store {
             }
             self.wrote()?;
         }
-        counts.findings += end.carried.len() as u64;
+        if let Some(s) = self.scan.as_mut() {
+            s.resolved += end.resolved.len() as u64;
+        }
+        Ok(end)
+    }
+
+    /// Ends the scan: marks what was carried over seen, writes the counts (`findings`: the
+    /// current findings, found now or carried over) and commits.
+    pub fn end_scan(&mut self, counts: Counts, now: i64) -> Result<(), StoreError> {
         let Some(s) = self.scan.take() else {
             return Err(StoreError("no scan begun (a programming error)".into()));
         };
@@ -867,7 +872,7 @@ impl Store {
                     n(counts.findings),
                     n(counts.errors),
                     n(s.new_findings),
-                    n(s.resolved + end.resolved.len() as u64),
+                    n(s.resolved),
                     n(s.unchanged),
                     n(s.copies)
                 ],
@@ -876,7 +881,7 @@ impl Store {
         self.db
             .execute_batch("COMMIT")
             .map_err(err("cannot commit the scan"))?;
-        Ok(end)
+        Ok(())
     }
 
     /// Resolves every open finding of a deleted item as `removed`.
@@ -976,9 +981,16 @@ fn history(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::count;
+
+    /// Ends a scan as the writer does: the items not met, then the commit.
+    pub(crate) fn finish(s: &mut Store, now: i64, exists: &dyn Fn(&str) -> bool) -> End {
+        let end = s.close_items(exists).unwrap();
+        s.end_scan(Counts::default(), now).unwrap();
+        end
+    }
 
     fn scratch(name: &str) -> std::path::PathBuf {
         let dir =
@@ -1054,7 +1066,7 @@ mod tests {
             .unwrap();
         // Outside the roots: never touched by scans of /srv.
         s.finding(&row("/srv2/x.txt", "line 1", "X")).unwrap();
-        let end = s.end_scan(Counts::default(), 101, &|_| true).unwrap();
+        let end = finish(&mut s, 101, &|_| true);
         assert!(end.carried.is_empty() && end.resolved.is_empty());
         assert_eq!(count(&path, "findings").unwrap(), 4);
 
@@ -1089,9 +1101,7 @@ mod tests {
             (carried[0].masked.as_str(), carried[0].first_seen),
             ("C", 100)
         );
-        let end = s
-            .end_scan(Counts::default(), 201, &|p| p != "/srv/empty.txt")
-            .unwrap();
+        let end = finish(&mut s, 201, &|p| p != "/srv/empty.txt");
         assert!(end.carried.is_empty());
         assert!(end.resolved.is_empty(), "empty.txt had no findings");
         assert_eq!(
@@ -1148,9 +1158,7 @@ mod tests {
         assert!(copy
             .iter()
             .all(|(c, new)| c.path == "/srv/copy.txt" && c.first_seen == 300 && *new));
-        let end = s
-            .end_scan(Counts::default(), 301, &|p| p != "/srv/b.txt")
-            .unwrap();
+        let end = finish(&mut s, 301, &|p| p != "/srv/b.txt");
         assert_eq!(end.resolved.len(), 1);
         assert_eq!(end.resolved[0].resolution.as_deref(), Some("removed"));
         assert_eq!(
@@ -1183,19 +1191,19 @@ mod tests {
         s.finding(&row("/srv/a.txt", "line 1", "A")).unwrap();
         s.item_read("/srv/a.txt", Some(&meta(10, 1)), Some("h1"), WITH)
             .unwrap();
-        s.end_scan(Counts::default(), 101, &|_| true).unwrap();
+        finish(&mut s, 101, &|_| true);
         let db = Connection::open(&path).unwrap();
         db.execute("UPDATE findings SET status = 'false-positive'", [])
             .unwrap();
         // Not reported as current while unchanged, nor when read again with the same content.
         s.begin_scan(&roots(), "{}", WITH, 200).unwrap();
         assert!(s.item_unchanged("/srv/a.txt").unwrap().is_empty());
-        s.end_scan(Counts::default(), 201, &|_| true).unwrap();
+        finish(&mut s, 201, &|_| true);
         s.begin_scan(&roots(), "{}", WITH, 300).unwrap();
         s.finding(&row("/srv/a.txt", "line 1", "A")).unwrap();
         s.item_read("/srv/a.txt", Some(&meta(10, 2)), Some("h1"), WITH)
             .unwrap();
-        s.end_scan(Counts::default(), 301, &|_| true).unwrap();
+        finish(&mut s, 301, &|_| true);
         assert_eq!(
             one(
                 &path,
@@ -1211,7 +1219,7 @@ mod tests {
             .item_read("/srv/a.txt", Some(&meta(11, 3)), Some("h2"), WITH)
             .unwrap();
         assert_eq!(end.reopened.len(), 1);
-        s.end_scan(Counts::default(), 401, &|_| true).unwrap();
+        finish(&mut s, 401, &|_| true);
         assert_eq!(
             one(&path, "SELECT count(*) FROM findings WHERE status = 'open'"),
             1
@@ -1234,11 +1242,11 @@ mod tests {
         s.finding(&row("/srv/a.txt", "line 9", "B")).unwrap();
         s.item_read("/srv/a.txt", Some(&meta(10, 1)), Some("h1"), WITH)
             .unwrap();
-        s.end_scan(Counts::default(), 101, &|_| true).unwrap();
+        finish(&mut s, 101, &|_| true);
         s.begin_scan(&roots(), "{}", WITH, 200).unwrap();
         s.finding(&row("/srv/a.txt", "line 1", "A")).unwrap();
         s.error("/srv/a.txt", None, "read failed").unwrap();
-        let end = s.end_scan(Counts::default(), 201, &|_| true).unwrap();
+        let end = finish(&mut s, 201, &|_| true);
         assert_eq!(end.carried.len(), 1);
         assert_eq!(end.carried[0].masked, "B");
         assert_eq!(

@@ -85,6 +85,16 @@ pub fn chmod(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
+/// The first finding whose path ends with `name`.
+pub fn finding_in(out: &Output, name: &str) -> serde_json::Value {
+    let found = findings(out);
+    found
+        .iter()
+        .find(|f| f["path"].as_str().unwrap_or_default().ends_with(name))
+        .unwrap_or_else(|| panic!("nothing in {name}: {found:?}"))
+        .clone()
+}
+
 /// JSON objects of a JSON Lines output.
 pub fn records(out: &Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&out.stdout)
