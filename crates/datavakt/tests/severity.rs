@@ -12,9 +12,10 @@ fn the_conversion_file_readable_by_all_comes_first_and_says_why() {
     let s = Scratch::new("severity");
     chmod(&s.dir, 0o755);
     chmod(&s.tree(), 0o755);
-    // 120 clients with care details, readable by every local account.
+    // 900 clients with care details (the conversion file of the incident), readable by every
+    // local account.
     let mut rows = String::from("Navn;CPR-nr.;Diagnose\n");
-    for i in 0..120 {
+    for i in 0..900 {
         let n = cpr(&format!(
             "{:02}{:02}{:02}",
             i % 28 + 1,
@@ -53,7 +54,7 @@ fn the_conversion_file_readable_by_all_comes_first_and_says_why() {
         .iter()
         .map(|w| w.as_str().unwrap())
         .collect();
-    assert!(why.iter().any(|w| w.contains("120 people")), "{why:?}");
+    assert!(why.iter().any(|w| w.contains("900 people")), "{why:?}");
     assert!(why.iter().any(|w| w.contains("health")), "{why:?}");
     let one = of("one.txt");
     assert!(

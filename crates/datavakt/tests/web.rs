@@ -33,6 +33,12 @@ fn an_open_web_server_is_crawled_and_its_findings_are_public() {
         format!("CPR-nr.: {c}\n").as_bytes(),
     );
     write(&dir, "htpasswd", b"auditor:{PLAIN}s3cret\n");
+    // The corpus's web folder (call recordings and journals), copied as it is, when it is there.
+    let corpus = common::shared_corpus();
+    match &corpus {
+        Some(shared) => copy_tree(&shared.join("corpus/files/Web"), &www.join("share/Web")),
+        None => println!("note: ../shared is absent; the corpus part of this test is skipped"),
+    }
     let Some(ng) = start_nginx(
         dir,
         "location /share/ { autoindex on; }
@@ -147,4 +153,57 @@ fn an_open_web_server_is_crawled_and_its_findings_are_public() {
         gone.iter().all(|(p, _)| !p.contains("/private/")),
         "{gone:?}"
     );
+    if let Some(shared) = corpus {
+        corpus_part(&shared, &start, &found);
+    }
+}
+
+/// Copies a folder tree (files and folders only).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every recording of the corpus's web folder is a public audio finding, and every file of it
+/// that holds identity numbers has one found, reported public.
+fn corpus_part(shared: &std::path::Path, start: &str, found: &[serde_json::Value]) {
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(shared.join("corpus/truth.json")).unwrap()).unwrap();
+    let files = truth["files"].as_object().unwrap();
+    let in_web: Vec<(&String, &serde_json::Value)> = files
+        .iter()
+        .filter(|(k, _)| k.starts_with("Web/"))
+        .collect();
+    assert!(!in_web.is_empty());
+    let at = |rel: &str| format!("{start}{rel}");
+    let of = |url: &str| -> Vec<&serde_json::Value> {
+        found.iter().filter(|f| f["path"] == url).collect()
+    };
+    for (rel, t) in in_web {
+        let here = of(&at(rel));
+        if t["family"] == "recording" {
+            assert!(
+                here.iter().any(
+                    |f| f["kind"] == "audio-recording" && f["exposure"]["audience"] == "public"
+                ),
+                "{rel}: {here:?}"
+            );
+        }
+        let ids = t["ids"].as_array().map_or(0, |a| a.len());
+        if ids > 0 {
+            assert!(
+                here.iter()
+                    .any(|f| f["fingerprint"].is_string() && f["exposure"]["audience"] == "public"),
+                "{rel} holds {ids} identity numbers: {here:?}"
+            );
+        }
+    }
 }
