@@ -57,7 +57,7 @@ impl From<postgres::Error> for DbError {
 /// A connection to the scan database.
 pub enum Db {
     Sqlite(rusqlite::Connection),
-    Postgres(Pg),
+    Postgres(Box<Pg>),
 }
 
 /// A PostgreSQL connection with its prepared statements, by their SQLite text.

@@ -291,7 +291,7 @@ pub fn connect_postgres(url: &str, create: bool) -> Result<Db, StoreError> {
             DbError::Postgres(e)
         )))
     })?;
-    let db = Db::Postgres(db::Pg::new(client));
+    let db = Db::Postgres(Box::new(db::Pg::new(client)));
     let name = config.get_dbname().unwrap_or("(the user's)");
     let open = format!("the scan database {name} at {at}");
     if !create {
@@ -477,6 +477,9 @@ pub fn count(db: &Db, table: &str) -> Result<i64, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A test run on a new empty database: its name and the test.
+    pub(crate) type Scenario = (&'static str, fn(&Location));
 
     /// A new SQLite file for the test `name`.
     pub(crate) fn sqlite(name: &str) -> Location {

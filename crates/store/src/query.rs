@@ -945,7 +945,7 @@ pub(crate) mod tests {
 
     /// Every scenario: run on SQLite by a test each, on PostgreSQL by the store's
     /// `every_scenario_runs_on_postgres_too`, each on a new empty database.
-    pub(crate) const SCENARIOS: &[(&str, fn(&Location))] = &[
+    pub(crate) const SCENARIOS: &[crate::tests::Scenario] = &[
         ("filters", filters),
         ("marks", marks),
         ("mark_folder", mark_folder),
