@@ -10,6 +10,8 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
+use std::collections::BTreeSet;
+
 use common::{cpr, findings, personnummer, records, Scratch};
 
 fn summary(out: &Output) -> serde_json::Value {
@@ -241,4 +243,104 @@ fn postgres_errors_say_what_to_do_and_never_show_the_password() {
     // A database that does not exist: the server's word for it.
     let e = fails(&s, &["scan", &root, "--db", &pg.url("missing")]);
     assert!(e.contains("\"missing\" does not exist"), "{e}");
+}
+
+/// (path, location, fingerprint) of each finding printed.
+fn finding_keys(out: &Output) -> BTreeSet<String> {
+    findings(out)
+        .iter()
+        .map(|f| format!("{} {} {}", f["path"], f["location"], f["fingerprint"]))
+        .collect()
+}
+
+#[test]
+fn a_scan_killed_while_writing_to_postgres_resumes_without_losing_or_duplicating() {
+    let Some(pg) = testkit::start_postgres() else {
+        return;
+    };
+    let url = pg.create_database("resume");
+    let s = Scratch::new("postgres-resume");
+    let files = 5000;
+    for i in 0..files {
+        let n = cpr(&format!(
+            "{:02}{:02}{:02}",
+            i % 28 + 1,
+            i % 12 + 1,
+            i % 90 + 10
+        ));
+        let filler = format!("File {i}: ordinary text, nothing personal. ").repeat(20);
+        s.write(
+            &format!("d{}/f{i}.txt", i % 50),
+            format!("{filler}\nCPR-nr.: {n}\n"),
+        );
+    }
+    let mut child = s
+        .cmd()
+        .args([
+            "scan",
+            s.tree().to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--no-names",
+        ])
+        .args(["-j", "1", "--db", &url])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let done = || -> Option<i64> {
+        pg.sql(
+            "resume",
+            "SELECT count(*) FROM items WHERE scanned_at IS NOT NULL",
+        )?
+        .parse()
+        .ok()
+    };
+    // Killed once a batch is committed (if it has not finished by then).
+    let mut killed = false;
+    for _ in 0..4000 {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if done().is_some_and(|n| n > 0) {
+            child.kill().unwrap();
+            killed = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = child.wait();
+    let done_before = done().unwrap();
+    eprintln!("killed: {killed}, items committed before the kill: {done_before} of {files}");
+    let interrupted = pg
+        .sql(
+            "resume",
+            "SELECT count(*) FROM scans WHERE ended_at IS NULL",
+        )
+        .unwrap();
+
+    let resumed = s.scan_db(Path::new(&url), &[]);
+    let sum = summary(&resumed);
+    if killed && (done_before as usize) < files {
+        assert_eq!(interrupted, "1", "the killed scan has no end");
+        assert_eq!(sum["unchanged_files"].as_i64(), Some(done_before), "{sum}");
+        assert_eq!(
+            sum["files_scanned"].as_i64(),
+            Some(files as i64 - done_before)
+        );
+    }
+    // Same findings as a scan from scratch, each once, in the output and in the database.
+    let fresh = s.scan_db(&s.dir.join("fresh.db"), &[]);
+    assert_eq!(finding_keys(&resumed), finding_keys(&fresh));
+    assert_eq!(findings(&resumed).len(), files);
+    let one = |q: &str| pg.sql("resume", q).unwrap();
+    assert_eq!(one("SELECT count(*) FROM findings"), files.to_string());
+    assert_eq!(
+        one("SELECT count(*) FROM findings WHERE status = 'open'"),
+        files.to_string()
+    );
+    assert_eq!(
+        one("SELECT count(*) FROM items i WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.item_id = i.id)"),
+        "0"
+    );
 }

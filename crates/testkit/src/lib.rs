@@ -268,6 +268,30 @@ impl Postgres {
         out.stdout
     }
 
+    /// The answer of `psql` to one query on `database`, unaligned and without headers; `None`
+    /// when it failed (before the tables exist, say).
+    pub fn sql(&self, database: &str, query: &str) -> Option<String> {
+        let out = self
+            .client("psql")
+            .args([
+                "-X",
+                "-q",
+                "-t",
+                "-A",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                database,
+                "-c",
+                query,
+            ])
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
+
     /// What the server logged.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("log")).unwrap_or_default()
