@@ -69,9 +69,9 @@ pub struct FindingsArgs {
     #[command(subcommand)]
     action: Action,
 
-    /// The scan database [default: $DATAVAKT_DB, else $XDG_DATA_HOME/datavakt/datavakt.db
-    /// or ~/.local/share/datavakt/datavakt.db].
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The scan database: a SQLite file or a postgres:// URL [default: $DATAVAKT_DB, else
+    /// $XDG_DATA_HOME/datavakt/datavakt.db or ~/.local/share/datavakt/datavakt.db].
+    #[arg(long, global = true, value_name = "PATH|URL")]
     db: Option<PathBuf>,
 }
 
@@ -235,26 +235,21 @@ enum ShowFormat {
 
 /// Opens the scan database for reading: `--db`, else `$DATAVAKT_DB`, else the data
 /// directory, as `scan` does; a missing database is an error (reading never creates one).
-pub fn open_existing(explicit: Option<&Path>) -> Result<store::Connection, String> {
+pub fn open_existing(explicit: Option<&Path>) -> Result<store::Db, String> {
     let path = paths::chosen(explicit, "DATAVAKT_DB")
         .or_else(|| paths::data_file("datavakt.db"))
         .ok_or(
             "cannot find the data directory (HOME is not set); give the scan database with --db",
         )?;
-    if path
-        .to_str()
-        .is_some_and(|p| p.starts_with("postgres://") || p.starts_with("postgresql://"))
-    {
-        return Err("PostgreSQL is not supported yet; give a file with --db".into());
-    }
-    if !path.is_file() {
+    let at = store::Location::of(&path);
+    if matches!(at, store::Location::Sqlite(_)) && !path.is_file() {
         return Err(format!(
             "no scan database at {}: run `datavakt scan PATH` first (or give the database \
              with --db or $DATAVAKT_DB)",
             path.display()
         ));
     }
-    store::connect(&path).map_err(|e| format!("scan database: {e}"))
+    store::open_existing(&at).map_err(|e| format!("scan database: {e}"))
 }
 
 /// An absolute path prefix as the store keeps paths (made absolute like `scan` does, not

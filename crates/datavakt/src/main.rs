@@ -235,9 +235,10 @@ struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
 
-    /// The scan database (SQLite), where every scan is kept [default: $DATAVAKT_DB, else
-    /// $XDG_DATA_HOME/datavakt/datavakt.db or ~/.local/share/datavakt/datavakt.db].
-    #[arg(long, value_name = "PATH")]
+    /// The scan database, where every scan is kept: a SQLite file, or a PostgreSQL database
+    /// as postgres://USER@HOST:PORT/DATABASE (password in $PGPASSWORD) [default: $DATAVAKT_DB,
+    /// else $XDG_DATA_HOME/datavakt/datavakt.db or ~/.local/share/datavakt/datavakt.db].
+    #[arg(long, value_name = "PATH|URL")]
     db: Option<PathBuf>,
 
     /// Read every file again, even those the scan database says did not change (by size,
@@ -550,14 +551,13 @@ fn open_db(
     let path = paths::chosen(explicit, "DATAVAKT_DB")
         .or_else(|| paths::data_file("datavakt.db"))
         .ok_or("cannot find a data directory for the scan database (HOME is not set); give one with --db")?;
-    if path
-        .to_str()
-        .is_some_and(|p| p.starts_with("postgres://") || p.starts_with("postgresql://"))
-    {
-        return Err("PostgreSQL is not supported yet; give a file with --db".into());
-    }
-    let mut db = store::Store::open(&path)
-        .map_err(|e| format!("scan database: {e} (give another file with --db PATH)"))?;
+    let at = store::Location::of(&path);
+    let mut db = store::Store::at(&at).map_err(|e| match at {
+        store::Location::Sqlite(_) => {
+            format!("scan database: {e} (give another file with --db PATH)")
+        }
+        store::Location::Postgres(_) => format!("scan database: {e}"),
+    })?;
     let target: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let settings = format!(
         "{{\"health\":{},\"contact\":{},\"names\":{}}}",

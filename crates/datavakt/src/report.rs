@@ -62,9 +62,9 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
 
-    /// The scan database [default: $DATAVAKT_DB, else $XDG_DATA_HOME/datavakt/datavakt.db
-    /// or ~/.local/share/datavakt/datavakt.db].
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The scan database: a SQLite file or a postgres:// URL [default: $DATAVAKT_DB, else
+    /// $XDG_DATA_HOME/datavakt/datavakt.db or ~/.local/share/datavakt/datavakt.db].
+    #[arg(long, global = true, value_name = "PATH|URL")]
     db: Option<PathBuf>,
 
     /// Count findings of at least this confidence (the database keeps low ones too; `scan`

@@ -48,44 +48,90 @@ fn scan_and_score(
 /// Every identity number of the set's `truth.json`, in every written form, is absent from the
 /// scan database (and its write-ahead log), although the scan printed the values.
 fn no_value_in_the_database(set: &Path, db: &Path) {
-    let truth: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(set.join("truth.json")).unwrap()).unwrap();
     let mut bytes = std::fs::read(db).expect("the scan wrote its database");
     if let Ok(wal) = std::fs::read(db.with_extension("db-wal")) {
         bytes.extend(wal);
     }
-    let mut forms = std::collections::BTreeSet::new();
-    for file in truth["files"].as_object().unwrap().values() {
-        for id in file["ids"].as_array().into_iter().flatten() {
-            let v = id[1].as_str().unwrap().to_string();
-            let digits: String = v.chars().filter(char::is_ascii_alphanumeric).collect();
-            for sep in ["", "-", " ", "+"] {
-                if digits.len() >= 10 {
-                    let cut = digits.len() - 4;
-                    forms.insert(format!("{}{sep}{}", &digits[..cut], &digits[cut..]));
-                }
-            }
-            if digits.len() == 10 {
-                for century in ["19", "20"] {
-                    forms.insert(format!("{century}{digits}"));
-                    forms.insert(format!("{century}{}-{}", &digits[..6], &digits[6..]));
-                }
-            }
-            forms.insert(digits);
-        }
-    }
-    assert!(!forms.is_empty());
-    // One pass over the file: every window of a form's length looked up, not one search of
-    // the whole file per form.
-    let lengths: std::collections::BTreeSet<usize> = forms.iter().map(String::len).collect();
-    let leaked: std::collections::BTreeSet<&[u8]> = lengths
-        .iter()
-        .flat_map(|&n| bytes.windows(n))
-        .filter(|w| w[0].is_ascii_digit() && forms.contains(std::str::from_utf8(w).unwrap_or("")))
-        .collect();
+    let leaked = common::leaked(&bytes, &truth_forms(set));
     assert!(
         leaked.is_empty(),
         "{} values in clear text in the database",
+        leaked.len()
+    );
+}
+
+/// Every written form of every identity number of the set's `truth.json`.
+fn truth_forms(set: &Path) -> std::collections::BTreeSet<String> {
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(set.join("truth.json")).unwrap()).unwrap();
+    let values: Vec<String> = truth["files"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|file| file["ids"].as_array().into_iter().flatten())
+        .map(|id| id[1].as_str().unwrap().to_string())
+        .collect();
+    let forms = common::written_forms(&values);
+    assert!(!forms.is_empty());
+    forms
+}
+
+/// The corpus scanned into a PostgreSQL database of the test's own server (values printed):
+/// `pg_dump` of that database holds no identity number of `truth.json` in any written form,
+/// and the database holds what the scan printed.
+#[test]
+fn the_corpus_scanned_into_postgres_leaves_no_value_in_its_dump() {
+    let Some(shared) = common::shared_corpus() else {
+        eprintln!("SKIPPED: ../shared/corpus is not beside the checkout");
+        return;
+    };
+    let Some(pg) = testkit::start_postgres() else {
+        return;
+    };
+    let url = pg.create_database("corpus");
+    let s = Scratch::new("corpus-postgres");
+    let started = std::time::Instant::now();
+    let out = s.scan(&[
+        shared.join("corpus/files").to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--show-values",
+        "--quiet",
+        "--db",
+        &url,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("corpus scan into PostgreSQL: {:?}", started.elapsed());
+    let printed = records(&out)
+        .iter()
+        .filter(|r| r.get("masked").is_some())
+        .count();
+    assert!(printed > 100, "{printed} findings");
+    let dump = pg.dump("corpus");
+    let text = String::from_utf8_lossy(&dump);
+    assert!(
+        text.contains("COPY public.findings"),
+        "the dump has the findings"
+    );
+    // The findings' rows are in the dump: one line each between COPY and its end.
+    let rows = text
+        .split("COPY public.findings ")
+        .nth(1)
+        .and_then(|t| t.split("\\.\n").next())
+        .map_or(0, |t| t.lines().count().saturating_sub(1));
+    assert!(
+        rows >= printed,
+        "{rows} rows for {printed} findings printed"
+    );
+    let leaked = common::leaked(&dump, &truth_forms(&shared.join("corpus")));
+    assert!(
+        leaked.is_empty(),
+        "{} values in clear text in the dump of the PostgreSQL database",
         leaked.len()
     );
 }

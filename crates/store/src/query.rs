@@ -8,10 +8,18 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
-
+use crate::db::{Db, DbError, Param, Row};
 use crate::{err, StoreError};
+
+/// The connection the queries run on.
+pub type Connection = Db;
+
+/// Parameters of a statement built at run time.
+type Args = Vec<Box<dyn Param>>;
+
+fn refs(args: &Args) -> Vec<&dyn Param> {
+    args.iter().map(|a| a.as_ref()).collect()
+}
 
 /// The kinds that are national identity numbers: one number, one person.
 pub const IDENTITY_KINDS: &[&str] = &[
@@ -60,13 +68,13 @@ impl Filter {
     }
 
     /// The condition over findings `f` joined with items `i`, and its parameters in order.
-    fn sql(&self) -> (String, Vec<Value>) {
-        let mut cond = vec!["1".to_string()];
-        let mut args = Vec::new();
+    fn sql(&self) -> (String, Args) {
+        let mut cond = vec!["TRUE".to_string()];
+        let mut args: Args = Vec::new();
         if let Some(p) = &self.path {
             let (exact, dir, end) = under(p);
             cond.push("(i.path = ? OR (i.path >= ? AND i.path < ?))".into());
-            args.extend([exact, dir, end].map(Value::Text));
+            args.extend([exact, dir, end].map(|v| Box::new(v) as Box<dyn Param>));
         }
         for (column, values) in [
             ("f.kind", &self.kinds),
@@ -75,12 +83,12 @@ impl Filter {
         ] {
             if !values.is_empty() {
                 cond.push(format!("{column} IN ({})", marks(values.len())));
-                args.extend(values.iter().cloned().map(Value::Text));
+                args.extend(values.iter().map(|v| Box::new(v.clone()) as Box<dyn Param>));
             }
         }
         if let Some(t) = self.seen_before {
             cond.push("f.first_seen <= ?".into());
-            args.push(Value::Integer(t));
+            args.push(Box::new(t));
         }
         (cond.join(" AND "), args)
     }
@@ -161,7 +169,7 @@ const LISTED: &str = concat!(
     ", i.mtime_ns"
 );
 
-fn listed(r: &Row) -> rusqlite::Result<Listed> {
+fn listed(r: &Row) -> Result<Listed, DbError> {
     Ok(Listed {
         id: r.get(0)?,
         path: r.get(1)?,
@@ -187,21 +195,19 @@ pub fn each_finding(
     each: &mut dyn FnMut(Listed) -> bool,
 ) -> Result<u64, StoreError> {
     let (cond, args) = filter.sql();
-    let read = err("cannot read the findings");
-    let mut stmt = db
-        .prepare(&format!(
+    let mut n = 0;
+    db.each(
+        &format!(
             "SELECT {LISTED} FROM findings f JOIN items i ON i.id = f.item_id
              WHERE {cond} ORDER BY i.path, f.location, f.id"
-        ))
-        .map_err(&read)?;
-    let mut rows = stmt.query(params_from_iter(args)).map_err(&read)?;
-    let mut n = 0;
-    while let Some(r) = rows.next().map_err(&read)? {
-        n += 1;
-        if !each(listed(r).map_err(&read)?) {
-            break;
-        }
-    }
+        ),
+        &refs(&args),
+        &mut |r| {
+            n += 1;
+            Ok(each(listed(r)?))
+        },
+    )
+    .map_err(err("cannot read the findings"))?;
     Ok(n)
 }
 
@@ -274,7 +280,7 @@ pub struct Detail {
 pub fn finding(db: &Connection, id: i64) -> Result<Option<Detail>, StoreError> {
     let read = err("cannot read the finding");
     let found = db
-        .query_row(
+        .optional(
             &format!(
                 "SELECT {LISTED}, f.status_reason, f.status_by, f.status_at,
                         CASE WHEN f.resolution IS NULL THEN max(f.last_scan, i.last_scan)
@@ -282,7 +288,7 @@ pub fn finding(db: &Connection, id: i64) -> Result<Option<Detail>, StoreError> {
                         i.size, i.owner, i.hash, i.first_seen, i.last_seen, i.gone_at, i.exposure
                  FROM findings f JOIN items i ON i.id = f.item_id WHERE f.id = ?1"
             ),
-            params![id],
+            &[&id],
             |r| {
                 Ok(Detail {
                     finding: listed(r)?,
@@ -303,29 +309,26 @@ pub fn finding(db: &Connection, id: i64) -> Result<Option<Detail>, StoreError> {
                 })
             },
         )
-        .optional()
         .map_err(&read)?;
     let Some(mut detail) = found else {
         return Ok(None);
     };
-    let mut stmt = db
-        .prepare(
+    detail.history = db
+        .rows(
             "SELECT at, scan_id, status, resolution, reason, by_whom FROM finding_history
              WHERE finding_id = ?1 ORDER BY at, id",
+            &[&id],
+            |r| {
+                Ok(HistoryEntry {
+                    at: r.get(0)?,
+                    scan_id: r.get(1)?,
+                    status: r.get(2)?,
+                    resolution: r.get(3)?,
+                    reason: r.get(4)?,
+                    by: r.get(5)?,
+                })
+            },
         )
-        .map_err(&read)?;
-    detail.history = stmt
-        .query_map(params![id], |r| {
-            Ok(HistoryEntry {
-                at: r.get(0)?,
-                scan_id: r.get(1)?,
-                status: r.get(2)?,
-                resolution: r.get(3)?,
-                reason: r.get(4)?,
-                by: r.get(5)?,
-            })
-        })
-        .and_then(Iterator::collect)
         .map_err(&read)?;
     Ok(Some(detail))
 }
@@ -417,76 +420,53 @@ pub fn mark(
         m.by.map(str::trim)
             .filter(|b| !b.is_empty())
             .map_or_else(default_by, str::to_string);
-    let tx = db
-        .transaction()
-        .map_err(err("cannot start changing findings"))?;
-    let read = err("cannot read the findings to mark");
-    let targets: Vec<Listed> = match selection {
-        Selection::Ids(ids) => {
-            let mut out = Vec::with_capacity(ids.len());
-            let mut stmt = tx
-                .prepare(&format!(
+    db.transaction(|tx| {
+        let read = err("cannot read the findings to mark");
+        let targets: Vec<Listed> = match selection {
+            Selection::Ids(ids) => {
+                let mut out = Vec::with_capacity(ids.len());
+                let one = format!(
                     "SELECT {LISTED} FROM findings f JOIN items i ON i.id = f.item_id
                      WHERE f.id = ?1"
-                ))
-                .map_err(&read)?;
-            let mut seen = std::collections::HashSet::new();
-            for &id in ids {
-                if !seen.insert(id) {
-                    continue;
+                );
+                let mut seen = std::collections::HashSet::new();
+                for &id in ids {
+                    if !seen.insert(id) {
+                        continue;
+                    }
+                    let Some(l) = tx.optional(&one, &[&id], listed).map_err(&read)? else {
+                        return Err(StoreError(format!(
+                            "there is no finding {id} (see the ids with `datavakt findings \
+                             list`); nothing was changed"
+                        )));
+                    };
+                    if l.resolution.is_some() || l.status == "resolved" {
+                        return Err(StoreError(format!(
+                            "finding {id} is resolved ({}): its file was edited or deleted, \
+                             so there is nothing to mark; nothing was changed",
+                            l.resolution.as_deref().unwrap_or("resolved")
+                        )));
+                    }
+                    out.push(l);
                 }
-                let Some(l) = stmt
-                    .query_row(params![id], listed)
-                    .optional()
-                    .map_err(&read)?
-                else {
-                    return Err(StoreError(format!(
-                        "there is no finding {id} (see the ids with `datavakt findings list`); \
-                         nothing was changed"
-                    )));
-                };
-                if l.resolution.is_some() || l.status == "resolved" {
-                    return Err(StoreError(format!(
-                        "finding {id} is resolved ({}): its file was edited or deleted, so \
-                         there is nothing to mark; nothing was changed",
-                        l.resolution.as_deref().unwrap_or("resolved")
-                    )));
-                }
-                out.push(l);
+                out
             }
-            out
-        }
-        Selection::Matching(filter) => {
-            let (cond, args) = filter.sql();
-            let mut stmt = tx
-                .prepare(&format!(
-                    "SELECT {LISTED} FROM findings f JOIN items i ON i.id = f.item_id
-                     WHERE {cond} AND f.resolution IS NULL AND f.status <> 'resolved'
-                     ORDER BY i.path, f.location, f.id"
-                ))
-                .map_err(&read)?;
-            stmt.query_map(params_from_iter(args), listed)
-                .and_then(Iterator::collect)
+            Selection::Matching(filter) => {
+                let (cond, args) = filter.sql();
+                tx.rows(
+                    &format!(
+                        "SELECT {LISTED} FROM findings f JOIN items i ON i.id = f.item_id
+                         WHERE {cond} AND f.resolution IS NULL AND f.status <> 'resolved'
+                         ORDER BY i.path, f.location, f.id"
+                    ),
+                    &refs(&args),
+                    listed,
+                )
                 .map_err(&read)?
-        }
-    };
-    let mut outcome = MarkOutcome::default();
-    {
+            }
+        };
+        let mut outcome = MarkOutcome::default();
         let write = err("cannot mark a finding");
-        let mut update = tx
-            .prepare(
-                "UPDATE findings SET status = ?2, status_reason = ?3, status_by = ?4,
-                     status_at = ?5
-                 WHERE id = ?1",
-            )
-            .map_err(&write)?;
-        let mut history = tx
-            .prepare(
-                "INSERT INTO finding_history (finding_id, at, scan_id, status, resolution,
-                                              reason, by_whom)
-                 VALUES (?1, ?2, NULL, ?3, NULL, ?4, ?5)",
-            )
-            .map_err(&write)?;
         for l in targets {
             let marked = Marked {
                 id: l.id,
@@ -501,17 +481,24 @@ pub fn mark(
                 outcome.unchanged.push(marked);
                 continue;
             }
-            update
-                .execute(params![l.id, m.status, reason, by, m.now])
-                .map_err(&write)?;
-            history
-                .execute(params![l.id, m.now, m.status, reason, by])
-                .map_err(&write)?;
+            tx.execute(
+                "UPDATE findings SET status = ?2, status_reason = ?3, status_by = ?4,
+                     status_at = ?5
+                 WHERE id = ?1",
+                &[&l.id, &m.status, &reason, &by, &m.now],
+            )
+            .map_err(&write)?;
+            tx.execute(
+                "INSERT INTO finding_history (finding_id, at, scan_id, status, resolution,
+                                              reason, by_whom)
+                 VALUES (?1, ?2, NULL, ?3, NULL, ?4, ?5)",
+                &[&l.id, &m.now, &m.status, &reason, &by],
+            )
+            .map_err(&write)?;
             outcome.changed.push(marked);
         }
-    }
-    tx.commit().map_err(err("cannot commit the marks"))?;
-    Ok(outcome)
+        Ok(outcome)
+    })
 }
 
 /// The findings and items of one part of a report.
@@ -613,14 +600,6 @@ pub fn report(
         ..Filter::default()
     };
     let (cond, args) = filter.sql();
-    let mut stmt = db
-        .prepare(&format!(
-            "SELECT i.path, f.kind, f.confidence, f.status, f.first_seen, f.fingerprint
-             FROM findings f JOIN items i ON i.id = f.item_id WHERE {cond}
-             ORDER BY i.path"
-        ))
-        .map_err(&read)?;
-    let mut rows = stmt.query(params_from_iter(args)).map_err(&read)?;
     let mut items: Vec<InScope> = Vec::new();
     let mut kinds: HashMap<String, (u64, std::collections::HashSet<usize>)> = HashMap::new();
     let mut conf: HashMap<String, (u64, std::collections::HashSet<usize>)> = HashMap::new();
@@ -628,13 +607,18 @@ pub fn report(
     let mut ages = vec![(0u64, std::collections::HashSet::new()); AGE_BUCKETS.len()];
     let mut identity = std::collections::HashSet::new();
     let mut s = Summary::default();
-    while let Some(r) = rows.next().map_err(&read)? {
-        let path: String = r.get(0).map_err(&read)?;
-        let kind: String = r.get(1).map_err(&read)?;
-        let confidence: String = r.get(2).map_err(&read)?;
-        let st: String = r.get(3).map_err(&read)?;
-        let first_seen: i64 = r.get(4).map_err(&read)?;
-        let fingerprint: Option<String> = r.get(5).map_err(&read)?;
+    let sql = format!(
+        "SELECT i.path, f.kind, f.confidence, f.status, f.first_seen, f.fingerprint
+         FROM findings f JOIN items i ON i.id = f.item_id WHERE {cond}
+         ORDER BY i.path"
+    );
+    db.each(&sql, &refs(&args), &mut |r| {
+        let path: String = r.get(0)?;
+        let kind: String = r.get(1)?;
+        let confidence: String = r.get(2)?;
+        let st: String = r.get(3)?;
+        let first_seen: i64 = r.get(4)?;
+        let fingerprint: Option<String> = r.get(5)?;
         if items.last().is_none_or(|i| i.path != path) {
             items.push(InScope {
                 path,
@@ -668,7 +652,9 @@ pub fn report(
         ages[b].0 += 1;
         ages[b].1.insert(ix);
         s.findings += 1;
-    }
+        Ok(true)
+    })
+    .map_err(&read)?;
     s.items = items.len() as u64;
     s.identity_numbers = identity.len() as u64;
     s.prefix = match prefix {
@@ -740,28 +726,26 @@ pub fn report(
 /// The completed scans whose target overlaps `prefix` (all when `None`), oldest first.
 pub fn trend(db: &Connection, prefix: Option<&str>) -> Result<Vec<ScanPoint>, StoreError> {
     let read = err("cannot read the scans");
-    let mut stmt = db
-        .prepare(
+    let all: Vec<ScanPoint> = db
+        .rows(
             "SELECT id, target, started_at, ended_at, files, findings, new_findings, resolved,
                     errors
              FROM scans WHERE ended_at IS NOT NULL ORDER BY started_at, id",
+            &[],
+            |r| {
+                Ok(ScanPoint {
+                    id: r.get(0)?,
+                    target: r.get(1)?,
+                    started_at: r.get(2)?,
+                    ended_at: r.get(3)?,
+                    files: r.get(4)?,
+                    findings: r.get(5)?,
+                    new_findings: r.get(6)?,
+                    resolved: r.get(7)?,
+                    errors: r.get(8)?,
+                })
+            },
         )
-        .map_err(&read)?;
-    let all: Vec<ScanPoint> = stmt
-        .query_map([], |r| {
-            Ok(ScanPoint {
-                id: r.get(0)?,
-                target: r.get(1)?,
-                started_at: r.get(2)?,
-                ended_at: r.get(3)?,
-                files: r.get(4)?,
-                findings: r.get(5)?,
-                new_findings: r.get(6)?,
-                resolved: r.get(7)?,
-                errors: r.get(8)?,
-            })
-        })
-        .and_then(Iterator::collect)
         .map_err(&read)?;
     let Some(p) = prefix.map(normalize) else {
         return Ok(all);
@@ -860,6 +844,9 @@ pub struct Breach {
     pub exposure: Vec<(Option<String>, u64)>,
 }
 
+/// An integer that is not there (a plain `NULL` is text on PostgreSQL).
+const NO_INT: &str = "CAST(NULL AS INTEGER)";
+
 /// The breach scope under `prefix`: current findings (open, accepted), and with
 /// `include_resolved` also those resolved since. False positives are never counted: a person
 /// decided they are not personal data.
@@ -892,16 +879,17 @@ pub fn breach(
         include_resolved,
         ..Breach::default()
     };
-    let mut stmt = db
-        .prepare(&format!(
-            "SELECT f.kind, count(*), count(DISTINCT f.fingerprint) {from} GROUP BY f.kind"
-        ))
+    let args = refs(&args);
+    let by_kind: Vec<(String, i64, i64)> = db
+        .rows(
+            &format!(
+                "SELECT f.kind, count(*), count(DISTINCT f.fingerprint) {from} GROUP BY f.kind"
+            ),
+            &args,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .map_err(&read)?;
-    let mut rows = stmt.query(params_from_iter(args.iter())).map_err(&read)?;
-    while let Some(r) = rows.next().map_err(&read)? {
-        let kind: String = r.get(0).map_err(&read)?;
-        let records: i64 = r.get(1).map_err(&read)?;
-        let distinct: i64 = r.get(2).map_err(&read)?;
+    for (kind, records, distinct) in by_kind {
         if IDENTITY_KINDS.contains(&kind.as_str()) {
             b.identity_numbers_summed += distinct as u64;
         }
@@ -912,13 +900,11 @@ pub fn breach(
         b.records_by_kind.insert(kind, records as u64);
     }
     let one = |sql: String| -> Result<(i64, Option<i64>, Option<i64>), StoreError> {
-        db.query_row(&sql, params_from_iter(args.iter()), |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .map_err(&read)
+        db.one(&sql, &args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(&read)
     };
     b.distinct_people = one(format!(
-        "SELECT count(DISTINCT f.fingerprint), NULL, NULL {from} AND f.kind IN ({identity})"
+        "SELECT count(DISTINCT f.fingerprint), {NO_INT}, {NO_INT} {from} AND f.kind IN ({identity})"
     ))?
     .0 as u64;
     // The health finding must be in scope as well: a dismissed one says nothing.
@@ -928,13 +914,13 @@ pub fn breach(
         "h.status IN ('open', 'accepted')"
     };
     b.with_health = one(format!(
-        "SELECT count(DISTINCT f.fingerprint), NULL, NULL {from} AND f.kind IN ({identity})
+        "SELECT count(DISTINCT f.fingerprint), {NO_INT}, {NO_INT} {from} AND f.kind IN ({identity})
            AND EXISTS (SELECT 1 FROM findings h WHERE h.item_id = f.item_id
                        AND h.kind = 'health' AND {health_status})"
     ))?
     .0 as u64;
     b.health_items = one(format!(
-        "SELECT count(DISTINCT f.item_id), NULL, NULL {from} AND f.kind = 'health'"
+        "SELECT count(DISTINCT f.item_id), {NO_INT}, {NO_INT} {from} AND f.kind = 'health'"
     ))?
     .0 as u64;
     let (n, lo, hi) = one(format!(
@@ -950,32 +936,39 @@ pub fn breach(
     ))?;
     b.first_seen = lo;
     b.last_seen = hi;
-    let mut stmt = db
-        .prepare(&format!(
-            "SELECT exposure, count(*) FROM items WHERE id IN (SELECT f.item_id {from})
-             GROUP BY exposure ORDER BY count(*) DESC, exposure"
-        ))
-        .map_err(&read)?;
-    b.exposure = stmt
-        .query_map(params_from_iter(args.iter()), |r| {
-            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)? as u64))
-        })
-        .and_then(Iterator::collect)
+    // NULLS FIRST: PostgreSQL sorts them last by default, SQLite first.
+    b.exposure = db
+        .rows(
+            &format!(
+                "SELECT exposure, count(*) FROM items WHERE id IN (SELECT f.item_id {from})
+                 GROUP BY exposure ORDER BY count(*) DESC, exposure NULLS FIRST"
+            ),
+            &args,
+            |r| Ok((r.get::<Option<String>>(0)?, r.get::<i64>(1)? as u64)),
+        )
         .map_err(&read)?;
     Ok(b)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::scan::tests::finish;
-    use crate::{connect, FindingRow, Meta, Store};
+    use crate::{open, FindingRow, Location, Meta, Store};
 
-    fn scratch(name: &str) -> std::path::PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("datavakt-query-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir.join("scan.db")
+    /// Every scenario: run on SQLite by a test each, on PostgreSQL by the store's
+    /// `every_scenario_runs_on_postgres_too`, each on a new empty database.
+    pub(crate) const SCENARIOS: &[crate::tests::Scenario] = &[
+        ("filters", filters),
+        ("marks", marks),
+        ("mark_folder", mark_folder),
+        ("false_positive_later", false_positive_later),
+        ("report", report_counts),
+        ("breach", breach_scope),
+    ];
+
+    fn sqlite(name: &str) -> Location {
+        crate::tests::sqlite(&format!("query-{name}"))
     }
 
     fn meta(size: u64, mtime_ns: i64) -> Meta {
@@ -1045,10 +1038,10 @@ mod tests {
     ];
 
     fn id_of(db: &Connection, path: &str, masked: &str) -> i64 {
-        db.query_row(
+        db.one(
             "SELECT f.id FROM findings f JOIN items i ON i.id = f.item_id
              WHERE i.path = ?1 AND f.masked = ?2",
-            params![path, masked],
+            &[&path, &masked],
             |r| r.get(0),
         )
         .unwrap()
@@ -1063,12 +1056,10 @@ mod tests {
         }
     }
 
-    #[test]
-    fn filters_by_path_at_a_folder_boundary_kind_status_confidence_and_age() {
-        let path = scratch("filters");
-        let mut s = Store::open(&path).unwrap();
+    fn filters(at: &Location) {
+        let mut s = Store::at(at).unwrap();
         scan(&mut s, 100 * DAY, TREE, "");
-        let db = connect(&path).unwrap();
+        let db = open(at).unwrap();
         let all = list(&db, &Filter::default()).unwrap();
         assert_eq!(all.len(), 7);
         assert!(all.windows(2).all(|w| w[0].path <= w[1].path));
@@ -1121,12 +1112,10 @@ mod tests {
         assert_eq!((seen, n), (2, 2));
     }
 
-    #[test]
-    fn every_mark_is_a_status_a_reason_a_name_and_a_history_row() {
-        let path = scratch("mark");
-        let mut s = Store::open(&path).unwrap();
+    fn marks(at: &Location) {
+        let mut s = Store::at(at).unwrap();
         scan(&mut s, 100, TREE, "");
-        let mut db = connect(&path).unwrap();
+        let mut db = open(at).unwrap();
         let id = id_of(&db, "/srv/top.txt", "030390-****");
 
         // A reason is required to dismiss or accept; nothing changes without one.
@@ -1215,10 +1204,8 @@ mod tests {
         assert!(finding(&db, 9999).unwrap().is_none());
     }
 
-    #[test]
-    fn a_folder_is_marked_at_once_and_resolved_findings_are_left_alone() {
-        let path = scratch("mark-folder");
-        let mut s = Store::open(&path).unwrap();
+    fn mark_folder(at: &Location) {
+        let mut s = Store::at(at).unwrap();
         scan(&mut s, 100, TREE, "");
         // list.csv edited: 020290 gone (resolved), 010190 still there.
         let edited: Vec<_> = TREE
@@ -1243,7 +1230,7 @@ mod tests {
         s.item_read("/srv/a/list.csv", Some(&meta(9, 9)), Some("changed"), WITH)
             .unwrap();
         finish(&mut s, 201, &|_| true);
-        let mut db = connect(&path).unwrap();
+        let mut db = open(at).unwrap();
         let gone = id_of(&db, "/srv/a/list.csv", "020290-****");
         assert_eq!(
             finding(&db, gone).unwrap().unwrap().finding.status,
@@ -1292,12 +1279,10 @@ mod tests {
         assert_eq!(list(&db, &accepted).unwrap().len(), 2);
     }
 
-    #[test]
-    fn a_false_positive_stays_one_on_later_scans_until_its_item_changes() {
-        let path = scratch("fp");
-        let mut s = Store::open(&path).unwrap();
+    fn false_positive_later(at: &Location) {
+        let mut s = Store::at(at).unwrap();
         scan(&mut s, 100, TREE, "");
-        let mut db = connect(&path).unwrap();
+        let mut db = open(at).unwrap();
         let id = id_of(&db, "/srv/top.txt", "030390-****");
         mark(
             &mut db,
@@ -1339,13 +1324,11 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_report_counts_current_findings_by_folder_kind_confidence_age_and_scan() {
-        let path = scratch("report");
-        let mut s = Store::open(&path).unwrap();
+    fn report_counts(at: &Location) {
+        let mut s = Store::at(at).unwrap();
         scan(&mut s, 10 * DAY, &TREE[..3], "");
         scan(&mut s, 40 * DAY, TREE, "");
-        let mut db = connect(&path).unwrap();
+        let mut db = open(at).unwrap();
         let id = id_of(&db, "/srv/ab/other.txt", "800101-****");
         mark(
             &mut db,
@@ -1408,15 +1391,13 @@ mod tests {
         assert_eq!(whole.findings, 6);
     }
 
-    #[test]
-    fn the_breach_scope_counts_distinct_people_health_records_times_and_exposure() {
-        let path = scratch("breach");
-        let mut s = Store::open(&path).unwrap();
+    fn breach_scope(at: &Location) {
+        let mut s = Store::at(at).unwrap();
         scan(&mut s, 100, TREE, "");
-        let mut db = connect(&path).unwrap();
+        let mut db = open(at).unwrap();
         db.execute(
             "UPDATE items SET exposure = ?1 WHERE path = '/srv/a/list.csv'",
-            params![r#"{"readers":"everyone"}"#],
+            &[&r#"{"readers":"everyone"}"#],
         )
         .unwrap();
         let b = breach(&db, "/srv/a", &[], false).unwrap();
@@ -1471,6 +1452,36 @@ mod tests {
             (then.distinct_people, then.with_health, then.records),
             (2, 1, 5)
         );
+    }
+
+    #[test]
+    fn filters_by_path_at_a_folder_boundary_kind_status_confidence_and_age() {
+        filters(&sqlite("filters"));
+    }
+
+    #[test]
+    fn every_mark_is_a_status_a_reason_a_name_and_a_history_row() {
+        marks(&sqlite("mark"));
+    }
+
+    #[test]
+    fn a_folder_is_marked_at_once_and_resolved_findings_are_left_alone() {
+        mark_folder(&sqlite("mark-folder"));
+    }
+
+    #[test]
+    fn a_false_positive_stays_one_on_later_scans_until_its_item_changes() {
+        false_positive_later(&sqlite("fp"));
+    }
+
+    #[test]
+    fn the_report_counts_current_findings_by_folder_kind_confidence_age_and_scan() {
+        report_counts(&sqlite("report"));
+    }
+
+    #[test]
+    fn the_breach_scope_counts_distinct_people_health_records_times_and_exposure() {
+        breach_scope(&sqlite("breach"));
     }
 
     #[test]

@@ -12,9 +12,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use rusqlite::{params, Connection};
-
-use crate::{connect, err, StoreError, BATCH};
+use crate::db::{Db, DbError};
+use crate::{connect, err, open, Location, StoreError, BATCH};
 
 /// One finding as the store keeps it: masked and fingerprinted, never the value.
 pub struct FindingRow<'a> {
@@ -250,7 +249,7 @@ struct ScanState {
 
 /// The writer of one database.
 pub struct Store {
-    db: Connection,
+    db: Db,
     /// Records written since the open transaction began.
     pending: usize,
     scan: Option<ScanState>,
@@ -274,11 +273,21 @@ fn under(root: &str) -> (String, String, String) {
 impl Store {
     /// Opens (or creates) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Ok(Store {
-            db: connect(path)?,
+        Ok(Store::on(connect(path)?))
+    }
+
+    /// Opens (or creates) the database at `at`, a SQLite file or a PostgreSQL database, and
+    /// brings its schema up to date.
+    pub fn at(at: &Location) -> Result<Store, StoreError> {
+        Ok(Store::on(open(at)?))
+    }
+
+    fn on(db: Db) -> Store {
+        Store {
+            db,
             pending: 0,
             scan: None,
-        })
+        }
     }
 
     /// Starts a scan of `roots` (absolute paths) at `now` (Unix seconds), its settings
@@ -291,15 +300,17 @@ impl Store {
         scanned_with: &str,
         now: i64,
     ) -> Result<Known, StoreError> {
-        self.db
-            .execute(
-                "INSERT INTO scans (target, started_at, settings) VALUES (?1, ?2, ?3)",
-                params![roots.join(" "), now, settings],
+        let id: i64 = self
+            .db
+            .one(
+                "INSERT INTO scans (target, started_at, settings) VALUES (?1, ?2, ?3)
+                 RETURNING id",
+                &[&roots.join(" "), &now, &settings],
+                |r| r.get(0),
             )
             .map_err(err("cannot record the scan"))?;
-        let id = self.db.last_insert_rowid();
         self.db
-            .execute_batch("BEGIN")
+            .batch("BEGIN")
             .map_err(err("cannot start a transaction"))?;
         let mut state = ScanState {
             id,
@@ -326,90 +337,98 @@ impl Store {
         scanned_with: &str,
         state: &mut ScanState,
         known: &mut Known,
-    ) -> rusqlite::Result<()> {
+    ) -> Result<(), DbError> {
         let (r, dir, end) = under(root);
         let mut by_id: HashMap<i64, String> = HashMap::new();
-        let mut items = self.db.prepare(&format!(
-            "SELECT id, path, size, mtime_ns, ctime_ns, dev, ino, owner, hash, gone_at,
-                    scanned_with, exposure, severity, score, why
-             FROM items WHERE {UNDER}"
-        ))?;
-        let mut rows = items.query(params![r, dir, end])?;
-        while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            let path: String = row.get(1)?;
-            let size: Option<i64> = row.get(2)?;
-            let gone = row.get::<_, Option<i64>>(9)?.is_some();
-            let hash: Option<String> = row.get(8)?;
-            let with: Option<String> = row.get(10)?;
-            let exposure: Option<String> = row.get(11)?;
-            if let (Some(size), false) = (size, gone) {
-                let meta = Meta {
-                    size: size as u64,
-                    mtime_ns: row.get::<_, Option<i64>>(3)?.unwrap_or_default(),
-                    ctime_ns: row.get::<_, Option<i64>>(4)?.unwrap_or_default(),
-                    dev: row.get::<_, Option<i64>>(5)?.unwrap_or_default() as u64,
-                    ino: row.get::<_, Option<i64>>(6)?.unwrap_or_default() as u64,
-                    owner: row.get::<_, Option<u32>>(7)?.unwrap_or_default(),
-                };
-                let with = with.unwrap_or_default();
-                if with == scanned_with {
-                    if let Some(h) = &hash {
-                        known
-                            .by_size
-                            .entry(meta.size)
-                            .or_default()
-                            .push((h.clone(), path.clone()));
+        self.db.each(
+            &format!(
+                "SELECT id, path, size, mtime_ns, ctime_ns, dev, ino, owner, hash, gone_at,
+                        scanned_with, exposure, severity, score, why
+                 FROM items WHERE {UNDER}"
+            ),
+            &[&r, &dir, &end],
+            &mut |row| {
+                let id: i64 = row.get(0)?;
+                let path: String = row.get(1)?;
+                let size: Option<i64> = row.get(2)?;
+                let gone = row.get::<Option<i64>>(9)?.is_some();
+                let hash: Option<String> = row.get(8)?;
+                let with: Option<String> = row.get(10)?;
+                let exposure: Option<String> = row.get(11)?;
+                if let (Some(size), false) = (size, gone) {
+                    let meta = Meta {
+                        size: size as u64,
+                        mtime_ns: row.get::<Option<i64>>(3)?.unwrap_or_default(),
+                        ctime_ns: row.get::<Option<i64>>(4)?.unwrap_or_default(),
+                        dev: row.get::<Option<i64>>(5)?.unwrap_or_default() as u64,
+                        ino: row.get::<Option<i64>>(6)?.unwrap_or_default() as u64,
+                        owner: row
+                            .get::<Option<i64>>(7)?
+                            .and_then(|o| u32::try_from(o).ok())
+                            .unwrap_or_default(),
+                    };
+                    let with = with.unwrap_or_default();
+                    if with == scanned_with {
+                        if let Some(h) = &hash {
+                            known
+                                .by_size
+                                .entry(meta.size)
+                                .or_default()
+                                .push((h.clone(), path.clone()));
+                        }
                     }
+                    known.items.insert(path.clone(), (meta, with));
                 }
-                known.items.insert(path.clone(), (meta, with));
-            }
-            by_id.insert(id, path.clone());
-            state.items.insert(
-                path,
-                Item {
-                    id,
-                    hash,
-                    exposure: exposure.map(Arc::from),
-                    severity: match (row.get(12)?, row.get(13)?, row.get(14)?) {
-                        (Some(s), Some(n), Some(w)) => Some((s, n, w)),
-                        _ => None,
+                by_id.insert(id, path.clone());
+                state.items.insert(
+                    path,
+                    Item {
+                        id,
+                        hash,
+                        exposure: exposure.map(Arc::from),
+                        severity: match (row.get(12)?, row.get(13)?, row.get(14)?) {
+                            (Some(s), Some(n), Some(w)) => Some((s, n, w)),
+                            _ => None,
+                        },
+                        gone,
+                        met: Met::No,
+                        rows: Vec::new(),
+                        exact: HashMap::new(),
                     },
-                    gone,
-                    met: Met::No,
-                    rows: Vec::new(),
-                    exact: HashMap::new(),
-                },
-            );
-        }
-        let mut findings = self.db.prepare(&format!(
-            "SELECT f.id, f.item_id, f.location, f.kind, f.confidence, f.masked, f.fingerprint,
-                    f.variant, f.status, f.resolution, f.first_seen
-             FROM findings f WHERE f.item_id IN (SELECT id FROM items WHERE {UNDER})"
-        ))?;
-        let mut rows = findings.query(params![r, dir, end])?;
-        while let Some(row) = rows.next()? {
-            let item_id: i64 = row.get(1)?;
-            let Some(item) = by_id.get(&item_id).and_then(|p| state.items.get_mut(p)) else {
-                continue;
-            };
-            let found = Row {
-                id: row.get(0)?,
-                location: row.get(2)?,
-                kind: row.get(3)?,
-                confidence: row.get(4)?,
-                masked: row.get(5)?,
-                fingerprint: row.get(6)?,
-                variant: row.get(7)?,
-                status: row.get(8)?,
-                resolution: row.get(9)?,
-                first_seen: row.get(10)?,
-                matched: false,
-            };
-            item.exact.insert(found.key(), item.rows.len());
-            item.rows.push(found);
-        }
-        Ok(())
+                );
+                Ok(true)
+            },
+        )?;
+        self.db.each(
+            &format!(
+                "SELECT f.id, f.item_id, f.location, f.kind, f.confidence, f.masked,
+                        f.fingerprint, f.variant, f.status, f.resolution, f.first_seen
+                 FROM findings f WHERE f.item_id IN (SELECT id FROM items WHERE {UNDER})"
+            ),
+            &[&r, &dir, &end],
+            &mut |row| {
+                let item_id: i64 = row.get(1)?;
+                let Some(item) = by_id.get(&item_id).and_then(|p| state.items.get_mut(p)) else {
+                    return Ok(true);
+                };
+                let found = Row {
+                    id: row.get(0)?,
+                    location: row.get(2)?,
+                    kind: row.get(3)?,
+                    confidence: row.get(4)?,
+                    masked: row.get(5)?,
+                    fingerprint: row.get(6)?,
+                    variant: row.get(7)?,
+                    status: row.get(8)?,
+                    resolution: row.get(9)?,
+                    first_seen: row.get(10)?,
+                    matched: false,
+                };
+                item.exact.insert(found.key(), item.rows.len());
+                item.rows.push(found);
+                Ok(true)
+            },
+        )
     }
 
     /// Records a finding reported by the scan and says whether it is new.
@@ -419,14 +438,14 @@ impl Store {
         Ok(found)
     }
 
-    fn record(&mut self, f: &FindingRow) -> rusqlite::Result<Found> {
+    fn record(&mut self, f: &FindingRow) -> Result<Found, DbError> {
         let (scan, now) = self.ids();
         let item_id = self.item(f.path)?;
         let Some(state) = self.scan.as_mut() else {
-            return Err(rusqlite::Error::InvalidQuery);
+            return Err(DbError::Misuse("no scan begun"));
         };
         let Some(item) = state.items.get_mut(f.path) else {
-            return Err(rusqlite::Error::InvalidQuery);
+            return Err(DbError::Misuse("no scan begun"));
         };
         if item.met == Met::No {
             item.met = Met::Touched;
@@ -457,16 +476,15 @@ impl Store {
                 row.status = "open".into();
                 row.resolution = None;
             }
-            self.db
-                .prepare_cached(
-                    "UPDATE findings SET location = ?2, confidence = ?3, last_seen = ?4,
+            self.db.execute(
+                "UPDATE findings SET location = ?2, confidence = ?3, last_seen = ?4,
                          last_scan = ?5,
                          status = CASE WHEN resolution IS NULL THEN status ELSE 'open' END,
                          status_at = CASE WHEN resolution IS NULL THEN status_at ELSE ?4 END,
                          resolution = NULL
                      WHERE id = ?1",
-                )?
-                .execute(params![row.id, f.location, f.confidence, now, scan])?;
+                &[&row.id, &f.location, &f.confidence, &now, &scan],
+            )?;
             let change = if reopened {
                 history(&self.db, row.id, now, scan, "open", None, "found again")?;
                 Change::Reopened
@@ -479,31 +497,27 @@ impl Store {
                 status: row.status.clone(),
             });
         }
-        let id: i64 = self
-            .db
-            .prepare_cached(
-                "INSERT INTO findings (item_id, location, kind, confidence, masked, fingerprint,
+        let id: i64 = self.db.one(
+            "INSERT INTO findings (item_id, location, kind, confidence, masked, fingerprint,
                                        variant, first_seen, last_seen, last_scan)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
                  ON CONFLICT (item_id, location, kind, masked, fingerprint) DO UPDATE SET
                      confidence = excluded.confidence, last_seen = excluded.last_seen,
                      last_scan = excluded.last_scan
                  RETURNING id",
-            )?
-            .query_row(
-                params![
-                    item_id,
-                    f.location,
-                    f.kind,
-                    f.confidence,
-                    f.masked,
-                    f.fingerprint,
-                    f.variant,
-                    now,
-                    scan
-                ],
-                |r| r.get(0),
-            )?;
+            &[
+                &item_id,
+                &f.location,
+                &f.kind,
+                &f.confidence,
+                &f.masked,
+                &f.fingerprint,
+                &f.variant,
+                &now,
+                &scan,
+            ],
+            |r| r.get(0),
+        )?;
         item.exact.insert(k, item.rows.len());
         item.rows.push(Row {
             id,
@@ -557,48 +571,46 @@ impl Store {
         meta: Option<&Meta>,
         hash: Option<&str>,
         scanned_with: &str,
-    ) -> rusqlite::Result<ItemEnd> {
+    ) -> Result<ItemEnd, DbError> {
         let (scan, now) = self.ids();
         let id = self.item(path)?;
         // SQLite integers are signed 64-bit: larger values (never seen in practice) wrap.
         let u = |v: u64| v as i64;
         match meta {
             Some(m) => {
-                self.db
-                    .prepare_cached(
-                        "UPDATE items SET size = ?2, mtime_ns = ?3, ctime_ns = ?4, dev = ?5,
+                self.db.execute(
+                    "UPDATE items SET size = ?2, mtime_ns = ?3, ctime_ns = ?4, dev = ?5,
                              ino = ?6, owner = ?7, hash = ?8, scanned_at = ?9, last_seen = ?9,
                              last_scan = ?10, gone_at = NULL, scanned_with = ?11
                          WHERE id = ?1",
-                    )?
-                    .execute(params![
-                        id,
-                        u(m.size),
-                        m.mtime_ns,
-                        m.ctime_ns,
-                        u(m.dev),
-                        u(m.ino),
-                        m.owner,
-                        hash,
-                        now,
-                        scan,
-                        scanned_with
-                    ])?;
+                    &[
+                        &id,
+                        &u(m.size),
+                        &m.mtime_ns,
+                        &m.ctime_ns,
+                        &u(m.dev),
+                        &u(m.ino),
+                        &i64::from(m.owner),
+                        &hash,
+                        &now,
+                        &scan,
+                        &scanned_with,
+                    ],
+                )?;
             }
             None => {
-                self.db
-                    .prepare_cached(
-                        "UPDATE items SET last_seen = ?2, last_scan = ?3, gone_at = NULL
+                self.db.execute(
+                    "UPDATE items SET last_seen = ?2, last_scan = ?3, gone_at = NULL
                          WHERE id = ?1",
-                    )?
-                    .execute(params![id, now, scan])?;
+                    &[&id, &now, &scan],
+                )?;
             }
         }
         let Some(state) = self.scan.as_mut() else {
-            return Err(rusqlite::Error::InvalidQuery);
+            return Err(DbError::Misuse("no scan begun"));
         };
         let Some(item) = state.items.get_mut(path) else {
-            return Err(rusqlite::Error::InvalidQuery);
+            return Err(DbError::Misuse("no scan begun"));
         };
         // A false positive stays one until the item's content changes.
         let changed = matches!((&item.hash, hash), (Some(old), Some(new)) if old != new);
@@ -616,11 +628,10 @@ impl Store {
                 end.resolved.push(row.current(path, &item.exposure));
             } else if row.matched && changed && row.status == "false-positive" {
                 row.status = "open".into();
-                self.db
-                    .prepare_cached(
-                        "UPDATE findings SET status = 'open', status_at = ?2 WHERE id = ?1",
-                    )?
-                    .execute(params![row.id, now])?;
+                self.db.execute(
+                    "UPDATE findings SET status = 'open', status_at = ?2 WHERE id = ?1",
+                    &[&row.id, &now],
+                )?;
                 history(
                     &self.db,
                     row.id,
@@ -650,8 +661,10 @@ impl Store {
         let shared: Arc<str> = Arc::from(exposure);
         item.exposure = Some(shared.clone());
         self.db
-            .prepare_cached("UPDATE items SET exposure = ?2 WHERE id = ?1")
-            .and_then(|mut st| st.execute(params![id, exposure]))
+            .execute(
+                "UPDATE items SET exposure = ?2 WHERE id = ?1",
+                &[&id, &exposure],
+            )
             .map_err(err("cannot record who can read an item"))?;
         self.wrote()?;
         Ok(shared)
@@ -676,8 +689,10 @@ impl Store {
         }
         item.severity = Some(now);
         self.db
-            .prepare_cached("UPDATE items SET severity = ?2, score = ?3, why = ?4 WHERE id = ?1")
-            .and_then(|mut st| st.execute(params![id, severity, score, why]))
+            .execute(
+                "UPDATE items SET severity = ?2, score = ?3, why = ?4 WHERE id = ?1",
+                &[&id, &severity, &score, &why],
+            )
             .map_err(err("cannot record an item's severity"))?;
         self.wrote()
     }
@@ -695,7 +710,7 @@ impl Store {
     }
 
     /// Marks an item and its unmatched findings seen; returns those to report.
-    fn carry(&mut self, path: &str, whole: bool) -> rusqlite::Result<Vec<Current>> {
+    fn carry(&mut self, path: &str, whole: bool) -> Result<Vec<Current>, DbError> {
         let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) else {
             return Ok(Vec::new());
         };
@@ -786,10 +801,10 @@ impl Store {
             }
         }
         self.db
-            .prepare_cached(
+            .execute(
                 "INSERT INTO errors (scan_id, path, location, reason) VALUES (?1, ?2, ?3, ?4)",
+                &[&scan, &path, &location, &reason],
             )
-            .and_then(|mut s| s.execute(params![scan, path, location, reason]))
             .map_err(err("cannot record an error"))?;
         self.wrote()
     }
@@ -854,7 +869,7 @@ impl Store {
                         "UPDATE items SET last_seen = ?4, last_scan = ?5
                          WHERE {UNDER} AND gone_at IS NULL AND last_scan <> ?5"
                     ),
-                    params![r, dir, end_, s.now, s.id],
+                    &[&r, &dir, &end_, &s.now, &s.id],
                 )
                 .map_err(err("cannot mark the items carried over seen"))?;
         }
@@ -864,36 +879,37 @@ impl Store {
                 "UPDATE scans SET ended_at = ?2, files = ?3, bytes = ?4, findings = ?5,
                      errors = ?6, new_findings = ?7, resolved = ?8, unchanged = ?9, copies = ?10
                  WHERE id = ?1",
-                params![
-                    s.id,
-                    now,
-                    n(counts.files),
-                    n(counts.bytes),
-                    n(counts.findings),
-                    n(counts.errors),
-                    n(s.new_findings),
-                    n(s.resolved),
-                    n(s.unchanged),
-                    n(s.copies)
+                &[
+                    &s.id,
+                    &now,
+                    &n(counts.files),
+                    &n(counts.bytes),
+                    &n(counts.findings),
+                    &n(counts.errors),
+                    &n(s.new_findings),
+                    &n(s.resolved),
+                    &n(s.unchanged),
+                    &n(s.copies),
                 ],
             )
             .map_err(err("cannot record the end of the scan"))?;
         self.db
-            .execute_batch("COMMIT")
+            .batch("COMMIT")
             .map_err(err("cannot commit the scan"))?;
         Ok(())
     }
 
     /// Resolves every open finding of a deleted item as `removed`.
-    fn remove(&mut self, path: &str) -> rusqlite::Result<Vec<Current>> {
+    fn remove(&mut self, path: &str) -> Result<Vec<Current>, DbError> {
         let (scan, now) = self.ids();
         let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) else {
             return Ok(Vec::new());
         };
         item.gone = true;
-        self.db
-            .prepare_cached("UPDATE items SET gone_at = ?2 WHERE id = ?1")?
-            .execute(params![item.id, now])?;
+        self.db.execute(
+            "UPDATE items SET gone_at = ?2 WHERE id = ?1",
+            &[&item.id, &now],
+        )?;
         let mut removed = Vec::new();
         for row in item.rows.iter_mut().filter(|r| r.resolution.is_none()) {
             row.status = "resolved".into();
@@ -909,23 +925,22 @@ impl Store {
     }
 
     /// The item's id, created (or marked seen) on first use in this scan.
-    fn item(&mut self, path: &str) -> rusqlite::Result<i64> {
+    fn item(&mut self, path: &str) -> Result<i64, DbError> {
         let (scan, now) = self.ids();
         let Some(state) = self.scan.as_mut() else {
-            return Err(rusqlite::Error::InvalidQuery);
+            return Err(DbError::Misuse("no scan begun"));
         };
         if let Some(item) = state.items.get(path) {
             return Ok(item.id);
         }
-        let id = self
-            .db
-            .prepare_cached(
-                "INSERT INTO items (path, first_seen, last_seen, last_scan) VALUES (?1, ?2, ?2, ?3)
+        let id = self.db.one(
+            "INSERT INTO items (path, first_seen, last_seen, last_scan) VALUES (?1, ?2, ?2, ?3)
                  ON CONFLICT (path) DO UPDATE SET last_seen = excluded.last_seen,
                      last_scan = excluded.last_scan
                  RETURNING id",
-            )?
-            .query_row(params![path, now, scan], |r| r.get(0))?;
+            &[&path, &now, &scan],
+            |r| r.get(0),
+        )?;
         state.items.insert(
             path.to_string(),
             Item {
@@ -948,35 +963,35 @@ impl Store {
         if self.pending >= BATCH {
             self.pending = 0;
             self.db
-                .execute_batch("COMMIT; BEGIN")
+                .batch("COMMIT; BEGIN")
                 .map_err(err("cannot commit a batch"))?;
         }
         Ok(())
     }
 }
 
-fn resolve(db: &Connection, id: i64, now: i64, scan: i64, how: &str) -> rusqlite::Result<()> {
-    db.prepare_cached(
+fn resolve(db: &Db, id: i64, now: i64, scan: i64, how: &str) -> Result<(), DbError> {
+    db.execute(
         "UPDATE findings SET status = 'resolved', resolution = ?2, status_at = ?3 WHERE id = ?1",
-    )?
-    .execute(params![id, how, now])?;
+        &[&id, &how, &now],
+    )?;
     history(db, id, now, scan, "resolved", Some(how), "")
 }
 
 fn history(
-    db: &Connection,
+    db: &Db,
     id: i64,
     now: i64,
     scan: i64,
     status: &str,
     resolution: Option<&str>,
     reason: &str,
-) -> rusqlite::Result<()> {
-    db.prepare_cached(
+) -> Result<(), DbError> {
+    db.execute(
         "INSERT INTO finding_history (finding_id, at, scan_id, status, resolution, reason, by_whom)
          VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), 'scan')",
-    )?
-    .execute(params![id, now, scan, status, resolution, reason])?;
+        &[&id, &now, &scan, &status, &resolution, &reason],
+    )?;
     Ok(())
 }
 
@@ -992,11 +1007,33 @@ pub(crate) mod tests {
         end
     }
 
-    fn scratch(name: &str) -> std::path::PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("datavakt-store-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir.join("sub").join("scan.db")
+    /// Every scenario: run on SQLite by a test each, on PostgreSQL by the store's
+    /// `every_scenario_runs_on_postgres_too`, each on a new empty database.
+    pub(crate) const SCENARIOS: &[crate::tests::Scenario] = &[
+        ("lifecycle", lifecycle),
+        ("false_positive", false_positive),
+        ("touched", touched),
+        ("crash", crash),
+    ];
+
+    #[test]
+    fn unchanged_items_are_carried_edited_ones_resolve_what_is_gone_and_keep_what_moved() {
+        lifecycle(&crate::tests::sqlite("life"));
+    }
+
+    #[test]
+    fn a_false_positive_stays_one_until_the_item_changes() {
+        false_positive(&crate::tests::sqlite("fp"));
+    }
+
+    #[test]
+    fn an_item_met_but_not_read_to_its_end_keeps_its_findings() {
+        touched(&crate::tests::sqlite("touched"));
+    }
+
+    #[test]
+    fn a_crash_keeps_committed_batches_and_a_consistent_database() {
+        crash(&crate::tests::sqlite("crash"));
     }
 
     fn row<'a>(path: &'a str, location: &'a str, masked: &'a str) -> FindingRow<'a> {
@@ -1024,21 +1061,16 @@ pub(crate) mod tests {
 
     const WITH: &str = "settings-1";
 
-    fn one(path: &Path, sql: &str) -> i64 {
-        Connection::open(path)
-            .unwrap()
-            .query_row(sql, [], |r| r.get(0))
-            .unwrap()
+    fn one(at: &Location, sql: &str) -> i64 {
+        open(at).unwrap().one(sql, &[], |r| r.get(0)).unwrap()
     }
 
     fn roots() -> Vec<String> {
         vec!["/srv".to_string()]
     }
 
-    #[test]
-    fn unchanged_items_are_carried_edited_ones_resolve_what_is_gone_and_keep_what_moved() {
-        let path = scratch("life");
-        let mut s = Store::open(&path).unwrap();
+    fn lifecycle(at: &Location) {
+        let mut s = Store::at(at).unwrap();
         let known = s.begin_scan(&roots(), "{}", WITH, 100).unwrap();
         assert!(known.is_empty());
         assert_eq!(
@@ -1068,7 +1100,7 @@ pub(crate) mod tests {
         s.finding(&row("/srv2/x.txt", "line 1", "X")).unwrap();
         let end = finish(&mut s, 101, &|_| true);
         assert!(end.carried.is_empty() && end.resolved.is_empty());
-        assert_eq!(count(&path, "findings").unwrap(), 4);
+        assert_eq!(count(&open(at).unwrap(), "findings").unwrap(), 4);
 
         // Second scan: a.txt edited (A moved to line 5, B gone), b.txt unchanged, empty.txt
         // deleted, a folder name not reached (still there: carried).
@@ -1106,21 +1138,21 @@ pub(crate) mod tests {
         assert!(end.resolved.is_empty(), "empty.txt had no findings");
         assert_eq!(
             one(
-                &path,
+                at,
                 "SELECT gone_at FROM items WHERE path = '/srv/empty.txt'"
             ),
             200
         );
         assert_eq!(
             one(
-                &path,
+                at,
                 "SELECT first_seen FROM findings WHERE masked = 'A' AND location = 'line 5'"
             ),
             100
         );
         assert_eq!(
             one(
-                &path,
+                at,
                 "SELECT i.last_seen FROM findings f JOIN items i ON i.id = f.item_id
                  WHERE masked = 'C'"
             ),
@@ -1129,13 +1161,13 @@ pub(crate) mod tests {
         );
         assert_eq!(
             one(
-                &path,
+                at,
                 "SELECT count(*) FROM findings WHERE resolution = 'edited'"
             ),
             1
         );
-        assert_eq!(one(&path, "SELECT resolved FROM scans WHERE id = 2"), 1);
-        assert_eq!(one(&path, "SELECT unchanged FROM scans WHERE id = 2"), 1);
+        assert_eq!(one(at, "SELECT resolved FROM scans WHERE id = 2"), 1);
+        assert_eq!(one(at, "SELECT unchanged FROM scans WHERE id = 2"), 1);
 
         // Third scan: b.txt deleted, B written back into a.txt (reopened), a copy of a.txt.
         let known = s.begin_scan(&roots(), "{}", WITH, 300).unwrap();
@@ -1162,38 +1194,37 @@ pub(crate) mod tests {
         assert_eq!(end.resolved.len(), 1);
         assert_eq!(end.resolved[0].resolution.as_deref(), Some("removed"));
         assert_eq!(
-            one(&path, "SELECT count(*) FROM findings WHERE status = 'open'"),
+            one(at, "SELECT count(*) FROM findings WHERE status = 'open'"),
             5
         );
         assert_eq!(
             one(
-                &path,
+                at,
                 "SELECT count(*) FROM finding_history WHERE status = 'open'"
             ),
             1,
             "the reopening is in the history"
         );
-        assert_eq!(one(&path, "SELECT copies FROM scans WHERE id = 3"), 1);
+        assert_eq!(one(at, "SELECT copies FROM scans WHERE id = 3"), 1);
         assert_eq!(
             one(
-                &path,
+                at,
                 "SELECT count(*) FROM findings WHERE masked = 'X' AND status = 'open'"
             ),
             1
         );
     }
 
-    #[test]
-    fn a_false_positive_stays_one_until_the_item_changes() {
-        let path = scratch("fp");
-        let mut s = Store::open(&path).unwrap();
+    fn false_positive(at: &Location) {
+        let mut s = Store::at(at).unwrap();
         s.begin_scan(&roots(), "{}", WITH, 100).unwrap();
         s.finding(&row("/srv/a.txt", "line 1", "A")).unwrap();
         s.item_read("/srv/a.txt", Some(&meta(10, 1)), Some("h1"), WITH)
             .unwrap();
         finish(&mut s, 101, &|_| true);
-        let db = Connection::open(&path).unwrap();
-        db.execute("UPDATE findings SET status = 'false-positive'", [])
+        open(at)
+            .unwrap()
+            .execute("UPDATE findings SET status = 'false-positive'", &[])
             .unwrap();
         // Not reported as current while unchanged, nor when read again with the same content.
         s.begin_scan(&roots(), "{}", WITH, 200).unwrap();
@@ -1206,7 +1237,7 @@ pub(crate) mod tests {
         finish(&mut s, 301, &|_| true);
         assert_eq!(
             one(
-                &path,
+                at,
                 "SELECT count(*) FROM findings WHERE status = 'false-positive'"
             ),
             1
@@ -1221,22 +1252,20 @@ pub(crate) mod tests {
         assert_eq!(end.reopened.len(), 1);
         finish(&mut s, 401, &|_| true);
         assert_eq!(
-            one(&path, "SELECT count(*) FROM findings WHERE status = 'open'"),
+            one(at, "SELECT count(*) FROM findings WHERE status = 'open'"),
             1
         );
         assert_eq!(
             one(
-                &path,
+                at,
                 "SELECT count(*) FROM finding_history WHERE reason = 'the item changed'"
             ),
             1
         );
     }
 
-    #[test]
-    fn an_item_met_but_not_read_to_its_end_keeps_its_findings() {
-        let path = scratch("touched");
-        let mut s = Store::open(&path).unwrap();
+    fn touched(at: &Location) {
+        let mut s = Store::at(at).unwrap();
         s.begin_scan(&roots(), "{}", WITH, 100).unwrap();
         s.finding(&row("/srv/a.txt", "line 1", "A")).unwrap();
         s.finding(&row("/srv/a.txt", "line 9", "B")).unwrap();
@@ -1250,18 +1279,13 @@ pub(crate) mod tests {
         assert_eq!(end.carried.len(), 1);
         assert_eq!(end.carried[0].masked, "B");
         assert_eq!(
-            one(
-                &path,
-                "SELECT count(*) FROM findings WHERE resolution IS NULL"
-            ),
+            one(at, "SELECT count(*) FROM findings WHERE resolution IS NULL"),
             2
         );
     }
 
-    #[test]
-    fn a_crash_keeps_committed_batches_and_a_consistent_database() {
-        let path = scratch("crash");
-        let mut s = Store::open(&path).unwrap();
+    fn crash(at: &Location) {
+        let mut s = Store::at(at).unwrap();
         s.begin_scan(&roots(), "{}", WITH, 100).unwrap();
         for i in 0..BATCH + 10 {
             s.finding(&row(&format!("/srv/{i}.txt"), "line 1", "A"))
@@ -1269,14 +1293,14 @@ pub(crate) mod tests {
         }
         // Dropped without end_scan: the open transaction is rolled back.
         drop(s);
-        assert_eq!(count(&path, "findings").unwrap(), BATCH as i64);
-        let db = Connection::open(&path).unwrap();
-        let ok: String = db
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(ok, "ok");
+        assert_eq!(count(&open(at).unwrap(), "findings").unwrap(), BATCH as i64);
+        let db = open(at).unwrap();
+        if !db.is_postgres() {
+            let ok: String = db.one("PRAGMA integrity_check", &[], |r| r.get(0)).unwrap();
+            assert_eq!(ok, "ok");
+        }
         let ended: Option<i64> = db
-            .query_row("SELECT ended_at FROM scans", [], |r| r.get(0))
+            .one("SELECT ended_at FROM scans", &[], |r| r.get(0))
             .unwrap();
         assert_eq!(ended, None);
     }

@@ -1,8 +1,9 @@
-//! Test helpers shared by the integration tests of several crates: a real nginx (Debian's
-//! package) started as a child of the test, never a system service, with its configuration,
-//! logs and files in a temporary directory and listening on a free port of 127.0.0.1; a real
-//! Samba smbd started the same way, with throwaway system accounts ([`start_samba`],
-//! [`Accounts`]); and fixtures that tests generate (a WAV recording).
+//! Test helpers shared by the integration tests of several crates: a real nginx and a real
+//! PostgreSQL (Debian's packages), each started as a child of the test, never a system
+//! service, with its configuration, data and logs in a temporary directory and listening on a
+//! free port of 127.0.0.1; a real Samba smbd started the same way, with throwaway system
+//! accounts ([`start_samba`], [`Accounts`]); and fixtures that tests generate (a WAV
+//! recording).
 
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
@@ -484,4 +485,249 @@ server min protocol = SMB2_02
 
 extern "C" {
     fn flock(fd: i32, op: i32) -> i32;
+}
+
+/// A running PostgreSQL server of the test's own; dropping it stops the server and removes its
+/// directory.
+pub struct Postgres {
+    child: Child,
+    bin: PathBuf,
+    /// Its directory: `data/` the cluster, the Unix socket, `log`.
+    pub dir: PathBuf,
+    pub port: u16,
+    /// The password of the superuser [`Postgres::USER`].
+    pub password: String,
+}
+
+impl Postgres {
+    /// The superuser the cluster was made with.
+    pub const USER: &'static str = "datavakt";
+
+    /// `postgres://datavakt:PASSWORD@127.0.0.1:PORT/DATABASE`.
+    pub fn url(&self, database: &str) -> String {
+        format!(
+            "postgres://{}:{}@127.0.0.1:{}/{database}",
+            Self::USER,
+            self.password,
+            self.port
+        )
+    }
+
+    /// The URL without the password (for `$PGPASSWORD`).
+    pub fn url_without_password(&self, database: &str) -> String {
+        format!(
+            "postgres://{}@127.0.0.1:{}/{database}",
+            Self::USER,
+            self.port
+        )
+    }
+
+    /// A client program of the server's version (`createdb`, `pg_dump`, `psql`) set up to
+    /// reach it.
+    pub fn client(&self, program: &str) -> Command {
+        let mut c = Command::new(self.bin.join(program));
+        c.args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &self.port.to_string(),
+            "-U",
+            Self::USER,
+        ])
+        .env("PGPASSWORD", &self.password)
+        .env_remove("PGHOST")
+        .env_remove("PGPORT")
+        .stdin(Stdio::null());
+        c
+    }
+
+    /// Creates an empty database; returns its URL.
+    pub fn create_database(&self, name: &str) -> String {
+        let out = self.client("createdb").arg(name).output().unwrap();
+        assert!(
+            out.status.success(),
+            "createdb {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.url(name)
+    }
+
+    /// The whole database as `pg_dump` writes it (schema and data, plain SQL).
+    pub fn dump(&self, database: &str) -> Vec<u8> {
+        let out = self.client("pg_dump").arg(database).output().unwrap();
+        assert!(
+            out.status.success(),
+            "pg_dump {database}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    }
+
+    /// The answer of `psql` to one query on `database`, unaligned and without headers; `None`
+    /// when it failed (before the tables exist, say).
+    pub fn sql(&self, database: &str, query: &str) -> Option<String> {
+        let out = self
+            .client("psql")
+            .args([
+                "-X",
+                "-q",
+                "-t",
+                "-A",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                database,
+                "-c",
+                query,
+            ])
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
+
+    /// What the server logged.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        // A fast shutdown (SIGINT), bounded; then SIGKILL.
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .stderr(Stdio::null())
+            .status();
+        for _ in 0..200 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The folder of the newest PostgreSQL installed the Debian way (`/usr/lib/postgresql/N/bin`).
+pub fn postgres_bin() -> Option<PathBuf> {
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let n = e.file_name().to_str()?.parse().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").exists().then_some((n, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, bin)| bin)
+}
+
+/// True when this process runs as root (initdb and postgres refuse to).
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// `program` of `bin`, run as `nobody` when the test runs as root.
+fn as_server_user(bin: &Path, program: &str) -> Command {
+    if is_root() {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"])
+            .arg(bin.join(program));
+        c
+    } else {
+        Command::new(bin.join(program))
+    }
+}
+
+/// Starts a PostgreSQL server of the test's own: a new cluster (`initdb`, superuser
+/// [`Postgres::USER`] with a random password, password authentication) in a temporary
+/// directory, listening on a free port of 127.0.0.1 only and on a Unix socket in that
+/// directory. As root, the server runs as `nobody`. `None` (after printing SKIPPED) when
+/// PostgreSQL is not installed.
+pub fn start_postgres() -> Option<Postgres> {
+    let Some(bin) = postgres_bin() else {
+        println!("SKIPPED: PostgreSQL not installed (apt-get install postgresql)");
+        return None;
+    };
+    let dir = unique_dir("postgres");
+    let password = format!(
+        "pw-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+    );
+    write(&dir, "pwfile", password.as_bytes());
+    if is_root() {
+        for p in [dir.clone(), dir.join("pwfile")] {
+            std::os::unix::fs::chown(&p, Some(65534), Some(65534)).unwrap();
+        }
+    }
+    let out = as_server_user(&bin, "initdb")
+        .arg("-D")
+        .arg(dir.join("data"))
+        .args(["-U", Postgres::USER, "-A", "scram-sha-256", "-E", "UTF8"])
+        .arg(format!("--pwfile={}", dir.join("pwfile").display()))
+        .args(["--no-sync", "--no-instructions"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "initdb: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_file(dir.join("pwfile"));
+    let port = free_port();
+    let log = std::fs::File::create(dir.join("log")).unwrap();
+    if is_root() {
+        std::os::unix::fs::chown(dir.join("log"), Some(65534), Some(65534)).unwrap();
+    }
+    let child = as_server_user(&bin, "postgres")
+        .arg("-D")
+        .arg(dir.join("data"))
+        .arg("-k")
+        .arg(&dir)
+        .args(["-p", &port.to_string(), "-h", "127.0.0.1"])
+        // A test server: no waiting for the disk.
+        .args(["-c", "fsync=off", "-c", "synchronous_commit=off"])
+        .args(["-c", "full_page_writes=off"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let mut pg = Postgres {
+        child,
+        bin,
+        dir,
+        port,
+        password,
+    };
+    // Wait until it accepts connections (bounded; a failed start shows its log).
+    for _ in 0..1200 {
+        if let Ok(Some(status)) = pg.child.try_wait() {
+            panic!("postgres exited ({status}): {}", pg.log());
+        }
+        let ready = pg
+            .client("pg_isready")
+            .args(["-d", "postgres", "-q"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if ready {
+            return Some(pg);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!(
+        "postgres does not accept connections on port {port}: {}",
+        pg.log()
+    );
 }

@@ -148,3 +148,41 @@ pub fn shared_corpus() -> Option<PathBuf> {
         .exists()
         .then(|| p.canonicalize().unwrap())
 }
+
+/// Every written form of identity numbers `values` (as the corpus's truth writes them): the
+/// digits (and letters) alone, with `-`, ` ` or `+` before the last four, and for ten
+/// digits with a century in front (plain and with `-`).
+pub fn written_forms(values: &[String]) -> std::collections::BTreeSet<String> {
+    let mut forms = std::collections::BTreeSet::new();
+    for v in values {
+        let digits: String = v.chars().filter(char::is_ascii_alphanumeric).collect();
+        for sep in ["", "-", " ", "+"] {
+            if digits.len() >= 10 {
+                let cut = digits.len() - 4;
+                forms.insert(format!("{}{sep}{}", &digits[..cut], &digits[cut..]));
+            }
+        }
+        if digits.len() == 10 {
+            for century in ["19", "20"] {
+                forms.insert(format!("{century}{digits}"));
+                forms.insert(format!("{century}{}-{}", &digits[..6], &digits[6..]));
+            }
+        }
+        forms.insert(digits);
+    }
+    forms
+}
+
+/// The forms found in `bytes`. One pass: every window of a form's length is looked up, not
+/// one search of the whole text per form.
+pub fn leaked<'a>(
+    bytes: &'a [u8],
+    forms: &std::collections::BTreeSet<String>,
+) -> std::collections::BTreeSet<&'a [u8]> {
+    let lengths: std::collections::BTreeSet<usize> = forms.iter().map(String::len).collect();
+    lengths
+        .iter()
+        .flat_map(|&n| bytes.windows(n))
+        .filter(|w| w[0].is_ascii_digit() && forms.contains(std::str::from_utf8(w).unwrap_or("")))
+        .collect()
+}
