@@ -737,7 +737,7 @@ pub fn write_all(
                 exposures.remove(&path);
                 let end = db.read(&path, meta.as_ref(), hash.as_deref());
                 e.resolved(&end.resolved);
-                for c in &end.reopened {
+                for c in end.reopened {
                     e.stored(c, true);
                 }
                 let modified = meta.map(|m| m.mtime_ns.div_euclid(1_000_000_000));
@@ -752,7 +752,7 @@ pub fn write_all(
                     db.exposure(&path, &exposure);
                 }
                 for c in db.unchanged(&path) {
-                    e.stored(&c, false);
+                    e.stored(c, false);
                 }
                 e.complete(&path, None, &mut db);
             }
@@ -763,10 +763,10 @@ pub fn write_all(
                 original,
             } => match db.copy(&path, &meta, &hash, &original) {
                 Some(copied) => {
-                    for (c, new) in &copied.found {
-                        e.stored(c, *new);
-                    }
                     e.resolved(&copied.end.resolved);
+                    for (c, new) in copied.found {
+                        e.stored(c, new);
+                    }
                     e.complete(
                         &path,
                         Some(meta.mtime_ns.div_euclid(1_000_000_000)),
@@ -800,10 +800,10 @@ pub fn write_all(
     };
     e.complete_all(&mut db);
     let end = db.close(&exists);
-    for c in &end.carried {
+    e.resolved(&end.resolved);
+    for c in end.carried {
         e.stored(c, false);
     }
-    e.resolved(&end.resolved);
     e.complete_all(&mut db);
     db.end(&e.s);
     e.print_by_severity();
@@ -921,20 +921,27 @@ impl<W: Write> Emitter<'_, W> {
 
     /// A finding reported by the scan, held until its item is complete.
     fn found(&mut self, f: FindingOut, seen: store::Found, exposure: Option<Arc<str>>) {
-        let path = f.path.clone();
-        let held = Held::found(f, seen, exposure);
-        self.pending.entry(path).or_default().push(held);
+        self.hold(Held::found(f, seen, exposure));
+    }
+
+    /// Keeps a finding with the others of its item (the path copied once per item).
+    fn hold(&mut self, held: Held) {
+        match self.pending.get_mut(&held.c.path) {
+            Some(all) => all.push(held),
+            None => {
+                self.pending.insert(held.c.path.clone(), vec![held]);
+            }
+        }
     }
 
     /// A finding the scan database holds (carried over, copied, reopened), held like one found.
-    fn stored(&mut self, c: &store::Current, new: bool) {
-        let held = Held {
-            c: c.clone(),
+    fn stored(&mut self, c: store::Current, new: bool) {
+        self.hold(Held {
+            c,
             value: None,
             media: None,
             new,
-        };
-        self.pending.entry(c.path.clone()).or_default().push(held);
+        });
     }
 
     /// The item at `path` is complete: its severity is assessed from all its findings, kept
