@@ -184,6 +184,8 @@ fn summary_json(s: &Summary, now: i64) -> serde_json::Value {
                 "findings": i.findings,
                 "identity_numbers": i.identity_numbers,
                 "health": i.health,
+                "severity": i.severity,
+                "score": i.score,
             })
         })
         .collect();
@@ -253,12 +255,13 @@ fn summary_text(s: &Summary, now: i64) -> String {
         table(&mut out, "By age (since first seen)", &s.by_age);
         let _ = writeln!(
             out,
-            "\nItems with the most (health data with identity numbers first)"
+            "\nThe most severe items (then health data with identity numbers, then the most)"
         );
         for i in &s.top_items {
             let _ = writeln!(
                 out,
-                "  {:>5} findings {:>5} identity numbers{}  {}",
+                "  {:<8} {:>5} findings {:>5} identity numbers{}  {}",
+                i.severity.as_deref().unwrap_or("-"),
                 i.findings,
                 i.identity_numbers,
                 if i.health { ", health" } else { "        " },
@@ -560,15 +563,16 @@ fn html(s: &Summary, now: i64) -> String {
         o.push_str("<h2>By status</h2>");
         html_table(&mut o, &s.by_status);
         o.push_str(
-            "<h2>Items with the most</h2><p class=\"sub\">Health data with identity numbers \
-             first.</p><table><tr><th>item</th><th class=\"n\">findings</th>\
-             <th class=\"n\">identity numbers</th><th>health</th></tr>",
+            "<h2>The most severe items</h2><p class=\"sub\">By severity, then health data with \
+             identity numbers.</p><table><tr><th>severity</th><th>item</th>\
+             <th class=\"n\">findings</th><th class=\"n\">identity numbers</th><th>health</th></tr>",
         );
         for i in &s.top_items {
             let _ = write!(
                 o,
-                "<tr><td class=\"p\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-                 <td>{}</td></tr>",
+                "<tr><td>{}</td><td class=\"p\">{}</td><td class=\"n\">{}</td>\
+                 <td class=\"n\">{}</td><td>{}</td></tr>",
+                esc(i.severity.as_deref().unwrap_or("-")),
                 esc(&i.path),
                 i.findings,
                 i.identity_numbers,

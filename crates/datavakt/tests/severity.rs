@@ -82,6 +82,21 @@ fn the_conversion_file_readable_by_all_comes_first_and_says_why() {
         "{text}"
     );
 
+    // `datavakt report` puts the most severe item first as well.
+    let report = s
+        .cmd()
+        .args(["report", s.tree().to_str().unwrap(), "--format", "json"])
+        .args(["--db", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let top = &r["top_items"][0];
+    assert!(
+        top["path"].as_str().unwrap().ends_with("konvertering.csv"),
+        "{r}"
+    );
+    assert_eq!(top["severity"], conv["severity"]);
+
     // A zone that must hold no personal data raises the small file and says so.
     let policy = s.dir.join("policy.toml");
     std::fs::write(

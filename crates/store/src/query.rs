@@ -523,6 +523,9 @@ pub struct ItemCount {
     pub identity_numbers: u64,
     /// It also holds health data.
     pub health: bool,
+    /// Its severity and score as the last scan assessed them.
+    pub severity: Option<String>,
+    pub score: Option<i64>,
 }
 
 /// One completed scan, for the trend.
@@ -571,7 +574,8 @@ pub struct Summary {
     pub by_status: Vec<Group>,
     /// In the order of [`AGE_BUCKETS`].
     pub by_age: Vec<Group>,
-    /// The ten items with the most findings.
+    /// The ten most severe items (by the last scan's severity and score; then health data
+    /// with identity numbers, then the most findings).
     pub top_items: Vec<ItemCount>,
     /// Completed scans whose target overlaps the prefix, oldest first.
     pub trend: Vec<ScanPoint>,
@@ -583,6 +587,8 @@ struct InScope {
     findings: u64,
     identity: std::collections::HashSet<String>,
     health: bool,
+    severity: Option<String>,
+    score: Option<i64>,
 }
 
 /// The report on the current findings under `prefix` (everything when `None`) at `now`.
@@ -608,7 +614,8 @@ pub fn report(
     let mut identity = std::collections::HashSet::new();
     let mut s = Summary::default();
     let sql = format!(
-        "SELECT i.path, f.kind, f.confidence, f.status, f.first_seen, f.fingerprint
+        "SELECT i.path, f.kind, f.confidence, f.status, f.first_seen, f.fingerprint,
+                i.severity, i.score
          FROM findings f JOIN items i ON i.id = f.item_id WHERE {cond}
          ORDER BY i.path"
     );
@@ -625,6 +632,8 @@ pub fn report(
                 findings: 0,
                 identity: Default::default(),
                 health: false,
+                severity: r.get(6)?,
+                score: r.get(7)?,
             });
         }
         let ix = items.len() - 1;
@@ -708,11 +717,14 @@ pub fn report(
             path: i.path,
             findings: i.findings,
             health: i.health,
+            severity: i.severity,
+            score: i.score,
         })
         .collect();
     top.sort_by(|a, b| {
-        (b.health && b.identity_numbers > 0)
-            .cmp(&(a.health && a.identity_numbers > 0))
+        b.score
+            .cmp(&a.score)
+            .then((b.health && b.identity_numbers > 0).cmp(&(a.health && a.identity_numbers > 0)))
             .then(b.identity_numbers.cmp(&a.identity_numbers))
             .then(b.findings.cmp(&a.findings))
             .then(a.path.cmp(&b.path))
