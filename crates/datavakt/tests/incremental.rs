@@ -7,18 +7,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
-use common::{cpr, findings, records, Scratch};
-
-fn summary(out: &Output) -> serde_json::Value {
-    records(out)
-        .into_iter()
-        .find(|r| r["kind"] == "summary")
-        .unwrap_or_else(|| panic!("no summary: {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-fn scan(s: &Scratch, db: &Path, extra: &[&str]) -> Output {
-    s.scan_db(db, extra)
-}
+use common::{cpr, findings, summary, Scratch};
 
 /// (file name, location, masked, status) of each finding printed.
 fn seen(out: &Output) -> BTreeSet<(String, String, String, String)> {
@@ -60,7 +49,7 @@ fn rescans_read_only_what_changed_and_resolve_what_is_gone() {
     s.write("sub/c.txt", format!("CPR-nr.: {c}\n"));
     s.write("sub/nothing.txt", "nothing here\n");
 
-    let first = scan(&s, &db, &[]);
+    let first = s.scan_db(&db, &[]);
     let all = set(&[
         ("a.txt", "line 2", "010190-****", "open"),
         ("b.txt", "line 1", "020290-****", "open"),
@@ -82,7 +71,7 @@ fn rescans_read_only_what_changed_and_resolve_what_is_gone() {
     );
 
     // Nothing changed: nothing is read, every finding is printed as it was first seen.
-    let second = scan(&s, &db, &[]);
+    let second = s.scan_db(&db, &[]);
     assert_eq!(seen(&second), all);
     let sum = summary(&second);
     assert_eq!(sum["files_scanned"], 0);
@@ -106,7 +95,7 @@ fn rescans_read_only_what_changed_and_resolve_what_is_gone() {
     );
     std::fs::remove_file(s.tree().join("sub/b.txt")).unwrap();
     std::fs::copy(s.tree().join("sub/c.txt"), s.tree().join("c-copy.txt")).unwrap();
-    let third = scan(&s, &db, &["--changes-only"]);
+    let third = s.scan_db(&db, &["--changes-only"]);
     assert_eq!(
         seen(&third),
         set(&[
@@ -128,7 +117,7 @@ fn rescans_read_only_what_changed_and_resolve_what_is_gone() {
     assert_eq!(sum["new_findings"], 2);
 
     // The state of the tree: the moved number keeps the day it was first seen.
-    let fourth = scan(&s, &db, &[]);
+    let fourth = s.scan_db(&db, &[]);
     assert_eq!(
         seen(&fourth),
         set(&[
@@ -150,7 +139,7 @@ fn rescans_read_only_what_changed_and_resolve_what_is_gone() {
 
     // A number taken out of a file resolves it as edited.
     s.write("a.txt", format!("Navn: Test\nCPR-nr.: {d}\n"));
-    let fifth = scan(&s, &db, &["--changes-only"]);
+    let fifth = s.scan_db(&db, &["--changes-only"]);
     let gone: Vec<_> = findings(&fifth)
         .into_iter()
         .filter(|f| f["status"] == "resolved")
@@ -161,7 +150,7 @@ fn rescans_read_only_what_changed_and_resolve_what_is_gone() {
 
     // A new modification time with the same content: read again, nothing new.
     touch_later(&s.tree().join("sub/c.txt"));
-    let sixth = scan(&s, &db, &["--changes-only"]);
+    let sixth = s.scan_db(&db, &["--changes-only"]);
     assert!(findings(&sixth).is_empty(), "{:?}", seen(&sixth));
     let sum = summary(&sixth);
     // Read and hashed: the same content as its copy, so not detected again.
@@ -172,7 +161,7 @@ fn rescans_read_only_what_changed_and_resolve_what_is_gone() {
     );
 
     // --rescan-all reads everything and changes nothing.
-    let all_again = scan(&s, &db, &["--rescan-all"]);
+    let all_again = s.scan_db(&db, &["--rescan-all"]);
     let sum = summary(&all_again);
     assert_eq!(
         (
@@ -214,9 +203,9 @@ fn other_detector_settings_read_everything_again() {
         "a.txt",
         format!("CPR-nr.: {}\nbo@example.se\n", cpr("010190")),
     );
-    assert_eq!(findings(&scan(&s, &db, &[])).len(), 2);
+    assert_eq!(findings(&s.scan_db(&db, &[])).len(), 2);
     // Without contact data the file is read again, and the e-mail is not reported as current.
-    let without = scan(&s, &db, &["--no-contact"]);
+    let without = s.scan_db(&db, &["--no-contact"]);
     assert_eq!(summary(&without)["files_scanned"], 1);
     assert_eq!(findings(&without).len(), 1);
 }
@@ -308,7 +297,7 @@ fn a_killed_scan_resumes_without_losing_or_duplicating_findings_and_readers_neve
     eprintln!("killed: {killed}, items committed before the kill: {done_before} of {files}");
 
     // The resumed scan reads only what the killed one did not finish.
-    let resumed = scan(&s, &db, &[]);
+    let resumed = s.scan_db(&db, &[]);
     let sum = summary(&resumed);
     if killed {
         assert!(
@@ -322,7 +311,7 @@ fn a_killed_scan_resumes_without_losing_or_duplicating_findings_and_readers_neve
         );
     }
     // Same findings as a scan from scratch, each once, in the output and in the database.
-    let fresh = scan(&s, &s.dir.join("fresh.db"), &[]);
+    let fresh = s.scan_db(&s.dir.join("fresh.db"), &[]);
     assert_eq!(finding_keys(&resumed), finding_keys(&fresh));
     assert_eq!(findings(&resumed).len(), files);
     let conn = rusqlite::Connection::open(&db).unwrap();

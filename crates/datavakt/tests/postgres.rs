@@ -12,14 +12,7 @@ use std::process::Output;
 
 use std::collections::BTreeSet;
 
-use common::{cpr, findings, personnummer, records, Scratch};
-
-fn summary(out: &Output) -> serde_json::Value {
-    records(out)
-        .into_iter()
-        .find(|r| r["kind"] == "summary")
-        .unwrap_or_else(|| panic!("no summary: {}", String::from_utf8_lossy(&out.stdout)))
-}
+use common::{cpr, findings, personnummer, summary, Scratch};
 
 /// `datavakt ARGS --db DB` that must succeed; its standard output.
 fn ok(s: &Scratch, db: &str, args: &[&str]) -> String {

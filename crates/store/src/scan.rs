@@ -79,11 +79,13 @@ impl Known {
     }
 
     /// The number of items known.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
     /// True when nothing is known (a first scan).
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

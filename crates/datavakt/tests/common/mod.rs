@@ -95,6 +95,14 @@ pub fn finding_in(out: &Output, name: &str) -> serde_json::Value {
         .clone()
 }
 
+/// The summary record of a JSON Lines output.
+pub fn summary(out: &Output) -> serde_json::Value {
+    records(out)
+        .into_iter()
+        .find(|r| r["kind"] == "summary")
+        .unwrap_or_else(|| panic!("no summary: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
 /// JSON objects of a JSON Lines output.
 pub fn records(out: &Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&out.stdout)
