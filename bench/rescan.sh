@@ -12,46 +12,12 @@
 # Trees are cached in $DATAVAKT_BENCH_DIR (default /tmp/datavakt-bench), as for throughput.sh.
 # Installs hyperfine from Debian if missing.
 set -euo pipefail
-top=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-files=20000 mb=1024 runs=5
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --files) files=$2; shift 2 ;;
-    --mb) mb=$2; shift 2 ;;
-    --runs) runs=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
-command -v hyperfine >/dev/null || {
-  sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
-  $sudo apt-get install -y -qq hyperfine >/dev/null 2>&1 ||
-    { $sudo apt-get update -qq && $sudo apt-get install -y -qq hyperfine >/dev/null; }
-}
-
-(cd "$top" && cargo build --release -q -p datavakt)
-names=${XDG_DATA_HOME:-$HOME/.local/share}/datavakt/names.tsv
-"$top/scripts/fetch-names" "$names"
-export DATAVAKT_NAMES=$names
-bin=$top/target/release/datavakt
-base=${DATAVAKT_BENCH_DIR:-/tmp/datavakt-bench}
-if [ "$files" = 20000 ] && [ "$mb" = 1024 ]; then tree=$base/tree-1g; else tree=$base/tree-$files-$mb; fi
-if [ ! -d "$tree" ]; then
-  mkdir -p "$base"
-  rm -rf "$tree.partial" "$tree.partial.ids"
-  echo "building $tree (once) ..." >&2
-  python3 "$top/../shared/bench/make-tree" "$tree.partial" --files "$files" --mb "$mb" > "$tree.partial.log"
-  mv "$tree.partial.ids" "$tree.ids"
-  mv "$tree.partial.log" "$tree.log"
-  mv "$tree.partial" "$tree"
-fi
-key=$base/key
-[ -f "$key" ] || { (umask 077 && head -c 32 /dev/urandom > "$key"); }
-export DATAVAKT_KEY_FILE=$key
+runs=5
+. "$(dirname "$0")/common.sh"
+command -v hyperfine >/dev/null || apt_install hyperfine
 # A database of its own, filled by one full scan.
 export DATAVAKT_DB=$base/rescan-$files-$mb.db
 rm -f "$DATAVAKT_DB" "$DATAVAKT_DB-wal" "$DATAVAKT_DB-shm"
-find "$tree/" -type f -print0 | xargs -0 cat > /dev/null
 first_start=$(date +%s.%N)
 "$bin" scan "$tree/" --format jsonl --quiet > /dev/null
 first=$(awk -v a="$first_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
