@@ -253,10 +253,21 @@ pub fn open_existing(explicit: Option<&Path>) -> Result<store::Db, String> {
 }
 
 /// An absolute path prefix as the store keeps paths (made absolute like `scan` does, not
-/// resolved: the folder may be gone).
+/// resolved: the folder may be gone), with the values in its names masked as `scan` masks
+/// them (a prefix given in its masked form, as listed, stays as it is).
 pub fn prefix(p: &Path) -> Result<String, String> {
     let abs = std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
-    Ok(abs.to_string_lossy().into_owned())
+    let shown = abs.to_string_lossy();
+    let (det, _) = crate::detector(detect::Detectors::default(), None, None, true)?;
+    let mut found = Vec::new();
+    det.scan_name(shown.as_bytes(), &mut found);
+    if found.is_empty() {
+        // The usual case needs no key.
+        return Ok(shown.into_owned());
+    }
+    let fp = detect::Fingerprinter::new(&crate::key::load(None)?);
+    let mask = crate::masking::Masker::new(&det, &fp);
+    Ok(crate::masking::Folders::default().stored(&mask, &abs))
 }
 
 /// Seconds since the Unix epoch.

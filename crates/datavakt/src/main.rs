@@ -2,6 +2,7 @@
 
 mod findings;
 mod key;
+mod masking;
 mod names;
 mod output;
 mod paths;
@@ -396,10 +397,14 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, String> {
         ),
     );
     let scanned_with = format!("blake3:{}", blake3::hash(scanned_with.as_bytes()).to_hex());
-    let mut stored_roots = roots.clone();
-    stored_roots.extend(web_roots.iter().map(PathBuf::from));
+    // The roots as the store knows them: with found values in their names masked, as the
+    // scan masks the paths under them.
+    let mask = masking::Masker::new(&det, &fp);
+    let mut folders = masking::Folders::default();
+    let mut stored_roots: Vec<String> = roots.iter().map(|r| folders.stored(&mask, r)).collect();
+    stored_roots.extend(web_roots.iter().map(|u| mask.text(u).into_owned()));
     #[cfg(feature = "smb")]
-    stored_roots.extend(shares.iter().map(|s| PathBuf::from(&s.root)));
+    stored_roots.extend(shares.iter().map(|s| mask.text(&s.root).into_owned()));
     let (db, known) = open_db(args.db.as_deref(), &stored_roots, &on, &scanned_with)?;
     let memory = scan::Memory {
         known,
@@ -544,7 +549,7 @@ fn load_policy(explicit: Option<&std::path::Path>) -> Result<Option<assess::Poli
 /// of a scan of `paths` and returns what it knows of them.
 fn open_db(
     explicit: Option<&std::path::Path>,
-    paths: &[PathBuf],
+    target: &[String],
     on: &detect::Detectors,
     scanned_with: &str,
 ) -> Result<(store::Store, store::Known), String> {
@@ -558,13 +563,12 @@ fn open_db(
         }
         store::Location::Postgres(_) => format!("scan database: {e}"),
     })?;
-    let target: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let settings = format!(
         "{{\"health\":{},\"contact\":{},\"names\":{}}}",
         on.health, on.contact, on.names
     );
     let known = db
-        .begin_scan(&target, &settings, scanned_with, scan::unix_now())
+        .begin_scan(target, &settings, scanned_with, scan::unix_now())
         .map_err(|e| e.to_string())?;
     Ok((db, known))
 }

@@ -622,6 +622,7 @@ pub fn write_all(
     started: Instant,
     db: store::Store,
     scanned_with: &str,
+    mask: &crate::masking::Masker,
 ) -> Result<Summary, String> {
     let stdout = io::stdout();
     let color = opts.format == Format::Human
@@ -796,7 +797,8 @@ pub fn write_all(
             };
             return unread.iter().any(under) || !crawled.iter().any(|r| p.starts_with(r.as_str()));
         }
-        !matches!(std::fs::symlink_metadata(p), Err(e) if e.kind() == io::ErrorKind::NotFound)
+        // Stored with masked names, it is looked for through its folders' listings.
+        mask.exists(p)
     };
     e.complete_all(&mut db);
     let end = db.close(&exists);

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use detect::{Confidence, Date, Detector, Fingerprinter};
 use extract::{Content, TextReader};
 
+use crate::masking::{Folders, Masker};
 use crate::output::{self, Summary};
 use crate::worker::Worker;
 use crate::Format;
@@ -187,6 +188,8 @@ pub(crate) struct Thread {
     worker: Worker,
     /// Who can read what, with what this thread learnt of the folders.
     exposure: sources::exposure::Local,
+    /// The stored forms of the folders this thread has met.
+    folders: Folders,
 }
 
 impl Thread {
@@ -195,25 +198,37 @@ impl Thread {
             buf: Vec::new(),
             worker: Worker::new(ctx.opts.worker.clone()),
             exposure: sources::exposure::Local::new(),
+            folders: Folders::default(),
         }
     }
 }
 
-/// An exposure as the JSON object of the output contract.
-pub(crate) fn exposure_json(e: &sources::exposure::Exposure) -> String {
+/// An exposure as the JSON object of the output contract; the folders it names, masked.
+pub(crate) fn exposure_json(e: &sources::exposure::Exposure, mask: &Masker) -> String {
     serde_json::json!({
         "audience": e.audience.name(),
-        "via": e.via,
+        "via": masked_text(mask, &e.via),
         "principals": e.principals,
         "transport": e.transport,
     })
     .to_string()
 }
 
+/// A text that may name paths (an error, an exposure's `via`), with found values masked.
+pub(crate) fn masked_text(mask: &Masker, text: &str) -> String {
+    if text.contains('/') {
+        mask.text(text).into_owned()
+    } else {
+        text.to_string()
+    }
+}
+
 /// What every worker shares.
 pub(crate) struct Ctx<'a> {
     det: &'a Detector,
     fp: &'a Fingerprinter,
+    /// Masks found values in the names of items and places.
+    pub(crate) mask: &'a Masker<'a>,
     pub(crate) opts: &'a Options,
     memory: &'a Memory,
 }
@@ -248,9 +263,11 @@ pub fn run(
 ) -> Result<Summary, String> {
     let started = Instant::now();
     let fp = Fingerprinter::new(key);
+    let mask = Masker::new(det, &fp);
     let ctx = Ctx {
         det,
         fp: &fp,
+        mask: &mask,
         opts,
         memory,
     };
@@ -263,7 +280,8 @@ pub fn run(
     let stdin = walk_roots.len() < roots.len();
     std::thread::scope(|s| {
         let scanned_with = memory.scanned_with.as_str();
-        let writer = s.spawn(move || output::write_all(rx, opts, started, db, scanned_with));
+        let mask = &mask;
+        let writer = s.spawn(move || output::write_all(rx, opts, started, db, scanned_with, mask));
         if stdin {
             let mut th = Thread::new(&ctx);
             let mut out = Outbox::new(tx.clone());
@@ -303,10 +321,11 @@ fn visit(ctx: &Ctx, entry: sources::Entry, th: &mut Thread, tx: &mut Outbox) -> 
     match entry {
         sources::Entry::File { path } => scan_file(ctx, path, th, tx),
         sources::Entry::Dir { path } => {
-            scan_name(ctx, path, "folder name", tx)
+            let shown = th.folders.stored(ctx.mask, path);
+            scan_name(ctx, path, &shown, "folder name", tx)
                 && tx
                     .send(Msg::Read {
-                        path: display(path),
+                        path: shown,
                         meta: None,
                         hash: None,
                     })
@@ -315,7 +334,7 @@ fn visit(ctx: &Ctx, entry: sources::Entry, th: &mut Thread, tx: &mut Outbox) -> 
         sources::Entry::Skipped { path, reason } => send_all(
             tx,
             vec![Record::Skipped {
-                path: display(path),
+                path: th.folders.stored(ctx.mask, path),
                 reason: reason.into(),
             }],
             Outcome::Skipped,
@@ -323,9 +342,11 @@ fn visit(ctx: &Ctx, entry: sources::Entry, th: &mut Thread, tx: &mut Outbox) -> 
         sources::Entry::Error { path, error } => send_all(
             tx,
             vec![Record::Error {
-                path: path.map(display).unwrap_or_default(),
+                path: path
+                    .map(|p| th.folders.stored(ctx.mask, p))
+                    .unwrap_or_default(),
                 location: None,
-                reason: error,
+                reason: masked_text(ctx.mask, &error),
             }],
             Outcome::Error,
         ),
@@ -333,13 +354,12 @@ fn visit(ctx: &Ctx, entry: sources::Entry, th: &mut Thread, tx: &mut Outbox) -> 
 }
 
 /// Finds numbers in the last component of `path` (scanners save documents as
-/// `<personnummer>.pdf`); false when the writer is gone.
-fn scan_name(ctx: &Ctx, path: &Path, place: &str, tx: &mut Outbox) -> bool {
+/// `<personnummer>.pdf`), an item stored as `shown`; false when the writer is gone.
+fn scan_name(ctx: &Ctx, path: &Path, shown: &str, place: &str, tx: &mut Outbox) -> bool {
     let Some(name) = path.file_name() else {
         return true;
     };
-    let shown = display(path);
-    detect_all(ctx, &shown, name.as_encoded_bytes(), Place::Name(place), tx)
+    detect_all(ctx, shown, name.as_encoded_bytes(), Place::Name(place), tx)
 }
 
 /// Finds numbers in an item's `name` (the last part of its path or URL), shown as `path`.
@@ -369,14 +389,10 @@ pub(crate) fn send_all(tx: &mut Outbox, records: Vec<Record>, outcome: Outcome) 
     tx.send(Msg::Records(records)).is_ok() && tx.send(Msg::Done(outcome)).is_ok()
 }
 
-fn display(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
-}
-
 /// Scans a file's name and content, unless the scan database says it did not change or is a
 /// copy of a file read before; false when the writer is gone.
 fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
-    let shown = display(path);
+    let shown = th.folders.stored(ctx.mask, path);
     let remember = ctx.memory;
     let rescan = ctx.opts.rescan_all;
     let stat = if ctx.opts.follow_links {
@@ -391,7 +407,7 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
         } else {
             th.exposure.of_lstat(path, m)
         };
-        exposure_json(&e)
+        exposure_json(&e, ctx.mask)
     });
     if let Ok(m) = &stat {
         if !rescan
@@ -415,7 +431,7 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
             return false;
         }
     }
-    if !scan_name(ctx, path, "file name", tx) {
+    if !scan_name(ctx, path, &shown, "file name", tx) {
         return false;
     }
     if path.to_str().is_none() {
@@ -766,7 +782,7 @@ impl extract::Sink for ItemSink<'_, '_> {
     }
 
     fn media(&mut self, location: &str, media: &extract::media::Media) {
-        let record = media_record(self.path, location, media);
+        let record = media_record(self.path, &self.ctx.mask.text(location), media);
         self.alive &= self.tx.send(Msg::Records(vec![record])).is_ok();
     }
 
@@ -776,6 +792,9 @@ impl extract::Sink for ItemSink<'_, '_> {
 
     fn problem(&mut self, location: &str, format: &str, problem: extract::Problem, reason: &str) {
         let path = self.path.to_string();
+        // Member names, in the location and in reasons that quote them, may hold values.
+        let location = &*self.ctx.mask.text(location);
+        let reason = &*self.ctx.mask.text(reason);
         let record = if problem == extract::Problem::Skipped {
             Record::Skipped {
                 path,
@@ -868,19 +887,19 @@ fn forward(
     // Every confidence goes to the writer and the scan database; the writer prints those at or
     // above the threshold (so a re-scan with another threshold needs no reading).
     let mut records = Vec::with_capacity(found.len());
+    // A place inside an item names members and attachments, which may hold values too.
+    let location = match place {
+        Place::Lines(l) | Place::Name(l) | Place::Cells { location: l, .. } => ctx.mask.text(l),
+    };
     for f in found.drain(..) {
         let written = f.value.expose();
         records.push(Record::Finding(FindingOut {
             path: path.to_string(),
             location: match place {
                 Place::Lines("") => format!("line {}", f.line),
-                Place::Lines(location) => format!("{location}: line {}", f.line),
-                Place::Name(location) => location.to_string(),
-                Place::Cells {
-                    location,
-                    text,
-                    grid_end,
-                } => match usize::try_from(f.offset) {
+                Place::Lines(_) => format!("{location}: line {}", f.line),
+                Place::Name(_) => location.to_string(),
+                Place::Cells { text, grid_end, .. } => match usize::try_from(f.offset) {
                     Ok(at) if at < grid_end && at <= text.len() => {
                         format!("{location}: {}", cell_reference(text, at, f.line))
                     }

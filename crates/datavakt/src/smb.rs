@@ -84,7 +84,7 @@ pub fn walk(ctx: &Ctx, share: &Share, tx: SyncSender<Vec<Msg>>) {
         Ok(s) => !s.limit_reached && !s.stopped && s.too_deep == 0 && errors == 0,
         Err(reason) => {
             let error = Record::Error {
-                path: share.root.clone(),
+                path: ctx.mask.text(&share.root).into_owned(),
                 location: None,
                 reason,
             };
@@ -93,7 +93,7 @@ pub fn walk(ctx: &Ctx, share: &Share, tx: SyncSender<Vec<Msg>>) {
         }
     };
     let _ = out.send(Msg::Crawled {
-        root: share.root.clone(),
+        root: ctx.mask.text(&share.root).into_owned(),
         complete,
         protected: Vec::new(),
     });
@@ -102,20 +102,20 @@ pub fn walk(ctx: &Ctx, share: &Share, tx: SyncSender<Vec<Msg>>) {
 /// One file or folder of the share; false when the writer is gone.
 fn visit(ctx: &Ctx, item: SmbItem, th: &mut Thread, tx: &mut Outbox) -> bool {
     let name = item.path.rsplit('/').next().unwrap_or_default().to_string();
+    let shown = ctx.mask.text(&item.url).into_owned();
     if item.is_dir {
-        return scan::scan_name_text(ctx, &item.url, &name, "folder name", tx)
+        return scan::scan_name_text(ctx, &shown, &name, "folder name", tx)
             && tx
                 .send(Msg::Read {
-                    path: item.url,
+                    path: shown,
                     meta: None,
                     hash: None,
                 })
                 .is_ok();
     }
-    let shown = item.url.clone();
     let exposure = Msg::Exposure {
         path: shown.clone(),
-        exposure: scan::exposure_json(&item.exposure),
+        exposure: scan::exposure_json(&item.exposure, ctx.mask),
     };
     if tx.send(exposure).is_err() || !scan::scan_name_text(ctx, &shown, &name, "file name", tx) {
         return false;
@@ -124,7 +124,7 @@ fn visit(ctx: &Ctx, item: SmbItem, th: &mut Thread, tx: &mut Outbox) -> bool {
         let error = Record::Error {
             path: shown.clone(),
             location: None,
-            reason,
+            reason: scan::masked_text(ctx.mask, &reason),
         };
         return scan::send_all(tx, vec![error], Outcome::Error)
             && tx.send(Msg::Unfinished(shown)).is_ok();

@@ -41,7 +41,7 @@ pub fn crawl(ctx: &Ctx, root: &str, tx: std::sync::mpsc::SyncSender<Vec<Msg>>) {
     let result = sources::web::crawl(root, &ctx.opts.web, &mut |item| {
         errors += usize::from(item.error.is_some());
         if item.protected && item.body.is_empty() {
-            protected.push(item.url.clone());
+            protected.push(ctx.mask.text(&item.url).into_owned());
         }
         visit(ctx, item, &mut th, &mut out)
     });
@@ -49,7 +49,7 @@ pub fn crawl(ctx: &Ctx, root: &str, tx: std::sync::mpsc::SyncSender<Vec<Msg>>) {
         Ok(summary) => !summary.limit_reached && !summary.stopped && errors == 0,
         Err(reason) => {
             let error = Record::Error {
-                path: root.to_string(),
+                path: ctx.mask.text(root).into_owned(),
                 location: None,
                 reason,
             };
@@ -58,14 +58,14 @@ pub fn crawl(ctx: &Ctx, root: &str, tx: std::sync::mpsc::SyncSender<Vec<Msg>>) {
         }
     };
     let _ = out.send(Msg::Crawled {
-        root: root.to_string(),
+        root: ctx.mask.text(root).into_owned(),
         complete,
         protected,
     });
 }
 
 /// Who can read what a URL served, as the contract's exposure object.
-fn exposure(item: &sources::web::WebItem) -> String {
+fn exposure(item: &sources::web::WebItem, listed_by: Option<&str>) -> String {
     let mut via = if item.protected {
         "the server asks for credentials (HTTP authentication)".to_string()
     } else {
@@ -74,7 +74,7 @@ fn exposure(item: &sources::web::WebItem) -> String {
             item.transport.to_uppercase()
         )
     };
-    if let Some(listing) = &item.listed_by {
+    if let Some(listing) = listed_by {
         via.push_str(&format!("; listed by {listing}"));
     }
     serde_json::json!({
@@ -88,12 +88,18 @@ fn exposure(item: &sources::web::WebItem) -> String {
 
 /// One URL: its facts, then its content scanned; false when the writer is gone.
 fn visit(ctx: &Ctx, item: sources::web::WebItem, th: &mut Thread, tx: &mut Outbox) -> bool {
+    // A URL naming a person (a CPR in a file name) is stored and shown masked, like a path.
+    let shown = ctx.mask.text(&item.url).into_owned();
+    let listed_by = item
+        .listed_by
+        .as_deref()
+        .map(|l| ctx.mask.text(l).into_owned());
     let facts = UrlFacts {
-        path: item.url.clone(),
+        path: shown.clone(),
         status: item.status,
         protected: item.protected,
         transport: item.transport,
-        listed_by: item.listed_by.clone(),
+        listed_by: listed_by.clone(),
         content_type: item.content_type.clone(),
         size: item.size,
         last_modified: item.last_modified.clone(),
@@ -105,16 +111,15 @@ fn visit(ctx: &Ctx, item: sources::web::WebItem, th: &mut Thread, tx: &mut Outbo
     }
     if let Some(reason) = &item.error {
         let error = Record::Error {
-            path: item.url.clone(),
+            path: shown,
             location: None,
-            reason: reason.clone(),
+            reason: scan::masked_text(ctx.mask, reason),
         };
         return scan::send_all(tx, vec![error], Outcome::Error);
     }
-    let shown = item.url.clone();
     let msg = Msg::Exposure {
         path: shown.clone(),
-        exposure: exposure(&item),
+        exposure: exposure(&item, listed_by.as_deref()),
     };
     if tx.send(msg).is_err() {
         return false;

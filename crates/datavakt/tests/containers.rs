@@ -233,24 +233,43 @@ fn numbers_in_file_folder_and_member_names_are_findings() {
     s.write("Scanning/plain 20241011.txt", "nothing");
     let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
     assert_eq!(out.status.code(), Some(0));
-    // Paths and member names name the item as it is (the user must find it); the masked
-    // value does not repeat the number.
+    // Paths and member names keep everything but the value: masked, with a keyed tag (the
+    // user finds the item by what is left; the output and the database never hold the number).
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains(&bare[6..]), "{text}");
     for f in findings(&out) {
         assert!(!f["masked"].as_str().unwrap().contains(&bare[6..]), "{f}");
     }
+    let tag = |s: &str| -> String {
+        // `030385-****#1a2b3c4d` → `030385-****#…`: the tag depends on the key.
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find("****#") {
+            out.push_str(&rest[..i + 5]);
+            out.push('…');
+            rest = &rest[i + 5..];
+            let hex = rest.bytes().take_while(u8::is_ascii_hexdigit).count();
+            assert_eq!(hex, 8, "{s}");
+            rest = &rest[hex..];
+        }
+        out.push_str(rest);
+        out
+    };
     let mut got: Vec<(String, String)> = findings(&out)
         .iter()
         .map(|f| {
             let path = f["path"].as_str().unwrap();
-            let rel = path.rsplit_once("Scanning/").unwrap().1.to_string();
-            (rel, f["location"].as_str().unwrap().to_string())
+            let rel = path.rsplit_once("Scanning/").unwrap().1;
+            (tag(rel), tag(f["location"].as_str().unwrap()))
         })
         .collect();
     got.sort();
+    let masked = format!("{}****#…", &n[..7]);
+    let bare_masked = format!("{}****#…", &bare[..6]);
     let mut want = vec![
-        ("batch.zip".into(), format!("in/{n}.txt: file name")),
-        (n.clone(), "folder name".into()),
-        (format!("{n}/{bare}.pdf"), "file name".into()),
+        ("batch.zip".into(), format!("in/{masked}.txt: file name")),
+        (masked.clone(), "folder name".into()),
+        (format!("{masked}/{bare_masked}.pdf"), "file name".into()),
     ];
     want.sort();
     assert_eq!(got, want);

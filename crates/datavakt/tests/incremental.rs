@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
-use common::{cpr, findings, summary, Scratch};
+use common::{cpr, findings, leaked, personnummer, summary, written_forms, Scratch};
 
 /// (file name, location, masked, status) of each finding printed.
 fn seen(out: &Output) -> BTreeSet<(String, String, String, String)> {
@@ -193,6 +193,88 @@ fn rescans_read_only_what_changed_and_resolve_what_is_gone() {
         one("SELECT count(*) FROM items WHERE hash LIKE 'blake3:%'"),
         5
     );
+}
+
+#[test]
+fn values_in_names_stay_out_of_output_and_database_and_rescans_still_know_the_items() {
+    let s = Scratch::new("masked-names");
+    let db = s.dir.join("scan.db");
+    let (a, b) = (cpr("050575"), personnummer("750505", 123));
+    s.write(
+        &format!("klienter/{a}/journal.txt"),
+        format!("CPR-nr.: {a}\n"),
+    );
+    s.write(&format!("klienter/{a}/{a} plan.txt"), "nothing\n");
+    s.write(&format!("scans/{b}.txt"), "nothing\n");
+    s.write("scans/other.txt", "nothing\n");
+    let forms = written_forms(&[a.clone(), b.clone()]);
+    let no_value = |out: &Output| {
+        let found = leaked(&out.stdout, &forms);
+        assert!(found.is_empty(), "{found:?} in the output");
+        let mut bytes = std::fs::read(&db).unwrap();
+        bytes.extend(std::fs::read(db.with_extension("db-wal")).unwrap_or_default());
+        let found = leaked(&bytes, &forms);
+        assert!(found.is_empty(), "{found:?} in the database");
+    };
+
+    let first = s.scan_db(&db, &[]);
+    no_value(&first);
+    let places: BTreeSet<(String, String)> = findings(&first)
+        .iter()
+        .map(|f| {
+            (
+                f["location"].as_str().unwrap().into(),
+                f["masked"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    // The folder's name, the plan's name, the number in the journal, the scan's name: found,
+    // and every path masked.
+    assert_eq!(places.len(), 4, "{places:?}");
+    assert!(findings(&first)
+        .iter()
+        .all(|f| f["path"].as_str().unwrap().contains("****#")));
+
+    // A folder named after a client, given as it is written on disk: its findings.
+    let folder = s.tree().join(format!("klienter/{a}"));
+    let listed = s
+        .cmd()
+        .args([
+            "findings",
+            "list",
+            folder.to_str().unwrap(),
+            "--format",
+            "jsonl",
+        ])
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(listed.status.code(), Some(0));
+    assert!(leaked(&listed.stdout, &forms).is_empty());
+    assert_eq!(String::from_utf8_lossy(&listed.stdout).lines().count(), 3);
+
+    // Nothing changed: the masked paths are the items the database knows; nothing is read.
+    let second = s.scan_db(&db, &[]);
+    no_value(&second);
+    let sum = summary(&second);
+    assert_eq!(sum["files_scanned"], 0, "{sum}");
+    assert_eq!(sum["unchanged_files"], 4, "{sum}");
+    assert_eq!(seen(&second), seen(&first));
+
+    // A deleted file and a deleted folder whose names held numbers are found gone: their
+    // findings are resolved as removed, not carried over.
+    std::fs::remove_file(s.tree().join(format!("scans/{b}.txt"))).unwrap();
+    std::fs::remove_dir_all(s.tree().join("klienter")).unwrap();
+    let third = s.scan_db(&db, &["--changes-only"]);
+    no_value(&third);
+    let resolved = findings(&third);
+    assert_eq!(resolved.len(), 4, "{resolved:?}");
+    assert!(resolved
+        .iter()
+        .all(|f| f["status"] == "resolved" && f["resolution"] == "removed"));
+    let fourth = s.scan_db(&db, &[]);
+    assert!(findings(&fourth).is_empty());
 }
 
 #[test]

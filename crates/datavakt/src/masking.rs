@@ -1,0 +1,241 @@
+//! Found values in the names of items: a scan saved as `<personnummer>.pdf`, a folder per
+//! client named after the client, an archive member `in/<cpr>.txt`, a URL ending in a CPR.
+//! The scan database and the output must not hold those values either, so every path, URL,
+//! location and folder named in an exposure is stored and shown with each value found in it
+//! replaced by its masked form and a short keyed tag: `#` and the first 8 hexadecimal digits
+//! of the value's fingerprint. The tag keeps two items apart whose names differ only in the
+//! hidden digits (two clients born on the same day) and reveals nothing without the key.
+//!
+//! A path's stored form is its folder's stored form joined with the stored form of its last
+//! component, so the stored form of a root is a prefix of the stored forms of everything under
+//! it, and the store's path ranges work unchanged. A file that is no longer where its stored
+//! form says is looked for by listing the folders on the way ([`Masker::exists`]).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use detect::{Detector, Fingerprinter};
+
+/// Masks found values in names and texts, with the scan's detector and key.
+pub struct Masker<'a> {
+    det: &'a Detector,
+    fp: &'a Fingerprinter,
+}
+
+impl<'a> Masker<'a> {
+    pub fn new(det: &'a Detector, fp: &'a Fingerprinter) -> Masker<'a> {
+        Masker { det, fp }
+    }
+
+    /// `text` with every value the name detector finds in it masked and tagged (of every
+    /// confidence: a low-confidence number in a name is still a number).
+    pub fn text<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut found = Vec::new();
+        self.det.scan_name(text.as_bytes(), &mut found);
+        if found.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut spans: Vec<(usize, usize, String)> = found
+            .into_iter()
+            .filter_map(|f| {
+                let start = usize::try_from(f.offset).ok()?;
+                let end = start.checked_add(f.value.expose().len())?;
+                if end > text.len() || start == end {
+                    return None;
+                }
+                // The fingerprint of what identifies the person, else of the text itself (a
+                // rule's match): the same value gets the same tag wherever it is.
+                let source = if f.normalized.expose().is_empty() {
+                    &f.value
+                } else {
+                    &f.normalized
+                };
+                let print = self.fp.fingerprint(f.kind, source);
+                let tag = print.rsplit(':').next().unwrap_or_default();
+                // A mask never adds a folder level.
+                let masked = f.masked.replace(['/', '\\', '\0'], "_");
+                Some((start, end, format!("{masked}#{}", &tag[..tag.len().min(8)])))
+            })
+            .collect();
+        spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut at = 0;
+        for (start, end, masked) in spans {
+            // Overlapping findings (a number that is also part of a rule's match): the
+            // first one covers what it covers.
+            if start < at || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                continue;
+            }
+            out.push_str(&text[at..start]);
+            out.push_str(&masked);
+            at = end;
+        }
+        out.push_str(&text[at..]);
+        Cow::Owned(out)
+    }
+
+    /// The stored form of a path's last component (the component itself when it holds
+    /// nothing).
+    fn name(&self, name: &std::ffi::OsStr) -> String {
+        let shown = name.to_string_lossy();
+        self.text(&shown).into_owned()
+    }
+
+    /// Whether the item whose stored form is `stored` may still exist: false only when it is
+    /// surely gone. A stored form with a mask is found by listing each folder on the way and
+    /// masking the names there; a folder that cannot be listed leaves the answer "maybe".
+    pub fn exists(&self, stored: &str) -> bool {
+        match std::fs::symlink_metadata(stored) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            _ => return true,
+        }
+        let mut at = PathBuf::from("/");
+        for part in Path::new(stored).components().skip(1) {
+            let next = at.join(part);
+            match std::fs::symlink_metadata(&next) {
+                Ok(_) => {
+                    at = next;
+                    continue;
+                }
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return true,
+                Err(_) => {}
+            }
+            let want = part.as_os_str().to_string_lossy();
+            let Ok(entries) = std::fs::read_dir(&at) else {
+                return true;
+            };
+            let mut found = None;
+            for entry in entries {
+                let Ok(entry) = entry else {
+                    return true;
+                };
+                if self.name(&entry.file_name()) == want {
+                    found = Some(entry.file_name());
+                    break;
+                }
+            }
+            match found {
+                Some(real) => at.push(real),
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// A scanning thread's stored forms of the folders it has met, so that each item costs the
+/// detection of its own name only.
+#[derive(Default)]
+pub struct Folders {
+    known: HashMap<PathBuf, String>,
+}
+
+impl Folders {
+    /// Enough for the folders of a large share; beyond it the cache starts again.
+    const MAX: usize = 1 << 16;
+
+    /// The stored form of `path`.
+    pub fn stored(&mut self, m: &Masker, path: &Path) -> String {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            // `/`, or a path ending in `..`: as a whole.
+            return m.text(&path.to_string_lossy()).into_owned();
+        };
+        let mut out = self.folder(m, parent);
+        if !out.ends_with('/') && !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(&m.name(name));
+        out
+    }
+
+    fn folder(&mut self, m: &Masker, dir: &Path) -> String {
+        if let Some(s) = self.known.get(dir) {
+            return s.clone();
+        }
+        let s = self.stored(m, dir);
+        if self.known.len() >= Self::MAX {
+            self.known.clear();
+        }
+        self.known.insert(dir.to_path_buf(), s.clone());
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masker_parts() -> (Detector, Fingerprinter) {
+        let today = detect::Date::new(2026, 11, 22).unwrap();
+        (Detector::new(today), Fingerprinter::new(b"test key"))
+    }
+
+    /// Valid Danish CPR numbers of one birth date (mod 11, serials of the 1900s).
+    fn cprs(ddmmyy: &str) -> impl Iterator<Item = String> + '_ {
+        let w = [4, 3, 2, 7, 6, 5, 4, 3, 2, 1];
+        (1000..4000)
+            .map(move |serial| format!("{ddmmyy}{serial}"))
+            .filter(move |s| {
+                let sum: u32 = s.bytes().zip(w).map(|(b, w)| u32::from(b - b'0') * w).sum();
+                sum.is_multiple_of(11)
+            })
+            .map(|s| format!("{}-{}", &s[..6], &s[6..]))
+    }
+
+    #[test]
+    fn values_in_names_are_masked_and_tagged_and_other_names_left_alone() {
+        let (det, fp) = masker_parts();
+        let m = Masker::new(&det, &fp);
+        let mut two = cprs("030385");
+        let (a, b) = (two.next().unwrap(), two.next().unwrap());
+        let shown = m.text(&format!("scan {a}.pdf")).into_owned();
+        assert!(!shown.contains(&a[7..]), "{shown}");
+        assert!(shown.starts_with("scan 030385-****#"), "{shown}");
+        assert!(shown.ends_with(".pdf"), "{shown}");
+        assert!(matches!(m.text("budget 2024.xlsx"), Cow::Borrowed(_)));
+        // Two people born on the same day: two stored forms, each the same every time.
+        assert_ne!(m.text(&a), m.text(&b));
+        assert_eq!(m.text(&a), m.text(&a));
+    }
+
+    #[test]
+    fn a_path_is_masked_component_by_component_and_prefixes_hold() {
+        let (det, fp) = masker_parts();
+        let m = Masker::new(&det, &fp);
+        let n = cprs("110772").next().unwrap();
+        let mut folders = Folders::default();
+        let root = folders.stored(&m, Path::new(&format!("/srv/klienter/{n}")));
+        let file = folders.stored(&m, Path::new(&format!("/srv/klienter/{n}/plan {n}.docx")));
+        assert!(!root.contains(&n[7..]) && !file.contains(&n[7..]), "{file}");
+        assert!(
+            file.starts_with(&format!("{root}/plan 110772-****#")),
+            "{file}"
+        );
+        assert_eq!(folders.stored(&m, Path::new("/")), "/");
+        assert_eq!(
+            folders.stored(&m, Path::new("/srv/a b/c.txt")),
+            "/srv/a b/c.txt"
+        );
+    }
+
+    #[test]
+    fn a_masked_path_is_found_again_by_listing_and_is_gone_when_deleted() {
+        let (det, fp) = masker_parts();
+        let m = Masker::new(&det, &fp);
+        let dir = std::env::temp_dir().join(format!("datavakt-masking-{}", std::process::id()));
+        let n = cprs("240512").next().unwrap();
+        let inner = dir.join(&n);
+        std::fs::create_dir_all(&inner).unwrap();
+        let file = inner.join(format!("{n}.txt"));
+        std::fs::write(&file, "x").unwrap();
+        let stored = Folders::default().stored(&m, &file);
+        assert_ne!(stored, file.to_string_lossy());
+        assert!(m.exists(&stored));
+        std::fs::remove_file(&file).unwrap();
+        assert!(!m.exists(&stored));
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(!m.exists(&stored));
+    }
+}
