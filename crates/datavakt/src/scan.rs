@@ -392,7 +392,6 @@ pub(crate) fn send_all(tx: &mut Outbox, records: Vec<Record>, outcome: Outcome) 
 /// Scans a file's name and content, unless the scan database says it did not change or is a
 /// copy of a file read before; false when the writer is gone.
 fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
-    let shown = th.folders.stored(ctx.mask, path);
     let remember = ctx.memory;
     let rescan = ctx.opts.rescan_all;
     let stat = if ctx.opts.follow_links {
@@ -409,18 +408,29 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
         };
         exposure_json(&e, ctx.mask)
     });
-    if let Ok(m) = &stat {
-        if !rescan
-            && remember
-                .known
-                .unchanged(&shown, &meta(m), &remember.scanned_with)
-        {
-            let unchanged = Msg::Unchanged {
-                path: shown,
-                exposure,
-            };
-            return tx.send(unchanged).is_ok() && tx.send(Msg::Done(Outcome::Unchanged)).is_ok();
-        }
+    let now = stat.as_ref().ok().map(meta);
+    let unchanged = |p: &str| {
+        !rescan
+            && now
+                .as_ref()
+                .is_some_and(|m| remember.known.unchanged(p, m, &remember.scanned_with))
+    };
+    // A path stored as it is written (read before with these settings) has no value in its
+    // names: the common case of a re-scan needs no masking.
+    let plain = path.to_string_lossy();
+    let (shown, same) = if unchanged(&plain) {
+        (plain.into_owned(), true)
+    } else {
+        let shown = th.folders.stored(ctx.mask, path);
+        let same = unchanged(&shown);
+        (shown, same)
+    };
+    if same {
+        let unchanged = Msg::Unchanged {
+            path: shown,
+            exposure,
+        };
+        return tx.send(unchanged).is_ok() && tx.send(Msg::Done(Outcome::Unchanged)).is_ok();
     }
     if let Some(exposure) = exposure {
         let msg = Msg::Exposure {
