@@ -852,7 +852,8 @@ fn exposure_facts(exposure: &str, facts: &mut assess::ItemFacts) {
         return;
     };
     let audience = v["audience"].as_str().unwrap_or("unknown");
-    facts.audience = assess::Audience::parse(audience, None).unwrap_or_default();
+    let size = v["size"].as_u64().and_then(|n| u32::try_from(n).ok());
+    facts.audience = assess::Audience::parse(audience, size).unwrap_or_default();
     facts.transport = v["transport"]
         .as_str()
         .and_then(assess::Transport::parse)
@@ -1229,5 +1230,28 @@ fn check(r: io::Result<()>, broken_pipe: &mut bool, fatal: &mut Option<io::Error
         } else if fatal.is_none() {
             *fatal = Some(e);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_exposure_gives_the_assessment_its_audience_size_and_transport() {
+        let mut f = assess::ItemFacts::default();
+        exposure_facts(
+            r#"{"audience":"group","via":"mode 0640","principals":["group:staff"],"size":240,"transport":"local"}"#,
+            &mut f,
+        );
+        assert_eq!(f.audience, assess::Audience::Group { size: Some(240) });
+        let mut f = assess::ItemFacts::default();
+        exposure_facts(
+            r#"{"audience":"public","via":"served without credentials over HTTP; listed by /x/","principals":[],"transport":"http"}"#,
+            &mut f,
+        );
+        assert_eq!(f.audience, assess::Audience::Public);
+        assert!(f.listed);
+        assert_eq!(f.transport, assess::Transport::parse("http").unwrap());
     }
 }

@@ -203,15 +203,19 @@ impl Thread {
     }
 }
 
-/// An exposure as the JSON object of the output contract; the folders it names, masked.
+/// An exposure as the JSON object of the output contract; the folders it names, masked;
+/// `size`, how many people can read it, only where known.
 pub(crate) fn exposure_json(e: &sources::exposure::Exposure, mask: &Masker) -> String {
-    serde_json::json!({
+    let mut v = serde_json::json!({
         "audience": e.audience.name(),
         "via": masked_text(mask, &e.via),
         "principals": e.principals,
         "transport": e.transport,
-    })
-    .to_string()
+    });
+    if let Some(n) = e.size {
+        v["size"] = n.into();
+    }
+    v.to_string()
 }
 
 /// A text that may name paths (an error, an exposure's `via`), with found values masked.

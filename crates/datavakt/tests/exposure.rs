@@ -42,6 +42,12 @@ fn every_finding_says_who_can_read_its_file_and_rescans_follow_folder_changes() 
         assert_eq!(audience(&first, "a.txt").0, "organisation");
     }
     assert_eq!(audience(&first, "b.txt").0, "owner");
+    // How many can read it, where known: the owner alone.
+    let b = findings(&first)
+        .into_iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("b.txt"))
+        .unwrap();
+    assert_eq!(b["exposure"]["size"], 1, "{b}");
 
     // The folder is closed: the file is unchanged (not read again) but no longer open to all.
     chmod(open.parent().unwrap(), 0o700);

@@ -65,6 +65,9 @@ pub struct Exposure {
     /// `user:NAME` for `owner`, empty for `organisation` (everyone) and `unknown`. An id
     /// without a name is written `gid:N` or `uid:N`.
     pub principals: Vec<String>,
+    /// How many people can read it, at most, where that can be known: for `group`, the
+    /// members of its groups (local accounts) and the users named; `None` otherwise.
+    pub size: Option<u32>,
     /// How the item was reached: always `"local"` here.
     pub transport: &'static str,
 }
@@ -75,6 +78,7 @@ impl Exposure {
             audience: Audience::Unknown,
             via,
             principals: vec![],
+            size: None,
             transport: "local",
         }
     }
@@ -655,6 +659,7 @@ fn judge(file: &Object, chain: &[Arc<Dir>], acc: &Accounts, names: &mut Names) -
             audience: Audience::Organisation,
             via: format!("{file_text}, every folder above searchable by all"),
             principals: vec![],
+            size: None,
             transport: "local",
         };
     }
@@ -691,6 +696,7 @@ fn judge(file: &Object, chain: &[Arc<Dir>], acc: &Accounts, names: &mut Names) -
             audience: Audience::Owner,
             via: why,
             principals: vec![format!("user:{}", names.user(file.uid))],
+            size: Some(1),
             transport: "local",
         };
     }
@@ -699,9 +705,13 @@ fn judge(file: &Object, chain: &[Arc<Dir>], acc: &Accounts, names: &mut Names) -
     }
     let mut principals = vec![];
     let mut who = vec![];
+    // Members of several groups are counted in each: an upper bound, which is what a
+    // severity needs.
+    let mut size = Some(users.len());
     for g in &groups {
         let name = names.group(*g);
         principals.push(format!("group:{name}"));
+        size = size.zip(acc.size(*g)).map(|(a, b)| a + b);
         who.push(match acc.size(*g) {
             Some(1) => format!("group {name} (1 member)"),
             Some(n) => format!("group {name} ({n} members)"),
@@ -734,6 +744,7 @@ fn judge(file: &Object, chain: &[Arc<Dir>], acc: &Accounts, names: &mut Names) -
         audience: Audience::Group,
         via,
         principals,
+        size: size.and_then(|n| u32::try_from(n).ok()),
         transport: "local",
     }
 }
@@ -1120,6 +1131,7 @@ mod tests {
         assert_eq!(e.audience, Audience::Organisation);
         assert_eq!(e.via, "mode 0644, every folder above searchable by all");
         assert!(e.principals.is_empty());
+        assert_eq!(e.size, None, "everyone: no count");
         assert_eq!(e.transport, "local");
     }
 
@@ -1133,6 +1145,7 @@ mod tests {
             e.via,
             "mode 0640: group staff (3 members) may read, every folder above searchable by all"
         );
+        assert_eq!(e.size, Some(3));
     }
 
     #[test]
@@ -1141,6 +1154,7 @@ mod tests {
             let e = judged(&obj(mode, 1000, 50), &chain(vec![]));
             assert_eq!(e.audience, Audience::Owner, "{mode:o}");
             assert_eq!(e.principals, ["user:alice"]);
+            assert_eq!(e.size, Some(1));
         }
     }
 
@@ -1304,6 +1318,8 @@ mod tests {
         assert_eq!(e.audience, Audience::Group);
         // bob is in hr already, so he is not named again.
         assert_eq!(e.principals, ["group:hr", "user:carol"]);
+        let hr = acc().size(60).map(|n| n as u32);
+        assert_eq!(e.size, hr.map(|n| n + 1), "hr's members and carol");
         // An ACL naming only the owner is the owner.
         let a = acl(&[
             (ACL_USER_OBJ, 6, NONE),
@@ -1339,6 +1355,7 @@ mod tests {
         let e = judged(&with_acl(0o640, 1000, 50, a), &chain(vec![]));
         assert_eq!(e.audience, Audience::Group);
         assert_eq!(e.principals, ["group:gid:4343", "user:uid:4242"]);
+        assert_eq!(e.size, None, "a group of unknown size: no count");
         // Unknown group: no size.
         assert!(e.via.contains("group gid:4343 may read") || e.via.contains("group gid:4343,"));
     }

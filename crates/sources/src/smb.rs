@@ -762,6 +762,7 @@ impl Walker<'_> {
                 audience: Audience::Unknown,
                 via: String::new(),
                 principals: vec![],
+                size: None,
                 transport: self.transport,
             },
             body: vec![],
@@ -860,6 +861,7 @@ impl Walker<'_> {
             audience: Audience::Unknown,
             via,
             principals: vec![],
+            size: None,
             transport,
         };
         let text = match self.descriptor(url, c"system.nt_sec_desc.*") {

@@ -399,10 +399,12 @@ pub(crate) fn judge(
             .or_else(|| names.get(s).cloned())
             .unwrap_or_else(|| s.to_string())
     };
+    // Group sizes would need the domain's directory: not known here.
     let exposure = |audience, via: String, principals| Exposure {
         audience,
         via,
         principals,
+        size: None,
         transport,
     };
     if sd.aces.is_empty() {
