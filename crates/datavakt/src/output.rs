@@ -67,6 +67,9 @@ struct View<'a> {
     exposure: Option<&'a str>,
     /// The item's severity, with its reasons.
     severity: Option<&'a assess::Assessment>,
+    /// JSON output: the item's exposure, severity, score and why as JSON members
+    /// (`,"exposure":…`), made once per item rather than once per finding.
+    item_json: Option<&'a str>,
 }
 
 /// A finding held until its item is complete, so that the item's severity can go with it.
@@ -127,6 +130,7 @@ impl<'a> View<'a> {
             first_seen: c.first_seen,
             exposure: c.exposure.as_deref(),
             severity: None,
+            item_json: None,
         }
     }
 
@@ -197,6 +201,9 @@ struct FindingJson<'a> {
 
 impl<'a> From<&View<'a>> for FindingJson<'a> {
     fn from(f: &View<'a>) -> Self {
+        // The item's members are written after these, as they are.
+        let own = f.item_json.is_none();
+        let severity = f.severity.filter(|_| own);
         FindingJson {
             path: f.path,
             location: (!f.location.is_empty()).then_some(f.location),
@@ -214,12 +221,51 @@ impl<'a> From<&View<'a>> for FindingJson<'a> {
             status: f.status,
             resolution: f.resolution,
             first_seen: iso_time(f.first_seen),
-            exposure: f.exposure.and_then(|e| serde_json::from_str(e).ok()),
-            severity: f.severity.map(|a| a.severity.name()),
-            score: f.severity.map(|a| a.score),
-            why: f.severity.map(|a| a.why.as_slice()),
+            exposure: f
+                .exposure
+                .filter(|_| own)
+                .and_then(|e| serde_json::from_str(e).ok()),
+            severity: severity.map(|a| a.severity.name()),
+            score: severity.map(|a| a.score),
+            why: severity.map(|a| a.why.as_slice()),
         }
     }
+}
+
+/// An item's exposure and assessment as JSON members to follow a finding's own:
+/// `,"exposure":{…},"severity":"high","score":…,"why":[…]`.
+fn item_members(exposure: Option<&str>, a: &assess::Assessment) -> String {
+    #[derive(Serialize)]
+    struct Members<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        exposure: Option<&'a serde_json::value::RawValue>,
+        severity: &'static str,
+        score: u32,
+        why: &'a [String],
+    }
+    let m = Members {
+        exposure: exposure.and_then(|e| serde_json::from_str(e).ok()),
+        severity: a.severity.name(),
+        score: a.score,
+        why: &a.why,
+    };
+    let object = serde_json::to_string(&m).unwrap_or_default();
+    match object.strip_prefix('{').and_then(|o| o.strip_suffix('}')) {
+        Some(inner) if !inner.is_empty() => format!(",{inner}"),
+        _ => String::new(),
+    }
+}
+
+/// A finding as one JSON object, with its item's members spliced in when given.
+fn finding_json(out: &mut impl Write, f: &View) -> io::Result<()> {
+    let Some(members) = f.item_json else {
+        return serde_json::to_writer(out, &FindingJson::from(f)).map_err(json_err);
+    };
+    let mut own = serde_json::to_vec(&FindingJson::from(f)).map_err(json_err)?;
+    own.pop(); // the closing brace
+    out.write_all(&own)?;
+    out.write_all(members.as_bytes())?;
+    out.write_all(b"}")
 }
 
 #[derive(Serialize)]
@@ -290,7 +336,7 @@ impl<W: Write> Writer<W> {
         match self.format {
             Format::Human => self.human(f),
             Format::Jsonl => {
-                serde_json::to_writer(&mut self.out, &FindingJson::from(f)).map_err(json_err)?;
+                finding_json(&mut self.out, f)?;
                 self.out.write_all(b"\n")
             }
             Format::Json => {
@@ -298,7 +344,7 @@ impl<W: Write> Writer<W> {
                     self.out.write_all(b",")?;
                 }
                 self.json_findings += 1;
-                serde_json::to_writer(&mut self.out, &FindingJson::from(f)).map_err(json_err)
+                finding_json(&mut self.out, f)
             }
             Format::Csv => {
                 let first_seen = iso_time(f.first_seen);
@@ -968,7 +1014,8 @@ impl<W: Write> Emitter<'_, W> {
         for h in &held {
             facts.add_finding(&h.c.kind, None, h.c.fingerprint.as_deref(), h.c.first_seen);
         }
-        if let Some(e) = held.iter().find_map(|h| h.c.exposure.as_deref()) {
+        let exposure = held.iter().find_map(|h| h.c.exposure.clone());
+        if let Some(e) = exposure.as_deref() {
             exposure_facts(e, &mut facts);
         }
         facts.modified = modified;
@@ -990,9 +1037,13 @@ impl<W: Write> Emitter<'_, W> {
             }
             return;
         }
+        let members = matches!(self.w.format, Format::Jsonl | Format::Json)
+            .then(|| item_members(exposure.as_deref(), &a));
         for h in &held {
             if h.new || !self.changes_only {
-                self.print(&h.view(Some(&a)));
+                let mut v = h.view(Some(&a));
+                v.item_json = members.as_deref();
+                self.print(&v);
             }
         }
     }
