@@ -32,7 +32,13 @@
 //! guests make it `public` (the walk tries an anonymous session on the share once, to know);
 //! any other SID makes it `group`, naming the SIDs (by name where the server resolves them);
 //! only the owner, administrators and SYSTEM make it `owner`. Folders above an item do not
-//! narrow it (Windows lets everyone traverse by default). Share-level permissions are not read.
+//! narrow it (Windows lets everyone traverse by default). The share's own permissions do: they
+//! are read once per walk (`smb/srvsvc.rs`: NetrShareGetInfo level 502 over the IPC$ pipe,
+//! opened through libsmbclient on the walk's session, so no other client or logon is needed)
+//! and judged the same way; whoever reads an item must pass both, so the narrower verdict
+//! wins, naming the share ACL in `via` when it is the share's. A server that does not give them
+//! (Windows shows them to administrators; Samba 4.17 only to a user who can open its share
+//! database) leaves each item's own verdict, its `via` saying so.
 //! The transport is `smb3-encrypted` when the session is encrypted: the walk asks for
 //! encryption when the server offers it, which it learns from its own SMB2 NEGOTIATE
 //! ([`offers_encryption`]), because libsmbclient 4.17 goes on unencrypted, silently, when the
@@ -42,6 +48,7 @@
 
 mod ffi;
 mod sd;
+mod srvsvc;
 
 use std::collections::HashMap;
 use std::ffi::CString;
@@ -425,9 +432,11 @@ pub fn walk(
     let start = c_url(&target.lib_url(&target.path)).map_err(|e| e.to_string())?;
     let (client, encrypted, first) = connect(target, &creds, opts, &start)?;
     let guests = opts.probe_guest && guest_gets_in(target, opts, &start);
+    let share = share_acl(&client, target);
     let mut w = Walker {
         target,
         opts,
+        share,
         client,
         transport: if encrypted { "smb3-encrypted" } else { "smb" },
         guests,
@@ -639,6 +648,24 @@ fn guest_gets_in(target: &SmbTarget, opts: &SmbOptions, start: &CString) -> bool
     }
 }
 
+/// The share's own permissions, read once per walk through srvsvc on the walk's session.
+fn share_acl(client: &Client, target: &SmbTarget) -> sd::ShareAcl {
+    let ipc = SmbTarget {
+        share: "IPC$".into(),
+        path: String::new(),
+        ..target.clone()
+    };
+    let read = c_url(&ipc.lib_url("srvsvc"))
+        .map_err(|e| e.to_string())
+        .and_then(|pipe| srvsvc::share_descriptor(client, &pipe, &target.share))
+        .and_then(|b| sd::parse_binary(&b));
+    match read {
+        Ok(None) => sd::ShareAcl::Open,
+        Ok(Some(acl)) => sd::ShareAcl::Limited(acl),
+        Err(e) => sd::ShareAcl::Unknown(e),
+    }
+}
+
 /// Past this many names remembered, the cache starts over (bounded memory on huge domains).
 const NAME_CACHE_LIMIT: usize = 10_000;
 
@@ -648,6 +675,8 @@ struct Walker<'a> {
     client: Client,
     transport: &'static str,
     guests: bool,
+    /// The share's permissions, which narrow every item's.
+    share: sd::ShareAcl,
     /// SIDs the server has named.
     names: HashMap<sd::Sid, String>,
     /// Reused for security descriptors.
@@ -899,7 +928,8 @@ impl Walker<'_> {
                 self.names.extend(sd::names(&parsed, &named));
             }
         }
-        sd::judge(&parsed, self.guests, &self.names, self.transport)
+        let item = sd::judge(&parsed, self.guests, &self.names, self.transport);
+        sd::within_share(item, &self.share, self.guests, &self.names)
     }
 
     /// One form of the security descriptor, grown once if it does not fit.

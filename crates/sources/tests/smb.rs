@@ -26,6 +26,9 @@ valid users = @HRGROUP
 path = {dir}/shares/public
 read only = yes
 guest ok = yes
+[staff]
+path = {dir}/shares/staff
+read only = yes
 ";
 
 struct Setup {
@@ -52,8 +55,9 @@ fn start(global: &str) -> Option<Setup> {
     write(&open, "zz-last.txt", b"after the denied one\n");
     write(&shares, "hr/h.txt", b"hr file\n");
     write(&shares, "public/p.txt", b"for anyone\n");
+    write(&shares, "staff/pay.txt", b"salaries\n");
     let p = |rel: &str| shares.join(rel).display().to_string();
-    for d in ["", "open", "open/team", "public"] {
+    for d in ["", "open", "open/team", "public", "staff"] {
         run("chmod", &["0755", &p(d)]);
     }
     run("chmod", &["0755", &dir.display().to_string()]);
@@ -62,6 +66,7 @@ fn start(global: &str) -> Option<Setup> {
         "open/team/notes.txt",
         "open/zz-last.txt",
         "public/p.txt",
+        "staff/pay.txt",
     ] {
         run("chmod", &["0644", &p(f)]);
     }
@@ -78,12 +83,34 @@ fn start(global: &str) -> Option<Setup> {
     run("chmod", &["2750", &p("hr")]);
     run("chmod", &["0640", &p("hr/h.txt")]);
     let samba = start_samba(dir, acc, global, &SHARES.replace("HRGROUP", &hr))?;
+    // Share permissions (kept in the server's share_info.tdb, which its own configuration
+    // locates): only the group reaches anything in `staff`.
+    run(
+        "sharesec",
+        &[
+            "-s",
+            &samba.conf().display().to_string(),
+            "staff",
+            "--replace",
+            &format!("{}:ALLOWED/0/READ", group_sid(&hr)),
+        ],
+    );
     Some(Setup {
         samba,
         alice,
         bob,
         hr,
     })
+}
+
+/// Samba's SID for a Unix group: `S-1-22-2-GID`.
+fn group_sid(name: &str) -> String {
+    let out = std::process::Command::new("getent")
+        .args(["group", name])
+        .output()
+        .unwrap();
+    let line = String::from_utf8(out.stdout).unwrap();
+    format!("S-1-22-2-{}", line.split(':').nth(2).unwrap())
 }
 
 fn target(s: &Setup, user: &str, share: &str) -> SmbTarget {
@@ -236,6 +263,52 @@ fn walks_a_samba_share_with_exposures() {
     assert_eq!(p.exposure.audience, Audience::Public, "{:?}", p.exposure);
     assert!(p.exposure.via.contains("guests"), "{:?}", p.exposure);
     assert_eq!(p.body, b"for anyone\n");
+
+    // Share permissions for the group only. Samba 4.17's srvsvc reads its share database
+    // (share_info.tdb, root's alone) as the calling user, so it sends a plain user no
+    // descriptor: the file's own verdict stands, saying so.
+    let staff_walk = || collect(&target(&s, &s.alice, "staff"), ALICE_PW).0;
+    let pay = staff_walk().remove("pay.txt").unwrap();
+    assert_eq!(pay.body, b"salaries\n");
+    assert_eq!(
+        pay.exposure.audience,
+        Audience::Organisation,
+        "{:?}",
+        pay.exposure
+    );
+    assert!(
+        pay.exposure
+            .via
+            .contains("share permissions could not be read"),
+        "{:?}",
+        pay.exposure
+    );
+    // A server that shows them (Windows shows administrators; here the test server's database
+    // opened to all): a file that Everyone may read is the group's.
+    let tdb = s.samba.dir.join("state/share_info.tdb");
+    run("chmod", &["0666", &tdb.display().to_string()]);
+    let pay = staff_walk().remove("pay.txt").unwrap();
+    assert_eq!(pay.exposure.audience, Audience::Group, "{:?}", pay.exposure);
+    assert_eq!(
+        pay.exposure.principals,
+        [format!("group:{}", group_sid(&s.hr))],
+        "{:?}",
+        pay.exposure
+    );
+    assert!(pay.exposure.via.contains("share ACL"), "{:?}", pay.exposure);
+    assert!(pay.exposure.via.contains("Everyone"), "{:?}", pay.exposure);
+    // The server applies them too: others do not get in.
+    let e = walk(&target(&s, &s.bob, "staff"), BOB_PW, &opts(), &mut |_| true).unwrap_err();
+    assert!(e.contains("refused"), "{e}");
+    // Share permissions that let everyone in (Samba's default) narrow nothing.
+    let (open, _) = collect(&target(&s, &s.alice, "open"), ALICE_PW);
+    let cpr = get(&open, "cpr.txt");
+    assert_eq!(cpr.exposure.audience, Audience::Organisation);
+    assert_eq!(
+        cpr.exposure.via, "DACL lets Everyone read",
+        "{:?}",
+        cpr.exposure
+    );
 
     // A wrong password: a clear error, no items, and no guest session instead.
     let mut seen = 0;

@@ -56,6 +56,7 @@ type ReaddirPlus2Fn =
 type OpenFn =
     unsafe extern "C" fn(*mut SmbcCtx, *const c_char, c_int, libc::mode_t) -> *mut SmbcFile;
 type ReadFn = unsafe extern "C" fn(*mut SmbcCtx, *mut SmbcFile, *mut c_void, usize) -> isize;
+type WriteFn = unsafe extern "C" fn(*mut SmbcCtx, *mut SmbcFile, *const c_void, usize) -> isize;
 type CloseFn = unsafe extern "C" fn(*mut SmbcCtx, *mut SmbcFile) -> c_int;
 type GetxattrFn =
     unsafe extern "C" fn(*mut SmbcCtx, *const c_char, *const c_char, *const c_void, usize) -> c_int;
@@ -83,6 +84,7 @@ extern "C" {
     fn smbc_getFunctionReaddirPlus2(c: *mut SmbcCtx) -> Option<ReaddirPlus2Fn>;
     fn smbc_getFunctionOpen(c: *mut SmbcCtx) -> Option<OpenFn>;
     fn smbc_getFunctionRead(c: *mut SmbcCtx) -> Option<ReadFn>;
+    fn smbc_getFunctionWrite(c: *mut SmbcCtx) -> Option<WriteFn>;
     fn smbc_getFunctionClose(c: *mut SmbcCtx) -> Option<CloseFn>;
     fn smbc_getFunctionGetxattr(c: *mut SmbcCtx) -> Option<GetxattrFn>;
 }
@@ -132,6 +134,7 @@ pub(crate) struct Client {
     readdir: ReaddirPlus2Fn,
     open: OpenFn,
     read: ReadFn,
+    write: WriteFn,
     close: CloseFn,
     getxattr: GetxattrFn,
 }
@@ -242,6 +245,7 @@ impl Client {
                 smbc_getFunctionReaddirPlus2(ctx),
                 smbc_getFunctionOpen(ctx),
                 smbc_getFunctionRead(ctx),
+                smbc_getFunctionWrite(ctx),
                 smbc_getFunctionClose(ctx),
                 smbc_getFunctionGetxattr(ctx),
             );
@@ -251,6 +255,7 @@ impl Client {
                 Some(readdir),
                 Some(open),
                 Some(read),
+                Some(write),
                 Some(close),
                 Some(getxattr),
             ) = fns
@@ -270,6 +275,7 @@ impl Client {
                 readdir,
                 open,
                 read,
+                write,
                 close,
                 getxattr,
             })
@@ -320,8 +326,18 @@ impl Client {
 
     /// Opens a file for reading.
     pub(crate) fn open(&self, url: &CStr) -> io::Result<File<'_>> {
+        self.open_with(url, libc::O_RDONLY)
+    }
+
+    /// Opens a named pipe of IPC$ (`smb://HOST/IPC$/srvsvc`) to write requests and read
+    /// answers.
+    pub(crate) fn open_pipe(&self, url: &CStr) -> io::Result<File<'_>> {
+        self.open_with(url, libc::O_RDWR)
+    }
+
+    fn open_with(&self, url: &CStr, flags: c_int) -> io::Result<File<'_>> {
         // SAFETY: `url` is NUL-terminated.
-        let f = unsafe { (self.open)(self.ctx, url.as_ptr(), libc::O_RDONLY, 0) };
+        let f = unsafe { (self.open)(self.ctx, url.as_ptr(), flags, 0) };
         if f.is_null() {
             return Err(io::Error::last_os_error());
         }
@@ -390,6 +406,18 @@ impl File<'_> {
         };
         match usize::try_from(n) {
             Ok(n) => Ok(n.min(buf.len())),
+            Err(_) => Err(io::Error::last_os_error()),
+        }
+    }
+
+    /// Writes all of `buf` (one message, for a pipe).
+    pub(crate) fn write(&mut self, buf: &[u8]) -> io::Result<()> {
+        // SAFETY: the file is open and `buf` is valid for `buf.len()` bytes.
+        let n =
+            unsafe { (self.client.write)(self.client.ctx, self.f, buf.as_ptr().cast(), buf.len()) };
+        match usize::try_from(n) {
+            Ok(n) if n == buf.len() => Ok(()),
+            Ok(_) => Err(io::Error::new(io::ErrorKind::WriteZero, "short write")),
             Err(_) => Err(io::Error::last_os_error()),
         }
     }

@@ -202,6 +202,102 @@ pub(crate) fn parse(text: &[u8]) -> Result<Sd<Sid>, String> {
     parse_with(text, Sid::parse)
 }
 
+fn u16_at(b: &[u8], i: usize) -> Option<u16> {
+    b.get(i..i.checked_add(2)?)
+        .map(|v| u16::from_le_bytes([v[0], v[1]]))
+}
+
+fn u32_at(b: &[u8], i: usize) -> Option<u32> {
+    b.get(i..i.checked_add(4)?)
+        .map(|v| u32::from_le_bytes([v[0], v[1], v[2], v[3]]))
+}
+
+/// A binary SID at `at`: revision 1, a count of at most 15, a 6-byte big-endian authority,
+/// then the sub-authorities.
+fn sid_at(b: &[u8], at: usize) -> Option<Sid> {
+    let head = b.get(at..at.checked_add(8)?)?;
+    let n = usize::from(head[1]);
+    if head[0] != 1 || n > MAX_SUBS {
+        return None;
+    }
+    let authority = head[2..8].iter().fold(0u64, |a, x| a << 8 | u64::from(*x));
+    let subs = (0..n)
+        .map(|k| u32_at(b, at + 8 + 4 * k))
+        .collect::<Option<Vec<u32>>>()?;
+    Some(Sid { authority, subs })
+}
+
+/// Parses a self-relative binary security descriptor (MS-DTYP 2.4.6), as srvsvc sends a
+/// share's; `Ok(None)` when it has no DACL (a null DACL: no limit at all). Entries other than
+/// allow and deny (audits, alarms) grant nothing and are left out.
+pub(crate) fn parse_binary(b: &[u8]) -> Result<Option<Sd<Sid>>, String> {
+    const SE_DACL_PRESENT: u16 = 0x0004;
+    const SE_SELF_RELATIVE: u16 = 0x8000;
+    let bad = |what: &str| format!("share descriptor: {what}");
+    let control = u16_at(b, 2).ok_or_else(|| bad("too short"))?;
+    if b[0] != 1 || control & SE_SELF_RELATIVE == 0 {
+        return Err(bad("not a self-relative revision 1 descriptor"));
+    }
+    let offset = |i| u32_at(b, i).and_then(|o| usize::try_from(o).ok());
+    let (Some(owner_at), Some(dacl_at)) = (offset(4), offset(16)) else {
+        return Err(bad("too short"));
+    };
+    let owner = match owner_at {
+        0 => None,
+        at => Some(sid_at(b, at).ok_or_else(|| bad("a malformed owner"))?),
+    };
+    if control & SE_DACL_PRESENT == 0 || dacl_at == 0 {
+        return Ok(None);
+    }
+    let (Some(size), Some(count)) = (u16_at(b, dacl_at + 2), u16_at(b, dacl_at + 4)) else {
+        return Err(bad("a DACL cut short"));
+    };
+    let acl = b
+        .get(dacl_at..dacl_at + usize::from(size))
+        .filter(|a| a.len() >= 8 && matches!(a[0], 2 | 4))
+        .ok_or_else(|| bad("a malformed DACL"))?;
+    let mut aces = Vec::new();
+    let mut at = 8;
+    for _ in 0..count {
+        let (Some(head), Some(len)) = (acl.get(at..at + 2), u16_at(acl, at + 2)) else {
+            return Err(bad("an entry cut short"));
+        };
+        let ace = acl
+            .get(at..at + usize::from(len))
+            .filter(|a| a.len() >= 8)
+            .ok_or_else(|| bad("an entry cut short"))?;
+        let (kind, flags) = (head[0], head[1]);
+        // The SID follows the mask, and for object entries their flags and the GUIDs those
+        // flags announce.
+        let sid_offset = match kind {
+            ACCESS_ALLOWED | ACCESS_DENIED | ACCESS_ALLOWED_CALLBACK | ACCESS_DENIED_CALLBACK => {
+                Some(8)
+            }
+            ACCESS_ALLOWED_OBJECT | ACCESS_DENIED_OBJECT | ACCESS_ALLOWED_CALLBACK_OBJECT => {
+                u32_at(ace, 8).map(|f| 12 + 16 * (f & 1) as usize + 16 * (f >> 1 & 1) as usize)
+            }
+            _ => None,
+        };
+        if let Some(o) = sid_offset {
+            let (Some(mask), Some(who)) = (u32_at(ace, 4), sid_at(ace, o)) else {
+                return Err(bad("a malformed entry"));
+            };
+            aces.push(Ace {
+                who,
+                kind,
+                flags,
+                mask,
+            });
+        }
+        at += usize::from(len);
+    }
+    Ok(Some(Sd {
+        owner,
+        group: None,
+        aces,
+    }))
+}
+
 /// Names for the SIDs of `sd` from the named form (`system.nt_sec_desc.*+`) of the same
 /// descriptor; empty when the two do not line up (or the names are mere SIDs again).
 pub(crate) fn names(sd: &Sd<Sid>, named: &[u8]) -> Vec<(Sid, String)> {
@@ -393,6 +489,17 @@ pub(crate) fn judge(
     names: &HashMap<Sid, String>,
     transport: &'static str,
 ) -> Exposure {
+    judge_as(sd, "DACL", guests, names, transport)
+}
+
+/// [`judge`], with `via` naming the descriptor `what` (the item's DACL, the share's ACL).
+fn judge_as(
+    sd: &Sd<Sid>,
+    what: &str,
+    guests: bool,
+    names: &HashMap<Sid, String>,
+    transport: &'static str,
+) -> Exposure {
     let name = |s: &Sid| -> String {
         well_known(s)
             .map(str::to_string)
@@ -439,7 +546,7 @@ pub(crate) fn judge(
             } else {
                 Audience::Organisation
             },
-            format!("DACL lets {} read{share}", list(Class::Guests).join(", ")),
+            format!("{what} lets {} read{share}", list(Class::Guests).join(", ")),
             vec![],
         ),
         Some(Class::Everyone) => exposure(
@@ -448,7 +555,10 @@ pub(crate) fn judge(
             } else {
                 Audience::Organisation
             },
-            format!("DACL lets {} read{share}", list(Class::Everyone).join(", ")),
+            format!(
+                "{what} lets {} read{share}",
+                list(Class::Everyone).join(", ")
+            ),
             vec![],
         ),
         Some(Class::Named) => {
@@ -461,7 +571,7 @@ pub(crate) fn judge(
             principals.dedup();
             exposure(
                 Audience::Group,
-                format!("DACL lets {} read", list(Class::Named).join(", ")),
+                format!("{what} lets {} read", list(Class::Named).join(", ")),
                 principals,
             )
         }
@@ -471,12 +581,78 @@ pub(crate) fn judge(
                 None => vec![],
             };
             let via = if everyone_denied {
-                "DACL denies Everyone reading".to_string()
+                format!("{what} denies Everyone reading")
             } else {
-                "DACL lets only the owner and administrators read".to_string()
+                format!("{what} lets only the owner and administrators read")
             };
             exposure(Audience::Owner, via, who)
         }
+    }
+}
+
+/// A share's own permissions, as far as the walk could read them.
+pub(crate) enum ShareAcl {
+    /// No DACL: the share limits no one.
+    Open,
+    /// The share's DACL.
+    Limited(Sd<Sid>),
+    /// Not read: why.
+    Unknown(String),
+}
+
+/// How narrow an audience is; an unknown one narrows nothing.
+fn narrowness(a: Audience) -> u8 {
+    match a {
+        Audience::Public | Audience::Unknown => 0,
+        Audience::Organisation => 1,
+        Audience::Group => 2,
+        Audience::Owner => 3,
+    }
+}
+
+/// `item` (an item's exposure from its own DACL) within the share's permissions: one must pass
+/// both to read, so the narrower wins, the item's on a tie (two lists of groups would need
+/// their members to be intersected: the item's is kept, an upper bound either way).
+pub(crate) fn within_share(
+    item: Exposure,
+    share: &ShareAcl,
+    guests: bool,
+    names: &HashMap<Sid, String>,
+) -> Exposure {
+    let sd = match share {
+        ShareAcl::Open => return item,
+        ShareAcl::Limited(sd) => sd,
+        ShareAcl::Unknown(why) => {
+            let via = format!("{}; share permissions could not be read ({why})", item.via);
+            return Exposure { via, ..item };
+        }
+    };
+    if item.audience == Audience::Unknown {
+        return item;
+    }
+    let gate = if sd.aces.is_empty() {
+        // In binary form an empty DACL is what it says: no one.
+        Exposure {
+            audience: Audience::Owner,
+            via: "share ACL lets no one in".into(),
+            ..item.clone()
+        }
+    } else {
+        judge_as(sd, "share ACL", guests, names, item.transport)
+    };
+    if narrowness(gate.audience) <= narrowness(item.audience) {
+        return item;
+    }
+    Exposure {
+        audience: gate.audience,
+        via: format!("{}; {}", gate.via, item.via),
+        // The share's owner is no reader of the item; only groups and users it names are.
+        principals: match gate.audience {
+            Audience::Group => gate.principals,
+            _ => vec![],
+        },
+        size: None,
+        transport: item.transport,
     }
 }
 
@@ -682,5 +858,114 @@ mod tests {
             b"REVISION:1,OWNER:S-1-22-1-5,ACL:S-1-22-1-5:0/0/0x1,ACL:S-1-22-2-9:0/0/0x1",
         );
         assert!(got.is_empty());
+    }
+
+    /// A self-relative descriptor with a DACL of allow entries (`SID`, mask), as srvsvc sends.
+    fn binary(aces: &[(&str, u32)]) -> Vec<u8> {
+        let sid = |s: &str| {
+            let s = Sid::parse(s).unwrap();
+            let mut b = vec![1, s.subs.len() as u8];
+            b.extend(&s.authority.to_be_bytes()[2..]);
+            for x in s.subs {
+                b.extend(x.to_le_bytes());
+            }
+            b
+        };
+        let mut acl = Vec::new();
+        for (who, mask) in aces {
+            let w = sid(who);
+            acl.extend([0, 0]);
+            acl.extend((8 + w.len() as u16).to_le_bytes());
+            acl.extend(mask.to_le_bytes());
+            acl.extend(w);
+        }
+        let mut b = vec![1, 0];
+        b.extend(0x8004u16.to_le_bytes());
+        b.extend([0; 12]);
+        b.extend(20u32.to_le_bytes());
+        b.extend([2, 0]);
+        b.extend((8 + acl.len() as u16).to_le_bytes());
+        b.extend((aces.len() as u16).to_le_bytes());
+        b.extend([0, 0]);
+        b.extend(acl);
+        b
+    }
+
+    #[test]
+    fn binary_descriptors() {
+        let b = binary(&[
+            ("S-1-22-2-1234", 0x001200a9),
+            (&format!("{DOM}-500"), 0x001f01ff),
+        ]);
+        let s = parse_binary(&b).unwrap().unwrap();
+        assert_eq!(s.owner, None);
+        assert_eq!(s.aces.len(), 2);
+        assert_eq!(s.aces[0].who.to_string(), "S-1-22-2-1234");
+        assert_eq!(s.aces[1].mask, 0x001f01ff);
+        // No DACL at all: no limit.
+        let mut open = b.clone();
+        open[2] = 0;
+        assert!(parse_binary(&open).unwrap().is_none());
+        // Every cut and every flipped byte: an error or a descriptor, never a panic.
+        for n in 0..b.len() {
+            let _ = parse_binary(&b[..n]);
+            let mut bad = b.clone();
+            bad[n] ^= 0xff;
+            let _ = parse_binary(&bad);
+        }
+        assert!(parse_binary(&b[..30]).is_err());
+        assert!(parse_binary(&[]).is_err());
+    }
+
+    #[test]
+    fn share_permissions_narrow_items() {
+        let names = HashMap::new();
+        let item = |t: &str| judged(t, false);
+        let everyone = "REVISION:1,ACL:S-1-1-0:0/0/0x00120089";
+        let limited =
+            |aces: &[(&str, u32)]| ShareAcl::Limited(parse_binary(&binary(aces)).unwrap().unwrap());
+        // The share lets only a group in: an item Everyone may read is that group's.
+        let hr = limited(&[("S-1-22-2-1234", 0x001200a9), ("S-1-5-32-544", 0x001f01ff)]);
+        let e = within_share(item(everyone), &hr, false, &names);
+        assert_eq!(e.audience, Audience::Group);
+        assert_eq!(e.principals, ["group:S-1-22-2-1234"]);
+        assert_eq!(
+            e.via,
+            "share ACL lets S-1-22-2-1234 read; DACL lets Everyone read"
+        );
+        // A narrower item keeps its own verdict; so does a tie between two lists of groups.
+        let own = format!("REVISION:1,OWNER:{DOM}-1000,ACL:{DOM}-1000:0/0/0x001f01ff");
+        assert_eq!(within_share(item(&own), &hr, false, &names), item(&own));
+        let other = "REVISION:1,ACL:S-1-22-2-99:0/0/0x1";
+        assert_eq!(within_share(item(other), &hr, false, &names), item(other));
+        // A share open to Everyone, or without a DACL, narrows nothing.
+        let all = limited(&[("S-1-1-0", 0x001f01ff)]);
+        assert_eq!(
+            within_share(item(everyone), &all, false, &names),
+            item(everyone)
+        );
+        assert_eq!(
+            within_share(item(everyone), &ShareAcl::Open, false, &names),
+            item(everyone)
+        );
+        // One that lets no one in, or only administrators: the owner's at most, no one named.
+        for none in [limited(&[]), limited(&[("S-1-5-32-544", 0x001f01ff)])] {
+            let e = within_share(item(everyone), &none, false, &names);
+            assert_eq!(e.audience, Audience::Owner, "{e:?}");
+            assert!(e.principals.is_empty());
+            assert!(e.via.starts_with("share ACL"), "{e:?}");
+        }
+        // Unknown: the item's verdict, saying so.
+        let e = within_share(
+            item(everyone),
+            &ShareAcl::Unknown("access denied".into()),
+            false,
+            &names,
+        );
+        assert_eq!(e.audience, Audience::Organisation);
+        assert_eq!(
+            e.via,
+            "DACL lets Everyone read; share permissions could not be read (access denied)"
+        );
     }
 }
