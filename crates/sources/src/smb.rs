@@ -50,6 +50,15 @@ mod ffi;
 mod sd;
 mod srvsvc;
 
+/// Every parser of what an SMB server sends, on arbitrary bytes, results discarded: for the
+/// fuzz target `smb` (`fuzz/`), not for use.
+#[doc(hidden)]
+pub fn parse_untrusted(data: &[u8]) {
+    let _ = sd::parse(data);
+    let _ = sd::parse_binary(data);
+    let _ = srvsvc::share_info_502(data);
+}
+
 use std::collections::HashMap;
 use std::ffi::CString;
 use std::io;

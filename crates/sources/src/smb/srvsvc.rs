@@ -233,7 +233,7 @@ impl Ndr<'_> {
 /// The descriptor out of NetrShareGetInfo's answer: the union's level, a pointer to
 /// SHARE_INFO_502 (name, type, remark, permissions, uses, path, password, descriptor size,
 /// descriptor), the strings it points to, the descriptor's bytes, and the status.
-fn share_info_502(stub: &[u8]) -> Result<Vec<u8>, String> {
+pub(crate) fn share_info_502(stub: &[u8]) -> Result<Vec<u8>, String> {
     let mut r = Ndr { b: stub, at: 0 };
     let level = r.u32()?;
     let info = r.u32()?;
