@@ -384,6 +384,9 @@ pub(crate) struct Evidence {
     /// words were looked at for them.
     pub words: Vec<String>,
     tried: u32,
+    /// The words looked at, as written: one seen before adds nothing, and is not decoded
+    /// and lower-cased again (documents repeat their few health words).
+    tried_words: Vec<Vec<u8>>,
     /// The first line names a diagnosis column: codes are read everywhere.
     pub codes_everywhere: bool,
     /// Stream offset where the document became surely about a person.
@@ -420,6 +423,10 @@ impl Evidence {
         }
         if self.words.len() < Self::WORDS && self.tried < 64 {
             self.tried += 1;
+            if self.tried_words.iter().any(|t| t == word) {
+                return;
+            }
+            self.tried_words.push(word.to_vec());
             let w = crate::redact::Matched::from_bytes(word)
                 .expose()
                 .to_lowercase();
