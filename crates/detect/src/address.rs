@@ -451,6 +451,12 @@ fn postcode(h: &[u8], s: usize, e: usize) -> Option<Postcode> {
     (pc.countries != 0).then_some(pc)
 }
 
+/// Whether the byte after a postcode's digits lets a town follow ([`town`]): a blank (a
+/// Swedish postcode's gap is one too) or a field separator, quoted or not.
+fn town_may_follow(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | 0xA0 | 0xC2 | b'"' | b',' | b';' | b'|')
+}
+
 /// A town after a postcode.
 struct Town {
     start: usize,
@@ -1077,7 +1083,9 @@ impl Postcodes {
         while e < h.len() && h[e].is_ascii_digit() {
             e += 1;
         }
-        if (3..=5).contains(&(e - s)) {
+        // Most runs of digits (dates, amounts) are followed by neither: ruled out before the
+        // postcode is read.
+        if (3..=5).contains(&(e - s)) && town_may_follow(at(h, e)) {
             if let Some(a) = at_postcode(h, s, e, self.last) {
                 if a.start >= self.from && a.start < self.to {
                     self.last = a.end;

@@ -395,20 +395,26 @@ pub(crate) fn digit_groups(
 
 /// Reads the token at `s` as an IBAN or a card number; returns where it ends.
 fn group(h: &[u8], s: usize, labels: &Labels) -> (usize, Option<Found>) {
-    // On the stack: this runs for every group of digits in the text.
+    // One pass, on the stack: this runs for every group of digits in the text. It notes
+    // whether the token has letters and how its parts are grouped, so that most tokens
+    // (dates, amounts) are ruled out without reading them again.
     let mut buf = [0u8; 35];
     let mut n = 0;
     let mut e = s;
     let mut i = s;
+    let mut letters = false;
+    let mut groups = Grouping::default();
     let part = |b: &u8| b.is_ascii_digit() || b.is_ascii_uppercase();
     while i < h.len() && n < buf.len() {
         let b = h[i];
         if part(&b) {
+            letters |= b.is_ascii_uppercase();
             buf[n] = b;
             n += 1;
             i += 1;
             e = i;
         } else if matches!(b, b' ' | b'-') && h.get(i + 1).is_some_and(part) {
+            groups.split(n);
             i += 1;
         } else {
             break;
@@ -420,7 +426,7 @@ fn group(h: &[u8], s: usize, labels: &Labels) -> (usize, Option<Found>) {
     if glued || chars.len() < 7 {
         return (e, None);
     }
-    if chars.len() < 12 && !chars.iter().all(u8::is_ascii_digit) {
+    if chars.len() < 12 && letters {
         return (e, None);
     }
     if chars[0].is_ascii_uppercase() {
@@ -448,7 +454,7 @@ fn group(h: &[u8], s: usize, labels: &Labels) -> (usize, Option<Found>) {
             None => (e, None),
         };
     }
-    if !chars.iter().all(u8::is_ascii_digit) {
+    if letters {
         return (e, None);
     }
     let mut digits = [0u8; 35];
@@ -461,17 +467,8 @@ fn group(h: &[u8], s: usize, labels: &Labels) -> (usize, Option<Found>) {
     if (7..=12).contains(&d.len()) && phone_label() {
         return (e, labelled_phone(h, s).filter(|f| f.end == e));
     }
-    // A card number is written as one run or in groups of four (Amex: 4-6-5).
-    let grouped = || {
-        let groups: Vec<usize> = h[s..e]
-            .split(|b| !b.is_ascii_digit())
-            .map(<[u8]>::len)
-            .collect();
-        groups.len() == 1
-            || groups[..groups.len() - 1].iter().all(|&g| g == 4)
-            || groups == [4, 6, 5]
-    };
-    if (13..=19).contains(&d.len()) && luhn(d) && card_issuer(d).is_some() && grouped() {
+    // The cheap checks first: most long groups of digits are dates and amounts.
+    if (13..=19).contains(&d.len()) && groups.card(n) && card_issuer(d).is_some() && luhn(d) {
         let f = Found {
             kind: Kind::PaymentCard,
             start: s,
@@ -483,6 +480,46 @@ fn group(h: &[u8], s: usize, labels: &Labels) -> (usize, Option<Found>) {
         return (e, Some(f));
     }
     (e, None)
+}
+
+/// How the characters of a token are split into groups by single spaces or hyphens.
+struct Grouping {
+    /// Characters before the last split; the lengths of the first two groups.
+    split_at: usize,
+    first: [usize; 2],
+    splits: usize,
+    /// Whether every group before the last split has four characters.
+    fours: bool,
+}
+
+impl Default for Grouping {
+    fn default() -> Grouping {
+        Grouping {
+            split_at: 0,
+            first: [0; 2],
+            splits: 0,
+            fours: true,
+        }
+    }
+}
+
+impl Grouping {
+    /// A split after the `n`th character.
+    fn split(&mut self, n: usize) {
+        let len = n - self.split_at;
+        self.fours &= len == 4;
+        if let Some(x) = self.first.get_mut(self.splits) {
+            *x = len;
+        }
+        self.splits += 1;
+        self.split_at = n;
+    }
+
+    /// Whether a token of `n` characters is grouped as a card number: one group, groups of
+    /// four (the last one of any length), or American Express's 4-6-5.
+    fn card(&self, n: usize) -> bool {
+        self.fours || (self.splits == 2 && self.first == [4, 6] && n - self.split_at == 5)
+    }
 }
 
 /// Whether the `n`th alphanumeric character of the token at `s` ends a group.
@@ -649,6 +686,21 @@ mod tests {
         );
         // Luhn-valid but in no issuer's range; Luhn-invalid Visa.
         assert!(all("9111111111111116 4111111111111112").is_empty());
+    }
+
+    #[test]
+    fn card_numbers_are_grouped_by_four_or_as_amex() {
+        for (text, cards) in [
+            ("4111111111111111", 1),
+            ("4111 1111 1111 1111", 1),
+            ("4111-1111-1111-1111", 1),
+            ("3782 822463 10005", 1),
+            ("41 1111 1111 1111 11", 0),
+            ("4111 1111 111 11111", 0),
+            ("3782 822463 1000 5", 0),
+        ] {
+            assert_eq!(all(text).len(), cards, "{text}");
+        }
     }
 
     #[test]

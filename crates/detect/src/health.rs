@@ -8,7 +8,8 @@
 //! sentence (or table row) with an identity number, a person word or a name, and without
 //! administrative words unless an identity number is there too.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton as _, StateID};
+use aho_corasick::{dfa, Anchored, MatchKind};
 
 use crate::context::{encodings, is_letter};
 
@@ -135,7 +136,10 @@ pub(crate) struct Lexicon {
 
 /// Terms of one automaton.
 struct Automaton {
-    ac: AhoCorasick,
+    /// The terms' DFA (ASCII case folded, leftmost-longest), read by [`Automaton::each`].
+    dfa: dfa::DFA,
+    /// Its unanchored start state.
+    start: StateID,
     patterns: Vec<Vec<u8>>,
     terms: Vec<Term>,
     /// Per pattern, the longest shorter pattern that is its prefix and may start inside a
@@ -155,12 +159,9 @@ impl Lexicon {
         let spellings = spellings(text)?;
         let of = |role: fn(&Term) -> bool| spellings.iter().filter(move |(_, t)| role(t));
         Ok(Lexicon {
-            words: Automaton::new(
-                of(|t| t.evidence != 0 || t.code_context),
-                AhoCorasickKind::DFA,
-            )?,
+            words: Automaton::new(of(|t| t.evidence != 0 || t.code_context))?,
             // Read only around evidence: a small automaton that is quick to build.
-            judges: Automaton::new(of(|t| t.person || t.admin), AhoCorasickKind::DFA)?,
+            judges: Automaton::new(of(|t| t.person || t.admin))?,
         })
     }
 }
@@ -251,18 +252,20 @@ fn spellings(text: &str) -> Result<Vec<(Vec<u8>, Term)>, LexiconError> {
 impl Automaton {
     fn new<'a>(
         spellings: impl Iterator<Item = &'a (Vec<u8>, Term)>,
-        kind: AhoCorasickKind,
     ) -> Result<Automaton, LexiconError> {
         let (patterns, terms): (Vec<Vec<u8>>, Vec<Term>) = spellings.cloned().unzip();
-        let ac = AhoCorasickBuilder::new()
+        let err = |reason: String| LexiconError { line: 0, reason };
+        // Without a prefilter, only the dead state and the matching states are special: the
+        // loop of `each` relies on it.
+        let dfa = dfa::Builder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(kind))
+            .prefilter(false)
             .build(&patterns)
-            .map_err(|e| LexiconError {
-                line: 0,
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| err(e.to_string()))?;
+        let start = dfa
+            .start_state(Anchored::No)
+            .map_err(|e| err(e.to_string()))?;
         let lower: Vec<Vec<u8>> = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
         let by_lower: std::collections::HashMap<&[u8], usize> = lower
             .iter()
@@ -279,40 +282,80 @@ impl Automaton {
             })
             .collect();
         Ok(Automaton {
-            ac,
+            dfa,
+            start,
             patterns,
             terms,
             inside_prefix,
         })
     }
 
+    /// Calls `f(start, end, pattern)` for every match in `h`, in order: from where the last
+    /// one ended, the longest of those that start leftmost (what `AhoCorasick::find_iter`
+    /// finds; a test compares them). This loop reads every byte a health scan reads: its
+    /// inner loop only steps the DFA until a special state (a match, or the dead state after
+    /// one), about half the instructions a byte of the crate's general search.
+    fn each(&self, h: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+        let until_special = |mut sid: StateID, mut i: usize| {
+            while let Some(&b) = h.get(i) {
+                sid = self.dfa.next_state(Anchored::No, sid, b);
+                i += 1;
+                if self.dfa.is_special(sid) {
+                    break;
+                }
+            }
+            (sid, i)
+        };
+        let mut at = 0;
+        while at < h.len() {
+            // After a match the DFA goes on while a longer one may start there, then dies.
+            let (mut sid, mut i) = (self.start, at);
+            let mut last = None;
+            loop {
+                (sid, i) = until_special(sid, i);
+                if !self.dfa.is_match(sid) {
+                    break;
+                }
+                last = Some((i, sid));
+                if i == h.len() {
+                    break;
+                }
+            }
+            let Some((end, sid)) = last else {
+                return;
+            };
+            let pattern = self.dfa.match_pattern(sid, 0).as_usize();
+            f(end - self.patterns[pattern].len(), end, pattern);
+            at = end;
+        }
+    }
+
     /// Every term in `h[from..to]` whose word boundaries hold.
     fn find(&self, h: &[u8], from: usize, to: usize, out: &mut Vec<Hit>) {
-        for m in self.ac.find_iter(&h[from..to]) {
-            let (start, mut end) = (from + m.start(), from + m.end());
-            let mut id = m.pattern().as_usize();
+        self.each(&h[from..to], |s, e, mut id| {
+            let (start, mut end) = (from + s, from + e);
             if !self.terms[id].inside && start > 0 && is_letter(h[start - 1]) {
                 match self.inside_prefix[id] {
                     Some(p) => {
                         id = p;
                         end = start + self.patterns[p].len();
                     }
-                    None => continue,
+                    None => return,
                 }
             }
             let t = self.terms[id];
             if t.whole && end < h.len() && is_letter(h[end]) {
-                continue;
+                return;
             }
             if t.exact && h[start..end] != self.patterns[id][..] {
-                continue;
+                return;
             }
             out.push(Hit {
                 start,
                 end,
                 term: t,
             });
-        }
+        });
     }
 }
 
@@ -341,6 +384,9 @@ pub(crate) struct Evidence {
     /// words were looked at for them.
     pub words: Vec<String>,
     tried: u32,
+    /// The words looked at, as written: one seen before adds nothing, and is not decoded
+    /// and lower-cased again (documents repeat their few health words).
+    tried_words: Vec<Vec<u8>>,
     /// The first line names a diagnosis column: codes are read everywhere.
     pub codes_everywhere: bool,
     /// Stream offset where the document became surely about a person.
@@ -377,6 +423,10 @@ impl Evidence {
         }
         if self.words.len() < Self::WORDS && self.tried < 64 {
             self.tried += 1;
+            if self.tried_words.iter().any(|t| t == word) {
+                return;
+            }
+            self.tried_words.push(word.to_vec());
             let w = crate::redact::Matched::from_bytes(word)
                 .expose()
                 .to_lowercase();
@@ -746,6 +796,34 @@ mod tests {
             "{} terms",
             lex.words.terms.len()
         );
+    }
+
+    #[test]
+    fn the_search_finds_what_the_crate_finds() {
+        let lex = Lexicon::builtin();
+        let words = &lex.words;
+        let mut h = b"Hon har trycks\xc3\xa5r och SM\xc3\xa4RTOR, ont i ryggen; KOL. ".to_vec();
+        // Every byte after the first half of every term, and the term after it.
+        for p in &words.patterns {
+            for b in (0..=255u8).step_by(7) {
+                h.extend_from_slice(&p[..p.len() / 2 + 1]);
+                h.push(b);
+                h.extend_from_slice(p);
+            }
+        }
+        let ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&words.patterns)
+            .unwrap();
+        let expected: Vec<(usize, usize, usize)> = ac
+            .find_iter(&h)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect();
+        let mut found = vec![];
+        words.each(&h, |s, e, p| found.push((s, e, p)));
+        assert_eq!(found, expected);
+        assert!(found.len() > 10_000);
     }
 
     #[test]

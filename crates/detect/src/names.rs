@@ -8,10 +8,10 @@
 //! counts only after a name label. A capitalised word alone is never a name: precision matters
 //! more than recall.
 //!
-//! Speed: the text is read sixteen bytes at a time for capital letters at the start of a word
-//! (ASCII A–Z or a byte ≥ 0xC0, the first byte of Ä, Ø, Þ in UTF-8 and in Latin-1, after a
-//! space or punctuation; [`crate::bytes`]); a word is looked up (with a cheap hash) only when
-//! another capitalised word follows it.
+//! Speed: the text is read many bytes at a time for capital letters at the start of a word
+//! (ASCII A–Z or the first byte of Ä, Ø, Þ in UTF-8 and in Latin-1, after a space or
+//! punctuation; [`crate::bytes`]); a word is looked up (with a cheap hash) only when another
+//! capitalised word follows it.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
