@@ -13,8 +13,10 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use detect::{Detector, Fingerprinter};
 
@@ -22,11 +24,21 @@ use detect::{Detector, Fingerprinter};
 pub struct Masker<'a> {
     det: &'a Detector,
     fp: &'a Fingerprinter,
+    /// Folders listed by [`Masker::exists`]: each entry's stored name and real name (`None`:
+    /// not listable), so that many gone items of one large folder list it once.
+    listed: Mutex<HashMap<PathBuf, Option<Arc<Listing>>>>,
 }
+
+/// A folder's entries by stored name.
+type Listing = HashMap<String, OsString>;
 
 impl<'a> Masker<'a> {
     pub fn new(det: &'a Detector, fp: &'a Fingerprinter) -> Masker<'a> {
-        Masker { det, fp }
+        Masker {
+            det,
+            fp,
+            listed: Mutex::default(),
+        }
     }
 
     /// `text` with every value the name detector finds in it masked and tagged (of every
@@ -102,26 +114,32 @@ impl<'a> Masker<'a> {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return true,
                 Err(_) => {}
             }
-            let want = part.as_os_str().to_string_lossy();
-            let Ok(entries) = std::fs::read_dir(&at) else {
+            let Some(listing) = self.listing(&at) else {
                 return true;
             };
-            let mut found = None;
-            for entry in entries {
-                let Ok(entry) = entry else {
-                    return true;
-                };
-                if self.name(&entry.file_name()) == want {
-                    found = Some(entry.file_name());
-                    break;
-                }
-            }
-            match found {
+            match listing.get(&*part.as_os_str().to_string_lossy()) {
                 Some(real) => at.push(real),
                 None => return false,
             }
         }
         true
+    }
+
+    /// `dir`'s entries by stored name, listed once; `None` when it cannot be listed whole.
+    fn listing(&self, dir: &Path) -> Option<Arc<Listing>> {
+        // A poisoned lock only means another thread panicked while listing: list again.
+        let mut listed = self.listed.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(known) = listed.get(dir) {
+            return known.clone();
+        }
+        let listing = std::fs::read_dir(dir).ok().and_then(|entries| {
+            entries
+                .map(|e| e.ok().map(|e| (self.name(&e.file_name()), e.file_name())))
+                .collect::<Option<Listing>>()
+                .map(Arc::new)
+        });
+        listed.insert(dir.to_path_buf(), listing.clone());
+        listing
     }
 }
 
@@ -233,9 +251,11 @@ mod tests {
         let stored = Folders::default().stored(&m, &file);
         assert_ne!(stored, file.to_string_lossy());
         assert!(m.exists(&stored));
+        // A masker lists each folder once: the next scan's has a masker of its own.
         std::fs::remove_file(&file).unwrap();
-        assert!(!m.exists(&stored));
+        assert!(m.exists(&stored), "listed before the file went");
+        assert!(!Masker::new(&det, &fp).exists(&stored));
         std::fs::remove_dir_all(&dir).unwrap();
-        assert!(!m.exists(&stored));
+        assert!(!Masker::new(&det, &fp).exists(&stored));
     }
 }
