@@ -242,8 +242,6 @@ struct ScanState {
     id: i64,
     now: i64,
     roots: Vec<String>,
-    /// Whether `items` holds what the store knew (see [`Store::recall`]).
-    recalled: bool,
     items: HashMap<String, Item>,
     new_findings: u64,
     resolved: u64,
@@ -296,9 +294,7 @@ impl Store {
 
     /// Starts a scan of `roots` (absolute paths) at `now` (Unix seconds), its settings
     /// described; returns what the store knows of the items under the roots that were read
-    /// with `scanned_with` settings: only their states, so that the walk can start. The
-    /// items' findings and assessments are loaded by the writer ([`Store::recall`], called by
-    /// the first record at the latest) while the walk goes on.
+    /// with `scanned_with` settings.
     pub fn begin_scan(
         &mut self,
         roots: &[String],
@@ -318,11 +314,10 @@ impl Store {
         self.db
             .batch("BEGIN")
             .map_err(err("cannot start a transaction"))?;
-        let state = ScanState {
+        let mut state = ScanState {
             id,
             now,
             roots: roots.to_vec(),
-            recalled: false,
             items: HashMap::new(),
             new_findings: 0,
             resolved: 0,
@@ -331,87 +326,61 @@ impl Store {
         };
         let mut known = Known::default();
         for root in roots {
-            self.known(root, scanned_with, &mut known)
+            self.load(root, scanned_with, &mut state, &mut known)
                 .map_err(err("cannot read what earlier scans found"))?;
         }
         self.scan = Some(state);
         Ok(known)
     }
 
-    /// The states of the items under `root` (narrow rows: the walk waits for them).
-    fn known(&self, root: &str, scanned_with: &str, known: &mut Known) -> Result<(), DbError> {
-        let (r, dir, end) = under(root);
-        self.db.each(
-            &format!(
-                "SELECT path, size, mtime_ns, ctime_ns, dev, ino, owner, hash, scanned_with
-                 FROM items WHERE {UNDER} AND gone_at IS NULL AND size IS NOT NULL"
-            ),
-            &[&r, &dir, &end],
-            &mut |row| {
-                let path: String = row.get(0)?;
-                let size: i64 = row.get(1)?;
-                let hash: Option<String> = row.get(7)?;
-                let with: Option<String> = row.get(8)?;
-                let meta = Meta {
-                    size: size as u64,
-                    mtime_ns: row.get::<Option<i64>>(2)?.unwrap_or_default(),
-                    ctime_ns: row.get::<Option<i64>>(3)?.unwrap_or_default(),
-                    dev: row.get::<Option<i64>>(4)?.unwrap_or_default() as u64,
-                    ino: row.get::<Option<i64>>(5)?.unwrap_or_default() as u64,
-                    owner: row
-                        .get::<Option<i64>>(6)?
-                        .and_then(|o| u32::try_from(o).ok())
-                        .unwrap_or_default(),
-                };
-                let with = with.unwrap_or_default();
-                if with == scanned_with {
-                    if let Some(h) = &hash {
-                        known
-                            .by_size
-                            .entry(meta.size)
-                            .or_default()
-                            .push((h.clone(), path.clone()));
-                    }
-                }
-                known.items.insert(path, (meta, with));
-                Ok(true)
-            },
-        )
-    }
-
-    /// Loads what the store knows of the items under the scan's roots (their findings,
-    /// exposures and assessments), once; the writer's first record does it at the latest.
-    pub fn recall(&mut self) -> Result<(), StoreError> {
-        let Some(mut state) = self.scan.take_if(|s| !s.recalled) else {
-            return Ok(());
-        };
-        let mut result = Ok(());
-        for root in state.roots.clone() {
-            result = self.load(&root, &mut state);
-            if result.is_err() {
-                break;
-            }
-        }
-        state.recalled = true;
-        self.scan = Some(state);
-        result.map_err(err("cannot read what earlier scans found"))
-    }
-
-    fn load(&self, root: &str, state: &mut ScanState) -> Result<(), DbError> {
+    fn load(
+        &self,
+        root: &str,
+        scanned_with: &str,
+        state: &mut ScanState,
+        known: &mut Known,
+    ) -> Result<(), DbError> {
         let (r, dir, end) = under(root);
         let mut by_id: HashMap<i64, String> = HashMap::new();
         self.db.each(
             &format!(
-                "SELECT id, path, hash, gone_at, exposure, severity, score, why
+                "SELECT id, path, size, mtime_ns, ctime_ns, dev, ino, owner, hash, gone_at,
+                        scanned_with, exposure, severity, score, why
                  FROM items WHERE {UNDER}"
             ),
             &[&r, &dir, &end],
             &mut |row| {
                 let id: i64 = row.get(0)?;
                 let path: String = row.get(1)?;
-                let hash: Option<String> = row.get(2)?;
-                let gone = row.get::<Option<i64>>(3)?.is_some();
-                let exposure: Option<String> = row.get(4)?;
+                let size: Option<i64> = row.get(2)?;
+                let gone = row.get::<Option<i64>>(9)?.is_some();
+                let hash: Option<String> = row.get(8)?;
+                let with: Option<String> = row.get(10)?;
+                let exposure: Option<String> = row.get(11)?;
+                if let (Some(size), false) = (size, gone) {
+                    let meta = Meta {
+                        size: size as u64,
+                        mtime_ns: row.get::<Option<i64>>(3)?.unwrap_or_default(),
+                        ctime_ns: row.get::<Option<i64>>(4)?.unwrap_or_default(),
+                        dev: row.get::<Option<i64>>(5)?.unwrap_or_default() as u64,
+                        ino: row.get::<Option<i64>>(6)?.unwrap_or_default() as u64,
+                        owner: row
+                            .get::<Option<i64>>(7)?
+                            .and_then(|o| u32::try_from(o).ok())
+                            .unwrap_or_default(),
+                    };
+                    let with = with.unwrap_or_default();
+                    if with == scanned_with {
+                        if let Some(h) = &hash {
+                            known
+                                .by_size
+                                .entry(meta.size)
+                                .or_default()
+                                .push((h.clone(), path.clone()));
+                        }
+                    }
+                    known.items.insert(path.clone(), (meta, with));
+                }
                 by_id.insert(id, path.clone());
                 state.items.insert(
                     path,
@@ -419,7 +388,7 @@ impl Store {
                         id,
                         hash,
                         exposure: exposure.map(Arc::from),
-                        severity: match (row.get(5)?, row.get(6)?, row.get(7)?) {
+                        severity: match (row.get(12)?, row.get(13)?, row.get(14)?) {
                             (Some(s), Some(n), Some(w)) => Some((s, n, w)),
                             _ => None,
                         },
@@ -466,7 +435,6 @@ impl Store {
 
     /// Records a finding reported by the scan and says whether it is new.
     pub fn finding(&mut self, f: &FindingRow) -> Result<Found, StoreError> {
-        self.recall()?;
         let found = self.record(f).map_err(err("cannot record a finding"))?;
         self.wrote()?;
         Ok(found)
@@ -584,7 +552,6 @@ impl Store {
         hash: Option<&str>,
         scanned_with: &str,
     ) -> Result<ItemEnd, StoreError> {
-        self.recall()?;
         let known = self
             .scan
             .as_ref()
@@ -686,7 +653,6 @@ impl Store {
     /// Records who can read an item (a JSON object) before its findings are reported; written
     /// only when it differs from what the store holds. Returns it, shared.
     pub fn item_exposure(&mut self, path: &str, exposure: &str) -> Result<Arc<str>, StoreError> {
-        self.recall()?;
         let id = self.item(path).map_err(err("cannot record an item"))?;
         let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) else {
             return Ok(Arc::from(exposure));
@@ -715,7 +681,6 @@ impl Store {
         score: i64,
         why: &str,
     ) -> Result<(), StoreError> {
-        self.recall()?;
         let id = self.item(path).map_err(err("cannot record an item"))?;
         let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) else {
             return Ok(());
@@ -737,7 +702,6 @@ impl Store {
     /// Records an item that did not change since it was read: its findings are carried over
     /// (seen again) and returned for output.
     pub fn item_unchanged(&mut self, path: &str) -> Result<Vec<Current>, StoreError> {
-        self.recall()?;
         let carried = self
             .carry(path, true)
             .map_err(err("cannot record an item"))?;
@@ -782,7 +746,6 @@ impl Store {
         original: &str,
         scanned_with: &str,
     ) -> Result<Option<Copied>, StoreError> {
-        self.recall()?;
         let Some(state) = self.scan.as_ref() else {
             return Ok(None);
         };
@@ -833,7 +796,6 @@ impl Store {
         location: Option<&str>,
         reason: &str,
     ) -> Result<(), StoreError> {
-        self.recall()?;
         let (scan, _) = self.ids();
         if let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) {
             if item.met == Met::No {
@@ -856,7 +818,6 @@ impl Store {
     ///
     /// [`end_scan`]: Store::end_scan
     pub fn close_items(&mut self, exists: &dyn Fn(&str) -> bool) -> Result<End, StoreError> {
-        self.recall()?;
         let mut end = End::default();
         let open: Vec<(String, Met, bool)> = self
             .scan
@@ -895,7 +856,6 @@ impl Store {
     /// Ends the scan: marks what was carried over seen, writes the counts (`findings`: the
     /// current findings, found now or carried over) and commits.
     pub fn end_scan(&mut self, counts: Counts, now: i64) -> Result<(), StoreError> {
-        self.recall()?;
         let Some(s) = self.scan.take() else {
             return Err(StoreError("no scan begun (a programming error)".into()));
         };
