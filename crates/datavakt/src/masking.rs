@@ -18,7 +18,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use detect::{Detector, Fingerprinter};
+use detect::{Detector, Finding, Fingerprinter};
 
 /// Masks found values in names and texts, with the scan's detector and key.
 pub struct Masker<'a> {
@@ -50,11 +50,17 @@ impl<'a> Masker<'a> {
         }
         let mut found = Vec::new();
         self.det.scan_name(text.as_bytes(), &mut found);
+        self.with_found(text, &found)
+    }
+
+    /// `text` with the values of `found` (the name detector's findings in it) masked and
+    /// tagged: for a name whose findings are reported too, detected once for both.
+    pub fn with_found<'t>(&self, text: &'t str, found: &[Finding]) -> Cow<'t, str> {
         if found.is_empty() {
             return Cow::Borrowed(text);
         }
         let mut spans: Vec<(usize, usize, String)> = found
-            .into_iter()
+            .iter()
             .filter_map(|f| {
                 let start = usize::try_from(f.offset).ok()?;
                 let end = start.checked_add(f.value.expose().len())?;
@@ -160,15 +166,20 @@ impl Folders {
 
     /// The stored form of `path`.
     pub fn stored(&mut self, m: &Masker, path: &Path) -> String {
-        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        match path.file_name() {
+            Some(name) => self.join(m, path, &m.name(name)),
             // `/`, or a path ending in `..`: as a whole.
-            return m.text(&path.to_string_lossy()).into_owned();
-        };
-        let mut out = self.folder(m, parent);
+            None => m.text(&path.to_string_lossy()).into_owned(),
+        }
+    }
+
+    /// The stored form of `path` whose last component's stored form is `name`.
+    pub fn join(&mut self, m: &Masker, path: &Path, name: &str) -> String {
+        let mut out = path.parent().map(|p| self.folder(m, p)).unwrap_or_default();
         if !out.ends_with('/') && !out.is_empty() {
             out.push('/');
         }
-        out.push_str(&m.name(name));
+        out.push_str(name);
         out
     }
 

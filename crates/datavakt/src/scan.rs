@@ -325,8 +325,8 @@ fn visit(ctx: &Ctx, entry: sources::Entry, th: &mut Thread, tx: &mut Outbox) -> 
     match entry {
         sources::Entry::File { path } => scan_file(ctx, path, th, tx),
         sources::Entry::Dir { path } => {
-            let shown = th.folders.stored(ctx.mask, path);
-            scan_name(ctx, path, &shown, "folder name", tx)
+            let (shown, mut found) = named(ctx, th, path);
+            forward(ctx, &shown, Place::Name("folder name"), &mut found, tx)
                 && tx
                     .send(Msg::Read {
                         path: shown,
@@ -357,13 +357,23 @@ fn visit(ctx: &Ctx, entry: sources::Entry, th: &mut Thread, tx: &mut Outbox) -> 
     }
 }
 
-/// Finds numbers in the last component of `path` (scanners save documents as
-/// `<personnummer>.pdf`), an item stored as `shown`; false when the writer is gone.
-fn scan_name(ctx: &Ctx, path: &Path, shown: &str, place: &str, tx: &mut Outbox) -> bool {
+/// The findings in the last component of `path` (scanners save documents as
+/// `<personnummer>.pdf`) and the stored form of `path`, which masks them: one detection for
+/// both.
+fn named(ctx: &Ctx, th: &mut Thread, path: &Path) -> (String, Vec<detect::Finding>) {
+    let mut found = Vec::new();
     let Some(name) = path.file_name() else {
-        return true;
+        return (th.folders.stored(ctx.mask, path), found);
     };
-    detect_all(ctx, shown, name.as_encoded_bytes(), Place::Name(place), tx)
+    ctx.det.scan_name(name.as_encoded_bytes(), &mut found);
+    let shown = match name.to_str() {
+        Some(text) => th
+            .folders
+            .join(ctx.mask, path, &ctx.mask.with_found(text, &found)),
+        // The findings' offsets are in the raw bytes, not in the text shown for them.
+        None => th.folders.stored(ctx.mask, path),
+    };
+    (shown, found)
 }
 
 /// Finds numbers in an item's `name` (the last part of its path or URL), shown as `path`.
@@ -422,12 +432,12 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
     // A path stored as it is written (read before with these settings) has no value in its
     // names: the common case of a re-scan needs no masking.
     let plain = path.to_string_lossy();
-    let (shown, same) = if unchanged(&plain) {
-        (plain.into_owned(), true)
+    let (shown, mut name_found, same) = if unchanged(&plain) {
+        (plain.into_owned(), Vec::new(), true)
     } else {
-        let shown = th.folders.stored(ctx.mask, path);
+        let (shown, found) = named(ctx, th, path);
         let same = unchanged(&shown);
-        (shown, same)
+        (shown, found, same)
     };
     if same {
         let unchanged = Msg::Unchanged {
@@ -445,7 +455,7 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
             return false;
         }
     }
-    if !scan_name(ctx, path, &shown, "file name", tx) {
+    if !forward(ctx, &shown, Place::Name("file name"), &mut name_found, tx) {
         return false;
     }
     if path.to_str().is_none() {
