@@ -704,7 +704,7 @@ fn every_scan_is_kept_in_the_scan_database_masked_and_seen_again_on_the_next() {
         std::os::unix::fs::MetadataExt::ino(&notes) as i64
     );
     // The unchanged file was carried over by the second scan: seen then.
-    assert_eq!(one("SELECT max(last_scan) FROM items"), 2);
+    assert_eq!(one("SELECT max(last_scan) FROM item_seen"), 2);
     // Root reads the locked file; anyone else records an error in each scan.
     let errors = if is_root() { 0 } else { 2 };
     assert_eq!(one("SELECT count(*) FROM errors"), errors);

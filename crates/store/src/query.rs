@@ -153,12 +153,30 @@ pub struct Listed {
     pub item_mtime_ns: Option<i64>,
 }
 
+/// When the item `i` was last seen: read (or met) by a scan (`items`), or carried over
+/// unchanged (`item_seen`), whichever came later; `$col` is `last_seen` or `last_scan`.
+macro_rules! item_seen {
+    ($col:literal) => {
+        concat!(
+            "max(i.",
+            $col,
+            ", coalesce((SELECT s.",
+            $col,
+            " FROM item_seen s WHERE s.item_id = i.id), 0))"
+        )
+    };
+}
+
 /// When a finding was last seen: a scan that carries an unchanged item over marks only the
 /// item seen (one statement per scan, not one per finding), so an unresolved finding was seen
 /// when its item was.
 macro_rules! seen {
     () => {
-        "(CASE WHEN f.resolution IS NULL THEN max(f.last_seen, i.last_seen) ELSE f.last_seen END)"
+        concat!(
+            "(CASE WHEN f.resolution IS NULL THEN max(f.last_seen, ",
+            item_seen!("last_seen"),
+            ") ELSE f.last_seen END)"
+        )
     };
 }
 
@@ -283,10 +301,12 @@ pub fn finding(db: &Connection, id: i64) -> Result<Option<Detail>, StoreError> {
         .optional(
             &format!(
                 "SELECT {LISTED}, f.status_reason, f.status_by, f.status_at,
-                        CASE WHEN f.resolution IS NULL THEN max(f.last_scan, i.last_scan)
+                        CASE WHEN f.resolution IS NULL THEN max(f.last_scan, {last_scan})
                              ELSE f.last_scan END,
-                        i.size, i.owner, i.hash, i.first_seen, i.last_seen, i.gone_at, i.exposure
-                 FROM findings f JOIN items i ON i.id = f.item_id WHERE f.id = ?1"
+                        i.size, i.owner, i.hash, i.first_seen, {last_seen}, i.gone_at, i.exposure
+                 FROM findings f JOIN items i ON i.id = f.item_id WHERE f.id = ?1",
+                last_scan = item_seen!("last_scan"),
+                last_seen = item_seen!("last_seen"),
             ),
             &[&id],
             |r| {

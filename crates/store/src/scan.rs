@@ -860,16 +860,20 @@ impl Store {
             return Err(StoreError("no scan begun (a programming error)".into()));
         };
         // Every item under the roots still there and not written by this scan was carried
-        // over: seen now. Its unresolved findings are not rewritten (that would cost a page
-        // write per finding every day): an unresolved finding was last seen when its item
-        // was. Items read now and their findings were written as they were read.
+        // over: seen now, in the narrow `item_seen` (rewriting the wide item rows would cost
+        // a page write per few items every day). Its unresolved findings are not rewritten
+        // either: an unresolved finding was last seen when its item was. Items read now and
+        // their findings were written as they were read.
         for root in &s.roots {
             let (r, dir, end_) = under(root);
             self.db
                 .execute(
                     &format!(
-                        "UPDATE items SET last_seen = ?4, last_scan = ?5
-                         WHERE {UNDER} AND gone_at IS NULL AND last_scan <> ?5"
+                        "INSERT INTO item_seen (item_id, last_seen, last_scan)
+                         SELECT id, ?4, ?5 FROM items
+                         WHERE {UNDER} AND gone_at IS NULL AND last_scan <> ?5
+                         ON CONFLICT (item_id) DO UPDATE SET last_seen = excluded.last_seen,
+                             last_scan = excluded.last_scan"
                     ),
                     &[&r, &dir, &end_, &s.now, &s.id],
                 )
@@ -1155,7 +1159,7 @@ pub(crate) mod tests {
         assert_eq!(
             one(
                 at,
-                "SELECT i.last_seen FROM findings f JOIN items i ON i.id = f.item_id
+                "SELECT s.last_seen FROM findings f JOIN item_seen s ON s.item_id = f.item_id
                  WHERE masked = 'C'"
             ),
             200,
