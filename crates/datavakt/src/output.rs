@@ -86,13 +86,13 @@ impl Held {
         Held {
             new: seen.change != store::Change::Seen,
             c: store::Current {
-                path: f.path,
-                location: f.location,
-                kind: f.kind.to_string(),
-                confidence: f.confidence.name().to_string(),
-                masked: f.masked,
-                fingerprint: f.fingerprint,
-                variant: f.variant.map(str::to_string),
+                path: f.path.into(),
+                location: f.location.into(),
+                kind: f.kind.into(),
+                confidence: f.confidence.name().into(),
+                masked: f.masked.into(),
+                fingerprint: f.fingerprint.map(Into::into),
+                variant: f.variant.map(Into::into),
                 status: seen.status,
                 resolution: None,
                 first_seen: seen.first_seen,
@@ -147,17 +147,34 @@ impl<'a> View<'a> {
 
 /// A time as ISO 8601 in UTC (`2026-12-01T08:30:00Z`).
 pub fn iso_time(unix: i64) -> String {
-    let d = detect::Date::from_days_since_epoch(unix.div_euclid(86_400));
-    let s = unix.rem_euclid(86_400);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        d.year,
-        d.month,
-        d.day,
-        s / 3600,
-        s / 60 % 60,
-        s % 60
-    )
+    IsoTime(unix).to_string()
+}
+
+/// Unix seconds, written as ISO 8601 in UTC; serialised without a string of its own (one
+/// per printed finding otherwise).
+struct IsoTime(i64);
+
+impl std::fmt::Display for IsoTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = detect::Date::from_days_since_epoch(self.0.div_euclid(86_400));
+        let s = self.0.rem_euclid(86_400);
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            d.year,
+            d.month,
+            d.day,
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )
+    }
+}
+
+impl Serialize for IsoTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 #[derive(Serialize)]
@@ -187,7 +204,7 @@ struct FindingJson<'a> {
     status: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     resolution: Option<&'a str>,
-    first_seen: String,
+    first_seen: IsoTime,
     #[serde(skip_serializing_if = "Option::is_none")]
     exposure: Option<&'a serde_json::value::RawValue>,
     /// The item's severity (`info` … `critical`), its score within that, and why.
@@ -220,7 +237,7 @@ impl<'a> From<&View<'a>> for FindingJson<'a> {
             gps: f.media.filter(|m| m.kind == "camera-photo").map(|m| m.gps),
             status: f.status,
             resolution: f.resolution,
-            first_seen: iso_time(f.first_seen),
+            first_seen: IsoTime(f.first_seen),
             exposure: f
                 .exposure
                 .filter(|_| own)
@@ -234,20 +251,21 @@ impl<'a> From<&View<'a>> for FindingJson<'a> {
 
 /// An item's exposure and assessment as JSON members to follow a finding's own:
 /// `,"exposure":{…},"severity":"high","score":…,"why":[…]`.
-fn item_members(exposure: Option<&str>, a: &assess::Assessment) -> String {
+/// `exposure` is JSON checked by the caller, `why` the reasons as a JSON array.
+fn item_members(exposure: Option<&str>, a: &assess::Assessment, why: &str) -> String {
     #[derive(Serialize)]
     struct Members<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]
         exposure: Option<&'a serde_json::value::RawValue>,
         severity: &'static str,
         score: u32,
-        why: &'a [String],
+        why: Option<&'a serde_json::value::RawValue>,
     }
     let m = Members {
         exposure: exposure.and_then(|e| serde_json::from_str(e).ok()),
         severity: a.severity.name(),
         score: a.score,
-        why: &a.why,
+        why: serde_json::from_str(why).ok(),
     };
     let object = serde_json::to_string(&m).unwrap_or_default();
     match object.strip_prefix('{').and_then(|o| o.strip_suffix('}')) {
@@ -257,13 +275,15 @@ fn item_members(exposure: Option<&str>, a: &assess::Assessment) -> String {
 }
 
 /// A finding as one JSON object, with its item's members spliced in when given.
-fn finding_json(out: &mut impl Write, f: &View) -> io::Result<()> {
+/// `scratch` is a buffer kept between findings.
+fn finding_json(out: &mut impl Write, scratch: &mut Vec<u8>, f: &View) -> io::Result<()> {
     let Some(members) = f.item_json else {
         return serde_json::to_writer(out, &FindingJson::from(f)).map_err(json_err);
     };
-    let mut own = serde_json::to_vec(&FindingJson::from(f)).map_err(json_err)?;
-    own.pop(); // the closing brace
-    out.write_all(&own)?;
+    scratch.clear();
+    serde_json::to_writer(&mut *scratch, &FindingJson::from(f)).map_err(json_err)?;
+    scratch.pop(); // the closing brace
+    out.write_all(scratch)?;
     out.write_all(members.as_bytes())?;
     out.write_all(b"}")
 }
@@ -306,6 +326,8 @@ struct Writer<W: Write> {
     /// JSON format: findings written so far, and the other records kept for the end.
     json_findings: u64,
     json_other: Vec<serde_json::Value>,
+    /// JSON of one finding, made before its item's members are spliced in.
+    scratch: Vec<u8>,
     csv: Option<csv::Writer<W>>,
 }
 
@@ -336,7 +358,7 @@ impl<W: Write> Writer<W> {
         match self.format {
             Format::Human => self.human(f),
             Format::Jsonl => {
-                finding_json(&mut self.out, f)?;
+                finding_json(&mut self.out, &mut self.scratch, f)?;
                 self.out.write_all(b"\n")
             }
             Format::Json => {
@@ -344,7 +366,7 @@ impl<W: Write> Writer<W> {
                     self.out.write_all(b",")?;
                 }
                 self.json_findings += 1;
-                finding_json(&mut self.out, f)
+                finding_json(&mut self.out, &mut self.scratch, f)
             }
             Format::Csv => {
                 let first_seen = iso_time(f.first_seen);
@@ -683,6 +705,7 @@ pub fn write_all(
         current: None,
         json_findings: 0,
         json_other: vec![],
+        scratch: Vec::new(),
         csv: None,
     };
     if opts.format == Format::Csv {
@@ -724,6 +747,7 @@ pub fn write_all(
         min_confidence: confidence_rank(opts.min_confidence.name()),
         now: scan::unix_now(),
         by_severity: (opts.format == Format::Human).then(Vec::new),
+        last_exposure: None,
     };
     let mut db = Db {
         store: db,
@@ -883,6 +907,16 @@ pub fn write_all(
     }
 }
 
+/// Counts one more under `key` (a key is copied once, not once per count).
+fn bump(counts: &mut BTreeMap<String, u64>, key: &str) {
+    match counts.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(key.to_string(), 1);
+        }
+    }
+}
+
 /// Orders confidences as stored (`low` < `medium` < `high`).
 fn confidence_rank(name: &str) -> u8 {
     match name {
@@ -893,33 +927,48 @@ fn confidence_rank(name: &str) -> u8 {
 }
 
 /// What an exposure object (the contract's JSON) says, in the terms of the assessment.
-fn exposure_facts(exposure: &str, facts: &mut assess::ItemFacts) {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(exposure) else {
-        return;
-    };
-    let audience = v["audience"].as_str().unwrap_or("unknown");
-    let size = v["size"].as_u64().and_then(|n| u32::try_from(n).ok());
-    facts.audience = assess::Audience::parse(audience, size).unwrap_or_default();
-    facts.transport = v["transport"]
-        .as_str()
-        .and_then(assess::Transport::parse)
-        .unwrap_or_default();
-    facts.listed = v["via"]
-        .as_str()
-        .is_some_and(|via| via.contains("listed by"));
+#[derive(Clone, Copy, Default)]
+struct ExposureFacts {
+    audience: assess::Audience,
+    transport: assess::Transport,
+    listed: bool,
+}
+
+impl ExposureFacts {
+    fn parse(exposure: &str) -> Option<ExposureFacts> {
+        let v = serde_json::from_str::<serde_json::Value>(exposure).ok()?;
+        let audience = v["audience"].as_str().unwrap_or("unknown");
+        let size = v["size"].as_u64().and_then(|n| u32::try_from(n).ok());
+        Some(ExposureFacts {
+            audience: assess::Audience::parse(audience, size).unwrap_or_default(),
+            transport: v["transport"]
+                .as_str()
+                .and_then(assess::Transport::parse)
+                .unwrap_or_default(),
+            listed: v["via"]
+                .as_str()
+                .is_some_and(|via| via.contains("listed by")),
+        })
+    }
+
+    fn apply(&self, facts: &mut assess::ItemFacts) {
+        facts.audience = self.audience;
+        facts.transport = self.transport;
+        facts.listed = self.listed;
+    }
 }
 
 /// The output side of the writer: prints findings and keeps the summary.
 struct Emitter<'p, W: Write> {
     w: Writer<W>,
     s: Summary,
-    distinct: HashSet<String>,
+    distinct: HashSet<Arc<str>>,
     broken_pipe: bool,
     fatal: Option<io::Error>,
     progress: Option<indicatif::ProgressBar>,
     changes_only: bool,
     /// Findings of items not yet complete, by path.
-    pending: HashMap<String, Vec<Held>>,
+    pending: HashMap<Arc<str>, Vec<Held>>,
     policy: Option<&'p assess::Policy>,
     /// The threshold for printing (and counting) a finding, as a rank.
     min_confidence: u8,
@@ -927,6 +976,8 @@ struct Emitter<'p, W: Write> {
     now: i64,
     /// The human report: items with their findings, printed at the end by severity.
     by_severity: Option<Vec<(assess::Assessment, Vec<Held>)>>,
+    /// The last exposure object parsed, and what it says (`None`: not JSON).
+    last_exposure: Option<(Arc<str>, Option<ExposureFacts>)>,
 }
 
 impl<W: Write> Emitter<'_, W> {
@@ -954,10 +1005,8 @@ impl<W: Write> Emitter<'_, W> {
     fn count(&mut self, c: &store::Current, new: bool) {
         let s = &mut self.s;
         s.findings += 1;
-        *s.findings_by_kind.entry(c.kind.clone()).or_default() += 1;
-        *s.findings_by_confidence
-            .entry(c.confidence.clone())
-            .or_default() += 1;
+        bump(&mut s.findings_by_kind, &c.kind);
+        bump(&mut s.findings_by_confidence, &c.confidence);
         if new {
             s.new_findings += 1;
         }
@@ -1002,7 +1051,7 @@ impl<W: Write> Emitter<'_, W> {
         };
         // A false positive is no finding: not counted, not printed, no weight. Below the
         // threshold: counted as such, and no weight either.
-        held.retain(|h| h.c.status != "false-positive");
+        held.retain(|h| &*h.c.status != "false-positive");
         let before = held.len();
         let min = self.min_confidence;
         held.retain(|h| confidence_rank(&h.c.confidence) >= min);
@@ -1014,14 +1063,28 @@ impl<W: Write> Emitter<'_, W> {
         for h in &held {
             facts.add_finding(&h.c.kind, None, h.c.fingerprint.as_deref(), h.c.first_seen);
         }
-        let exposure = held.iter().find_map(|h| h.c.exposure.clone());
-        if let Some(e) = exposure.as_deref() {
-            exposure_facts(e, &mut facts);
+        let mut exposure = held.iter().find_map(|h| h.c.exposure.clone());
+        if let Some(e) = exposure.clone() {
+            // Items side by side mostly share one exposure: parsed once.
+            let parsed = match &self.last_exposure {
+                Some((last, parsed)) if Arc::ptr_eq(last, &e) || **last == *e => *parsed,
+                _ => {
+                    let parsed = ExposureFacts::parse(&e);
+                    self.last_exposure = Some((e, parsed));
+                    parsed
+                }
+            };
+            match parsed {
+                Some(p) => p.apply(&mut facts),
+                // Not JSON (a damaged database): not printed either.
+                None => exposure = None,
+            }
         }
         facts.modified = modified;
         let zone = self.policy.and_then(|p| p.zone_of(path));
         let a = assess::assess(&facts, zone, self.now);
-        db.severity(path, &a);
+        let why = serde_json::to_string(&a.why).unwrap_or_else(|_| "[]".into());
+        db.severity(path, &a, &why);
         *self
             .s
             .findings_by_severity
@@ -1038,7 +1101,7 @@ impl<W: Write> Emitter<'_, W> {
             return;
         }
         let members = matches!(self.w.format, Format::Jsonl | Format::Json)
-            .then(|| item_members(exposure.as_deref(), &a));
+            .then(|| item_members(exposure.as_deref(), &a, &why));
         for h in &held {
             if h.new || !self.changes_only {
                 let mut v = h.view(Some(&a));
@@ -1050,7 +1113,7 @@ impl<W: Write> Emitter<'_, W> {
 
     /// Completes every item still held (the end of the scan).
     fn complete_all(&mut self, db: &mut Db) {
-        let mut paths: Vec<String> = self.pending.keys().cloned().collect();
+        let mut paths: Vec<Arc<str>> = self.pending.keys().cloned().collect();
         paths.sort();
         for p in paths {
             self.complete(&p, None, db);
@@ -1207,14 +1270,14 @@ impl Db<'_> {
         }
     }
 
-    fn severity(&mut self, path: &str, a: &assess::Assessment) {
+    /// `why`: the reasons as a JSON array.
+    fn severity(&mut self, path: &str, a: &assess::Assessment, why: &str) {
         if self.error.is_some() || path == "-" {
             return;
         }
-        let why = serde_json::json!(a.why).to_string();
         let r = self
             .store
-            .item_severity(path, a.severity.name(), i64::from(a.score), &why);
+            .item_severity(path, a.severity.name(), i64::from(a.score), why);
         self.keep(r);
     }
 
@@ -1290,19 +1353,31 @@ mod tests {
 
     #[test]
     fn an_exposure_gives_the_assessment_its_audience_size_and_transport() {
-        let mut f = assess::ItemFacts::default();
-        exposure_facts(
+        let facts = |json: &str| {
+            let mut f = assess::ItemFacts::default();
+            ExposureFacts::parse(json).unwrap().apply(&mut f);
+            f
+        };
+        let f = facts(
             r#"{"audience":"group","via":"mode 0640","principals":["group:staff"],"size":240,"transport":"local"}"#,
-            &mut f,
         );
         assert_eq!(f.audience, assess::Audience::Group { size: Some(240) });
-        let mut f = assess::ItemFacts::default();
-        exposure_facts(
+        let f = facts(
             r#"{"audience":"public","via":"served without credentials over HTTP; listed by /x/","principals":[],"transport":"http"}"#,
-            &mut f,
         );
         assert_eq!(f.audience, assess::Audience::Public);
         assert!(f.listed);
         assert_eq!(f.transport, assess::Transport::parse("http").unwrap());
+        assert!(ExposureFacts::parse("{not json").is_none());
+    }
+
+    #[test]
+    fn times_are_iso_8601_in_utc() {
+        assert_eq!(iso_time(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_time(1_796_200_245), "2026-12-02T08:30:45Z");
+        assert_eq!(
+            serde_json::to_string(&IsoTime(-1)).unwrap(),
+            "\"1969-12-31T23:59:59Z\""
+        );
     }
 }

@@ -4,6 +4,7 @@
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use detect::{Confidence, Date, Detector, Fingerprinter};
@@ -111,12 +112,12 @@ pub enum Msg {
     /// now.
     Unchanged {
         path: String,
-        exposure: Option<String>,
+        exposure: Option<Arc<str>>,
     },
     /// Who can read a file (a JSON object), sent before its findings.
     Exposure {
         path: String,
-        exposure: String,
+        exposure: Arc<str>,
     },
     /// The crawl of a web root ended; `complete` when it met every URL it could reach (no
     /// errors, no limit), so that URLs it did not meet are gone, except those under the
@@ -190,6 +191,8 @@ pub(crate) struct Thread {
     exposure: sources::exposure::Local,
     /// The stored forms of the folders this thread has met.
     folders: Folders,
+    /// The last exposure judged and its JSON: files side by side mostly share one.
+    last_exposure: Option<(sources::exposure::Exposure, Arc<str>)>,
 }
 
 impl Thread {
@@ -199,6 +202,19 @@ impl Thread {
             worker: Worker::new(ctx.opts.worker.clone()),
             exposure: sources::exposure::Local::new(),
             folders: Folders::default(),
+            last_exposure: None,
+        }
+    }
+
+    /// The JSON of exposure `e`, made again only when it differs from the last one.
+    fn exposure_json(&mut self, e: sources::exposure::Exposure, mask: &Masker) -> Arc<str> {
+        match &self.last_exposure {
+            Some((last, json)) if *last == e => json.clone(),
+            _ => {
+                let json: Arc<str> = exposure_json(&e, mask).into();
+                self.last_exposure = Some((e, json.clone()));
+                json
+            }
         }
     }
 }
@@ -420,15 +436,11 @@ fn scan_file(ctx: &Ctx, path: &Path, th: &mut Thread, tx: &mut Outbox) -> bool {
         } else {
             th.exposure.of_lstat(path, m)
         };
-        exposure_json(&e, ctx.mask)
+        th.exposure_json(e, ctx.mask)
     });
     let now = stat.as_ref().ok().map(meta);
-    let unchanged = |p: &str| {
-        !rescan
-            && now
-                .as_ref()
-                .is_some_and(|m| remember.known.unchanged(p, m, &remember.scanned_with))
-    };
+    let unchanged =
+        |p: &str| !rescan && now.as_ref().is_some_and(|m| remember.known.unchanged(p, m));
     // A path stored as it is written (read before with these settings) has no value in its
     // names: the common case of a re-scan needs no masking.
     let plain = path.to_string_lossy();

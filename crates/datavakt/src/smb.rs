@@ -115,7 +115,7 @@ fn visit(ctx: &Ctx, item: SmbItem, th: &mut Thread, tx: &mut Outbox) -> bool {
     }
     let exposure = Msg::Exposure {
         path: shown.clone(),
-        exposure: scan::exposure_json(&item.exposure, ctx.mask),
+        exposure: scan::exposure_json(&item.exposure, ctx.mask).into(),
     };
     if tx.send(exposure).is_err() || !scan::scan_name_text(ctx, &shown, &name, "file name", tx) {
         return false;

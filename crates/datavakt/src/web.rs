@@ -119,7 +119,7 @@ fn visit(ctx: &Ctx, item: sources::web::WebItem, th: &mut Thread, tx: &mut Outbo
     }
     let msg = Msg::Exposure {
         path: shown.clone(),
-        exposure: exposure(&item, listed_by.as_deref()),
+        exposure: exposure(&item, listed_by.as_deref()).into(),
     };
     if tx.send(msg).is_err() {
         return false;

@@ -14,7 +14,7 @@
 //! so a scan that visits thousands of files in the same folders stats each folder once.
 
 use std::collections::HashMap;
-use std::ffi::{CStr, CString};
+use std::ffi::{CStr, CString, OsString};
 use std::fmt::Write as _;
 use std::fs::Metadata;
 use std::os::unix::ffi::OsStrExt;
@@ -90,10 +90,14 @@ impl Exposure {
 pub struct Local {
     accounts: Arc<Accounts>,
     names: Names,
-    /// Each folder's own verdict, by canonical path.
-    dirs: HashMap<PathBuf, Arc<Dir>>,
+    /// Each folder's own verdict, by canonical path (keyed by its bytes: hashing a `Path`
+    /// parses its components, at every lookup).
+    dirs: HashMap<OsString, Arc<Dir>>,
     /// The folders above a file, from `/` down, by the parent path as the caller gave it.
-    chains: HashMap<PathBuf, Result<Chain, String>>,
+    chains: HashMap<OsString, Result<Chain, String>>,
+    /// What files without an ACL under folders that everyone may search come to, by mode,
+    /// owner and group: the common case needs no judging (and no new texts) per file.
+    open: HashMap<(u32, u32, u32), Exposure>,
     /// Reused buffer for extended attributes.
     buf: Vec<u8>,
 }
@@ -131,6 +135,7 @@ impl Local {
             accounts,
             dirs: HashMap::new(),
             chains: HashMap::new(),
+            open: HashMap::new(),
             buf: vec![0; 256],
         }
     }
@@ -196,6 +201,15 @@ impl Local {
             None => return Exposure::unknown("a path without a folder".into()),
         };
         match self.chain(parent) {
+            Ok(chain) if file.acl.is_none() && chain.iter().all(|d| d.open) => {
+                let key = (file.mode, file.uid, file.gid);
+                if let Some(e) = self.open.get(&key) {
+                    return e.clone();
+                }
+                let e = judge(&file, &chain, &self.accounts, &mut self.names);
+                self.open.insert(key, e.clone());
+                e
+            }
             Ok(chain) => judge(&file, &chain, &self.accounts, &mut self.names),
             Err(why) => {
                 // A folder we cannot judge only matters if the file alone is wider than its
@@ -212,12 +226,13 @@ impl Local {
 
     /// The folders from `/` down to `dir`, each judged once.
     fn chain(&mut self, dir: &Path) -> Result<Chain, String> {
-        if let Some(c) = self.chains.get(dir) {
+        if let Some(c) = self.chains.get(dir.as_os_str()) {
             return c.clone();
         }
         if self.dirs.len() >= CACHE_LIMIT || self.chains.len() >= CACHE_LIMIT {
             self.dirs.clear();
             self.chains.clear();
+            self.open.clear();
         }
         // A clean absolute path of a folder that is no link: its parent's chain (cached, so
         // each folder is looked at once) and itself, without resolving the whole path again
@@ -239,7 +254,8 @@ impl Local {
                     Err(e) => Err(e),
                 },
             };
-            self.chains.insert(dir.to_path_buf(), chain.clone());
+            self.chains
+                .insert(dir.as_os_str().to_owned(), chain.clone());
             return chain;
         }
         // Canonical: others reach the file by its real path, whatever link the walk came
@@ -257,13 +273,14 @@ impl Local {
                 Ok(Arc::from(chain))
             }
         };
-        self.chains.insert(dir.to_path_buf(), chain.clone());
+        self.chains
+            .insert(dir.as_os_str().to_owned(), chain.clone());
         chain
     }
 
     /// One folder's own verdict: who may search it.
     fn dir(&mut self, path: &Path) -> Arc<Dir> {
-        if let Some(d) = self.dirs.get(path) {
+        if let Some(d) = self.dirs.get(path.as_os_str()) {
             return d.clone();
         }
         let lstat = std::fs::symlink_metadata(path);
@@ -280,12 +297,14 @@ impl Local {
                 }),
             },
         };
+        let open = searchers.as_ref().is_ok_and(|o| o.readers(SEARCH).everyone);
         let d = Arc::new(Dir {
             path: path.to_path_buf(),
             searchers,
             link,
+            open,
         });
-        self.dirs.insert(path.to_path_buf(), d.clone());
+        self.dirs.insert(path.as_os_str().to_owned(), d.clone());
         d
     }
 }
@@ -451,6 +470,8 @@ struct Dir {
     searchers: Result<Object, String>,
     /// The path is a symbolic link (so its chain is that of its target).
     link: bool,
+    /// Everyone may search it: it narrows no file's audience.
+    open: bool,
 }
 
 /// A set of principals: everyone, or some users and groups. Root is never in it (it reads
@@ -977,6 +998,7 @@ mod tests {
     fn dir(path: &str, o: Object) -> Arc<Dir> {
         Arc::new(Dir {
             path: PathBuf::from(path),
+            open: o.readers(SEARCH).everyone,
             searchers: Ok(o),
             link: false,
         })
@@ -1024,6 +1046,44 @@ mod tests {
     fn local_can_move_to_a_walker_thread() {
         fn send<T: Send>() {}
         send::<Local>();
+    }
+
+    /// Files of one mode and owner under open folders share one judgement; a folder that
+    /// narrows, a mode that differs or a changed folder is judged on its own.
+    #[test]
+    fn files_under_open_folders_are_judged_once_per_mode_and_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = testkit::unique_dir("exposure-open");
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mode = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        let mut local = Local::new();
+        let mut judge = |rel: &str| {
+            let p = root.join(rel);
+            local.of_lstat(&p, &std::fs::symlink_metadata(&p).unwrap())
+        };
+        for (rel, m) in [("a.txt", 0o644), ("b/c.txt", 0o644), ("d.txt", 0o600)] {
+            testkit::write(&root, rel, b"x");
+            mode(&root.join(rel), m);
+        }
+        mode(&root.join("b"), 0o755);
+        testkit::write(&root, "private/e.txt", b"x");
+        mode(&root.join("private/e.txt"), 0o644);
+        mode(&root.join("private"), 0o700);
+        let open = std::env::temp_dir()
+            .ancestors()
+            .all(|d| std::fs::metadata(d).is_ok_and(|m| m.mode() & 0o001 != 0));
+        let (a, c) = (judge("a.txt"), judge("b/c.txt"));
+        assert_eq!(a, c);
+        if open {
+            assert_eq!(a.audience, Audience::Organisation, "{a:?}");
+        }
+        assert_eq!(judge("d.txt").audience, Audience::Owner);
+        let e = judge("private/e.txt");
+        assert_eq!(e.audience, Audience::Owner, "{e:?}");
+        assert!(e.via.contains("private"), "{}", e.via);
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]
@@ -1423,6 +1483,7 @@ mod tests {
             path: PathBuf::from("/srv/odd"),
             searchers: Err("ACL unreadable: version 7, not 2".into()),
             link: false,
+            open: false,
         });
         let e = judged(&obj(0o644, 1000, 1000), &chain(vec![bad.clone()]));
         assert_eq!(e.audience, Audience::Unknown);

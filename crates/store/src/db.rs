@@ -102,6 +102,22 @@ impl Row<'_, '_> {
     }
 }
 
+impl Row<'_, '_> {
+    /// Calls `f` with the text of column `i` (`None` for NULL), borrowed from the row.
+    pub fn with_text<T>(&self, i: usize, f: impl FnOnce(Option<&str>) -> T) -> Result<T, DbError> {
+        match self {
+            Row::Sqlite(r) => {
+                let v = r.get_ref(i)?;
+                let text = v.as_str_or_null().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), e.into())
+                })?;
+                Ok(f(text))
+            }
+            Row::Postgres(r) => Ok(f(r.try_get::<_, Option<&str>>(i)?)),
+        }
+    }
+}
+
 /// A type a column is read into.
 pub trait Cell: Sized {
     fn sqlite(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Self>;
@@ -163,6 +179,37 @@ impl Cell for Option<String> {
     }
     fn postgres(r: &postgres::Row, i: usize) -> Result<Option<String>, postgres::Error> {
         r.try_get(i)
+    }
+}
+
+/// Text read straight into the shared form the writer keeps (one allocation, no `String` on
+/// the way).
+impl Cell for std::sync::Arc<str> {
+    fn sqlite(r: &rusqlite::Row, i: usize) -> rusqlite::Result<std::sync::Arc<str>> {
+        let v = r.get_ref(i)?;
+        let text = v
+            .as_str()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), e.into()))?;
+        Ok(text.into())
+    }
+    fn postgres(r: &postgres::Row, i: usize) -> Result<std::sync::Arc<str>, postgres::Error> {
+        r.try_get::<_, &str>(i).map(Into::into)
+    }
+}
+
+impl Cell for Option<std::sync::Arc<str>> {
+    fn sqlite(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<std::sync::Arc<str>>> {
+        let v = r.get_ref(i)?;
+        let text = v
+            .as_str_or_null()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), e.into()))?;
+        Ok(text.map(Into::into))
+    }
+    fn postgres(
+        r: &postgres::Row,
+        i: usize,
+    ) -> Result<Option<std::sync::Arc<str>>, postgres::Error> {
+        r.try_get::<_, Option<&str>>(i).map(|t| t.map(Into::into))
     }
 }
 

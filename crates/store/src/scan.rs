@@ -51,17 +51,18 @@ pub struct Counts {
 /// items that did not change and copies of items already read.
 #[derive(Default)]
 pub struct Known {
-    items: HashMap<String, (Meta, String)>,
-    by_size: HashMap<u64, Vec<(String, String)>>,
+    /// Each item's state, and whether it was read with this scan's settings.
+    items: HashMap<Arc<str>, (Meta, bool)>,
+    by_size: HashMap<u64, Vec<(String, Arc<str>)>>,
 }
 
 impl Known {
-    /// True when `path` was read before, with the same detector settings, and its size,
+    /// True when `path` was read before, with this scan's detector settings, and its size,
     /// times and file identity are the same now.
-    pub fn unchanged(&self, path: &str, now: &Meta, settings: &str) -> bool {
+    pub fn unchanged(&self, path: &str, now: &Meta) -> bool {
         self.items
             .get(path)
-            .is_some_and(|(m, with)| m == now && with == settings)
+            .is_some_and(|(m, same_settings)| m == now && *same_settings)
     }
 
     /// True when some item of this size was read whole before (a copy is possible).
@@ -75,7 +76,7 @@ impl Known {
             .get(&size)?
             .iter()
             .find(|(h, _)| h == hash)
-            .map(|(_, p)| p.as_str())
+            .map(|(_, p)| &**p)
     }
 
     /// The number of items known.
@@ -109,7 +110,7 @@ pub struct Found {
     /// Unix seconds.
     pub first_seen: i64,
     /// `open`, `accepted` or `false-positive` (not reported as a finding).
-    pub status: String,
+    pub status: Arc<str>,
 }
 
 /// What the end of an item's reading changed: findings it no longer holds (resolved as
@@ -129,20 +130,21 @@ pub struct Copied {
 }
 
 /// A finding as the store holds it: what a scan carries over without reading the item again,
-/// and what it resolves.
+/// and what it resolves. Its texts are shared with the store's own copy (a re-scan hands
+/// out every finding it holds: counting references, not copying text).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Current {
-    pub path: String,
-    pub location: String,
-    pub kind: String,
-    pub confidence: String,
-    pub masked: String,
-    pub fingerprint: Option<String>,
-    pub variant: Option<String>,
+    pub path: Arc<str>,
+    pub location: Arc<str>,
+    pub kind: Arc<str>,
+    pub confidence: Arc<str>,
+    pub masked: Arc<str>,
+    pub fingerprint: Option<Arc<str>>,
+    pub variant: Option<Arc<str>>,
     /// `open`, `accepted`, `false-positive` or `resolved`.
-    pub status: String,
+    pub status: Arc<str>,
     /// For a resolved finding: `removed`, `edited` or `remediated`.
-    pub resolution: Option<String>,
+    pub resolution: Option<Arc<str>>,
     /// Unix seconds.
     pub first_seen: i64,
     /// Who can read its item (a JSON object), as last assessed.
@@ -160,23 +162,23 @@ pub struct End {
 /// A finding's row, held during a scan.
 struct Row {
     id: i64,
-    location: String,
-    kind: String,
-    confidence: String,
-    masked: String,
-    fingerprint: Option<String>,
-    variant: Option<String>,
-    status: String,
-    resolution: Option<String>,
+    location: Arc<str>,
+    kind: Arc<str>,
+    confidence: Arc<str>,
+    masked: Arc<str>,
+    fingerprint: Option<Arc<str>>,
+    variant: Option<Arc<str>>,
+    status: Arc<str>,
+    resolution: Option<Arc<str>>,
     first_seen: i64,
     /// Reported again by this scan.
     matched: bool,
 }
 
 impl Row {
-    fn current(&self, path: &str, exposure: &Option<Arc<str>>) -> Current {
+    fn current(&self, path: &Arc<str>, exposure: &Option<Arc<str>>) -> Current {
         Current {
-            path: path.to_string(),
+            path: path.clone(),
             location: self.location.clone(),
             kind: self.kind.clone(),
             confidence: self.confidence.clone(),
@@ -201,7 +203,7 @@ impl Row {
 
     /// Still there and not dismissed: printed as part of the tree's state.
     fn reportable(&self) -> bool {
-        self.resolution.is_none() && (self.status == "open" || self.status == "accepted")
+        self.resolution.is_none() && matches!(&*self.status, "open" | "accepted")
     }
 }
 
@@ -227,6 +229,8 @@ enum Met {
 
 struct Item {
     id: i64,
+    /// Its path, shared by the findings handed out.
+    path: Arc<str>,
     hash: Option<String>,
     exposure: Option<Arc<str>>,
     /// Severity, score and reasons as stored.
@@ -234,15 +238,40 @@ struct Item {
     gone: bool,
     met: Met,
     rows: Vec<Row>,
-    /// Row index by location, kind, masked value and fingerprint.
-    exact: HashMap<String, usize>,
+    /// Row index by location, kind, masked value and fingerprint; made when the scan first
+    /// reports a finding of the item (never, for the items a re-scan carries over).
+    exact: Option<HashMap<String, usize>>,
+}
+
+impl Item {
+    fn exact(&mut self) -> &mut HashMap<String, usize> {
+        let rows = &self.rows;
+        self.exact
+            .get_or_insert_with(|| rows.iter().enumerate().map(|(i, r)| (r.key(), i)).collect())
+    }
+}
+
+/// The few texts many rows share (kinds, confidences, statuses), each held once.
+#[derive(Default)]
+struct Words(Vec<Arc<str>>);
+
+impl Words {
+    fn get(&mut self, word: &str) -> Arc<str> {
+        if let Some(w) = self.0.iter().find(|w| ***w == *word) {
+            return w.clone();
+        }
+        let w: Arc<str> = Arc::from(word);
+        self.0.push(w.clone());
+        w
+    }
 }
 
 struct ScanState {
     id: i64,
+    words: Words,
     now: i64,
     roots: Vec<String>,
-    items: HashMap<String, Item>,
+    items: HashMap<Arc<str>, Item>,
     new_findings: u64,
     resolved: u64,
     unchanged: u64,
@@ -316,6 +345,7 @@ impl Store {
             .map_err(err("cannot start a transaction"))?;
         let mut state = ScanState {
             id,
+            words: Words::default(),
             now,
             roots: roots.to_vec(),
             items: HashMap::new(),
@@ -341,7 +371,7 @@ impl Store {
         known: &mut Known,
     ) -> Result<(), DbError> {
         let (r, dir, end) = under(root);
-        let mut by_id: HashMap<i64, String> = HashMap::new();
+        let mut by_id: HashMap<i64, Arc<str>> = HashMap::new();
         self.db.each(
             &format!(
                 "SELECT id, path, size, mtime_ns, ctime_ns, dev, ino, owner, hash, gone_at,
@@ -351,12 +381,12 @@ impl Store {
             &[&r, &dir, &end],
             &mut |row| {
                 let id: i64 = row.get(0)?;
-                let path: String = row.get(1)?;
+                let path: Arc<str> = row.get(1)?;
                 let size: Option<i64> = row.get(2)?;
                 let gone = row.get::<Option<i64>>(9)?.is_some();
                 let hash: Option<String> = row.get(8)?;
-                let with: Option<String> = row.get(10)?;
-                let exposure: Option<String> = row.get(11)?;
+                let same_settings = row.with_text(10, |t| t == Some(scanned_with))?;
+                let exposure: Option<Arc<str>> = row.get(11)?;
                 if let (Some(size), false) = (size, gone) {
                     let meta = Meta {
                         size: size as u64,
@@ -369,8 +399,7 @@ impl Store {
                             .and_then(|o| u32::try_from(o).ok())
                             .unwrap_or_default(),
                     };
-                    let with = with.unwrap_or_default();
-                    if with == scanned_with {
+                    if same_settings {
                         if let Some(h) = &hash {
                             known
                                 .by_size
@@ -379,15 +408,16 @@ impl Store {
                                 .push((h.clone(), path.clone()));
                         }
                     }
-                    known.items.insert(path.clone(), (meta, with));
+                    known.items.insert(path.clone(), (meta, same_settings));
                 }
                 by_id.insert(id, path.clone());
                 state.items.insert(
-                    path,
+                    path.clone(),
                     Item {
                         id,
+                        path,
                         hash,
-                        exposure: exposure.map(Arc::from),
+                        exposure,
                         severity: match (row.get(12)?, row.get(13)?, row.get(14)?) {
                             (Some(s), Some(n), Some(w)) => Some((s, n, w)),
                             _ => None,
@@ -395,7 +425,7 @@ impl Store {
                         gone,
                         met: Met::No,
                         rows: Vec::new(),
-                        exact: HashMap::new(),
+                        exact: None,
                     },
                 );
                 Ok(true)
@@ -413,20 +443,20 @@ impl Store {
                 let Some(item) = by_id.get(&item_id).and_then(|p| state.items.get_mut(p)) else {
                     return Ok(true);
                 };
+                let words = &mut state.words;
                 let found = Row {
                     id: row.get(0)?,
                     location: row.get(2)?,
-                    kind: row.get(3)?,
-                    confidence: row.get(4)?,
+                    kind: row.with_text(3, |t| words.get(t.unwrap_or_default()))?,
+                    confidence: row.with_text(4, |t| words.get(t.unwrap_or_default()))?,
                     masked: row.get(5)?,
                     fingerprint: row.get(6)?,
-                    variant: row.get(7)?,
-                    status: row.get(8)?,
-                    resolution: row.get(9)?,
+                    variant: row.with_text(7, |t| t.map(|t| words.get(t)))?,
+                    status: row.with_text(8, |t| words.get(t.unwrap_or_default()))?,
+                    resolution: row.with_text(9, |t| t.map(|t| words.get(t)))?,
                     first_seen: row.get(10)?,
                     matched: false,
                 };
-                item.exact.insert(found.key(), item.rows.len());
                 item.rows.push(found);
                 Ok(true)
             },
@@ -455,27 +485,32 @@ impl Store {
         let k = key(f.location, f.kind, f.masked, f.fingerprint);
         // The same finding at the same place; else the same value, not yet matched, that
         // moved within the item (an edit above it).
-        let hit = item.exact.get(&k).copied().or_else(|| {
+        let hit = item.exact().get(&k).copied().or_else(|| {
             item.rows.iter().position(|r| {
                 !r.matched
                     && r.resolution.is_none()
-                    && r.kind == f.kind
-                    && r.masked == f.masked
+                    && *r.kind == *f.kind
+                    && *r.masked == *f.masked
                     && r.fingerprint.as_deref() == f.fingerprint
             })
         });
         if let Some(i) = hit {
+            let moved = *item.rows[i].location != *f.location;
+            if moved {
+                let old = item.rows[i].key();
+                let exact = item.exact();
+                exact.remove(&old);
+                exact.insert(k, i);
+            }
             let row = &mut item.rows[i];
             let reopened = row.resolution.is_some();
-            if row.location != f.location {
-                item.exact.remove(&row.key());
-                row.location = f.location.to_string();
-                item.exact.insert(k, i);
+            if moved {
+                row.location = f.location.into();
             }
             row.matched = true;
-            row.confidence = f.confidence.to_string();
+            row.confidence = state.words.get(f.confidence);
             if reopened {
-                row.status = "open".into();
+                row.status = state.words.get("open");
                 row.resolution = None;
             }
             self.db.execute(
@@ -520,16 +555,18 @@ impl Store {
             ],
             |r| r.get(0),
         )?;
-        item.exact.insert(k, item.rows.len());
+        let at = item.rows.len();
+        item.exact().insert(k, at);
+        let words = &mut state.words;
         item.rows.push(Row {
             id,
-            location: f.location.to_string(),
-            kind: f.kind.to_string(),
-            confidence: f.confidence.to_string(),
-            masked: f.masked.to_string(),
-            fingerprint: f.fingerprint.map(str::to_string),
-            variant: f.variant.map(str::to_string),
-            status: "open".into(),
+            location: f.location.into(),
+            kind: words.get(f.kind),
+            confidence: words.get(f.confidence),
+            masked: f.masked.into(),
+            fingerprint: f.fingerprint.map(Into::into),
+            variant: f.variant.map(|v| words.get(v)),
+            status: words.get("open"),
             resolution: None,
             first_seen: now,
             matched: true,
@@ -538,7 +575,7 @@ impl Store {
         Ok(Found {
             change: Change::New,
             first_seen: now,
-            status: "open".into(),
+            status: words.get("open"),
         })
     }
 
@@ -622,14 +659,15 @@ impl Store {
             item.hash = hash.map(str::to_string);
         }
         let mut end = ItemEnd::default();
+        let words = &mut state.words;
         for row in &mut item.rows {
             if !row.matched && row.resolution.is_none() {
-                row.status = "resolved".into();
-                row.resolution = Some("edited".into());
+                row.status = words.get("resolved");
+                row.resolution = Some(words.get("edited"));
                 resolve(&self.db, row.id, now, scan, "edited")?;
-                end.resolved.push(row.current(path, &item.exposure));
-            } else if row.matched && changed && row.status == "false-positive" {
-                row.status = "open".into();
+                end.resolved.push(row.current(&item.path, &item.exposure));
+            } else if row.matched && changed && &*row.status == "false-positive" {
+                row.status = words.get("open");
                 self.db.execute(
                     "UPDATE findings SET status = 'open', status_at = ?2 WHERE id = ?1",
                     &[&row.id, &now],
@@ -643,7 +681,7 @@ impl Store {
                     None,
                     "the item changed",
                 )?;
-                end.reopened.push(row.current(path, &item.exposure));
+                end.reopened.push(row.current(&item.path, &item.exposure));
             }
         }
         state.resolved += end.resolved.len() as u64;
@@ -728,7 +766,7 @@ impl Store {
         {
             row.matched = true;
             if row.reportable() {
-                carried.push(row.current(path, &item.exposure));
+                carried.push(row.current(&item.path, &item.exposure));
             }
         }
         Ok(carried)
@@ -758,11 +796,12 @@ impl Store {
         let Some(source) = source else {
             return Ok(None);
         };
+        let shared: Arc<str> = Arc::from(path);
         let rows: Vec<Current> = source
             .rows
             .iter()
             .filter(|r| r.reportable())
-            .map(|r| r.current(path, &None))
+            .map(|r| r.current(&shared, &None))
             .collect();
         let exposure = state.items.get(path).and_then(|i| i.exposure.clone());
         let mut copied = Copied::default();
@@ -819,7 +858,7 @@ impl Store {
     /// [`end_scan`]: Store::end_scan
     pub fn close_items(&mut self, exists: &dyn Fn(&str) -> bool) -> Result<End, StoreError> {
         let mut end = End::default();
-        let open: Vec<(String, Met, bool)> = self
+        let open: Vec<(Arc<str>, Met, bool)> = self
             .scan
             .as_ref()
             .map(|s| {
@@ -908,7 +947,10 @@ impl Store {
     /// Resolves every open finding of a deleted item as `removed`.
     fn remove(&mut self, path: &str) -> Result<Vec<Current>, DbError> {
         let (scan, now) = self.ids();
-        let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) else {
+        let Some(state) = self.scan.as_mut() else {
+            return Ok(Vec::new());
+        };
+        let Some(item) = state.items.get_mut(path) else {
             return Ok(Vec::new());
         };
         item.gone = true;
@@ -917,11 +959,12 @@ impl Store {
             &[&item.id, &now],
         )?;
         let mut removed = Vec::new();
+        let words = &mut state.words;
         for row in item.rows.iter_mut().filter(|r| r.resolution.is_none()) {
-            row.status = "resolved".into();
-            row.resolution = Some("removed".into());
+            row.status = words.get("resolved");
+            row.resolution = Some(words.get("removed"));
             resolve(&self.db, row.id, now, scan, "removed")?;
-            removed.push(row.current(path, &item.exposure));
+            removed.push(row.current(&item.path, &item.exposure));
         }
         Ok(removed)
     }
@@ -947,17 +990,19 @@ impl Store {
             &[&path, &now, &scan],
             |r| r.get(0),
         )?;
+        let path: Arc<str> = Arc::from(path);
         state.items.insert(
-            path.to_string(),
+            path.clone(),
             Item {
                 id,
+                path,
                 hash: None,
                 exposure: None,
                 severity: None,
                 gone: false,
                 met: Met::Touched,
                 rows: Vec::new(),
-                exact: HashMap::new(),
+                exact: None,
             },
         );
         Ok(id)
@@ -1112,9 +1157,8 @@ pub(crate) mod tests {
         // deleted, a folder name not reached (still there: carried).
         let known = s.begin_scan(&roots(), "{}", WITH, 200).unwrap();
         assert_eq!(known.len(), 3);
-        assert!(known.unchanged("/srv/b.txt", &meta(20, 1), WITH));
-        assert!(!known.unchanged("/srv/b.txt", &meta(20, 1), "other settings"));
-        assert!(!known.unchanged("/srv/a.txt", &meta(11, 2), WITH));
+        assert!(known.unchanged("/srv/b.txt", &meta(20, 1)));
+        assert!(!known.unchanged("/srv/a.txt", &meta(11, 2)));
         assert!(known.may_be_copy(20) && !known.may_be_copy(21));
         assert_eq!(known.copy_of(20, "h2"), Some("/srv/b.txt"));
         assert_eq!(
@@ -1127,18 +1171,12 @@ pub(crate) mod tests {
             .resolved;
         assert_eq!(resolved.len(), 1);
         assert_eq!(
-            (
-                resolved[0].masked.as_str(),
-                resolved[0].resolution.as_deref()
-            ),
+            (&*resolved[0].masked, resolved[0].resolution.as_deref()),
             ("B", Some("edited"))
         );
         let carried = s.item_unchanged("/srv/b.txt").unwrap();
         assert_eq!(carried.len(), 1);
-        assert_eq!(
-            (carried[0].masked.as_str(), carried[0].first_seen),
-            ("C", 100)
-        );
+        assert_eq!((&*carried[0].masked, carried[0].first_seen), ("C", 100));
         let end = finish(&mut s, 201, &|p| p != "/srv/empty.txt");
         assert!(end.carried.is_empty());
         assert!(end.resolved.is_empty(), "empty.txt had no findings");
@@ -1195,7 +1233,7 @@ pub(crate) mod tests {
         assert_eq!(copy.len(), 2);
         assert!(copy
             .iter()
-            .all(|(c, new)| c.path == "/srv/copy.txt" && c.first_seen == 300 && *new));
+            .all(|(c, new)| &*c.path == "/srv/copy.txt" && c.first_seen == 300 && *new));
         let end = finish(&mut s, 301, &|p| p != "/srv/b.txt");
         assert_eq!(end.resolved.len(), 1);
         assert_eq!(end.resolved[0].resolution.as_deref(), Some("removed"));
@@ -1251,7 +1289,7 @@ pub(crate) mod tests {
         // Changed content: open again, with the reason in its history.
         s.begin_scan(&roots(), "{}", WITH, 400).unwrap();
         let found = s.finding(&row("/srv/a.txt", "line 1", "A")).unwrap();
-        assert_eq!(found.status, "false-positive");
+        assert_eq!(&*found.status, "false-positive");
         let end = s
             .item_read("/srv/a.txt", Some(&meta(11, 3)), Some("h2"), WITH)
             .unwrap();
@@ -1283,7 +1321,7 @@ pub(crate) mod tests {
         s.error("/srv/a.txt", None, "read failed").unwrap();
         let end = finish(&mut s, 201, &|_| true);
         assert_eq!(end.carried.len(), 1);
-        assert_eq!(end.carried[0].masked, "B");
+        assert_eq!(&*end.carried[0].masked, "B");
         assert_eq!(
             one(at, "SELECT count(*) FROM findings WHERE resolution IS NULL"),
             2
