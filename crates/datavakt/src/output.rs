@@ -1,7 +1,9 @@
 //! The single writer: turns records into the chosen format on stdout, keeps the summary and
 //! draws the progress bar.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::io::{self, IsTerminal, Write};
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
@@ -754,6 +756,9 @@ pub fn write_all(
         error: None,
         scanned_with,
     };
+    // The findings the database holds for the roots are loaded while the walk begins.
+    let recalled = db.store.recall();
+    db.keep(recalled);
     // Who can read the items being read, by path, from their exposure to their end.
     let mut exposures: HashMap<String, Arc<str>> = HashMap::new();
     // Web roots whose crawl met everything it could reach, and the URLs behind a password it

@@ -1,16 +1,18 @@
 //! The writer of one scan, and what it remembers from the scans before.
 //!
 //! At the start of a scan the store loads what it knows of the scanned trees: every item under
-//! the roots with its state, and every finding of those items. Workers get the items' states
-//! ([`Known`]) to skip what did not change; the writer keeps the findings, so that each one
+//! the roots with its state, then (while the walk begins) every finding of those items. Workers
+//! get the items' states ([`Known`]) to skip what did not change; the writer keeps the
+//! findings, so that each one
 //! reported again is matched to its row (same person, same place: the row is seen again; same
 //! value moved to another line of an edited item: the row moves) and the rows not matched are
 //! resolved at the right moment: an item read to its end resolves the findings it no longer
 //! holds (`edited`), a deleted item all of its findings (`removed`).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
 
 use crate::db::{Db, DbError};
 use crate::{connect, err, open, Location, StoreError, BATCH};
@@ -269,6 +271,10 @@ impl Words {
 struct ScanState {
     id: i64,
     words: Words,
+    /// The paths of the items under the roots by id, until their findings are loaded.
+    by_id: HashMap<i64, Arc<str>>,
+    /// Whether the items' findings are loaded (see [`Store::recall`]).
+    recalled: bool,
     now: i64,
     roots: Vec<String>,
     items: HashMap<Arc<str>, Item>,
@@ -323,7 +329,8 @@ impl Store {
 
     /// Starts a scan of `roots` (absolute paths) at `now` (Unix seconds), its settings
     /// described; returns what the store knows of the items under the roots that were read
-    /// with `scanned_with` settings.
+    /// with `scanned_with` settings. Their findings are loaded by [`Store::recall`], so that
+    /// the walk need not wait for them.
     pub fn begin_scan(
         &mut self,
         roots: &[String],
@@ -346,6 +353,8 @@ impl Store {
         let mut state = ScanState {
             id,
             words: Words::default(),
+            by_id: HashMap::new(),
+            recalled: false,
             now,
             roots: roots.to_vec(),
             items: HashMap::new(),
@@ -363,6 +372,25 @@ impl Store {
         Ok(known)
     }
 
+    /// Loads the findings of the items under the scan's roots, once: the writer calls it
+    /// while the walk begins (every record of the scan does first, at the latest).
+    pub fn recall(&mut self) -> Result<(), StoreError> {
+        let Some(mut state) = self.scan.take_if(|s| !s.recalled) else {
+            return Ok(());
+        };
+        let mut loaded = Ok(());
+        for root in &state.roots.clone() {
+            loaded = self.load_findings(root, &mut state);
+            if loaded.is_err() {
+                break;
+            }
+        }
+        state.recalled = true;
+        state.by_id = HashMap::new();
+        self.scan = Some(state);
+        loaded.map_err(err("cannot read what earlier scans found"))
+    }
+
     fn load(
         &self,
         root: &str,
@@ -371,7 +399,16 @@ impl Store {
         known: &mut Known,
     ) -> Result<(), DbError> {
         let (r, dir, end) = under(root);
-        let mut by_id: HashMap<i64, Arc<str>> = HashMap::new();
+        // Sized once: growing maps of 100,000 items rehashes them again and again.
+        let n: i64 = self.db.one(
+            &format!("SELECT count(*) FROM items WHERE {UNDER}"),
+            &[&r, &dir, &end],
+            |row| row.get(0),
+        )?;
+        let n = usize::try_from(n).unwrap_or_default();
+        state.items.reserve(n);
+        state.by_id.reserve(n);
+        known.items.reserve(n);
         self.db.each(
             &format!(
                 "SELECT id, path, size, mtime_ns, ctime_ns, dev, ino, owner, hash, gone_at,
@@ -410,7 +447,7 @@ impl Store {
                     }
                     known.items.insert(path.clone(), (meta, same_settings));
                 }
-                by_id.insert(id, path.clone());
+                state.by_id.insert(id, path.clone());
                 state.items.insert(
                     path.clone(),
                     Item {
@@ -430,7 +467,12 @@ impl Store {
                 );
                 Ok(true)
             },
-        )?;
+        )
+    }
+
+    /// The findings of the items under `root`, to each its rows.
+    fn load_findings(&self, root: &str, state: &mut ScanState) -> Result<(), DbError> {
+        let (r, dir, end) = under(root);
         self.db.each(
             &format!(
                 "SELECT f.id, f.item_id, f.location, f.kind, f.confidence, f.masked,
@@ -440,6 +482,7 @@ impl Store {
             &[&r, &dir, &end],
             &mut |row| {
                 let item_id: i64 = row.get(1)?;
+                let by_id = &state.by_id;
                 let Some(item) = by_id.get(&item_id).and_then(|p| state.items.get_mut(p)) else {
                     return Ok(true);
                 };
@@ -465,6 +508,7 @@ impl Store {
 
     /// Records a finding reported by the scan and says whether it is new.
     pub fn finding(&mut self, f: &FindingRow) -> Result<Found, StoreError> {
+        self.recall()?;
         let found = self.record(f).map_err(err("cannot record a finding"))?;
         self.wrote()?;
         Ok(found)
@@ -589,6 +633,7 @@ impl Store {
         hash: Option<&str>,
         scanned_with: &str,
     ) -> Result<ItemEnd, StoreError> {
+        self.recall()?;
         let known = self
             .scan
             .as_ref()
@@ -691,6 +736,7 @@ impl Store {
     /// Records who can read an item (a JSON object) before its findings are reported; written
     /// only when it differs from what the store holds. Returns it, shared.
     pub fn item_exposure(&mut self, path: &str, exposure: &str) -> Result<Arc<str>, StoreError> {
+        self.recall()?;
         let id = self.item(path).map_err(err("cannot record an item"))?;
         let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) else {
             return Ok(Arc::from(exposure));
@@ -719,6 +765,7 @@ impl Store {
         score: i64,
         why: &str,
     ) -> Result<(), StoreError> {
+        self.recall()?;
         let id = self.item(path).map_err(err("cannot record an item"))?;
         let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) else {
             return Ok(());
@@ -740,6 +787,7 @@ impl Store {
     /// Records an item that did not change since it was read: its findings are carried over
     /// (seen again) and returned for output.
     pub fn item_unchanged(&mut self, path: &str) -> Result<Vec<Current>, StoreError> {
+        self.recall()?;
         let carried = self
             .carry(path, true)
             .map_err(err("cannot record an item"))?;
@@ -784,6 +832,7 @@ impl Store {
         original: &str,
         scanned_with: &str,
     ) -> Result<Option<Copied>, StoreError> {
+        self.recall()?;
         let Some(state) = self.scan.as_ref() else {
             return Ok(None);
         };
@@ -835,6 +884,7 @@ impl Store {
         location: Option<&str>,
         reason: &str,
     ) -> Result<(), StoreError> {
+        self.recall()?;
         let (scan, _) = self.ids();
         if let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) {
             if item.met == Met::No {
@@ -857,6 +907,7 @@ impl Store {
     ///
     /// [`end_scan`]: Store::end_scan
     pub fn close_items(&mut self, exists: &dyn Fn(&str) -> bool) -> Result<End, StoreError> {
+        self.recall()?;
         let mut end = End::default();
         let open: Vec<(Arc<str>, Met, bool)> = self
             .scan
@@ -941,6 +992,12 @@ impl Store {
         self.db
             .batch("COMMIT")
             .map_err(err("cannot commit the scan"))?;
+        // What the scan held (every item and finding under the roots) is freed on a thread of
+        // its own: the scan's end need not wait for 100,000 frees. Should no thread start,
+        // it is freed here.
+        let _ = std::thread::Builder::new()
+            .name("free-scan-state".into())
+            .spawn(move || drop(s));
         Ok(())
     }
 
