@@ -253,21 +253,20 @@ impl<'a> From<&View<'a>> for FindingJson<'a> {
 
 /// An item's exposure and assessment as JSON members to follow a finding's own:
 /// `,"exposure":{…},"severity":"high","score":…,"why":[…]`.
-/// `exposure` is JSON checked by the caller, `why` the reasons as a JSON array.
-fn item_members(exposure: Option<&str>, a: &assess::Assessment, why: &str) -> String {
+fn item_members(exposure: Option<&str>, a: &assess::Assessment) -> String {
     #[derive(Serialize)]
     struct Members<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]
         exposure: Option<&'a serde_json::value::RawValue>,
         severity: &'static str,
         score: u32,
-        why: Option<&'a serde_json::value::RawValue>,
+        why: &'a [String],
     }
     let m = Members {
         exposure: exposure.and_then(|e| serde_json::from_str(e).ok()),
         severity: a.severity.name(),
         score: a.score,
-        why: serde_json::from_str(why).ok(),
+        why: &a.why,
     };
     let object = serde_json::to_string(&m).unwrap_or_default();
     match object.strip_prefix('{').and_then(|o| o.strip_suffix('}')) {
@@ -1088,8 +1087,7 @@ impl<W: Write> Emitter<'_, W> {
         facts.modified = modified;
         let zone = self.policy.and_then(|p| p.zone_of(path));
         let a = assess::assess(&facts, zone, self.now);
-        let why = serde_json::to_string(&a.why).unwrap_or_else(|_| "[]".into());
-        db.severity(path, &a, &why);
+        db.severity(path, &a);
         *self
             .s
             .findings_by_severity
@@ -1106,7 +1104,7 @@ impl<W: Write> Emitter<'_, W> {
             return;
         }
         let members = matches!(self.w.format, Format::Jsonl | Format::Json)
-            .then(|| item_members(exposure.as_deref(), &a, &why));
+            .then(|| item_members(exposure.as_deref(), &a));
         for h in &held {
             if h.new || !self.changes_only {
                 let mut v = h.view(Some(&a));
@@ -1275,14 +1273,13 @@ impl Db<'_> {
         }
     }
 
-    /// `why`: the reasons as a JSON array.
-    fn severity(&mut self, path: &str, a: &assess::Assessment, why: &str) {
+    fn severity(&mut self, path: &str, a: &assess::Assessment) {
         if self.error.is_some() || path == "-" {
             return;
         }
         let r = self
             .store
-            .item_severity(path, a.severity.name(), i64::from(a.score), why);
+            .item_severity(path, a.severity.name(), i64::from(a.score));
         self.keep(r);
     }
 

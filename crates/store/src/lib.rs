@@ -130,6 +130,9 @@ CREATE TABLE item_seen (
     last_seen   INTEGER NOT NULL,
     last_scan   INTEGER NOT NULL REFERENCES scans(id)
 );
+-- An item's reasons are not kept (they name its age, which changes every day: a daily scan
+-- would rewrite every item for that); its severity and score are.
+ALTER TABLE items DROP COLUMN why;
 "#,
 ];
 

@@ -236,7 +236,7 @@ struct Item {
     hash: Option<String>,
     exposure: Option<Arc<str>>,
     /// Severity, score and reasons as stored.
-    severity: Option<(String, i64, String)>,
+    severity: Option<(Arc<str>, i64)>,
     gone: bool,
     met: Met,
     rows: Vec<Row>,
@@ -412,7 +412,7 @@ impl Store {
         self.db.each(
             &format!(
                 "SELECT id, path, size, mtime_ns, ctime_ns, dev, ino, owner, hash, gone_at,
-                        scanned_with, exposure, severity, score, why
+                        scanned_with, exposure, severity, score
                  FROM items WHERE {UNDER}"
             ),
             &[&r, &dir, &end],
@@ -455,8 +455,8 @@ impl Store {
                         path,
                         hash,
                         exposure,
-                        severity: match (row.get(12)?, row.get(13)?, row.get(14)?) {
-                            (Some(s), Some(n), Some(w)) => Some((s, n, w)),
+                        severity: match (row.get(12)?, row.get(13)?) {
+                            (Some(s), Some(n)) => Some((s, n)),
                             _ => None,
                         },
                         gone,
@@ -756,29 +756,35 @@ impl Store {
         Ok(shared)
     }
 
-    /// Records an item's severity, score and reasons (a JSON array) as assessed now; written
-    /// only when they differ from what the store holds.
+    /// Records an item's severity and score as assessed now; written only when they differ
+    /// from what the store holds. (The reasons are not kept: they name the item's age, which
+    /// changes every day, and a daily scan would rewrite every item for that.)
     pub fn item_severity(
         &mut self,
         path: &str,
         severity: &str,
         score: i64,
-        why: &str,
     ) -> Result<(), StoreError> {
         self.recall()?;
         let id = self.item(path).map_err(err("cannot record an item"))?;
-        let Some(item) = self.scan.as_mut().and_then(|s| s.items.get_mut(path)) else {
+        let Some(state) = self.scan.as_mut() else {
             return Ok(());
         };
-        let now = (severity.to_string(), score, why.to_string());
-        if item.severity.as_ref() == Some(&now) {
+        let Some(item) = state.items.get_mut(path) else {
+            return Ok(());
+        };
+        if item
+            .severity
+            .as_ref()
+            .is_some_and(|(s, n)| **s == *severity && *n == score)
+        {
             return Ok(());
         }
-        item.severity = Some(now);
+        item.severity = Some((state.words.get(severity), score));
         self.db
             .execute(
-                "UPDATE items SET severity = ?2, score = ?3, why = ?4 WHERE id = ?1",
-                &[&id, &severity, &score, &why],
+                "UPDATE items SET severity = ?2, score = ?3 WHERE id = ?1",
+                &[&id, &severity, &score],
             )
             .map_err(err("cannot record an item's severity"))?;
         self.wrote()
