@@ -342,14 +342,18 @@ fn visit(ctx: &Ctx, entry: sources::Entry, th: &mut Thread, tx: &mut Outbox) -> 
         sources::Entry::File { path } => scan_file(ctx, path, th, tx),
         sources::Entry::Dir { path } => {
             let (shown, mut found) = named(ctx, th, path);
+            // A folder is an item only when its name holds a value (now, or when the store
+            // last saw it): the writer hears of the others not at all.
+            let item = !found.is_empty() || ctx.memory.known.holds_other(&shown);
             forward(ctx, &shown, Place::Name("folder name"), &mut found, tx)
-                && tx
-                    .send(Msg::Read {
-                        path: shown,
-                        meta: None,
-                        hash: None,
-                    })
-                    .is_ok()
+                && (!item
+                    || tx
+                        .send(Msg::Read {
+                            path: shown,
+                            meta: None,
+                            hash: None,
+                        })
+                        .is_ok())
         }
         sources::Entry::Skipped { path, reason } => send_all(
             tx,

@@ -285,10 +285,13 @@ fn other_detector_settings_read_everything_again() {
         "a.txt",
         format!("CPR-nr.: {}\nbo@example.se\n", cpr("010190")),
     );
-    assert_eq!(findings(&s.scan_db(&db, &[])).len(), 2);
-    // Without contact data the file is read again, and the e-mail is not reported as current.
+    // A folder named after someone's address, holding nothing.
+    s.write("till bo@example.se/b.txt", "hej\n");
+    assert_eq!(findings(&s.scan_db(&db, &[])).len(), 3);
+    // Without contact data the file is read again, and neither e-mail (in the file, in the
+    // folder's name) is reported as current.
     let without = s.scan_db(&db, &["--no-contact"]);
-    assert_eq!(summary(&without)["files_scanned"], 1);
+    assert_eq!(summary(&without)["files_scanned"], 2);
     assert_eq!(findings(&without).len(), 1);
 }
 

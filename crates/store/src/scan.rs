@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::db::{Db, DbError};
 use crate::{connect, err, open, Location, StoreError, BATCH};
@@ -56,6 +56,8 @@ pub struct Known {
     /// Each item's state, and whether it was read with this scan's settings.
     items: HashMap<Arc<str>, (Meta, bool)>,
     by_size: HashMap<u64, Vec<(String, Arc<str>)>>,
+    /// Items that are no files (folders whose names held values, URLs): met by name only.
+    others: HashSet<Arc<str>>,
 }
 
 impl Known {
@@ -65,6 +67,12 @@ impl Known {
         self.items
             .get(path)
             .is_some_and(|(m, same_settings)| m == now && *same_settings)
+    }
+
+    /// True when the store holds an item at `path` that is no file (a folder whose name held
+    /// a value): the scan must say when it meets it again.
+    pub fn holds_other(&self, path: &str) -> bool {
+        self.others.contains(path)
     }
 
     /// True when some item of this size was read whole before (a copy is possible).
@@ -446,6 +454,8 @@ impl Store {
                         }
                     }
                     known.items.insert(path.clone(), (meta, same_settings));
+                } else if size.is_none() {
+                    known.others.insert(path.clone());
                 }
                 state.by_id.insert(id, path.clone());
                 state.items.insert(
