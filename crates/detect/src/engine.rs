@@ -1,6 +1,7 @@
 //! The detector: candidates, validation, context, one kind and a confidence per occurrence.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use crate::address;
 use crate::bytes;
@@ -75,7 +76,8 @@ impl Default for Detectors {
 pub struct Detector {
     labels: Labels,
     language: Language,
-    health: Lexicon,
+    /// Built on first use: a scan without health words never pays for it.
+    health: OnceLock<Lexicon>,
     names: Names,
     on: Detectors,
     today: Date,
@@ -95,7 +97,7 @@ impl Detector {
         Detector {
             labels: Labels::new(),
             language: Language::new(),
-            health: Lexicon::builtin(),
+            health: OnceLock::new(),
             names: Names::empty(),
             on: Detectors::default(),
             today,
@@ -108,6 +110,11 @@ impl Detector {
     /// The same detector with only the given detectors besides identity numbers.
     pub fn with(self, on: Detectors) -> Detector {
         Detector { on, ..self }
+    }
+
+    /// The health lexicon, built the first time it is needed.
+    fn lexicon(&self) -> &Lexicon {
+        self.health.get_or_init(Lexicon::builtin)
     }
 
     /// The same detector looking for the full names of `names`.
@@ -644,7 +651,7 @@ impl<'d> Stream<'d> {
             .map(|&o| (o - base) as usize)
             .collect();
         self.det
-            .health
+            .lexicon()
             .scan(h, self.hpos, to, &ids, base, &mut self.evidence);
         self.hpos = to;
         let (first, other) = (self.evidence.first, self.evidence.first_other);
@@ -713,7 +720,9 @@ impl<'d> Stream<'d> {
             .unwrap_or(prefix.len());
         let end = memchr::memchr(b'\n', &prefix[start..]).map_or(prefix.len(), |e| start + e);
         self.doc.header = Header::parse(&det.labels, &prefix[start..end]);
-        self.evidence.codes_everywhere = health::names_codes(&det.health, &prefix[start..end]);
+        // Only health reads codes.
+        self.evidence.codes_everywhere =
+            self.health && health::names_codes(det.lexicon(), &prefix[start..end]);
         self.doc.header_end = self.base + end as u64;
         self.doc.prefix_read = true;
     }
