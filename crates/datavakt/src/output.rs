@@ -2,13 +2,12 @@
 //! draws the progress bar.
 
 use std::collections::BTreeMap;
-
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::io::{self, IsTerminal, Write};
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use serde::Serialize;
 
 use crate::scan::{self, FindingOut, Msg, Options, Outcome, Record};
@@ -931,7 +930,7 @@ fn confidence_rank(name: &str) -> u8 {
 }
 
 /// What an exposure object (the contract's JSON) says, in the terms of the assessment.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct ExposureFacts {
     audience: assess::Audience,
     transport: assess::Transport,

@@ -345,15 +345,15 @@ fn visit(ctx: &Ctx, entry: sources::Entry, th: &mut Thread, tx: &mut Outbox) -> 
             // A folder is an item only when its name holds a value (now, or when the store
             // last saw it): the writer hears of the others not at all.
             let item = !found.is_empty() || ctx.memory.known.holds_other(&shown);
-            forward(ctx, &shown, Place::Name("folder name"), &mut found, tx)
-                && (!item
-                    || tx
-                        .send(Msg::Read {
-                            path: shown,
-                            meta: None,
-                            hash: None,
-                        })
-                        .is_ok())
+            if !forward(ctx, &shown, Place::Name("folder name"), &mut found, tx) {
+                return false;
+            }
+            let read = Msg::Read {
+                path: shown,
+                meta: None,
+                hash: None,
+            };
+            !item || tx.send(read).is_ok()
         }
         sources::Entry::Skipped { path, reason } => send_all(
             tx,

@@ -1048,8 +1048,8 @@ mod tests {
         send::<Local>();
     }
 
-    /// Files of one mode and owner under open folders share one judgement; a folder that
-    /// narrows, a mode that differs or a changed folder is judged on its own.
+    /// Files of one mode and owner under open folders share one judgement; a mode that
+    /// differs, or a folder that narrows, is judged on its own.
     #[test]
     fn files_under_open_folders_are_judged_once_per_mode_and_owner() {
         use std::os::unix::fs::PermissionsExt;

@@ -100,22 +100,21 @@ impl Row<'_, '_> {
             Row::Postgres(r) => Ok(T::postgres(r, i)?),
         }
     }
-}
 
-impl Row<'_, '_> {
     /// Calls `f` with the text of column `i` (`None` for NULL), borrowed from the row.
     pub fn with_text<T>(&self, i: usize, f: impl FnOnce(Option<&str>) -> T) -> Result<T, DbError> {
         match self {
-            Row::Sqlite(r) => {
-                let v = r.get_ref(i)?;
-                let text = v.as_str_or_null().map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), e.into())
-                })?;
-                Ok(f(text))
-            }
+            Row::Sqlite(r) => Ok(f(sqlite_text(r, i)?)),
             Row::Postgres(r) => Ok(f(r.try_get::<_, Option<&str>>(i)?)),
         }
     }
+}
+
+/// The text of SQLite column `i` (`None` for NULL), borrowed from the row.
+fn sqlite_text<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    let v = r.get_ref(i)?;
+    v.as_str_or_null()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), e.into()))
 }
 
 /// A type a column is read into.
@@ -186,11 +185,13 @@ impl Cell for Option<String> {
 /// the way).
 impl Cell for std::sync::Arc<str> {
     fn sqlite(r: &rusqlite::Row, i: usize) -> rusqlite::Result<std::sync::Arc<str>> {
-        let v = r.get_ref(i)?;
-        let text = v
-            .as_str()
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), e.into()))?;
-        Ok(text.into())
+        sqlite_text(r, i)?
+            .map(Into::into)
+            .ok_or(rusqlite::Error::InvalidColumnType(
+                i,
+                String::new(),
+                rusqlite::types::Type::Null,
+            ))
     }
     fn postgres(r: &postgres::Row, i: usize) -> Result<std::sync::Arc<str>, postgres::Error> {
         r.try_get::<_, &str>(i).map(Into::into)
@@ -199,11 +200,7 @@ impl Cell for std::sync::Arc<str> {
 
 impl Cell for Option<std::sync::Arc<str>> {
     fn sqlite(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<std::sync::Arc<str>>> {
-        let v = r.get_ref(i)?;
-        let text = v
-            .as_str_or_null()
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), e.into()))?;
-        Ok(text.map(Into::into))
+        Ok(sqlite_text(r, i)?.map(Into::into))
     }
     fn postgres(
         r: &postgres::Row,

@@ -3,11 +3,10 @@
 //! At the start of a scan the store loads what it knows of the scanned trees: every item under
 //! the roots with its state, then (while the walk begins) every finding of those items. Workers
 //! get the items' states ([`Known`]) to skip what did not change; the writer keeps the
-//! findings, so that each one
-//! reported again is matched to its row (same person, same place: the row is seen again; same
-//! value moved to another line of an edited item: the row moves) and the rows not matched are
-//! resolved at the right moment: an item read to its end resolves the findings it no longer
-//! holds (`edited`), a deleted item all of its findings (`removed`).
+//! findings, so that each one reported again is matched to its row (same person, same place:
+//! the row is seen again; same value moved to another line of an edited item: the row moves)
+//! and the rows not matched are resolved at the right moment: an item read to its end resolves
+//! the findings it no longer holds (`edited`), a deleted item all of its findings (`removed`).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -243,7 +242,7 @@ struct Item {
     path: Arc<str>,
     hash: Option<String>,
     exposure: Option<Arc<str>>,
-    /// Severity, score and reasons as stored.
+    /// Severity and score as stored.
     severity: Option<(Arc<str>, i64)>,
     gone: bool,
     met: Met,
