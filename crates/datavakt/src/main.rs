@@ -19,6 +19,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// A scan allocates many small texts on several threads at once (paths, findings, JSON);
+/// mimalloc's per-thread heaps serve that with less time in the allocator than glibc's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  the scan completed (unreadable items are reported, not fatal)
