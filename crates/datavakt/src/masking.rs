@@ -12,13 +12,13 @@
 //! form says is looked for by listing the folders on the way ([`Masker::exists`]).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ffi::OsString;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use detect::{Detector, Finding, Fingerprinter};
+use foldhash::HashMap;
 
 /// Masks found values in names and texts, with the scan's detector and key.
 pub struct Masker<'a> {
@@ -157,7 +157,8 @@ impl<'a> Masker<'a> {
 /// detection of its own name only.
 #[derive(Default)]
 pub struct Folders {
-    known: HashMap<PathBuf, String>,
+    /// By the folder's path as bytes: hashing a `Path` walks its components.
+    known: HashMap<OsString, String>,
 }
 
 impl Folders {
@@ -184,14 +185,14 @@ impl Folders {
     }
 
     fn folder(&mut self, m: &Masker, dir: &Path) -> String {
-        if let Some(s) = self.known.get(dir) {
+        if let Some(s) = self.known.get(dir.as_os_str()) {
             return s.clone();
         }
         let s = self.stored(m, dir);
         if self.known.len() >= Self::MAX {
             self.known.clear();
         }
-        self.known.insert(dir.to_path_buf(), s.clone());
+        self.known.insert(dir.as_os_str().to_owned(), s.clone());
         s
     }
 }

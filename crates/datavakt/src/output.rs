@@ -155,8 +155,41 @@ pub fn iso_time(unix: i64) -> String {
 /// per printed finding otherwise).
 struct IsoTime(i64);
 
+impl IsoTime {
+    /// The text in a buffer of its own (no formatter: a re-scan writes one per finding);
+    /// `None` for a year outside 0000–9999.
+    fn digits(&self) -> Option<[u8; 20]> {
+        let d = detect::Date::from_days_since_epoch(self.0.div_euclid(86_400));
+        let s = self.0.rem_euclid(86_400);
+        let mut b = *b"0000-00-00T00:00:00Z";
+        let year = Some(u32::from(d.year)).filter(|y| *y <= 9999)?;
+        let parts = [
+            (0, 4, year),
+            (5, 2, u32::from(d.month)),
+            (8, 2, u32::from(d.day)),
+            (11, 2, (s / 3600) as u32),
+            (14, 2, (s / 60 % 60) as u32),
+            (17, 2, (s % 60) as u32),
+        ];
+        for (at, width, mut n) in parts {
+            for i in (at..at + width).rev() {
+                b[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        }
+        Some(b)
+    }
+}
+
 impl std::fmt::Display for IsoTime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(text) = self
+            .digits()
+            .as_ref()
+            .and_then(|b| std::str::from_utf8(b).ok())
+        {
+            return f.write_str(text);
+        }
         let d = detect::Date::from_days_since_epoch(self.0.div_euclid(86_400));
         let s = self.0.rem_euclid(86_400);
         write!(
@@ -174,7 +207,14 @@ impl std::fmt::Display for IsoTime {
 
 impl Serialize for IsoTime {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        match self
+            .digits()
+            .as_ref()
+            .and_then(|b| std::str::from_utf8(b).ok())
+        {
+            Some(text) => s.serialize_str(text),
+            None => s.collect_str(self),
+        }
     }
 }
 
@@ -267,11 +307,14 @@ fn item_members(exposure: Option<&str>, a: &assess::Assessment) -> String {
         score: a.score,
         why: &a.why,
     };
-    let object = serde_json::to_string(&m).unwrap_or_default();
-    match object.strip_prefix('{').and_then(|o| o.strip_suffix('}')) {
-        Some(inner) if !inner.is_empty() => format!(",{inner}"),
-        _ => String::new(),
+    // `{…}` becomes `,…`, in place.
+    let mut object = Vec::with_capacity(256);
+    if serde_json::to_writer(&mut object, &m).is_err() || object.len() <= 2 {
+        return String::new();
     }
+    object[0] = b',';
+    object.pop();
+    String::from_utf8(object).unwrap_or_default()
 }
 
 /// A finding as one JSON object, with its item's members spliced in when given.

@@ -13,7 +13,6 @@
 //! [`Local`] caches, per thread, each folder's own verdict and each parent's chain of folders,
 //! so a scan that visits thousands of files in the same folders stats each folder once.
 
-use std::collections::HashMap;
 use std::ffi::{CStr, CString, OsString};
 use std::fmt::Write as _;
 use std::fs::Metadata;
@@ -21,6 +20,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, OnceLock};
+
+use foldhash::{HashMap, HashMapExt};
 
 /// How wide the circle of possible readers is, widest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

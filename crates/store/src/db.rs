@@ -22,6 +22,8 @@ pub enum DbError {
     Postgres(postgres::Error),
     /// The store was used out of order (a programming error).
     Misuse(&'static str),
+    /// A second connection (the loader of findings) could not be opened; the text says why.
+    Connect(String),
 }
 
 impl std::fmt::Display for DbError {
@@ -36,6 +38,7 @@ impl std::fmt::Display for DbError {
                 },
             },
             DbError::Misuse(what) => f.write_str(what),
+            DbError::Connect(why) => f.write_str(why),
         }
     }
 }

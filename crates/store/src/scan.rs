@@ -1,7 +1,8 @@
 //! The writer of one scan, and what it remembers from the scans before.
 //!
 //! At the start of a scan the store loads what it knows of the scanned trees: every item under
-//! the roots with its state, then (while the walk begins) every finding of those items. Workers
+//! the roots with its state and, at the same time on a second connection, every finding of
+//! those items (handed to the items when the writer first needs them). Workers
 //! get the items' states ([`Known`]) to skip what did not change; the writer keeps the
 //! findings, so that each one reported again is matched to its row (same person, same place:
 //! the row is seen again; same value moved to another line of an edited item: the row moves)
@@ -223,6 +224,42 @@ fn key(location: &str, kind: &str, masked: &str, fingerprint: Option<&str>) -> S
     )
 }
 
+/// The findings of the items under `roots`, by item id (read on a connection of their own
+/// while the scan's loads the items).
+fn load_findings(db: &Db, roots: &[String]) -> Result<Recalled, DbError> {
+    let (mut rows, mut words) = (HashMap::<i64, Vec<Row>>::new(), Words::default());
+    for root in roots {
+        let (r, dir, end) = under(root);
+        db.each(
+            &format!(
+                "SELECT f.id, f.item_id, f.location, f.kind, f.confidence, f.masked,
+                        f.fingerprint, f.variant, f.status, f.resolution, f.first_seen
+                 FROM findings f WHERE f.item_id IN (SELECT id FROM items WHERE {UNDER})"
+            ),
+            &[&r, &dir, &end],
+            &mut |row| {
+                let words = &mut words;
+                let found = Row {
+                    id: row.get(0)?,
+                    location: row.get(2)?,
+                    kind: row.with_text(3, |t| words.get(t.unwrap_or_default()))?,
+                    confidence: row.with_text(4, |t| words.get(t.unwrap_or_default()))?,
+                    masked: row.get(5)?,
+                    fingerprint: row.get(6)?,
+                    variant: row.with_text(7, |t| t.map(|t| words.get(t)))?,
+                    status: row.with_text(8, |t| words.get(t.unwrap_or_default()))?,
+                    resolution: row.with_text(9, |t| t.map(|t| words.get(t)))?,
+                    first_seen: row.get(10)?,
+                    matched: false,
+                };
+                rows.entry(row.get(1)?).or_default().push(found);
+                Ok(true)
+            },
+        )?;
+    }
+    Ok((rows, words))
+}
+
 /// How far this scan got with an item.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Met {
@@ -275,6 +312,9 @@ impl Words {
     }
 }
 
+/// The findings of the items under a scan's roots, by item id, with the words they share.
+type Recalled = (HashMap<i64, Vec<Row>>, Words);
+
 struct ScanState {
     id: i64,
     words: Words,
@@ -282,6 +322,9 @@ struct ScanState {
     by_id: HashMap<i64, Arc<str>>,
     /// Whether the items' findings are loaded (see [`Store::recall`]).
     recalled: bool,
+    /// The thread loading the findings on a connection of its own, while this one loads the
+    /// items; `None` once joined (or when there is no second connection to open).
+    loader: Option<std::thread::JoinHandle<Result<Recalled, DbError>>>,
     now: i64,
     roots: Vec<String>,
     items: HashMap<Arc<str>, Item>,
@@ -294,6 +337,8 @@ struct ScanState {
 /// The writer of one database.
 pub struct Store {
     db: Db,
+    /// Where the database is, to open a second connection that loads findings.
+    at: Option<Location>,
     /// Records written since the open transaction began.
     pending: usize,
     scan: Option<ScanState>,
@@ -317,18 +362,22 @@ fn under(root: &str) -> (String, String, String) {
 impl Store {
     /// Opens (or creates) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Ok(Store::on(connect(path)?))
+        Ok(Store::on(
+            connect(path)?,
+            Location::Sqlite(path.to_path_buf()),
+        ))
     }
 
     /// Opens (or creates) the database at `at`, a SQLite file or a PostgreSQL database, and
     /// brings its schema up to date.
     pub fn at(at: &Location) -> Result<Store, StoreError> {
-        Ok(Store::on(open(at)?))
+        Ok(Store::on(open(at)?, at.clone()))
     }
 
-    fn on(db: Db) -> Store {
+    fn on(db: Db, at: Location) -> Store {
         Store {
             db,
+            at: Some(at),
             pending: 0,
             scan: None,
         }
@@ -336,8 +385,9 @@ impl Store {
 
     /// Starts a scan of `roots` (absolute paths) at `now` (Unix seconds), its settings
     /// described; returns what the store knows of the items under the roots that were read
-    /// with `scanned_with` settings. Their findings are loaded by [`Store::recall`], so that
-    /// the walk need not wait for them.
+    /// with `scanned_with` settings. Their findings are loaded meanwhile on a second
+    /// connection, by a thread of their own, and joined by [`Store::recall`]: neither the
+    /// items' load nor the walk waits for them.
     pub fn begin_scan(
         &mut self,
         roots: &[String],
@@ -362,6 +412,13 @@ impl Store {
             words: Words::default(),
             by_id: HashMap::new(),
             recalled: false,
+            loader: self.at.clone().map(|at| {
+                let roots = roots.to_vec();
+                std::thread::spawn(move || {
+                    let db = open(&at).map_err(|e| DbError::Connect(e.0))?;
+                    load_findings(&db, &roots)
+                })
+            }),
             now,
             roots: roots.to_vec(),
             items: HashMap::new(),
@@ -379,19 +436,30 @@ impl Store {
         Ok(known)
     }
 
-    /// Loads the findings of the items under the scan's roots, once: the writer calls it
-    /// while the walk begins (every record of the scan does first, at the latest).
+    /// Gives the items under the scan's roots their findings, once (from the loader thread
+    /// that `begin_scan` started, else read here): the writer calls it as it starts, and every
+    /// record of the scan does first, at the latest.
     pub fn recall(&mut self) -> Result<(), StoreError> {
         let Some(mut state) = self.scan.take_if(|s| !s.recalled) else {
             return Ok(());
         };
-        let mut loaded = Ok(());
-        for root in &state.roots.clone() {
-            loaded = self.load_findings(root, &mut state);
-            if loaded.is_err() {
-                break;
+        let loaded = match state.loader.take() {
+            Some(loader) => loader
+                .join()
+                .unwrap_or(Err(DbError::Misuse("the loader of findings failed"))),
+            None => load_findings(&self.db, &state.roots),
+        };
+        let loaded = loaded.map(|(mut rows, words)| {
+            for (id, path) in state.by_id.drain() {
+                if let (Some(item), Some(r)) = (state.items.get_mut(&path), rows.remove(&id)) {
+                    item.rows = r;
+                }
             }
-        }
+            // Each shared text once, whichever connection read it first.
+            for w in words.0 {
+                state.words.get(&w);
+            }
+        });
         state.recalled = true;
         state.by_id = HashMap::new();
         self.scan = Some(state);
@@ -416,6 +484,7 @@ impl Store {
         state.items.reserve(n);
         state.by_id.reserve(n);
         known.items.reserve(n);
+        let mut last_exposure: Option<Arc<str>> = None;
         self.db.each(
             &format!(
                 "SELECT id, path, size, mtime_ns, ctime_ns, dev, ino, owner, hash, gone_at,
@@ -430,7 +499,12 @@ impl Store {
                 let gone = row.get::<Option<i64>>(9)?.is_some();
                 let hash: Option<String> = row.get(8)?;
                 let same_settings = row.with_text(10, |t| t == Some(scanned_with))?;
-                let exposure: Option<Arc<str>> = row.get(11)?;
+                // Items side by side mostly share one exposure: held once.
+                let exposure = row.with_text(11, |t| match (t, &last_exposure) {
+                    (Some(t), Some(last)) if **last == *t => Some(last.clone()),
+                    (t, _) => t.map(Arc::from),
+                })?;
+                last_exposure.clone_from(&exposure);
                 if let (Some(size), false) = (size, gone) {
                     let meta = Meta {
                         size: size as u64,
@@ -464,7 +538,10 @@ impl Store {
                         path,
                         hash,
                         exposure,
-                        severity: match (row.get(12)?, row.get(13)?) {
+                        severity: match (
+                            row.with_text(12, |t| t.map(|t| state.words.get(t)))?,
+                            row.get(13)?,
+                        ) {
                             (Some(s), Some(n)) => Some((s, n)),
                             _ => None,
                         },
@@ -474,42 +551,6 @@ impl Store {
                         exact: None,
                     },
                 );
-                Ok(true)
-            },
-        )
-    }
-
-    /// The findings of the items under `root`, to each its rows.
-    fn load_findings(&self, root: &str, state: &mut ScanState) -> Result<(), DbError> {
-        let (r, dir, end) = under(root);
-        self.db.each(
-            &format!(
-                "SELECT f.id, f.item_id, f.location, f.kind, f.confidence, f.masked,
-                        f.fingerprint, f.variant, f.status, f.resolution, f.first_seen
-                 FROM findings f WHERE f.item_id IN (SELECT id FROM items WHERE {UNDER})"
-            ),
-            &[&r, &dir, &end],
-            &mut |row| {
-                let item_id: i64 = row.get(1)?;
-                let by_id = &state.by_id;
-                let Some(item) = by_id.get(&item_id).and_then(|p| state.items.get_mut(p)) else {
-                    return Ok(true);
-                };
-                let words = &mut state.words;
-                let found = Row {
-                    id: row.get(0)?,
-                    location: row.get(2)?,
-                    kind: row.with_text(3, |t| words.get(t.unwrap_or_default()))?,
-                    confidence: row.with_text(4, |t| words.get(t.unwrap_or_default()))?,
-                    masked: row.get(5)?,
-                    fingerprint: row.get(6)?,
-                    variant: row.with_text(7, |t| t.map(|t| words.get(t)))?,
-                    status: row.with_text(8, |t| words.get(t.unwrap_or_default()))?,
-                    resolution: row.with_text(9, |t| t.map(|t| words.get(t)))?,
-                    first_seen: row.get(10)?,
-                    matched: false,
-                };
-                item.rows.push(found);
                 Ok(true)
             },
         )
