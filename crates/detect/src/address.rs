@@ -1074,23 +1074,32 @@ impl Postcodes {
         Postcodes { from, to, last: 0 }
     }
 
-    /// Reads the run of digits starting at `s` as a postcode.
+    /// Reads the run of digits starting at `s` as a postcode. Inlined into the pass over the
+    /// text: most runs of digits (dates, amounts) have another length or are followed by
+    /// neither, and are ruled out here, reading at most six digits.
+    #[inline]
     pub(crate) fn run(&mut self, h: &[u8], s: usize, out: &mut Vec<Address>) {
         if s < self.last {
             return;
         }
-        let mut e = s;
-        while e < h.len() && h[e].is_ascii_digit() {
+        let digit = |k: usize| at(h, k).is_ascii_digit();
+        if !(digit(s + 1) && digit(s + 2)) {
+            return;
+        }
+        let mut e = s + 3;
+        while e < s + 6 && digit(e) {
             e += 1;
         }
-        // Most runs of digits (dates, amounts) are followed by neither: ruled out before the
-        // postcode is read.
-        if (3..=5).contains(&(e - s)) && town_may_follow(at(h, e)) {
-            if let Some(a) = at_postcode(h, s, e, self.last) {
-                if a.start >= self.from && a.start < self.to {
-                    self.last = a.end;
-                    out.push(a);
-                }
+        if e < s + 6 && town_may_follow(at(h, e)) {
+            self.postcode(h, s, e, out);
+        }
+    }
+
+    fn postcode(&mut self, h: &[u8], s: usize, e: usize, out: &mut Vec<Address>) {
+        if let Some(a) = at_postcode(h, s, e, self.last) {
+            if a.start >= self.from && a.start < self.to {
+                self.last = a.end;
+                out.push(a);
             }
         }
     }

@@ -345,10 +345,15 @@ impl Groups {
     }
 
     /// Reads the token around the run of digits at `i`, unless an earlier token covered it.
+    /// Inlined into the pass over the text: most runs of digits lie inside a token read before.
+    #[inline]
     pub(crate) fn run(&mut self, h: &[u8], i: usize, labels: &Labels, out: &mut Vec<Found>) {
-        if i < self.done {
-            return;
+        if i >= self.done {
+            self.token(h, i, labels, out);
         }
+    }
+
+    fn token(&mut self, h: &[u8], i: usize, labels: &Labels, out: &mut Vec<Found>) {
         // Back to the start of the token: digits, single spaces or hyphens between groups,
         // and an IBAN's country letters.
         let mut s = i;
@@ -393,26 +398,30 @@ pub(crate) fn digit_groups(
     });
 }
 
+/// Characters of a token read, at most: an IBAN's 34 and one more.
+const TOKEN_MAX: usize = 35;
+
 /// Reads the token at `s` as an IBAN or a card number; returns where it ends.
 fn group(h: &[u8], s: usize, labels: &Labels) -> (usize, Option<Found>) {
-    // One pass, on the stack: this runs for every group of digits in the text. It notes
-    // whether the token has letters and how its parts are grouped, so that most tokens
-    // (dates, amounts) are ruled out without reading them again.
-    let mut buf = [0u8; 35];
+    // One pass that copies nothing: this runs for every group of digits in the text. It notes
+    // how many characters the token has, whether it has letters and how its parts are
+    // grouped, so that most tokens (dates, amounts) are ruled out without reading them again.
+    let part = |b: &u8| b.is_ascii_digit() || b.is_ascii_uppercase();
     let mut n = 0;
-    let mut e = s;
     let mut i = s;
     let mut letters = false;
     let mut groups = Grouping::default();
-    let part = |b: &u8| b.is_ascii_digit() || b.is_ascii_uppercase();
-    while i < h.len() && n < buf.len() {
-        let b = h[i];
-        if part(&b) {
-            letters |= b.is_ascii_uppercase();
-            buf[n] = b;
+    while n < TOKEN_MAX {
+        let Some(&b) = h.get(i) else {
+            break;
+        };
+        if b.is_ascii_digit() {
             n += 1;
             i += 1;
-            e = i;
+        } else if b.is_ascii_uppercase() {
+            letters = true;
+            n += 1;
+            i += 1;
         } else if matches!(b, b' ' | b'-') && h.get(i + 1).is_some_and(part) {
             groups.split(n);
             i += 1;
@@ -420,18 +429,30 @@ fn group(h: &[u8], s: usize, labels: &Labels) -> (usize, Option<Found>) {
             break;
         }
     }
-    let chars = &buf[..n];
+    // A separator is taken only before a character, which the loop then takes: the token
+    // ends after a character.
+    let e = i;
     let glued = (s > 0 && h[s - 1].is_ascii_alphanumeric())
         || h.get(e).is_some_and(u8::is_ascii_alphanumeric);
-    if glued || chars.len() < 7 {
+    if glued || n < 7 {
         return (e, None);
     }
-    if chars.len() < 12 && letters {
+    if n < 12 && letters {
         return (e, None);
     }
-    if chars[0].is_ascii_uppercase() {
+    // The token's characters without its separators, copied only for the few tokens that
+    // may be an IBAN or a card number.
+    let chars = |buf: &mut [u8; TOKEN_MAX]| {
+        for (x, &b) in buf.iter_mut().zip(h[s..e].iter().filter(|b| part(b))) {
+            *x = b;
+        }
+    };
+    if h[s].is_ascii_uppercase() {
         // The longest prefix that is a valid IBAN: text may follow the number.
         // Country letters and check digits first: most capitalised words stop here.
+        let mut buf = [0u8; TOKEN_MAX];
+        chars(&mut buf);
+        let chars = &buf[..n];
         if !chars[2..4].iter().all(u8::is_ascii_digit) {
             return (e, None);
         }
@@ -457,27 +478,31 @@ fn group(h: &[u8], s: usize, labels: &Labels) -> (usize, Option<Found>) {
     if letters {
         return (e, None);
     }
-    let mut digits = [0u8; 35];
-    for (x, c) in digits.iter_mut().zip(chars) {
-        *x = c - b'0';
-    }
-    let d = &digits[..n];
-    // The same labels that tell identity numbers from phone numbers.
-    let phone_label = || context::local_label(labels, h, s).is_some_and(|l| l.phone);
-    if (7..=12).contains(&d.len()) && phone_label() {
-        return (e, labelled_phone(h, s).filter(|f| f.end == e));
+    // The phone number first, the label (a search of the text before) only for one.
+    if (7..=12).contains(&n) {
+        let phone = labelled_phone(h, s).filter(|f| f.end == e);
+        let labelled = || context::local_label(labels, h, s).is_some_and(|l| l.phone);
+        return (e, phone.filter(|_| labelled()));
     }
     // The cheap checks first: most long groups of digits are dates and amounts.
-    if (13..=19).contains(&d.len()) && groups.card(n) && card_issuer(d).is_some() && luhn(d) {
-        let f = Found {
-            kind: Kind::PaymentCard,
-            start: s,
-            end: e,
-            normalized: d.iter().map(|x| char::from(b'0' + x)).collect(),
-            keep: 6,
-            strong: true,
-        };
-        return (e, Some(f));
+    if (13..=19).contains(&n) && groups.card(n) {
+        let mut digits = [0u8; TOKEN_MAX];
+        chars(&mut digits);
+        let d = &mut digits[..n];
+        for x in d.iter_mut() {
+            *x -= b'0';
+        }
+        if card_issuer(d).is_some() && luhn(d) {
+            let f = Found {
+                kind: Kind::PaymentCard,
+                start: s,
+                end: e,
+                normalized: d.iter().map(|x| char::from(b'0' + x)).collect(),
+                keep: 6,
+                strong: true,
+            };
+            return (e, Some(f));
+        }
     }
     (e, None)
 }
