@@ -4,7 +4,8 @@
 //!
 //! On x86-64 the classes are computed 32 bytes at a time with AVX2 where the CPU has it, else
 //! 16 at a time with SSE2 (part of every x86-64 CPU); elsewhere byte by byte. All give the
-//! same positions; a test compares them.
+//! same positions; a test compares them. The classes of the bytes of one token of payment
+//! data are read 32 at a time as well ([`token_classes`]).
 
 /// Which bytes to report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,6 +194,46 @@ mod sse2 {
         _mm_andnot_si128,
         _mm_movemask_epi8
     );
+
+    /// [`super::token_classes`] of `h[at..at + 32]`, 16 bytes at a time.
+    #[target_feature(enable = "sse2")]
+    pub(super) fn token_classes(h: &[u8], at: usize) -> (u32, u32, u32) {
+        assert!(at + 32 <= h.len());
+        let half = |k: usize| {
+            // SAFETY: `at + k + 16 <= at + 32 <= h.len()`: the unaligned read stays inside `h`.
+            let x = unsafe { _mm_loadu_si128(h.as_ptr().add(at + k).cast()) };
+            let separators = _mm_or_si128(
+                _mm_cmpeq_epi8(x, _mm_set1_epi8(b' ' as i8)),
+                _mm_cmpeq_epi8(x, _mm_set1_epi8(b'-' as i8)),
+            );
+            (
+                _mm_movemask_epi8(within(x, b'0', b'9')) as u32,
+                _mm_movemask_epi8(within(x, b'A', b'Z')) as u32,
+                _mm_movemask_epi8(separators) as u32,
+            )
+        };
+        let (d0, c0, s0) = half(0);
+        let (d1, c1, s1) = half(16);
+        (d0 | d1 << 16, c0 | c1 << 16, s0 | s1 << 16)
+    }
+}
+
+/// The ASCII digits, ASCII capitals and separators (space, hyphen) among the 32 bytes from
+/// `at` as bit masks (bit k for `h[at + k]`), for reading a token of payment data without a
+/// branch a byte; `None` where the bytes do not fit or there are no vectors to read them.
+pub(crate) fn token_classes(h: &[u8], at: usize) -> Option<(u32, u32, u32)> {
+    if at.checked_add(32).is_none_or(|end| end > h.len()) {
+        return None;
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of every x86-64 CPU (the target's baseline).
+        Some(unsafe { sse2::token_classes(h, at) })
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        None
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -250,6 +291,24 @@ mod tests {
                     scalar(&h[start..], class),
                     "{class:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn token_classes_are_the_bytes_classes() {
+        let h: Vec<u8> = (0..600u32).map(|i| (i * 7919 % 251) as u8).collect();
+        for at in 0..h.len() {
+            let Some((digits, capitals, separators)) = token_classes(&h, at) else {
+                #[cfg(target_arch = "x86_64")]
+                assert!(at + 32 > h.len());
+                continue;
+            };
+            for (k, &b) in h[at..at + 32].iter().enumerate() {
+                let bit = |m: u32| m >> k & 1 == 1;
+                assert_eq!(bit(digits), b.is_ascii_digit());
+                assert_eq!(bit(capitals), b.is_ascii_uppercase());
+                assert_eq!(bit(separators), b == b' ' || b == b'-');
             }
         }
     }
