@@ -183,12 +183,8 @@ impl IsoTime {
 
 impl std::fmt::Display for IsoTime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if let Some(text) = self
-            .digits()
-            .as_ref()
-            .and_then(|b| std::str::from_utf8(b).ok())
-        {
-            return f.write_str(text);
+        if let Some(b) = self.digits() {
+            return f.write_str(std::str::from_utf8(&b).unwrap_or_default());
         }
         let d = detect::Date::from_days_since_epoch(self.0.div_euclid(86_400));
         let s = self.0.rem_euclid(86_400);
@@ -207,12 +203,8 @@ impl std::fmt::Display for IsoTime {
 
 impl Serialize for IsoTime {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self
-            .digits()
-            .as_ref()
-            .and_then(|b| std::str::from_utf8(b).ok())
-        {
-            Some(text) => s.serialize_str(text),
+        match self.digits() {
+            Some(b) => s.serialize_str(std::str::from_utf8(&b).unwrap_or_default()),
             None => s.collect_str(self),
         }
     }

@@ -22,8 +22,6 @@ pub enum DbError {
     Postgres(postgres::Error),
     /// The store was used out of order (a programming error).
     Misuse(&'static str),
-    /// A second connection (the loader of findings) could not be opened; the text says why.
-    Connect(String),
 }
 
 impl std::fmt::Display for DbError {
@@ -38,7 +36,6 @@ impl std::fmt::Display for DbError {
                 },
             },
             DbError::Misuse(what) => f.write_str(what),
-            DbError::Connect(why) => f.write_str(why),
         }
     }
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::db::{Db, DbError};
-use crate::{connect, err, open, Location, StoreError, BATCH};
+use crate::{err, open, Location, StoreError, BATCH};
 
 /// One finding as the store keeps it: masked and fingerprinted, never the value.
 pub struct FindingRow<'a> {
@@ -323,8 +323,8 @@ struct ScanState {
     /// Whether the items' findings are loaded (see [`Store::recall`]).
     recalled: bool,
     /// The thread loading the findings on a connection of its own, while this one loads the
-    /// items; `None` once joined (or when there is no second connection to open).
-    loader: Option<std::thread::JoinHandle<Result<Recalled, DbError>>>,
+    /// items (`None` from it: it could not; `None` here: joined).
+    loader: Option<std::thread::JoinHandle<Option<Recalled>>>,
     now: i64,
     roots: Vec<String>,
     items: HashMap<Arc<str>, Item>,
@@ -338,7 +338,7 @@ struct ScanState {
 pub struct Store {
     db: Db,
     /// Where the database is, to open a second connection that loads findings.
-    at: Option<Location>,
+    at: Location,
     /// Records written since the open transaction began.
     pending: usize,
     scan: Option<ScanState>,
@@ -362,10 +362,7 @@ fn under(root: &str) -> (String, String, String) {
 impl Store {
     /// Opens (or creates) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Ok(Store::on(
-            connect(path)?,
-            Location::Sqlite(path.to_path_buf()),
-        ))
+        Store::at(&Location::Sqlite(path.to_path_buf()))
     }
 
     /// Opens (or creates) the database at `at`, a SQLite file or a PostgreSQL database, and
@@ -377,7 +374,7 @@ impl Store {
     fn on(db: Db, at: Location) -> Store {
         Store {
             db,
-            at: Some(at),
+            at,
             pending: 0,
             scan: None,
         }
@@ -412,13 +409,12 @@ impl Store {
             words: Words::default(),
             by_id: HashMap::new(),
             recalled: false,
-            loader: self.at.clone().map(|at| {
-                let roots = roots.to_vec();
-                std::thread::spawn(move || {
-                    let db = open(&at).map_err(|e| DbError::Connect(e.0))?;
-                    load_findings(&db, &roots)
-                })
-            }),
+            loader: {
+                let (at, roots) = (self.at.clone(), roots.to_vec());
+                Some(std::thread::spawn(move || {
+                    load_findings(&open(&at).ok()?, &roots).ok()
+                }))
+            },
             now,
             roots: roots.to_vec(),
             items: HashMap::new(),
@@ -443,10 +439,10 @@ impl Store {
         let Some(mut state) = self.scan.take_if(|s| !s.recalled) else {
             return Ok(());
         };
-        let loaded = match state.loader.take() {
-            Some(loader) => loader
-                .join()
-                .unwrap_or(Err(DbError::Misuse("the loader of findings failed"))),
+        // Whatever kept the loader from its findings (no second connection, a failed
+        // query), they are read here, and an error here is the scan's.
+        let loaded = match state.loader.take().and_then(|l| l.join().ok().flatten()) {
+            Some(recalled) => Ok(recalled),
             None => load_findings(&self.db, &state.roots),
         };
         let loaded = loaded.map(|(mut rows, words)| {
@@ -1193,6 +1189,37 @@ pub(crate) mod tests {
     #[test]
     fn an_item_met_but_not_read_to_its_end_keeps_its_findings() {
         touched(&crate::tests::sqlite("touched"));
+    }
+
+    /// The findings carried over are the same whether the loader thread read them or
+    /// `recall` had to (no second connection).
+    #[test]
+    fn findings_read_without_the_loader_are_the_same() {
+        let at = crate::tests::sqlite("loader");
+        let mut s = Store::at(&at).unwrap();
+        s.begin_scan(&roots(), "{}", WITH, 100).unwrap();
+        s.finding(&row("/srv/a.txt", "line 1", "A")).unwrap();
+        s.finding(&row("/srv/b.txt", "line 2", "B")).unwrap();
+        for p in ["/srv/a.txt", "/srv/b.txt"] {
+            s.item_read(p, Some(&meta(10, 1)), Some(p), WITH).unwrap();
+        }
+        finish(&mut s, 101, &|_| true);
+        let mut carried = |without_loader: bool, now: i64| {
+            s.begin_scan(&roots(), "{}", WITH, now).unwrap();
+            if let (true, Some(state)) = (without_loader, s.scan.as_mut()) {
+                state.loader = None;
+            }
+            let mut c: Vec<_> = finish(&mut s, now + 1, &|_| true)
+                .carried
+                .into_iter()
+                .map(|c| (c.path, c.location, c.masked, c.first_seen))
+                .collect();
+            c.sort();
+            c
+        };
+        let with = carried(false, 200);
+        assert_eq!(with.len(), 2);
+        assert_eq!(carried(true, 300), with);
     }
 
     #[test]
