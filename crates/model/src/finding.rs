@@ -1,0 +1,197 @@
+//! A finding: one value found in one place of one item, masked and fingerprinted, with its
+//! item's exposure and severity.
+
+use std::borrow::Cow;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{Exposure, IsoTime};
+
+/// How sure the detector is.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub const ALL: [Confidence; 3] = [Confidence::Low, Confidence::Medium, Confidence::High];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Confidence> {
+        Confidence::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// How urgent an item is, from `info` to `critical`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// Where a finding stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Current and not handled.
+    Open,
+    /// Current, and allowed where it is (marked so, with a reason).
+    Accepted,
+    /// Marked as no finding; not reported until its item's content changes.
+    FalsePositive,
+    /// Gone: its item was edited or removed (`resolution` says which).
+    Resolved,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Open,
+        Status::Accepted,
+        Status::FalsePositive,
+        Status::Resolved,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Accepted => "accepted",
+            Status::FalsePositive => "false-positive",
+            Status::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// How a finding was resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Resolution {
+    /// Its item changed and no longer holds it.
+    Edited,
+    /// Its item is gone.
+    Removed,
+}
+
+impl Resolution {
+    pub fn name(self) -> &'static str {
+        match self {
+            Resolution::Edited => "edited",
+            Resolution::Removed => "removed",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Resolution> {
+        [Resolution::Edited, Resolution::Removed]
+            .into_iter()
+            .find(|r| r.name() == name)
+    }
+}
+
+/// The facts of a recording or camera photo, written among the finding's members.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Media<'a> {
+    /// The container or image format (`wav`, `mp4`, `jpeg`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<f64>,
+    /// The camera's make and model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub camera: Option<Cow<'a, str>>,
+    /// When the photo was taken, as the camera wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured: Option<Cow<'a, str>>,
+    /// Whether a camera photo carries a GPS position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gps: Option<bool>,
+}
+
+/// One finding, as `datavakt scan --format jsonl` prints it and the scan database's readers
+/// return it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding<'a> {
+    /// The item: a file path, URL or `smb://` URL (`-` for standard input); a value in a
+    /// file or folder name masked and tagged (`010190-****#5f1c2a9b`).
+    pub path: Cow<'a, str>,
+    /// Where in it: `line N`, prefixed by archive member, attachment, page or sheet and cell;
+    /// `file name` or `folder name` for a value in a name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Cow<'a, str>>,
+    /// `dk-cpr`, `se-personnummer`, …, `health`, `email`, …, a rule's kind,
+    /// `encrypted-archive`, `audio-recording`, `video-recording`, `camera-photo`.
+    pub kind: Cow<'a, str>,
+    pub confidence: Confidence,
+    /// The value with its identifying part hidden; for `health`, its evidence's categories.
+    pub masked: Cow<'a, str>,
+    /// `hmac-sha256:…`, keyed: same value, same fingerprint; null where there is no value.
+    pub fingerprint: Option<Cow<'a, str>>,
+    /// The value as written: only with `--show-values`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Cow<'a, str>>,
+    /// A special series (`samordningsnummer`, `d-nummer`, `test-number`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<Cow<'a, str>>,
+    #[serde(flatten)]
+    pub media: Media<'a>,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
+    /// When the scan database first saw it.
+    pub first_seen: IsoTime,
+    /// Who can read its item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exposure: Option<Cow<'a, Exposure>>,
+    /// Its item's severity, the score that orders items of one severity, and the reasons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<Cow<'a, [String]>>,
+}

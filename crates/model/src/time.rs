@@ -1,0 +1,146 @@
+//! Times as the contract writes them: ISO 8601 in UTC, to the second.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Serialize};
+
+/// Unix seconds, written `2026-12-01T08:30:00Z`; serialised without a string of its own
+/// (a re-scan writes one per finding).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IsoTime(pub i64);
+
+/// The civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Days since 1970-01-01 of a civil date (the inverse of [`civil`]).
+fn days(year: i64, month: u32, day: u32) -> i64 {
+    let y = year - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+impl IsoTime {
+    /// The text in a buffer of its own (no formatter); `None` for a year outside 0000–9999.
+    fn digits(self) -> Option<[u8; 20]> {
+        let (year, month, day) = civil(self.0.div_euclid(86_400));
+        let s = self.0.rem_euclid(86_400);
+        let year = u32::try_from(year).ok().filter(|y| *y <= 9999)?;
+        let mut b = *b"0000-00-00T00:00:00Z";
+        let parts = [
+            (0, 4, year),
+            (5, 2, month),
+            (8, 2, day),
+            (11, 2, (s / 3600) as u32),
+            (14, 2, (s / 60 % 60) as u32),
+            (17, 2, (s % 60) as u32),
+        ];
+        for (at, width, mut n) in parts {
+            for i in (at..at + width).rev() {
+                b[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        }
+        Some(b)
+    }
+
+    /// Reads `YYYY-MM-DDTHH:MM:SSZ`.
+    pub fn parse(text: &str) -> Option<IsoTime> {
+        let b = text.as_bytes();
+        if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[19] != b'Z' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<u32>().ok();
+        let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+            return None;
+        }
+        let secs = i64::from(h * 3600 + mi * 60 + s);
+        Some(IsoTime(days(i64::from(y), mo, d) * 86_400 + secs))
+    }
+}
+
+impl fmt::Display for IsoTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(b) = self.digits() {
+            return f.write_str(std::str::from_utf8(&b).unwrap_or_default());
+        }
+        let (year, month, day) = civil(self.0.div_euclid(86_400));
+        let s = self.0.rem_euclid(86_400);
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )
+    }
+}
+
+impl Serialize for IsoTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.digits() {
+            Some(b) => s.serialize_str(std::str::from_utf8(&b).unwrap_or_default()),
+            None => s.collect_str(self),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IsoTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = Cow::<str>::deserialize(d)?;
+        IsoTime::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a time: {text:?}")))
+    }
+}
+
+impl JsonSchema for IsoTime {
+    fn schema_name() -> Cow<'static, str> {
+        "IsoTime".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO 8601 in UTC, to the second: 2026-12-01T08:30:00Z",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IsoTime;
+
+    #[test]
+    fn times_are_iso_8601_in_utc_and_read_back() {
+        assert_eq!(IsoTime(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(IsoTime(1_796_200_245).to_string(), "2026-12-02T08:30:45Z");
+        assert_eq!(
+            serde_json::to_string(&IsoTime(-1)).unwrap(),
+            "\"1969-12-31T23:59:59Z\""
+        );
+        for t in [0, -1, 951_782_400, 1_796_200_245, 4_107_542_399] {
+            assert_eq!(IsoTime::parse(&IsoTime(t).to_string()), Some(IsoTime(t)));
+        }
+        assert_eq!(IsoTime::parse("2026-13-01T00:00:00Z"), None);
+        assert_eq!(IsoTime::parse("2026-12-01 00:00:00"), None);
+    }
+}
