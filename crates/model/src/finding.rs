@@ -116,6 +116,8 @@ pub enum Resolution {
     Edited,
     /// Its item is gone.
     Removed,
+    /// Handled by an action of Datavakt's (quarantined, deleted).
+    Remediated,
 }
 
 impl Resolution {
@@ -123,13 +125,18 @@ impl Resolution {
         match self {
             Resolution::Edited => "edited",
             Resolution::Removed => "removed",
+            Resolution::Remediated => "remediated",
         }
     }
 
     pub fn parse(name: &str) -> Option<Resolution> {
-        [Resolution::Edited, Resolution::Removed]
-            .into_iter()
-            .find(|r| r.name() == name)
+        [
+            Resolution::Edited,
+            Resolution::Removed,
+            Resolution::Remediated,
+        ]
+        .into_iter()
+        .find(|r| r.name() == name)
     }
 }
 
@@ -194,4 +201,45 @@ pub struct Finding<'a> {
     pub score: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why: Option<Cow<'a, [String]>>,
+}
+
+/// A text that owns what it borrowed.
+pub(crate) fn own(c: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(c.into_owned())
+}
+
+impl Media<'_> {
+    pub fn into_owned(self) -> Media<'static> {
+        Media {
+            format: self.format.map(own),
+            duration_seconds: self.duration_seconds,
+            camera: self.camera.map(own),
+            captured: self.captured.map(own),
+            gps: self.gps,
+        }
+    }
+}
+
+impl Finding<'_> {
+    /// The same finding, owning its texts.
+    pub fn into_owned(self) -> Finding<'static> {
+        Finding {
+            path: own(self.path),
+            location: self.location.map(own),
+            kind: own(self.kind),
+            confidence: self.confidence,
+            masked: own(self.masked),
+            fingerprint: self.fingerprint.map(own),
+            value: self.value.map(own),
+            variant: self.variant.map(own),
+            media: self.media.into_owned(),
+            status: self.status,
+            resolution: self.resolution,
+            first_seen: self.first_seen,
+            exposure: self.exposure.map(|e| Cow::Owned(e.into_owned())),
+            severity: self.severity,
+            score: self.score,
+            why: self.why.map(|w| Cow::Owned(w.into_owned())),
+        }
+    }
 }

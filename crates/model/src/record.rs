@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::finding::own;
 use crate::{Finding, Transport};
 
 /// Any record of `datavakt scan --format jsonl`: its `kind` tells which.
@@ -136,4 +137,35 @@ pub struct Summary {
     /// URLs fetched from web servers, and how many of them needed credentials.
     pub urls: u64,
     pub urls_protected: u64,
+}
+
+impl Other<'_> {
+    /// The same record, owning its texts.
+    pub fn into_owned(self) -> Other<'static> {
+        Other {
+            path: own(self.path),
+            location: self.location.map(own),
+            kind: self.kind,
+            reason: own(self.reason),
+        }
+    }
+}
+
+impl Url<'_> {
+    /// The same record, owning its texts.
+    pub fn into_owned(self) -> Url<'static> {
+        Url {
+            content_type: self.content_type.map(own),
+            kind: self.kind,
+            last_modified: self.last_modified.map(own),
+            listed_by: self.listed_by.map(own),
+            path: own(self.path),
+            protected: self.protected,
+            recording: self.recording,
+            size: self.size,
+            status: self.status,
+            transport: self.transport,
+            truncated: self.truncated,
+        }
+    }
 }

@@ -11,8 +11,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use store::query::{self, Breach, Group, Summary};
 
-use crate::findings::{iso_ns, now, open_existing, prefix, written};
-use crate::output::iso_time;
+use crate::cmd_findings::{iso_ns, iso_time, now, open_existing, prefix, written};
 
 /// `datavakt report --help`.
 pub const HELP: &str = "\
@@ -84,7 +83,7 @@ impl MinConfidence {
     fn names(self) -> &'static [&'static str] {
         match self {
             MinConfidence::Low => &["high", "medium", "low"],
-            MinConfidence::Medium => &crate::findings::SHOWN,
+            MinConfidence::Medium => &crate::cmd_findings::SHOWN,
             MinConfidence::High => &["high"],
         }
     }

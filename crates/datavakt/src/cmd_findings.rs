@@ -11,7 +11,6 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use store::query::{self, Filter, Listed, Marking, Selection};
 
-use crate::output::iso_time;
 use crate::paths;
 
 /// `datavakt findings --help`.
@@ -258,7 +257,7 @@ pub fn open_existing(explicit: Option<&Path>) -> Result<store::Db, String> {
 pub fn prefix(p: &Path) -> Result<String, String> {
     let abs = std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
     let shown = abs.to_string_lossy();
-    let (det, _) = crate::detector(detect::Detectors::default(), None, None, true)?;
+    let (det, _) = crate::detector::detector(detect::Detectors::default(), None, None, true)?;
     let mut found = Vec::new();
     det.scan_name(shown.as_bytes(), &mut found);
     if found.is_empty() {
@@ -266,13 +265,13 @@ pub fn prefix(p: &Path) -> Result<String, String> {
         return Ok(shown.into_owned());
     }
     let fp = detect::Fingerprinter::new(&crate::key::load(None)?);
-    let mask = crate::masking::Masker::new(&det, &fp);
-    Ok(crate::masking::Folders::default().stored(&mask, &abs))
+    let mask = scan::masking::Masker::new(&det, &fp);
+    Ok(scan::masking::Folders::default().stored(&mask, &abs))
 }
 
 /// Seconds since the Unix epoch.
 pub fn now() -> i64 {
-    crate::scan::unix_now()
+    scan::unix_now()
 }
 
 /// The output's result: a reader that went away (`| head`) is not an error.
@@ -705,4 +704,9 @@ fn mark(db: Option<&Path>, a: MarkArgs) -> Result<(), String> {
         }
     }
     written(io::stdout().lock().write_all(s.as_bytes()))
+}
+
+/// A time as ISO 8601 in UTC (`2026-12-01T08:30:00Z`).
+pub fn iso_time(unix: i64) -> String {
+    model::IsoTime(unix).to_string()
 }

@@ -1,0 +1,34 @@
+//! `datavakt __extract-worker` (hidden): the extraction worker process that `scan` starts for
+//! each scanning thread (see `crates/scan/src/worker.rs`).
+
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct WorkerArgs {
+    #[arg(long)]
+    pub memory: u64,
+    #[arg(long)]
+    pub max_depth: u32,
+    #[arg(long)]
+    pub max_item_bytes: u64,
+    #[arg(long)]
+    pub max_expanded_bytes: u64,
+    #[arg(long)]
+    pub max_ratio: u64,
+    #[arg(long)]
+    pub ocr: Option<String>,
+}
+
+pub fn run(w: WorkerArgs) -> ExitCode {
+    let limits = extract::Limits {
+        max_depth: w.max_depth,
+        max_item_bytes: w.max_item_bytes,
+        max_expanded_bytes: w.max_expanded_bytes,
+        max_ratio: w.max_ratio,
+        ocr_languages: w.ocr,
+    };
+    match scan::worker::serve(limits, w.memory) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(2),
+    }
+}

@@ -1,0 +1,95 @@
+//! One item held in memory (a mail on its way out, an upload), scanned with the same
+//! extraction, detection and assessment as a walk, and no scan database.
+
+use std::sync::{Arc, Mutex};
+
+use detect::Detector;
+
+use crate::report::{Out, Reporter};
+use crate::source::{Body, End, Item, Locator, Part, Scanner, Source};
+use crate::{Memory, Options};
+
+/// What an item held: its records (findings with its exposure and severity, errors,
+/// warnings) and the summary.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    pub records: Vec<model::Record<'static>>,
+    pub summary: model::Summary,
+}
+
+/// Scans `data`, named `name` (a file name: it says the format, and is read for values like
+/// one), with `det` and the fingerprint key `key`. Documents and archives are extracted in a
+/// worker process, this program started again with `__extract-worker` (as `datavakt` does).
+pub fn scan_bytes(
+    name: &str,
+    data: Vec<u8>,
+    det: &Detector,
+    key: &[u8],
+    opts: &Options,
+) -> Result<Scanned, String> {
+    let source = Held {
+        name: name.to_string(),
+        data: Mutex::new(Some(data)),
+    };
+    let kept = Arc::new(Mutex::new(Vec::new()));
+    let reporter = Box::new(Collect(kept.clone()));
+    let memory = Memory {
+        known: store::Known::default(),
+        scanned_with: String::new(),
+    };
+    let summary = crate::run(&[&source], key, opts, det, None, &memory, reporter)?;
+    let records = std::mem::take(&mut *kept.lock().unwrap_or_else(|p| p.into_inner()));
+    Ok(Scanned { records, summary })
+}
+
+/// The one item.
+struct Held {
+    name: String,
+    data: Mutex<Option<Vec<u8>>>,
+}
+
+impl Source for Held {
+    fn roots(&self) -> Vec<Locator> {
+        Vec::new()
+    }
+
+    fn walk<'s>(&self, scanner: &(dyn Fn() -> Scanner<'s> + Sync)) -> Vec<End> {
+        let data = self.data.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let body = Body::Bytes {
+            data: data.unwrap_or_default(),
+            part: Part::Whole,
+        };
+        let name = self.name.rsplit('/').next().unwrap_or_default().to_string();
+        let at = Locator::Url {
+            url: self.name.clone(),
+            name: Some(name),
+        };
+        scanner().item(Item::new(at, body));
+        Vec::new()
+    }
+}
+
+/// Keeps every record.
+struct Collect(Arc<Mutex<Vec<model::Record<'static>>>>);
+
+impl Collect {
+    fn keep(&mut self, r: model::Record<'static>) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(r);
+    }
+}
+
+impl Reporter for Collect {
+    fn record(&mut self, r: &Out<'_>) -> std::io::Result<()> {
+        let owned = match r {
+            Out::Finding { finding, .. } => model::Record::Finding((*finding).clone().into_owned()),
+            Out::Other(o) => model::Record::Other((*o).clone().into_owned()),
+            Out::Url(u) => model::Record::Url((*u).clone().into_owned()),
+        };
+        self.keep(owned);
+        Ok(())
+    }
+
+    fn end(&mut self, _: &model::Summary) -> std::io::Result<()> {
+        Ok(())
+    }
+}

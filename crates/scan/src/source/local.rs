@@ -1,0 +1,103 @@
+//! Local file trees (and mounted shares): the `ignore` crate's parallel walker, scanning in
+//! the walker's threads as ripgrep does; each file's exposure from its mode, ACL and every
+//! folder above it.
+
+use std::path::{Path, PathBuf};
+
+use sources::exposure;
+
+use super::{Body, End, Item, Locator, Scanner, Source, Walked};
+
+/// Files and folders under local roots.
+pub struct LocalTree {
+    /// Absolute paths.
+    pub roots: Vec<PathBuf>,
+    /// Follow symbolic links (else a scan never leaves the trees it was given).
+    pub follow_links: bool,
+    pub threads: usize,
+}
+
+impl Source for LocalTree {
+    fn roots(&self) -> Vec<Locator> {
+        self.roots.iter().cloned().map(Locator::Path).collect()
+    }
+
+    fn walk<'s>(&self, scanner: &(dyn Fn() -> Scanner<'s> + Sync)) -> Vec<End> {
+        let opts = sources::WalkOptions {
+            follow_links: self.follow_links,
+            threads: self.threads,
+        };
+        let follow = self.follow_links;
+        sources::walk(&self.roots, &opts, || {
+            let mut scan = scanner();
+            // Who can read what, with what this thread learnt of the folders.
+            let mut judge = exposure::Local::new();
+            Box::new(move |entry| match entry {
+                sources::Entry::File { path } => scan.item(file(path, follow, &mut judge)),
+                sources::Entry::Dir { path } => scan.item(Item {
+                    folder: true,
+                    ..Item::new(Locator::Path(path.to_path_buf()), Body::Nothing)
+                }),
+                sources::Entry::Skipped { path, reason } => {
+                    scan.skipped(&Locator::Path(path.to_path_buf()), reason)
+                }
+                sources::Entry::Error { path, error } => {
+                    let at = path.map(|p| Locator::Path(p.to_path_buf()));
+                    scan.error(at.as_ref(), &error)
+                }
+            })
+        });
+        // A file system cannot say what a walk missed, but it can be asked for each file.
+        self.roots
+            .iter()
+            .map(|r| End {
+                root: Locator::Path(r.clone()),
+                walked: Walked::LookEach,
+            })
+            .collect()
+    }
+}
+
+/// A file as an item: its state and who can read it, judged every scan (a folder's
+/// permissions change without touching the file); its content is read only when needed.
+fn file(path: &Path, follow: bool, judge: &mut exposure::Local) -> Item {
+    let stat = if follow {
+        std::fs::metadata(path)
+    } else {
+        std::fs::symlink_metadata(path)
+    };
+    let (exposure, meta) = match &stat {
+        Ok(m) => {
+            let e = if follow {
+                judge.of(path, m)
+            } else {
+                judge.of_lstat(path, m)
+            };
+            (Some(model_exposure(e)), Some(crate::item::meta(m)))
+        }
+        Err(_) => (None, None),
+    };
+    Item {
+        exposure,
+        meta,
+        ..Item::new(Locator::Path(path.to_path_buf()), Body::File)
+    }
+}
+
+/// A local exposure in the model's terms.
+pub fn model_exposure(e: exposure::Exposure) -> model::Exposure {
+    model::Exposure {
+        audience: match e.audience {
+            exposure::Audience::Public => model::Audience::Public,
+            exposure::Audience::Organisation => model::Audience::Organisation,
+            exposure::Audience::Group => model::Audience::Group,
+            exposure::Audience::Owner => model::Audience::Owner,
+            exposure::Audience::Unknown => model::Audience::Unknown,
+        },
+        principals: e.principals,
+        size: e.size,
+        transport: model::Transport::parse(e.transport).unwrap_or_default(),
+        via: e.via,
+        listed_by: None,
+    }
+}

@@ -1,0 +1,773 @@
+//! The single writer: keeps the scan database, assesses each item when it is complete,
+//! counts the summary, draws the progress line and hands records to the reporter.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::{self, IsTerminal};
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use model::{OtherKind, Summary};
+
+use crate::msg::{FindingOut, Msg, Outcome, Record};
+use crate::report::{Out, Reporter};
+use crate::source::Walked;
+use crate::Options;
+
+/// A finding held until its item is complete, so that the item's severity can go with it.
+struct Held {
+    c: store::Current,
+    value: Option<String>,
+    media: Option<extract::media::Media>,
+    /// New since the last scan.
+    new: bool,
+}
+
+impl Held {
+    fn found(f: FindingOut, seen: store::Found, exposure: Option<Arc<str>>) -> Held {
+        Held {
+            new: seen.change != store::Change::Seen,
+            c: store::Current {
+                path: f.path.into(),
+                location: f.location.into(),
+                kind: f.kind.into(),
+                confidence: f.confidence.name().into(),
+                masked: f.masked.into(),
+                fingerprint: f.fingerprint.map(Into::into),
+                variant: f.variant.map(Into::into),
+                status: seen.status,
+                resolution: None,
+                first_seen: seen.first_seen,
+                exposure,
+            },
+            value: f.value,
+            media: f.media,
+        }
+    }
+}
+
+/// A finding of the store in the model's terms, its item's exposure and assessment with it.
+fn finding<'a>(
+    c: &'a store::Current,
+    value: Option<&'a str>,
+    media: Option<&'a extract::media::Media>,
+    exposure: Option<&'a model::Exposure>,
+    a: Option<&'a assess::Assessment>,
+) -> model::Finding<'a> {
+    let b = |s: &'a str| Cow::Borrowed(s);
+    model::Finding {
+        path: b(&c.path),
+        location: (!c.location.is_empty()).then(|| b(&c.location)),
+        kind: b(&c.kind),
+        confidence: model::Confidence::parse(&c.confidence).unwrap_or(model::Confidence::Low),
+        masked: b(&c.masked),
+        fingerprint: c.fingerprint.as_deref().map(b),
+        value: value.map(b),
+        variant: c.variant.as_deref().map(b),
+        media: media.map_or_else(Default::default, |m| model::Media {
+            format: Some(b(m.format)),
+            duration_seconds: m.duration_seconds,
+            camera: m.camera.as_deref().map(b),
+            captured: m.captured.as_deref().map(b),
+            gps: (m.kind == "camera-photo").then_some(m.gps),
+        }),
+        status: model::Status::parse(&c.status).unwrap_or(model::Status::Open),
+        resolution: c.resolution.as_deref().and_then(model::Resolution::parse),
+        first_seen: model::IsoTime(c.first_seen),
+        exposure: exposure.map(Cow::Borrowed),
+        severity: a.and_then(|a| model::Severity::parse(a.severity.name())),
+        score: a.map(|a| a.score),
+        why: a.map(|a| Cow::Borrowed(a.why.as_slice())),
+    }
+}
+
+/// An item's exposure and assessment as JSON members to follow a finding's own:
+/// `,"exposure":{…},"severity":"high","score":…,"why":[…]`.
+fn item_members(exposure: Option<&model::Exposure>, a: &assess::Assessment) -> String {
+    #[derive(serde::Serialize)]
+    struct Members<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        exposure: Option<&'a model::Exposure>,
+        severity: &'static str,
+        score: u32,
+        why: &'a [String],
+    }
+    let m = Members {
+        exposure,
+        severity: a.severity.name(),
+        score: a.score,
+        why: &a.why,
+    };
+    // `{…}` becomes `,…`, in place.
+    let mut object = Vec::with_capacity(256);
+    if serde_json::to_writer(&mut object, &m).is_err() || object.len() <= 2 {
+        return String::new();
+    }
+    object[0] = b',';
+    object.pop();
+    String::from_utf8(object).unwrap_or_default()
+}
+
+/// What an exposure says, in the terms of the assessment.
+fn apply(e: &model::Exposure, facts: &mut assess::ItemFacts) {
+    facts.audience = assess::Audience::parse(e.audience.name(), e.size).unwrap_or_default();
+    facts.transport = assess::Transport::parse(e.transport.name()).unwrap_or_default();
+    facts.listed = e.listed_by.is_some();
+}
+
+/// Exposures by their stored text: those the scanning threads made, typed as they made
+/// them; those read from the scan database, parsed once each.
+#[derive(Default)]
+struct Exposures {
+    typed: HashMap<Arc<str>, Option<Arc<model::Exposure>>>,
+    /// The last one asked for: items side by side mostly share one.
+    last: Option<(Arc<str>, Option<Arc<model::Exposure>>)>,
+}
+
+impl Exposures {
+    /// Bounded: beyond it the cache starts again.
+    const MAX: usize = 1 << 14;
+
+    fn made(&mut self, text: Arc<str>, e: &model::Exposure) {
+        if self.typed.len() >= Self::MAX {
+            self.typed.clear();
+        }
+        self.typed.insert(text, Some(Arc::new(e.clone())));
+    }
+
+    /// `None`: not an exposure (a damaged database), not printed either.
+    fn of(&mut self, text: &Arc<str>) -> Option<Arc<model::Exposure>> {
+        if let Some((last, e)) = &self.last {
+            if Arc::ptr_eq(last, text) || **last == **text {
+                return e.clone();
+            }
+        }
+        let e = match self.typed.get(text) {
+            Some(e) => e.clone(),
+            None => {
+                let e = serde_json::from_str::<model::Exposure>(text)
+                    .ok()
+                    .map(Arc::new);
+                if self.typed.len() >= Self::MAX {
+                    self.typed.clear();
+                }
+                self.typed.insert(text.clone(), e.clone());
+                e
+            }
+        };
+        self.last = Some((text.clone(), e.clone()));
+        e
+    }
+}
+
+/// An item's assessment, exposure and findings, kept for the human report's order.
+type Assessed = (assess::Assessment, Option<Arc<model::Exposure>>, Vec<Held>);
+
+/// The output side of the writer: prints findings and keeps the summary.
+struct Emitter<'p> {
+    w: Box<dyn Reporter + Send + 'p>,
+    s: Summary,
+    distinct: HashSet<Arc<str>>,
+    broken_pipe: bool,
+    fatal: Option<io::Error>,
+    progress: Option<indicatif::ProgressBar>,
+    changes_only: bool,
+    /// Findings of items not yet complete, by path.
+    pending: HashMap<Arc<str>, Vec<Held>>,
+    policy: Option<&'p assess::Policy>,
+    /// The threshold for printing (and counting) a finding.
+    min_confidence: model::Confidence,
+    /// Unix seconds, for ages.
+    now: i64,
+    /// The human report: items with their findings, printed at the end by severity.
+    by_severity: Option<Vec<Assessed>>,
+    exposures: Exposures,
+}
+
+impl Emitter<'_> {
+    fn check(&mut self, r: io::Result<()>) {
+        check(r, &mut self.broken_pipe, &mut self.fatal);
+    }
+
+    /// Writes with the progress bar out of the way, until the output fails.
+    fn emit(&mut self, r: &Out<'_>) {
+        if self.broken_pipe || self.fatal.is_some() {
+            return;
+        }
+        let w = &mut self.w;
+        let res = match &self.progress {
+            Some(pb) => pb.suspend(|| w.record(r)),
+            None => w.record(r),
+        };
+        self.check(res);
+    }
+
+    /// A current finding, counted.
+    fn count(&mut self, c: &store::Current, new: bool) {
+        let s = &mut self.s;
+        s.findings += 1;
+        bump(&mut s.findings_by_kind, &c.kind);
+        bump(&mut s.findings_by_confidence, &c.confidence);
+        if new {
+            s.new_findings += 1;
+        }
+        if let Some(fp) = &c.fingerprint {
+            if !self.distinct.contains(fp) {
+                self.distinct.insert(fp.clone());
+            }
+        }
+    }
+
+    /// Keeps a finding with the others of its item (the path copied once per item).
+    fn hold(&mut self, held: Held) {
+        match self.pending.get_mut(&held.c.path) {
+            Some(all) => all.push(held),
+            None => {
+                self.pending.insert(held.c.path.clone(), vec![held]);
+            }
+        }
+    }
+
+    /// A finding the scan database holds (carried over, copied, reopened), held like one found.
+    fn stored(&mut self, c: store::Current, new: bool) {
+        self.hold(Held {
+            c,
+            value: None,
+            media: None,
+            new,
+        });
+    }
+
+    /// The item at `path` is complete: its severity is assessed from all its findings, kept
+    /// in the database, and its findings are counted and printed (the human report keeps
+    /// them for the end, to print the most severe items first).
+    fn complete(&mut self, path: &str, modified: Option<i64>, db: &mut Db) {
+        let Some(mut held) = self.pending.remove(path) else {
+            return;
+        };
+        // A false positive is no finding: not counted, not printed, no weight. Below the
+        // threshold: counted as such, and no weight either.
+        held.retain(|h| &*h.c.status != "false-positive");
+        let before = held.len();
+        let min = self.min_confidence;
+        held.retain(|h| {
+            model::Confidence::parse(&h.c.confidence).unwrap_or(model::Confidence::Low) >= min
+        });
+        self.s.below_min_confidence += (before - held.len()) as u64;
+        if held.is_empty() {
+            return;
+        }
+        let mut facts = assess::ItemFacts::default();
+        for h in &held {
+            facts.add_finding(&h.c.kind, None, h.c.fingerprint.as_deref(), h.c.first_seen);
+        }
+        let exposure = held
+            .iter()
+            .find_map(|h| h.c.exposure.as_ref())
+            .and_then(|text| self.exposures.of(text));
+        if let Some(e) = &exposure {
+            apply(e, &mut facts);
+        }
+        facts.modified = modified;
+        let zone = self.policy.and_then(|p| p.zone_of(path));
+        let a = assess::assess(&facts, zone, self.now);
+        db.severity(path, &a);
+        *self
+            .s
+            .findings_by_severity
+            .entry(a.severity.name().into())
+            .or_default() += held.len() as u64;
+        for h in &held {
+            self.count(&h.c, h.new);
+        }
+        if let Some(sorted) = self.by_severity.as_mut() {
+            held.retain(|h| h.new || !self.changes_only);
+            if !held.is_empty() {
+                sorted.push((a, exposure, held));
+            }
+            return;
+        }
+        let members = self.w.json().then(|| item_members(exposure.as_deref(), &a));
+        for h in &held {
+            if h.new || !self.changes_only {
+                let f = finding(
+                    &h.c,
+                    h.value.as_deref(),
+                    h.media.as_ref(),
+                    exposure.as_deref(),
+                    Some(&a),
+                );
+                self.emit(&Out::Finding {
+                    finding: &f,
+                    item_json: members.as_deref(),
+                });
+            }
+        }
+    }
+
+    /// Completes every item still held (the end of the scan).
+    fn complete_all(&mut self, db: &mut Db) {
+        let mut paths: Vec<Arc<str>> = self.pending.keys().cloned().collect();
+        paths.sort();
+        for p in paths {
+            self.complete(&p, None, db);
+        }
+    }
+
+    /// The human report: items by severity (then score, then path), each with its findings.
+    fn print_by_severity(&mut self) {
+        let Some(mut sorted) = self.by_severity.take() else {
+            return;
+        };
+        sorted.sort_by(|(a, _, x), (b, _, y)| {
+            (b.severity, b.score)
+                .cmp(&(a.severity, a.score))
+                .then_with(|| x[0].c.path.cmp(&y[0].c.path))
+        });
+        for (a, exposure, held) in &sorted {
+            for h in held {
+                let f = finding(
+                    &h.c,
+                    h.value.as_deref(),
+                    h.media.as_ref(),
+                    exposure.as_deref(),
+                    Some(a),
+                );
+                self.emit(&Out::Finding {
+                    finding: &f,
+                    item_json: None,
+                });
+            }
+        }
+    }
+
+    /// Findings resolved by this scan: counted, printed only with --changes-only.
+    fn resolved(&mut self, resolved: &[store::Current]) {
+        self.s.resolved_findings += resolved.len() as u64;
+        if self.changes_only {
+            for c in resolved {
+                let exposure = c.exposure.as_ref().and_then(|t| self.exposures.of(t));
+                let f = finding(c, None, None, exposure.as_deref(), None);
+                self.emit(&Out::Finding {
+                    finding: &f,
+                    item_json: None,
+                });
+            }
+        }
+    }
+
+    fn done(&mut self, o: Outcome) {
+        let s = &mut self.s;
+        match o {
+            Outcome::Text { bytes } => {
+                s.files_scanned += 1;
+                s.bytes_read += bytes;
+            }
+            Outcome::Binary { bytes } => {
+                s.binary_skipped += 1;
+                s.bytes_read += bytes;
+            }
+            Outcome::Copy { bytes } => {
+                s.copies += 1;
+                s.bytes_read += bytes;
+            }
+            Outcome::Unchanged => s.unchanged_files += 1,
+            Outcome::Error | Outcome::Skipped => {}
+        }
+        if let Some(pb) = &self.progress {
+            pb.set_message(format!(
+                "{} files, {:.0} MB, {} unchanged, {} findings",
+                s.files_scanned,
+                s.bytes_read as f64 / 1e6,
+                s.unchanged_files,
+                s.findings
+            ));
+        }
+    }
+}
+
+/// The scan database side of the writer. The first failure ends writing to it: it is
+/// reported at the end, and the scan and its output go on (findings then count as new).
+/// Without a store (a scan of one item in memory) every finding is new.
+struct Db<'a> {
+    store: Option<store::Store>,
+    error: Option<store::StoreError>,
+    scanned_with: &'a str,
+}
+
+impl Db<'_> {
+    /// The store, unless there is none or it failed.
+    fn live(&mut self) -> Option<&mut store::Store> {
+        if self.error.is_some() {
+            return None;
+        }
+        self.store.as_mut()
+    }
+
+    fn keep<T: Default>(&mut self, r: Result<T, store::StoreError>) -> T {
+        match r {
+            Ok(v) => v,
+            Err(e) => {
+                self.error.get_or_insert(e);
+                T::default()
+            }
+        }
+    }
+
+    fn finding(&mut self, f: &FindingOut) -> store::Found {
+        let fresh = store::Found {
+            change: store::Change::New,
+            first_seen: crate::unix_now(),
+            status: "open".into(),
+        };
+        let Some(store) = self.live() else {
+            return fresh;
+        };
+        let r = store.finding(&store::FindingRow {
+            path: &f.path,
+            location: &f.location,
+            kind: f.kind,
+            confidence: f.confidence.name(),
+            masked: &f.masked,
+            fingerprint: f.fingerprint.as_deref(),
+            variant: f.variant,
+        });
+        match r {
+            Ok(found) => found,
+            Err(e) => {
+                self.error = Some(e);
+                fresh
+            }
+        }
+    }
+
+    /// Errors are kept; skipped items and warnings are not.
+    fn other(&mut self, o: &model::Other) {
+        if o.kind != OtherKind::Error {
+            return;
+        }
+        if let Some(store) = self.live() {
+            let r = store.error(&o.path, o.location.as_deref(), &o.reason);
+            self.keep(r);
+        }
+    }
+
+    fn read(
+        &mut self,
+        path: &str,
+        meta: Option<&store::Meta>,
+        hash: Option<&str>,
+    ) -> store::ItemEnd {
+        let scanned_with = self.scanned_with;
+        let Some(store) = self.live() else {
+            return store::ItemEnd::default();
+        };
+        let r = store.item_read(path, meta, hash, scanned_with);
+        self.keep(r)
+    }
+
+    /// Keeps an item's exposure; returns its text as the store shares it.
+    fn exposure(&mut self, path: &str, exposure: &Arc<str>) -> Arc<str> {
+        let Some(store) = self.live() else {
+            return exposure.clone();
+        };
+        match store.item_exposure(path, exposure) {
+            Ok(shared) => shared,
+            Err(e) => {
+                self.error = Some(e);
+                exposure.clone()
+            }
+        }
+    }
+
+    fn severity(&mut self, path: &str, a: &assess::Assessment) {
+        if path == "-" {
+            return;
+        }
+        if let Some(store) = self.live() {
+            let r = store.item_severity(path, a.severity.name(), i64::from(a.score));
+            self.keep(r);
+        }
+    }
+
+    fn unchanged(&mut self, path: &str) -> Vec<store::Current> {
+        let Some(store) = self.live() else {
+            return Vec::new();
+        };
+        let r = store.item_unchanged(path);
+        self.keep(r)
+    }
+
+    fn copy(
+        &mut self,
+        path: &str,
+        meta: &store::Meta,
+        hash: &str,
+        original: &str,
+    ) -> Option<store::Copied> {
+        let scanned_with = self.scanned_with;
+        let Some(store) = self.live() else {
+            return Some(store::Copied::default());
+        };
+        let r = store.item_copy(path, meta, hash, original, scanned_with);
+        self.keep(r)
+    }
+
+    fn close(&mut self, exists: &dyn Fn(&str) -> bool) -> store::End {
+        let Some(store) = self.live() else {
+            return store::End::default();
+        };
+        let r = store.close_items(exists);
+        self.keep(r)
+    }
+
+    fn end(&mut self, s: &Summary) {
+        let counts = store::Counts {
+            files: s.files_scanned + s.binary_skipped + s.unchanged_files + s.copies,
+            bytes: s.bytes_read,
+            findings: s.findings,
+            errors: s.errors,
+        };
+        if let Some(store) = self.live() {
+            let r = store.end_scan(counts, crate::unix_now());
+            self.keep(r);
+        }
+    }
+}
+
+/// How the walks of the roots ended: whether an item the scan database knows and no walk met
+/// is gone.
+#[derive(Default)]
+struct Ends {
+    ends: Vec<(String, Walked)>,
+}
+
+impl Ends {
+    /// Whether the item stored as `p` may still exist. The walk of the deepest root above it
+    /// decides: complete (gone, unless behind a password it could not pass), incomplete
+    /// (still there), or one that looks each item up (`look`).
+    fn exists(&self, p: &str, look: &dyn Fn(&str) -> bool) -> bool {
+        let under = |root: &str| {
+            p == root
+                || (p.starts_with(root)
+                    && (root.ends_with('/') || p.as_bytes().get(root.len()) == Some(&b'/')))
+        };
+        let deepest = self
+            .ends
+            .iter()
+            .filter(|(root, _)| under(root))
+            .max_by_key(|(root, _)| root.len());
+        match deepest.map(|(_, w)| w) {
+            Some(Walked::Complete { unread }) => unread.iter().any(|u| under(u)),
+            Some(Walked::Incomplete) => true,
+            Some(Walked::LookEach) => look(p),
+            // No walk spoke of it (its source stopped early): nothing is known of it.
+            None => true,
+        }
+    }
+}
+
+/// Receives every message until the workers are done; returns the summary.
+pub(crate) fn write_all(
+    rx: Receiver<Vec<Msg>>,
+    opts: &Options,
+    started: Instant,
+    db: Option<store::Store>,
+    scanned_with: &str,
+    mask: &crate::masking::Masker,
+    reporter: Box<dyn Reporter + Send + '_>,
+) -> Result<Summary, String> {
+    let progress = (!opts.quiet && io::stderr().is_terminal()).then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.enable_steady_tick(Duration::from_millis(120));
+        pb
+    });
+    let by_severity = reporter.by_severity();
+    let mut e = Emitter {
+        w: reporter,
+        s: Summary::default(),
+        distinct: HashSet::new(),
+        broken_pipe: false,
+        fatal: None,
+        progress,
+        changes_only: opts.changes_only,
+        pending: HashMap::new(),
+        policy: opts.policy.as_ref(),
+        min_confidence: model::Confidence::parse(opts.min_confidence.name())
+            .unwrap_or(model::Confidence::Medium),
+        now: crate::unix_now(),
+        by_severity: by_severity.then(Vec::new),
+        exposures: Exposures::default(),
+    };
+    let mut db = Db {
+        store: db,
+        error: None,
+        scanned_with,
+    };
+    // The findings the database holds for the roots are loaded while the walk begins.
+    if let Some(store) = db.live() {
+        let recalled = store.recall();
+        db.keep(recalled);
+    }
+    // Who can read the items being read, by path, from their exposure to their end.
+    let mut exposures: HashMap<String, Arc<str>> = HashMap::new();
+    let mut ends = Ends::default();
+    let result = e.w.begin();
+    e.check(result);
+    for msg in rx.into_iter().flatten() {
+        match msg {
+            Msg::Records(records) => {
+                for r in records {
+                    match r {
+                        Record::Finding(f) => {
+                            let seen = db.finding(&f);
+                            let exposure = exposures.get(&f.path).cloned();
+                            e.hold(Held::found(f, seen, exposure));
+                        }
+                        Record::Url(u) => {
+                            e.s.urls += 1;
+                            e.s.urls_protected += u64::from(u.protected);
+                            e.emit(&Out::Url(&u));
+                        }
+                        Record::Other(o) => {
+                            match o.kind {
+                                OtherKind::Error => e.s.errors += 1,
+                                OtherKind::Skipped if !o.reason.starts_with("binary") => {
+                                    bump(&mut e.s.other_skipped, &o.reason);
+                                }
+                                _ => {}
+                            }
+                            db.other(&o);
+                            e.emit(&Out::Other(&o));
+                        }
+                    }
+                }
+            }
+            Msg::Ended { root, walked } => ends.ends.push((root, walked)),
+            Msg::Exposure { path, exposure } => {
+                let shared = db.exposure(&path, &exposure.json);
+                e.exposures.made(shared.clone(), &exposure.value);
+                exposures.insert(path, shared);
+            }
+            Msg::Read { path, meta, hash } => {
+                exposures.remove(&path);
+                let end = db.read(&path, meta.as_ref(), hash.as_deref());
+                e.resolved(&end.resolved);
+                for c in end.reopened {
+                    e.stored(c, true);
+                }
+                let modified = meta.map(|m| m.mtime_ns.div_euclid(1_000_000_000));
+                e.complete(&path, modified, &mut db);
+            }
+            Msg::Unfinished(path) => {
+                exposures.remove(&path);
+                e.complete(&path, None, &mut db);
+            }
+            Msg::Unchanged { path, exposure } => {
+                if let Some(exposure) = exposure {
+                    let shared = db.exposure(&path, &exposure.json);
+                    e.exposures.made(shared, &exposure.value);
+                }
+                for c in db.unchanged(&path) {
+                    e.stored(c, false);
+                }
+                e.complete(&path, None, &mut db);
+            }
+            Msg::Copy {
+                path,
+                meta,
+                hash,
+                original,
+            } => match db.copy(&path, &meta, &hash, &original) {
+                Some(copied) => {
+                    e.resolved(&copied.end.resolved);
+                    for (c, new) in copied.found {
+                        e.stored(c, new);
+                    }
+                    e.complete(
+                        &path,
+                        Some(meta.mtime_ns.div_euclid(1_000_000_000)),
+                        &mut db,
+                    );
+                }
+                None => {
+                    let warning = model::Other {
+                        path: path.into(),
+                        location: None,
+                        kind: OtherKind::Warning,
+                        reason: "a copy of a file edited during this scan; the next scan reads it"
+                            .into(),
+                    };
+                    e.emit(&Out::Other(&warning));
+                }
+            },
+            Msg::Ocr(spent) => {
+                e.s.ocr_reads += 1;
+                e.s.ocr_seconds += spent.as_secs_f64();
+            }
+            Msg::Done(o) => e.done(o),
+        }
+    }
+    // What the walks did not meet: gone (resolved) or still there (carried over), as each
+    // root's walk says. A file stored with masked names is looked for through its folders'
+    // listings.
+    let exists = |p: &str| ends.exists(p, &|p| mask.exists(p));
+    e.complete_all(&mut db);
+    let end = db.close(&exists);
+    e.resolved(&end.resolved);
+    for c in end.carried {
+        e.stored(c, false);
+    }
+    e.complete_all(&mut db);
+    db.end(&e.s);
+    e.print_by_severity();
+    let Emitter {
+        mut w,
+        mut s,
+        distinct,
+        mut broken_pipe,
+        mut fatal,
+        progress,
+        ..
+    } = e;
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    s.distinct_numbers = distinct.len() as u64;
+    let elapsed = started.elapsed();
+    s.elapsed_seconds = elapsed.as_secs_f64();
+    s.megabytes_per_second = crate::rate(s.bytes_read, elapsed);
+    s.ocr_share = (s.ocr_seconds / (s.elapsed_seconds * opts.threads.max(1) as f64)).min(1.0);
+    if !broken_pipe && fatal.is_none() {
+        let res = w.end(&s);
+        check(res, &mut broken_pipe, &mut fatal);
+    }
+    match (fatal, db.error) {
+        (Some(e), _) => Err(format!("cannot write the output: {e}")),
+        (None, Some(e)) => Err(format!("scan database: {e}")),
+        (None, None) => Ok(s),
+    }
+}
+
+/// Counts one more under `key` (a key is copied once, not once per count).
+fn bump(counts: &mut BTreeMap<String, u64>, key: &str) {
+    match counts.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(key.to_string(), 1);
+        }
+    }
+}
+
+/// A closed pipe (`| head`) ends output quietly; other write errors are fatal.
+fn check(r: io::Result<()>, broken_pipe: &mut bool, fatal: &mut Option<io::Error>) {
+    if let Err(e) = r {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            *broken_pipe = true;
+        } else if fatal.is_none() {
+            *fatal = Some(e);
+        }
+    }
+}
