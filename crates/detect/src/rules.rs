@@ -106,6 +106,7 @@ use toml::Spanned;
 
 use crate::kind::Confidence;
 use crate::redact;
+use crate::toml_error::{self, position};
 
 /// Names of the built-in detectors and kinds, usable in `[detector.NAME]` and compositions.
 pub const BUILTIN_KINDS: &[&str] = &[
@@ -659,14 +660,14 @@ impl Rules {
             }
         };
         let raw: RawFile = toml::from_str(text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            let mut reason = e
-                .message()
-                .trim()
-                .replace('\n', "; ")
-                .replace("struct RawDetector", "a table of detector settings")
-                .replace("struct RawRule", "a rule table")
-                .replace("struct RawFile", "a table");
+            let (span, mut reason) = toml_error::parse_error(
+                &e,
+                &[
+                    ("struct RawDetector", "a table of detector settings"),
+                    ("struct RawRule", "a rule table"),
+                    ("struct RawFile", "a table"),
+                ],
+            );
             if text
                 .get(span.clone())
                 .is_some_and(|t| t.starts_with("[rule]"))
@@ -1645,18 +1646,6 @@ fn topological(
         }
     }
     Ok(order)
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
 }
 
 fn level(s: &Spanned<String>, key: &str) -> Result<Confidence, String> {
