@@ -275,27 +275,15 @@ fn mod11(d: &[u8]) -> bool {
     }
 }
 
+/// The IBAN check on a value's letters and digits, upper-cased: any country, 15 to 34 of
+/// them (the finder of `contact.rs` knows the lengths of fewer countries).
 fn iban(value: &[u8]) -> bool {
     let s: Vec<u8> = value
         .iter()
         .filter(|b| b.is_ascii_alphanumeric())
         .map(|b| b.to_ascii_uppercase())
         .collect();
-    if !(15..=34).contains(&s.len())
-        || !s[..2].iter().all(u8::is_ascii_alphabetic)
-        || !s[2..4].iter().all(u8::is_ascii_digit)
-    {
-        return false;
-    }
-    let mut r = 0u32;
-    for &c in s[4..].iter().chain(&s[..4]) {
-        r = if c.is_ascii_digit() {
-            (r * 10 + u32::from(c - b'0')) % 97
-        } else {
-            (r * 100 + u32::from(c - b'A') + 10) % 97
-        };
-    }
-    r == 1
+    (15..=34).contains(&s.len()) && crate::contact::iban_check_digits(&s)
 }
 
 /// How a rule matches, as written in the file.
@@ -2201,6 +2189,46 @@ mod tests {
         assert!(Validator::Iban.check(b"gb82west12345698765432"));
         assert!(!Validator::Iban.check(b"DK51 0040 0440 1162 43"));
         assert!(!Validator::Iban.check(b"DK50"));
+    }
+
+    #[test]
+    fn the_iban_validator_agrees_with_the_iban_finder() {
+        // Per country the finder knows, an account of its length with all check digits (02 to
+        // 98, one per remainder; so exactly one is right): the validator (on the value as written, spaced and in lower case) and the
+        // finder accept the same one, which a separate computation confirms.
+        for &(country, len) in crate::contact::IBAN_LENGTHS {
+            let account: Vec<u8> = (0..len - 4).map(|i| b"0123456789AB"[i % 12]).collect();
+            let mut valid = 0;
+            for check in 2..=98u8 {
+                let mut s = country.to_vec();
+                s.extend([b'0' + check / 10, b'0' + check % 10]);
+                s.extend(&account);
+                let written: Vec<u8> = s
+                    .chunks(4)
+                    .flat_map(|c| c.iter().map(u8::to_ascii_lowercase).chain([b' ']))
+                    .collect();
+                let finder = crate::contact::iban_valid(&s);
+                assert_eq!(Validator::Iban.check(&written), finder, "{s:?}");
+                // Mod 97 of the number in decimal, letters as two digits, digit by digit.
+                let digits: String = s[4..]
+                    .iter()
+                    .chain(&s[..4])
+                    .map(|&b| char::from(b).to_digit(36).unwrap().to_string())
+                    .collect();
+                let rem = digits
+                    .bytes()
+                    .fold(0u32, |r, d| (r * 10 + u32::from(d - b'0')) % 97);
+                assert_eq!(finder, rem == 1, "{s:?}");
+                valid += usize::from(finder);
+            }
+            assert_eq!(valid, 1, "{country:?}");
+        }
+        // Where they differ: the validator takes every country's IBAN of 15 to 34 letters and
+        // digits (Malta's example), the finder only the lengths it knows.
+        assert!(Validator::Iban.check(b"MT84 MALT 0110 0001 2345 MTLC AST0 01S"));
+        assert!(!crate::contact::iban_valid(
+            b"MT84MALT011000012345MTLCAST001S"
+        ));
     }
 
     #[test]
