@@ -26,6 +26,7 @@
 use std::fmt;
 use std::ops::Range;
 
+use detect::toml_error::{self, position};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -166,14 +167,15 @@ impl Policy {
             }
         };
         let raw: RawFile = toml::from_str(text).map_err(|e| {
-            let reason = e
-                .message()
-                .trim()
-                .replace('\n', "; ")
-                .replace("struct RawZone", "a zone table")
-                .replace("struct RawFile", "the policy file")
-                .replace("expected i64", "expected a whole number");
-            err(e.span().unwrap_or(0..0), reason)
+            let (span, reason) = toml_error::parse_error(
+                &e,
+                &[
+                    ("struct RawZone", "a zone table"),
+                    ("struct RawFile", "the policy file"),
+                    ("expected i64", "expected a whole number"),
+                ],
+            );
+            err(span, reason)
         })?;
 
         let mut zones: Vec<Zone> = Vec::with_capacity(raw.zone.len());
@@ -621,18 +623,6 @@ fn share_components(s: &str) -> Option<Vec<String>> {
             .map(str::to_lowercase)
             .collect(),
     )
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
 }
 
 #[cfg(test)]

@@ -11,10 +11,16 @@
 //! which countries (`NNN NN`, four digits, five, three). An address is reported only where the
 //! two agree on one country. A street without a known ending counts only after an address
 //! label ("Adress:", "Osoite:"), and then the label's language stands in for the ending.
+//! These words and shapes per country are data, `data/address.tab`, read once at the first
+//! search (`address/tables.rs`).
 //!
 //! Precision comes first: a postcode and town alone, a street without a postcode, a number
 //! and a capitalised word in prose, and tables of numbers are not addresses here. Nothing is
 //! allocated until an address is found; every byte is read through bounds-checked helpers.
+
+mod tables;
+
+use tables::{tables, Chars};
 
 /// One postal address found in a text.
 #[derive(Debug, PartialEq, Eq)]
@@ -36,6 +42,7 @@ pub(crate) struct Address {
     pub masked: String,
 }
 
+// Countries, as bits of a set; `data/address.tab` names them se, dk, no, fi, is.
 const SE: u8 = 1;
 const DK: u8 = 2;
 const NO: u8 = 4;
@@ -53,163 +60,6 @@ const REACH: usize = LINE_MAX + 2 * GAP_MAX + 16;
 const HOUSE_MAX: usize = 40;
 /// Characters in a word that is read as a street, label or town word.
 const WORD_MAX: usize = 32;
-
-/// Street-name endings, the countries whose streets end so, and whether the ending is also a
-/// word of its own after a name ("Karl Johans gate", "H.C. Andersens Boulevard").
-const SUFFIXES: &[(&str, u8, bool)] = &[
-    // Swedish.
-    ("gatan", SE, false),
-    ("gata", SE | NO | IS, true),
-    ("vägen", SE, true),
-    ("väg", SE, true),
-    ("gränd", SE, true),
-    ("gränden", SE, false),
-    ("torget", SE | NO, true),
-    ("torg", SE | NO | IS, true),
-    ("plan", SE, false),
-    ("stigen", SE, false),
-    ("stig", SE, false),
-    ("backen", SE, false),
-    ("backe", SE, false),
-    ("allén", SE, true),
-    ("allé", SE | DK | NO, true),
-    ("leden", SE, false),
-    ("slingan", SE, false),
-    ("kajen", SE, false),
-    ("esplanaden", SE, true),
-    ("promenaden", SE, true),
-    // Danish.
-    ("gade", DK, true),
-    ("vej", DK, true),
-    ("vejen", DK, false),
-    ("vænget", DK, false),
-    ("vænge", DK, false),
-    ("stræde", DK, true),
-    ("torv", DK, true),
-    ("torvet", DK, false),
-    ("plads", DK, true),
-    ("pladsen", DK, false),
-    ("boulevard", DK, true),
-    ("have", DK, false),
-    ("kaj", DK, false),
-    ("alle", DK | NO, true),
-    ("bakke", DK | NO, false),
-    ("bakken", DK | NO, false),
-    ("stien", DK | NO, false),
-    ("brygge", DK | NO, true),
-    // Norwegian.
-    ("gate", NO, true),
-    ("gaten", NO, false),
-    ("veien", NO, true),
-    ("vegen", NO, true),
-    ("vei", NO, true),
-    ("veg", NO, true),
-    ("plassen", NO, true),
-    ("plass", NO, true),
-    ("kaia", NO, false),
-    ("svingen", NO, false),
-    // Finnish.
-    ("katu", FI, false),
-    ("tie", FI, false),
-    ("kuja", FI, false),
-    ("polku", FI, false),
-    ("tori", FI, false),
-    ("kaari", FI, false),
-    ("raitti", FI, false),
-    ("rinne", FI, false),
-    ("väylä", FI, false),
-    ("aukio", FI, false),
-    ("esplanadi", FI, true),
-    ("bulevardi", FI, true),
-    // Icelandic.
-    ("vegur", IS, false),
-    ("stræti", IS, false),
-    ("braut", IS, false),
-    ("stígur", IS, false),
-    ("tún", IS, false),
-    ("hraun", IS, false),
-    ("gerði", IS, false),
-    ("holt", IS, false),
-    ("ás", IS, false),
-    ("hlíð", IS, false),
-    ("teigur", IS, false),
-    ("vellir", IS, false),
-    ("hagi", IS, false),
-    ("bakki", IS, false),
-];
-
-/// Words written before a one-word street name that belong to it ("Västra Hamngatan",
-/// "Gammel Kongevej", "Iso Roobertinkatu"), lower case without a trailing dot.
-const PREFIXES: &[&str] = &[
-    "gamla",
-    "gamle",
-    "gammel",
-    "gl",
-    "nya",
-    "nye",
-    "ny",
-    "stora",
-    "store",
-    "lilla",
-    "lille",
-    "övre",
-    "øvre",
-    "nedre",
-    "norra",
-    "södra",
-    "östra",
-    "västra",
-    "nørre",
-    "søndre",
-    "vester",
-    "øster",
-    "vestre",
-    "østre",
-    "nordre",
-    "sankt",
-    "st",
-    "iso",
-    "pieni",
-    "pohjoinen",
-    "eteläinen",
-    "itäinen",
-    "läntinen",
-    "kongens",
-    "kong",
-    "dronning",
-    "drottning",
-    "prins",
-    "prinsesse",
-];
-
-/// Endings of address labels ("Bostadsadress", "Gateadresse", "Kotiosoite"), ASCII, and the
-/// countries that write them; the first that matches counts.
-const LABELS: &[(&str, u8)] = &[
-    ("gateadresse", NO),
-    ("adresse", DK | NO),
-    ("adress", SE | FI),
-    ("address", SE | DK | NO | FI | IS),
-    ("osoite", FI),
-    ("heimilisfang", IS),
-];
-
-/// Post-office boxes: not where a person lives.
-const BOXES: &[&str] = &[
-    "box",
-    "boks",
-    "postbox",
-    "postboks",
-    "pb",
-    "pl",
-    "postilokero",
-    "pósthólf",
-];
-
-/// Words after a number that are not towns.
-const NOT_TOWNS: &[&str] = &["kr", "sek", "dkk", "nok", "eur", "isk", "usd", "st", "stk"];
-
-/// Danish postal districts after a town name ("København K", "Aarhus C").
-const COMPASS: &[&str] = &["k", "v", "ø", "n", "s", "c", "sv", "nv", "nø", "sø"];
 
 fn country_code(c: u8) -> &'static str {
     match c {
@@ -321,23 +171,14 @@ impl Word {
         &self.lower[..self.len]
     }
 
-    fn is(&self, s: &str) -> bool {
-        self.chars().iter().copied().eq(s.chars())
-    }
-
-    fn is_any(&self, list: &[&str]) -> bool {
-        list.iter().any(|s| self.is(s))
+    fn is_any(&self, list: &[Chars]) -> bool {
+        list.iter().any(|s| self.chars() == &s[..])
     }
 
     /// How many characters come before `suffix`, if the word ends with it.
-    fn before_suffix(&self, suffix: &str) -> Option<usize> {
-        let k = suffix.chars().count();
-        let n = self.len.checked_sub(k)?;
-        self.lower[n..self.len]
-            .iter()
-            .copied()
-            .eq(suffix.chars())
-            .then_some(n)
+    fn before_suffix(&self, suffix: &[char]) -> Option<usize> {
+        let n = self.len.checked_sub(suffix.len())?;
+        (self.lower[n..self.len] == *suffix).then_some(n)
     }
 }
 
@@ -401,29 +242,28 @@ fn postcode(h: &[u8], s: usize, e: usize) -> Option<Postcode> {
     let value = digits[..n.min(5)]
         .iter()
         .fold(0u32, |v, d| v * 10 + u32::from(d - b'0'));
-    match n {
-        3 => {
-            let gap = blank(h, e);
-            let two = gap > 0
-                && at(h, e + gap).is_ascii_digit()
-                && at(h, e + gap + 1).is_ascii_digit()
-                && !at(h, e + gap + 2).is_ascii_digit();
-            if two && digits[0] != b'0' {
-                // "114 55": Swedish.
-                pc.digits[3] = at(h, e + gap);
-                pc.digits[4] = at(h, e + gap + 1);
-                pc.n = 5;
-                pc.end = e + gap + 2;
-                pc.countries = SE;
-            } else if (101..=902).contains(&value) {
-                pc.countries = IS;
-            }
+    // The first shape of this many digits that fits: "114 55" is Swedish, "114" Icelandic.
+    for shape in tables().postcodes.get(n).map_or(&[][..], Vec::as_slice) {
+        if !(shape.low..=shape.high).contains(&value) {
+            continue;
         }
-        4 if value >= 1000 => pc.countries = DK | NO,
-        4 if value >= 1 => pc.countries = NO,
-        5 if digits[0] != b'0' => pc.countries = SE | FI,
-        5 => pc.countries = FI,
-        _ => {}
+        if shape.extra > 0 {
+            // More digits after a blank: exactly `extra` of them.
+            let gap = blank(h, e);
+            let more = gap > 0
+                && (0..shape.extra).all(|k| at(h, e + gap + k).is_ascii_digit())
+                && !at(h, e + gap + shape.extra).is_ascii_digit();
+            if !more {
+                continue;
+            }
+            for k in 0..shape.extra {
+                pc.digits[n + k] = at(h, e + gap + k);
+            }
+            pc.n = n + shape.extra;
+            pc.end = e + gap + shape.extra;
+        }
+        pc.countries = shape.countries;
+        break;
     }
     let b = before(h, s);
     if b == b'-' {
@@ -432,14 +272,11 @@ fn postcode(h: &[u8], s: usize, e: usize) -> Option<Postcode> {
         while t > 0 && h[t - 1].is_ascii_uppercase() && s - 1 - t < 3 {
             t -= 1;
         }
-        let only = match h.get(t..s - 1)? {
-            b"SE" | b"S" => SE,
-            b"DK" => DK,
-            b"NO" | b"N" => NO,
-            b"FI" | b"FIN" | b"SF" => FI,
-            b"IS" => IS,
-            _ => return None,
-        };
+        let letters = h.get(t..s - 1)?;
+        let &(_, only) = tables()
+            .country_prefixes
+            .iter()
+            .find(|(p, _)| **p == *letters)?;
         if !field_start(before(h, t)) {
             return None;
         }
@@ -495,7 +332,7 @@ fn town(h: &[u8], i: usize) -> Option<Town> {
     let first = word(h, start, lim)?;
     if !first.upper_first
         || first.len < 2
-        || first.is_any(NOT_TOWNS)
+        || first.is_any(&tables().not_towns)
         || at(h, first.end).is_ascii_digit()
     {
         return None;
@@ -510,7 +347,7 @@ fn town(h: &[u8], i: usize) -> Option<Town> {
         if !next.upper_first {
             break;
         }
-        compass |= next.all_upper && next.is_any(COMPASS);
+        compass |= next.all_upper && next.is_any(&tables().districts);
         end = next.end;
         k += 1;
     }
@@ -723,7 +560,7 @@ struct Token {
     capitalised: bool,
     /// Ends in -s, as a name before "gate" or "väg" does: "Karl Johans gate".
     genitive: bool,
-    /// One of `PREFIXES`.
+    /// One of the street prefixes of `data/address.tab`.
     prefix: bool,
 }
 
@@ -755,9 +592,10 @@ fn token_before(h: &[u8], p: usize, ls: usize) -> Option<Token> {
     let chars = &buf[..n];
     let first = chars.first()?;
     let bare = chars.strip_suffix(&['.']).unwrap_or(chars);
-    let is_prefix = PREFIXES
+    let is_prefix = tables()
+        .prefixes
         .iter()
-        .any(|pre| bare.iter().map(|&c| lower(c)).eq(pre.chars()));
+        .any(|pre| bare.iter().map(|&c| lower(c)).eq(pre.iter().copied()));
     Some(Token {
         start: t,
         capitalised: first.is_uppercase(),
@@ -809,10 +647,10 @@ fn suffix_street(h: &[u8], ls: usize, le: usize) -> Option<Street> {
         let ws = token_start(h, ls, p - 1);
         let w = word(h, ws, p - 1).filter(|w| w.end == p - 1 && word_start(h, ws))?;
         let (mut compound, mut alone) = (0u8, 0u8);
-        for &(suffix, countries, standalone) in SUFFIXES {
-            match w.before_suffix(suffix) {
-                Some(0) if standalone => alone |= countries,
-                Some(k) if k >= 2 => compound |= countries,
+        for ending in &tables().endings {
+            match w.before_suffix(&ending.chars) {
+                Some(0) if ending.alone => alone |= ending.countries,
+                Some(k) if k >= 2 => compound |= ending.countries,
                 _ => {}
             }
         }
@@ -890,12 +728,11 @@ fn label_before(h: &[u8], ws: usize) -> Option<u8> {
     } else if !tab {
         return None;
     }
-    LABELS.iter().find_map(|&(label, countries)| {
-        let l = label.as_bytes();
-        let s = j.checked_sub(l.len())?;
+    tables().labels.iter().find_map(|(label, countries)| {
+        let s = j.checked_sub(label.len())?;
         h.get(s..j)
-            .is_some_and(|b| b.eq_ignore_ascii_case(l))
-            .then_some(countries)
+            .is_some_and(|b| b.eq_ignore_ascii_case(label))
+            .then_some(*countries)
     })
 }
 
@@ -935,7 +772,7 @@ fn labelled_words(h: &[u8], ws: usize, le: usize) -> Option<(usize, Hints)> {
     let mut p = ws;
     for k in 0..4 {
         let w = word(h, p, le)?;
-        if k == 0 && (!w.upper_first || w.len < 2 || w.is_any(BOXES)) {
+        if k == 0 && (!w.upper_first || w.len < 2 || w.is_any(&tables().boxes)) {
             return None;
         }
         let mut q = w.end;

@@ -242,7 +242,7 @@ fn labelled_phone(h: &[u8], label_end: usize) -> Option<Found> {
 }
 
 /// IBAN lengths per country (ISO 13616 registry), for the countries users here meet most.
-const IBAN_LENGTHS: &[(&[u8; 2], usize)] = &[
+pub(crate) const IBAN_LENGTHS: &[(&[u8; 2], usize)] = &[
     (b"DK", 18),
     (b"FO", 18),
     (b"GL", 18),
@@ -269,12 +269,24 @@ const IBAN_LENGTHS: &[(&[u8; 2], usize)] = &[
     (b"LU", 20),
 ];
 
-/// Whether `s` (letters and digits) passes the ISO 7064 mod 97-10 check of an IBAN.
+/// Whether `s` (letters and digits) is an IBAN of a country in [`IBAN_LENGTHS`]: that
+/// country's length, and the mod 97 check of [`iban_check_digits`].
 pub fn iban_valid(s: &[u8]) -> bool {
     let Some(&(_, len)) = IBAN_LENGTHS.iter().find(|(c, _)| s.starts_with(&c[..])) else {
         return false;
     };
-    if s.len() != len || !s[2..4].iter().all(u8::is_ascii_digit) {
+    s.len() == len && iban_check_digits(s)
+}
+
+/// Whether `s` (upper-case letters and digits) has an IBAN's form, two letters and two
+/// digits first, and passes its ISO 7064 mod 97-10 check: those four moved to the end,
+/// letters read as 10 to 35, the number is 1 modulo 97. Its length is the caller's to check:
+/// the country's here, 15 to 34 for the `iban` validator of the rules file.
+pub(crate) fn iban_check_digits(s: &[u8]) -> bool {
+    if s.len() < 4
+        || !s[..2].iter().all(u8::is_ascii_uppercase)
+        || !s[2..4].iter().all(u8::is_ascii_digit)
+    {
         return false;
     }
     let mut rem: u32 = 0;

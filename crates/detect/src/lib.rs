@@ -29,6 +29,7 @@ mod kind;
 mod names;
 mod redact;
 pub mod rules;
+pub mod toml_error;
 pub mod validate;
 
 pub use date::Date;
