@@ -14,6 +14,7 @@
 
 mod db;
 pub mod query;
+mod reconcile;
 mod scan;
 
 pub use db::{to_postgres, Cell, Db, DbError, Param, Row};
