@@ -8,6 +8,8 @@
 //! the row is seen again; same value moved to another line of an edited item: the row moves)
 //! and the rows not matched are resolved at the right moment: an item read to its end resolves
 //! the findings it no longer holds (`edited`), a deleted item all of its findings (`removed`).
+//! Which row is which, and what becomes of it, is decided by the pure reconcile step
+//! (`reconcile.rs`); this module applies its actions in SQL (`apply`).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -15,6 +17,7 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::db::{Db, DbError};
+use crate::reconcile::{Action, Reopened, Row, Rows, Words};
 use crate::{err, open, Location, StoreError, BATCH};
 
 /// One finding as the store keeps it: masked and fingerprinted, never the value.
@@ -169,22 +172,6 @@ pub struct End {
     pub resolved: Vec<Current>,
 }
 
-/// A finding's row, held during a scan.
-struct Row {
-    id: i64,
-    location: Arc<str>,
-    kind: Arc<str>,
-    confidence: Arc<str>,
-    masked: Arc<str>,
-    fingerprint: Option<Arc<str>>,
-    variant: Option<Arc<str>>,
-    status: Arc<str>,
-    resolution: Option<Arc<str>>,
-    first_seen: i64,
-    /// Reported again by this scan.
-    matched: bool,
-}
-
 impl Row {
     fn current(&self, path: &Arc<str>, exposure: &Option<Arc<str>>) -> Current {
         Current {
@@ -201,27 +188,6 @@ impl Row {
             exposure: exposure.clone(),
         }
     }
-
-    fn key(&self) -> String {
-        key(
-            &self.location,
-            &self.kind,
-            &self.masked,
-            self.fingerprint.as_deref(),
-        )
-    }
-
-    /// Still there and not dismissed: printed as part of the tree's state.
-    fn reportable(&self) -> bool {
-        self.resolution.is_none() && matches!(&*self.status, "open" | "accepted")
-    }
-}
-
-fn key(location: &str, kind: &str, masked: &str, fingerprint: Option<&str>) -> String {
-    format!(
-        "{location}\0{kind}\0{masked}\0{}",
-        fingerprint.unwrap_or_default()
-    )
 }
 
 /// The findings of the items under `roots`, by item id (read on a connection of their own
@@ -283,33 +249,7 @@ struct Item {
     severity: Option<(Arc<str>, i64)>,
     gone: bool,
     met: Met,
-    rows: Vec<Row>,
-    /// Row index by location, kind, masked value and fingerprint; made when the scan first
-    /// reports a finding of the item (never, for the items a re-scan carries over).
-    exact: Option<HashMap<String, usize>>,
-}
-
-impl Item {
-    fn exact(&mut self) -> &mut HashMap<String, usize> {
-        let rows = &self.rows;
-        self.exact
-            .get_or_insert_with(|| rows.iter().enumerate().map(|(i, r)| (r.key(), i)).collect())
-    }
-}
-
-/// The few texts many rows share (kinds, confidences, statuses), each held once.
-#[derive(Default)]
-struct Words(Vec<Arc<str>>);
-
-impl Words {
-    fn get(&mut self, word: &str) -> Arc<str> {
-        if let Some(w) = self.0.iter().find(|w| ***w == *word) {
-            return w.clone();
-        }
-        let w: Arc<str> = Arc::from(word);
-        self.0.push(w.clone());
-        w
-    }
+    rows: Rows,
 }
 
 /// The findings of the items under a scan's roots, by item id, with the words they share.
@@ -448,7 +388,7 @@ impl Store {
         let loaded = loaded.map(|(mut rows, words)| {
             for (id, path) in state.by_id.drain() {
                 if let (Some(item), Some(r)) = (state.items.get_mut(&path), rows.remove(&id)) {
-                    item.rows = r;
+                    item.rows = Rows::from(r);
                 }
             }
             // Each shared text once, whichever connection read it first.
@@ -543,8 +483,7 @@ impl Store {
                         },
                         gone,
                         met: Met::No,
-                        rows: Vec::new(),
-                        exact: None,
+                        rows: Rows::default(),
                     },
                 );
                 Ok(true)
@@ -572,100 +511,21 @@ impl Store {
         if item.met == Met::No {
             item.met = Met::Touched;
         }
-        let k = key(f.location, f.kind, f.masked, f.fingerprint);
-        // The same finding at the same place; else the same value, not yet matched, that
-        // moved within the item (an edit above it).
-        let hit = item.exact().get(&k).copied().or_else(|| {
-            item.rows.iter().position(|r| {
-                !r.matched
-                    && r.resolution.is_none()
-                    && *r.kind == *f.kind
-                    && *r.masked == *f.masked
-                    && r.fingerprint.as_deref() == f.fingerprint
-            })
-        });
-        if let Some(i) = hit {
-            let moved = *item.rows[i].location != *f.location;
-            if moved {
-                let old = item.rows[i].key();
-                let exact = item.exact();
-                exact.remove(&old);
-                exact.insert(k, i);
+        let action = item.rows.found(f, now, &mut state.words);
+        apply(&self.db, item_id, &mut item.rows, action, now, scan)?;
+        let row = &item.rows[action.row()];
+        let change = match action {
+            Action::Insert(_) => {
+                state.new_findings += 1;
+                Change::New
             }
-            let row = &mut item.rows[i];
-            let reopened = row.resolution.is_some();
-            if moved {
-                row.location = f.location.into();
-            }
-            row.matched = true;
-            row.confidence = state.words.get(f.confidence);
-            if reopened {
-                row.status = state.words.get("open");
-                row.resolution = None;
-            }
-            self.db.execute(
-                "UPDATE findings SET location = ?2, confidence = ?3, last_seen = ?4,
-                         last_scan = ?5,
-                         status = CASE WHEN resolution IS NULL THEN status ELSE 'open' END,
-                         status_at = CASE WHEN resolution IS NULL THEN status_at ELSE ?4 END,
-                         resolution = NULL
-                     WHERE id = ?1",
-                &[&row.id, &f.location, &f.confidence, &now, &scan],
-            )?;
-            let change = if reopened {
-                history(&self.db, row.id, now, scan, "open", None, "found again")?;
-                Change::Reopened
-            } else {
-                Change::Seen
-            };
-            return Ok(Found {
-                change,
-                first_seen: row.first_seen,
-                status: row.status.clone(),
-            });
-        }
-        let id: i64 = self.db.one(
-            "INSERT INTO findings (item_id, location, kind, confidence, masked, fingerprint,
-                                       variant, first_seen, last_seen, last_scan)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
-                 ON CONFLICT (item_id, location, kind, masked, fingerprint) DO UPDATE SET
-                     confidence = excluded.confidence, last_seen = excluded.last_seen,
-                     last_scan = excluded.last_scan
-                 RETURNING id",
-            &[
-                &item_id,
-                &f.location,
-                &f.kind,
-                &f.confidence,
-                &f.masked,
-                &f.fingerprint,
-                &f.variant,
-                &now,
-                &scan,
-            ],
-            |r| r.get(0),
-        )?;
-        let at = item.rows.len();
-        item.exact().insert(k, at);
-        let words = &mut state.words;
-        item.rows.push(Row {
-            id,
-            location: f.location.into(),
-            kind: words.get(f.kind),
-            confidence: words.get(f.confidence),
-            masked: f.masked.into(),
-            fingerprint: f.fingerprint.map(Into::into),
-            variant: f.variant.map(|v| words.get(v)),
-            status: words.get("open"),
-            resolution: None,
-            first_seen: now,
-            matched: true,
-        });
-        state.new_findings += 1;
+            Action::Reopen(..) => Change::Reopened,
+            _ => Change::Seen,
+        };
         Ok(Found {
-            change: Change::New,
-            first_seen: now,
-            status: words.get("open"),
+            change,
+            first_seen: row.first_seen,
+            status: row.status.clone(),
         })
     }
 
@@ -750,29 +610,12 @@ impl Store {
             item.hash = hash.map(str::to_string);
         }
         let mut end = ItemEnd::default();
-        let words = &mut state.words;
-        for row in &mut item.rows {
-            if !row.matched && row.resolution.is_none() {
-                row.status = words.get("resolved");
-                row.resolution = Some(words.get("edited"));
-                resolve(&self.db, row.id, now, scan, "edited")?;
-                end.resolved.push(row.current(&item.path, &item.exposure));
-            } else if row.matched && changed && &*row.status == "false-positive" {
-                row.status = words.get("open");
-                self.db.execute(
-                    "UPDATE findings SET status = 'open', status_at = ?2 WHERE id = ?1",
-                    &[&row.id, &now],
-                )?;
-                history(
-                    &self.db,
-                    row.id,
-                    now,
-                    scan,
-                    "open",
-                    None,
-                    "the item changed",
-                )?;
-                end.reopened.push(row.current(&item.path, &item.exposure));
+        for action in item.rows.read_to_end(changed, &mut state.words) {
+            apply(&self.db, item.id, &mut item.rows, action, now, scan)?;
+            let current = item.rows[action.row()].current(&item.path, &item.exposure);
+            match action {
+                Action::Resolve(..) => end.resolved.push(current),
+                _ => end.reopened.push(current),
             }
         }
         state.resolved += end.resolved.len() as u64;
@@ -858,17 +701,14 @@ impl Store {
             item.met = Met::Carried;
         }
         // The rows are marked seen in the database by `end_scan`, in one statement per root.
-        let mut carried = Vec::new();
-        for row in item
+        let carried = item
             .rows
-            .iter_mut()
-            .filter(|r| !r.matched && r.resolution.is_none())
-        {
-            row.matched = true;
-            if row.reportable() {
-                carried.push(row.current(&item.path, &item.exposure));
-            }
-        }
+            .carry()
+            .into_iter()
+            .map(|action| &item.rows[action.row()])
+            .filter(|row| row.reportable())
+            .map(|row| row.current(&item.path, &item.exposure))
+            .collect();
         Ok(carried)
     }
 
@@ -1068,12 +908,9 @@ impl Store {
             &[&item.id, &now],
         )?;
         let mut removed = Vec::new();
-        let words = &mut state.words;
-        for row in item.rows.iter_mut().filter(|r| r.resolution.is_none()) {
-            row.status = words.get("resolved");
-            row.resolution = Some(words.get("removed"));
-            resolve(&self.db, row.id, now, scan, "removed")?;
-            removed.push(row.current(&item.path, &item.exposure));
+        for action in item.rows.gone(&mut state.words) {
+            apply(&self.db, item.id, &mut item.rows, action, now, scan)?;
+            removed.push(item.rows[action.row()].current(&item.path, &item.exposure));
         }
         Ok(removed)
     }
@@ -1110,8 +947,7 @@ impl Store {
                 severity: None,
                 gone: false,
                 met: Met::Touched,
-                rows: Vec::new(),
-                exact: None,
+                rows: Rows::default(),
             },
         );
         Ok(id)
@@ -1130,12 +966,76 @@ impl Store {
     }
 }
 
-fn resolve(db: &Db, id: i64, now: i64, scan: i64, how: &str) -> Result<(), DbError> {
-    db.execute(
-        "UPDATE findings SET status = 'resolved', resolution = ?2, status_at = ?3 WHERE id = ?1",
-        &[&id, &how, &now],
-    )?;
-    history(db, id, now, scan, "resolved", Some(how), "")
+/// Writes what the reconcile step decided for a row of the item `item_id`, as the scan `scan`
+/// at `now` (the row as the step left it: moved, reopened, resolved, or new, when its id is
+/// set here). Every change of status is a row of the finding's history.
+fn apply(
+    db: &Db,
+    item_id: i64,
+    rows: &mut Rows,
+    action: Action,
+    now: i64,
+    scan: i64,
+) -> Result<(), DbError> {
+    let row = &rows[action.row()];
+    match action {
+        Action::Seen(_) | Action::Move(_) | Action::Reopen(_, Reopened::FoundAgain) => {
+            db.execute(
+                "UPDATE findings SET location = ?2, confidence = ?3, last_seen = ?4,
+                         last_scan = ?5,
+                         status = CASE WHEN resolution IS NULL THEN status ELSE 'open' END,
+                         status_at = CASE WHEN resolution IS NULL THEN status_at ELSE ?4 END,
+                         resolution = NULL
+                     WHERE id = ?1",
+                &[&row.id, &&*row.location, &&*row.confidence, &now, &scan],
+            )?;
+            if let Action::Reopen(_, why) = action {
+                history(db, row.id, now, scan, "open", None, why.reason())?;
+            }
+        }
+        Action::Reopen(_, why) => {
+            db.execute(
+                "UPDATE findings SET status = 'open', status_at = ?2 WHERE id = ?1",
+                &[&row.id, &now],
+            )?;
+            history(db, row.id, now, scan, "open", None, why.reason())?;
+        }
+        Action::Insert(i) => {
+            let id: i64 = db.one(
+                "INSERT INTO findings (item_id, location, kind, confidence, masked, fingerprint,
+                                       variant, first_seen, last_seen, last_scan)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
+                 ON CONFLICT (item_id, location, kind, masked, fingerprint) DO UPDATE SET
+                     confidence = excluded.confidence, last_seen = excluded.last_seen,
+                     last_scan = excluded.last_scan
+                 RETURNING id",
+                &[
+                    &item_id,
+                    &&*row.location,
+                    &&*row.kind,
+                    &&*row.confidence,
+                    &&*row.masked,
+                    &row.fingerprint.as_deref(),
+                    &row.variant.as_deref(),
+                    &now,
+                    &scan,
+                ],
+                |r| r.get(0),
+            )?;
+            rows.set_id(i, id);
+        }
+        Action::Resolve(_, how) => {
+            db.execute(
+                "UPDATE findings SET status = 'resolved', resolution = ?2, status_at = ?3
+                 WHERE id = ?1",
+                &[&row.id, &how.name(), &now],
+            )?;
+            history(db, row.id, now, scan, "resolved", Some(how.name()), "")?;
+        }
+        // Seen with its item: `end_scan` marks the items carried over seen.
+        Action::Keep(_) => {}
+    }
+    Ok(())
 }
 
 fn history(

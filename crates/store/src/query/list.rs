@@ -1,0 +1,108 @@
+//! The findings list: `datavakt findings list` (and a future web API's list of findings).
+//! Every finding a [`Filter`] matches, with its item's path, by path and location; streamed
+//! to a reader that may go away, or collected.
+
+use super::{listed, refs, Connection, Filter, Listed, LISTED};
+use crate::{err, StoreError};
+
+/// Calls `each` with every finding the filter matches, by path and location, until it
+/// returns false (a reader that went away); returns how many were passed.
+pub fn each_finding(
+    db: &Connection,
+    filter: &Filter,
+    each: &mut dyn FnMut(Listed) -> bool,
+) -> Result<u64, StoreError> {
+    let (cond, args) = filter.sql();
+    let mut n = 0;
+    db.each(
+        &format!(
+            "SELECT {LISTED} FROM findings f JOIN items i ON i.id = f.item_id
+             WHERE {cond} ORDER BY i.path, f.location, f.id"
+        ),
+        &refs(&args),
+        &mut |r| {
+            n += 1;
+            Ok(each(listed(r)?))
+        },
+    )
+    .map_err(err("cannot read the findings"))?;
+    Ok(n)
+}
+
+/// Every finding the filter matches, by path and location.
+pub fn list(db: &Connection, filter: &Filter) -> Result<Vec<Listed>, StoreError> {
+    let mut all = Vec::new();
+    each_finding(db, filter, &mut |l| {
+        all.push(l);
+        true
+    })?;
+    Ok(all)
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::query::tests::{scan, sqlite, DAY, TREE};
+    use crate::{open, Location, Store};
+
+    pub(crate) fn filters(at: &Location) {
+        let mut s = Store::at(at).unwrap();
+        scan(&mut s, 100 * DAY, TREE, "");
+        let db = open(at).unwrap();
+        let all = list(&db, &Filter::default()).unwrap();
+        assert_eq!(all.len(), 7);
+        assert!(all.windows(2).all(|w| w[0].path <= w[1].path));
+        assert_eq!(all[0].item_mtime_ns, Some(1_000_000_000));
+        let under_a = Filter {
+            path: Some("/srv/a/".into()),
+            ..Filter::default()
+        };
+        let got = list(&db, &under_a).unwrap();
+        assert_eq!(got.len(), 5, "/srv/ab is not under /srv/a");
+        assert!(got.iter().all(|l| l.path.starts_with("/srv/a/")));
+        let one_file = Filter {
+            path: Some("/srv/a/list.csv".into()),
+            ..Filter::default()
+        };
+        assert_eq!(list(&db, &one_file).unwrap().len(), 2);
+        let cpr = Filter {
+            kinds: vec!["dk-cpr".into()],
+            confidences: vec!["high".into()],
+            statuses: vec!["open".into()],
+            ..Filter::default()
+        };
+        assert_eq!(list(&db, &cpr).unwrap().len(), 4);
+        let medium = Filter {
+            confidences: vec!["medium".into()],
+            ..Filter::default()
+        };
+        assert_eq!(list(&db, &medium).unwrap()[0].kind, "health");
+        let root = Filter {
+            path: Some("/".into()),
+            ..Filter::default()
+        };
+        assert_eq!(list(&db, &root).unwrap().len(), 7);
+        assert_eq!(
+            list(&db, &Filter::default().min_age(107 * DAY, 7 * DAY))
+                .unwrap()
+                .len(),
+            7
+        );
+        assert!(list(&db, &Filter::default().min_age(106 * DAY, 7 * DAY))
+            .unwrap()
+            .is_empty());
+        // A reader that goes away stops the query.
+        let mut seen = 0;
+        let n = each_finding(&db, &Filter::default(), &mut |_| {
+            seen += 1;
+            seen < 2
+        })
+        .unwrap();
+        assert_eq!((seen, n), (2, 2));
+    }
+
+    #[test]
+    fn filters_by_path_at_a_folder_boundary_kind_status_confidence_and_age() {
+        filters(&sqlite("filters"));
+    }
+}
