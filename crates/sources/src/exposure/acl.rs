@@ -2,8 +2,6 @@
 //! without following a symbolic link, and parsed from the kernel's binary form. A parse
 //! refuses what the kernel would not have written, rather than guess.
 
-use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use super::io_text;
@@ -92,51 +90,23 @@ impl Acl {
     }
 }
 
-/// Reads the access ACL of `path` without following a symbolic link. `None` when there is
-/// none (the mode bits say it all) or the file system has no ACLs.
+/// Reads the access ACL of `path` without following a symbolic link: `xattr::get` is
+/// `lgetxattr` (`xattr::get_deref` would follow), and it grows its buffer until the value fits
+/// (the kernel caps a value at 64 KiB). `None` when there is none (the mode bits say it all)
+/// or the file system has no ACLs.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub(super) fn read_acl(path: &Path, buf: &mut Vec<u8>) -> Result<Option<Acl>, String> {
-    /// The kernel caps an xattr value at 64 KiB; more is not an ACL.
-    const MAX: usize = 1 << 16;
-    let c = CString::new(path.as_os_str().as_bytes()).map_err(|_| "NUL byte in path")?;
-    let name = c"system.posix_acl_access";
-    // A few rounds: the ACL may grow between asking its size and reading it.
-    for _ in 0..4 {
-        // SAFETY: both strings are NUL-terminated and `buf` is valid for `buf.len()` bytes.
-        let n = unsafe {
-            libc::lgetxattr(
-                c.as_ptr(),
-                name.as_ptr(),
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-            )
-        };
-        if let Ok(n) = usize::try_from(n) {
-            return Acl::parse(&buf[..n.min(buf.len())]).map(Some);
-        }
-        let err = std::io::Error::last_os_error();
-        match err.raw_os_error() {
-            Some(libc::ENODATA) => return Ok(None),
-            Some(libc::EOPNOTSUPP) => return Ok(None),
-            Some(libc::ERANGE) => {
-                // SAFETY: a null buffer of size 0 asks only for the size.
-                let need =
-                    unsafe { libc::lgetxattr(c.as_ptr(), name.as_ptr(), std::ptr::null_mut(), 0) };
-                match usize::try_from(need) {
-                    Ok(need) if need <= MAX => buf.resize(need.max(buf.len()), 0),
-                    Ok(need) => return Err(format!("{need} bytes, too large")),
-                    Err(_) => return Err(io_text(&std::io::Error::last_os_error())),
-                }
-            }
-            _ => return Err(io_text(&err)),
-        }
+pub(super) fn read_acl(path: &Path) -> Result<Option<Acl>, String> {
+    match xattr::get(path, "system.posix_acl_access") {
+        Ok(Some(value)) => Acl::parse(&value).map(Some),
+        Ok(None) => Ok(None),
+        Err(e) if e.raw_os_error() == Some(libc::EOPNOTSUPP) => Ok(None),
+        Err(e) => Err(io_text(&e)),
     }
-    Err("kept changing while read".into())
 }
 
 /// Elsewhere there are no POSIX ACLs in this form: the mode bits say it all.
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-pub(super) fn read_acl(_path: &Path, _buf: &mut Vec<u8>) -> Result<Option<Acl>, String> {
+pub(super) fn read_acl(_path: &Path) -> Result<Option<Acl>, String> {
     Ok(None)
 }
 

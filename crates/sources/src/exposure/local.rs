@@ -28,8 +28,6 @@ pub struct Local {
     /// What files without an ACL under folders that everyone may search come to, by mode,
     /// owner and group: the common case needs no judging (and no new texts) per file.
     open: HashMap<(u32, u32, u32), Exposure>,
-    /// Reused buffer for extended attributes.
-    buf: Vec<u8>,
 }
 
 /// The folders above a file, from `/` down; shared by every file of a folder.
@@ -61,7 +59,6 @@ impl Local {
             dirs: HashMap::new(),
             chains: HashMap::new(),
             open: HashMap::new(),
-            buf: vec![0; 256],
         }
     }
 
@@ -110,7 +107,7 @@ impl Local {
         if (now.dev(), now.ino()) != (meta.dev(), meta.ino()) {
             return Exposure::unknown("the file was replaced while it was read".into());
         }
-        let acl = match read_acl(&real, &mut self.buf) {
+        let acl = match read_acl(&real) {
             Ok(a) => a,
             Err(why) => return Exposure::unknown(format!("ACL unreadable: {why}")),
         };
@@ -212,7 +209,7 @@ impl Local {
         let link = lstat.as_ref().is_ok_and(|m| m.file_type().is_symlink());
         let searchers = match lstat {
             Err(e) => Err(format!("metadata unreadable: {}", io_text(&e))),
-            Ok(m) => match read_acl(path, &mut self.buf) {
+            Ok(m) => match read_acl(path) {
                 Err(why) => Err(format!("ACL unreadable: {why}")),
                 Ok(acl) => Ok(Object {
                     mode: m.mode(),
