@@ -1,11 +1,11 @@
 //! `datavakt scan smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH]` (cargo feature `smb`): walks a
-//! share with `sources::smb` and scans what it reads with the same extraction and detection as
+//! share with the crate `datavakt-smb` and scans what it reads with the same extraction and detection as
 //! files; each item's exposure comes from its security descriptor.
 
 use std::io;
 use std::sync::mpsc::SyncSender;
 
-use sources::smb::{SmbItem, SmbOptions, SmbTarget};
+use ::smb::{SmbItem, SmbOptions, SmbTarget};
 
 use crate::scan::{self, Ctx, Msg, Outbox, Outcome, Record, Thread};
 
@@ -21,7 +21,7 @@ pub struct Share {
 /// file named by `DATAVAKT_SMB_CREDENTIALS`, else a prompt on the terminal).
 pub fn share(url: &str) -> Result<Share, String> {
     let target = SmbTarget::parse(url)?;
-    let password = match sources::smb::password(&target) {
+    let password = match ::smb::password(&target) {
         Ok(p) => p,
         Err(why) => prompt(&target).ok_or(why)?,
     };
@@ -76,7 +76,7 @@ pub fn walk(ctx: &Ctx, share: &Share, tx: SyncSender<Vec<Msg>>) {
         ..SmbOptions::default()
     };
     let mut errors = 0usize;
-    let result = sources::smb::walk(&share.target, &share.password, &opts, &mut |item| {
+    let result = ::smb::walk(&share.target, &share.password, &opts, &mut |item| {
         errors += usize::from(item.error.is_some());
         visit(ctx, item, &mut th, &mut out)
     });
