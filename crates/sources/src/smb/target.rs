@@ -1,9 +1,11 @@
 //! What to scan on an SMB server: `smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH]` parsed and
 //! checked ([`SmbTarget::parse`]), and the URLs of the items below it.
 //!
-//! The percent-decoding here is strict (a bad escape or a name that is not UTF-8 is an error
-//! that names the part, not a guess), unlike `percent-encoding`'s, which passes a bad escape
-//! through; the encoding keeps only unreserved ASCII.
+//! Names are percent-encoded with `percent-encoding`, keeping only unreserved ASCII. The
+//! decoding stays by hand: it is strict (a bad escape or a name that is not UTF-8 is an error
+//! that names the part, not a guess), where `percent-encoding`'s passes a bad escape through.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::{CREDENTIALS_ENV, PASSWORD_ENV};
 
@@ -102,7 +104,7 @@ impl SmbTarget {
                 continue;
             }
             u.push('/');
-            encode_into(&mut u, seg.as_bytes());
+            u.extend(utf8_percent_encode(seg, UNRESERVED_KEPT));
         }
         u
     }
@@ -174,16 +176,12 @@ fn decode(s: &str, what: &str) -> Result<String, String> {
     Ok(s)
 }
 
-/// Percent-encodes a name for a URL: only unreserved ASCII stays as it is.
-fn encode_into(out: &mut String, name: &[u8]) {
-    for &b in name {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-}
+/// What a name in a URL escapes: everything but unreserved ASCII (letters, digits, `-._~`).
+const UNRESERVED_KEPT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 #[cfg(test)]
 mod tests {
@@ -219,6 +217,24 @@ mod tests {
         );
         let t = SmbTarget::parse("smb://u@h:139/s").unwrap();
         assert_eq!(t.port, 139);
+    }
+
+    #[test]
+    fn names_keep_only_unreserved_ascii() {
+        let t = SmbTarget::parse("smb://u@h/s").unwrap();
+        // `/` separates the path's names.
+        for c in (1u8..128).map(char::from).filter(|c| *c != '/') {
+            let want = if c.is_ascii_alphanumeric() || "-._~".contains(c) {
+                c.to_string()
+            } else {
+                format!("%{:02X}", c as u8)
+            };
+            assert_eq!(
+                t.url_of(&c.to_string()),
+                format!("smb://h/s/{want}"),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]
