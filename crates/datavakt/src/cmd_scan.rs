@@ -211,7 +211,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         if let Some(url) = p.to_str().filter(|u| u.starts_with("smb://")) {
             #[cfg(feature = "smb")]
             {
-                shares.push(crate::smb::share(url)?);
+                shares.push(smb::source::share(url)?);
                 continue;
             }
             #[cfg(not(feature = "smb"))]
@@ -306,9 +306,9 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     }
     all.extend(sites.iter().map(|s| s as &dyn scan::Source));
     #[cfg(feature = "smb")]
-    let shares: Vec<crate::smb::SmbShare> = shares
+    let shares: Vec<smb::source::SmbShare> = shares
         .into_iter()
-        .map(|share| crate::smb::SmbShare {
+        .map(|share| smb::source::SmbShare {
             share,
             max_file_bytes: max_item_bytes,
         })

@@ -15,8 +15,6 @@ mod key;
 mod names;
 mod paths;
 mod rules;
-#[cfg(feature = "smb")]
-mod smb;
 
 use std::process::ExitCode;
 

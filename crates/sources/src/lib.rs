@@ -7,8 +7,9 @@
 //! share them (as in ripgrep).
 //!
 //! [`web`] crawls a web server instead: what its links and directory listings expose.
-//! `smb` (cargo feature `smb`, which links libsmbclient) reads a Windows or Samba share over
-//! SMB2/3 without mounting it, judging each item's exposure from its security descriptor.
+//! [`smb`] holds the parts of the SMB source that need no SMB client: the `smb://` target, and
+//! parsers and judgements of what a server sends about permissions. The walk of a share, which
+//! links Samba's libsmbclient (GPL-3.0-or-later), is the crate `datavakt-smb`.
 
 pub mod exposure;
 
@@ -16,7 +17,6 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
-#[cfg(feature = "smb")]
 pub mod smb;
 pub mod web;
 

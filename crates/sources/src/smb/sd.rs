@@ -13,7 +13,7 @@ use std::fmt;
 use crate::exposure::{Audience, Exposure};
 
 /// Past this the text is not a security descriptor (a Windows ACL holds at most 64 KiB).
-pub(crate) const MAX_TEXT: usize = 256 * 1024;
+pub const MAX_TEXT: usize = 256 * 1024;
 /// At most this many entries (a 64 KiB ACL holds fewer than 4,000 of the smallest).
 const MAX_ACES: usize = 4096;
 /// A SID has at most 15 sub-authorities.
@@ -21,7 +21,7 @@ const MAX_SUBS: usize = 15;
 
 /// A security identifier.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct Sid {
+pub struct Sid {
     authority: u64,
     subs: Vec<u32>,
 }
@@ -38,7 +38,7 @@ impl fmt::Display for Sid {
 
 impl Sid {
     /// Parses `S-1-A-S1-S2…` (revision 1, authority below 2^48, at most 15 sub-authorities).
-    pub(crate) fn parse(s: &str) -> Result<Sid, String> {
+    pub fn parse(s: &str) -> Result<Sid, String> {
         let bad = || format!("not a SID: {}", shorten(s));
         let rest = s
             .strip_prefix("S-1-")
@@ -94,7 +94,7 @@ fn shorten(s: &str) -> String {
 
 /// One access control entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Ace<P> {
+pub struct Ace<P> {
     pub who: P,
     pub kind: u8,
     pub flags: u8,
@@ -103,7 +103,7 @@ pub(crate) struct Ace<P> {
 
 /// A security descriptor: owner, group and DACL entries, by SID (`P = Sid`) or by name.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Sd<P> {
+pub struct Sd<P> {
     pub owner: Option<P>,
     pub group: Option<P>,
     pub aces: Vec<Ace<P>>,
@@ -198,7 +198,7 @@ fn parse_ace<P>(value: &str, who: &impl Fn(&str) -> Result<P, String>) -> Result
 }
 
 /// Parses the numeric form (`system.nt_sec_desc.*`).
-pub(crate) fn parse(text: &[u8]) -> Result<Sd<Sid>, String> {
+pub fn parse(text: &[u8]) -> Result<Sd<Sid>, String> {
     parse_with(text, Sid::parse)
 }
 
@@ -230,7 +230,7 @@ fn sid_at(b: &[u8], at: usize) -> Option<Sid> {
 /// Parses a self-relative binary security descriptor (MS-DTYP 2.4.6), as srvsvc sends a
 /// share's; `Ok(None)` when it has no DACL (a null DACL: no limit at all). Entries other than
 /// allow and deny (audits, alarms) grant nothing and are left out.
-pub(crate) fn parse_binary(b: &[u8]) -> Result<Option<Sd<Sid>>, String> {
+pub fn parse_binary(b: &[u8]) -> Result<Option<Sd<Sid>>, String> {
     const SE_DACL_PRESENT: u16 = 0x0004;
     const SE_SELF_RELATIVE: u16 = 0x8000;
     let bad = |what: &str| format!("share descriptor: {what}");
@@ -300,7 +300,7 @@ pub(crate) fn parse_binary(b: &[u8]) -> Result<Option<Sd<Sid>>, String> {
 
 /// Names for the SIDs of `sd` from the named form (`system.nt_sec_desc.*+`) of the same
 /// descriptor; empty when the two do not line up (or the names are mere SIDs again).
-pub(crate) fn names(sd: &Sd<Sid>, named: &[u8]) -> Vec<(Sid, String)> {
+pub fn names(sd: &Sd<Sid>, named: &[u8]) -> Vec<(Sid, String)> {
     let Ok(n) = parse_with(named, |s| Ok(s.to_string())) else {
         return vec![];
     };
@@ -433,7 +433,7 @@ fn well_known(s: &Sid) -> Option<&'static str> {
 }
 
 /// The principals of `sd` that would need a name lookup to be shown by name in its exposure.
-pub(crate) fn wants_names(sd: &Sd<Sid>, known: &HashMap<Sid, String>) -> bool {
+pub fn wants_names(sd: &Sd<Sid>, known: &HashMap<Sid, String>) -> bool {
     let (readers, _) = readers(sd);
     let owner_only = readers
         .iter()
@@ -483,7 +483,7 @@ fn readers(sd: &Sd<Sid>) -> (Vec<&Sid>, bool) {
 /// Who may read an item whose security descriptor is `sd`, reached over a session that is
 /// `transport`; `guests` says whether the share lets guests (or anonymous sessions) in, and
 /// `names` names the SIDs the server resolved.
-pub(crate) fn judge(
+pub fn judge(
     sd: &Sd<Sid>,
     guests: bool,
     names: &HashMap<Sid, String>,
@@ -591,7 +591,7 @@ fn judge_as(
 }
 
 /// A share's own permissions, as far as the walk could read them.
-pub(crate) enum ShareAcl {
+pub enum ShareAcl {
     /// No DACL: the share limits no one.
     Open,
     /// The share's DACL.
@@ -613,7 +613,7 @@ fn narrowness(a: Audience) -> u8 {
 /// `item` (an item's exposure from its own DACL) within the share's permissions: one must pass
 /// both to read, so the narrower wins, the item's on a tie (two lists of groups would need
 /// their members to be intersected: the item's is kept, an upper bound either way).
-pub(crate) fn within_share(
+pub fn within_share(
     item: Exposure,
     share: &ShareAcl,
     guests: bool,

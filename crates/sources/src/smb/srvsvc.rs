@@ -1,12 +1,10 @@
 //! A share's own security descriptor (its "share permissions"), asked of the server's srvsvc
 //! service: one DCE/RPC call, NetrShareGetInfo at level 502, over the IPC$ pipe `srvsvc`,
 //! which libsmbclient opens like a file on the walk's own session (same logon, encryption and
-//! port). The two messages are built and read here by hand: a bind, one request, and the
-//! answer's few fields; every length is checked against what arrived, nothing is trusted.
-
-use std::ffi::CStr;
-
-use super::ffi::{Client, File};
+//! port; that part is `datavakt-smb`'s). The messages are built and read here by hand, on
+//! bytes only: a bind, one request, and the answer's few fields; every length is checked
+//! against what arrived, nothing is trusted. No DCE/RPC crate fits: the maintained ones are
+//! async clients with transports of their own, for the few fields this reads.
 
 /// srvsvc, version 3.0 (MS-SRVS), as the bind names it: the UUID's first three fields
 /// little-endian, then its last eight bytes.
@@ -35,48 +33,57 @@ const MAX_FRAG: u16 = 4280;
 /// most 64 KiB, the rest of SHARE_INFO_502 is a few strings.
 const MAX_ANSWER: usize = 256 * 1024;
 
-/// The share's security descriptor, self-relative and binary, as the server keeps it: `Err`
-/// says why it could not be had (a server that keeps it from this user, a missing service).
-pub(crate) fn share_descriptor(
-    client: &Client,
-    pipe: &CStr,
-    share: &str,
-) -> Result<Vec<u8>, String> {
-    let mut p = client
-        .open_pipe(pipe)
-        .map_err(|e| format!("the srvsvc pipe did not open ({})", super::describe(&e)))?;
-    p.write(&bind())
-        .map_err(|e| format!("bind not sent ({e})"))?;
-    let ack = read_pdu(&mut p)?;
-    if ack.get(2) != Some(&BIND_ACK) || !bind_accepted(&ack) {
-        return Err("the server refused to bind to srvsvc".into());
-    }
-    p.write(&request(share)?)
-        .map_err(|e| format!("request not sent ({e})"))?;
-    let (mut stub, mut read) = (Vec::new(), 0);
-    loop {
-        let pdu = read_pdu(&mut p)?;
+/// The fragments of an answer to [`request`], put together as they arrive.
+#[derive(Debug, Default)]
+pub struct Answer {
+    stub: Vec<u8>,
+    read: usize,
+}
+
+impl Answer {
+    /// Adds one fragment (a whole PDU, as [`fragment_len`] measured it): `Ok(true)` when it
+    /// was the last, an error for a fault, for something that is not a response, and for
+    /// fragments adding up to more than share information can be.
+    pub fn add(&mut self, pdu: &[u8]) -> Result<bool, String> {
         // Counted with headers, so that empty fragments cannot go on for ever.
-        read += pdu.len();
-        if read > MAX_ANSWER {
+        self.read += pdu.len();
+        if self.read > MAX_ANSWER {
             return Err("an answer too long to be share information".into());
         }
         match pdu.get(2) {
             Some(&RESPONSE) => {}
             Some(&FAULT) => {
-                return Err(format!(
-                    "the server answered with a fault ({})",
-                    fault(&pdu)
-                ))
+                return Err(format!("the server answered with a fault ({})", fault(pdu)))
             }
             _ => return Err("an answer that is not a response".into()),
         }
-        stub.extend_from_slice(pdu.get(24..).ok_or("a response without a body")?);
-        if pdu[3] & LAST_FRAG != 0 {
-            break;
-        }
+        self.stub
+            .extend_from_slice(pdu.get(24..).ok_or("a response without a body")?);
+        Ok(pdu[3] & LAST_FRAG != 0)
     }
-    share_info_502(&stub)
+
+    /// The share's security descriptor, self-relative and binary, as the server keeps it:
+    /// `Err` says why it could not be had (a server that keeps it from this user, a missing
+    /// service).
+    pub fn descriptor(&self) -> Result<Vec<u8>, String> {
+        share_info_502(&self.stub)
+    }
+}
+
+/// The length of a PDU from its 16-byte header, so that a pipe read asks for no more than the
+/// message holds (and never waits for a message that will not come).
+pub fn fragment_len(header: &[u8]) -> Result<usize, String> {
+    let Some(h) = header.get(..16) else {
+        return Err("a fragment shorter than its header".into());
+    };
+    if h[0] != 5 || h[4] & 0xf0 != 0x10 {
+        return Err("an answer that is not little-endian DCE/RPC".into());
+    }
+    let len = usize::from(u16::from_le_bytes([h[8], h[9]]));
+    if len < 16 {
+        return Err("a fragment shorter than its header".into());
+    }
+    Ok(len)
 }
 
 /// The 16-byte common header of a PDU: version 5.0, little-endian data, no authentication.
@@ -89,7 +96,7 @@ fn header(kind: u8, len: usize, call: u32) -> Vec<u8> {
 }
 
 /// A bind to srvsvc with one presentation context (id 0, NDR).
-fn bind() -> Vec<u8> {
+pub fn bind() -> Vec<u8> {
     let mut m = header(BIND, 72, 1);
     m.extend_from_slice(&MAX_FRAG.to_le_bytes());
     m.extend_from_slice(&MAX_FRAG.to_le_bytes());
@@ -101,10 +108,13 @@ fn bind() -> Vec<u8> {
     m
 }
 
-/// Whether a bind acknowledgement accepts the first context: after the header and the
-/// fragment sizes and association group, a secondary address (length-prefixed, padded to 4),
-/// then the results, the first of which must be 0 (acceptance).
-fn bind_accepted(ack: &[u8]) -> bool {
+/// Whether the answer to [`bind`] is an acknowledgement that accepts the first context: after
+/// the header and the fragment sizes and association group, a secondary address
+/// (length-prefixed, padded to 4), then the results, the first of which must be 0 (acceptance).
+pub fn bind_accepted(ack: &[u8]) -> bool {
+    if ack.get(2) != Some(&BIND_ACK) {
+        return false;
+    }
     let Some(addr_len) = ack
         .get(24..26)
         .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
@@ -118,7 +128,7 @@ fn bind_accepted(ack: &[u8]) -> bool {
 }
 
 /// NetrShareGetInfo(NULL, share, 502) in a request PDU.
-fn request(share: &str) -> Result<Vec<u8>, String> {
+pub fn request(share: &str) -> Result<Vec<u8>, String> {
     let name: Vec<u16> = share.encode_utf16().chain([0]).collect();
     if name.len() > 256 {
         return Err("a share name too long for srvsvc".into());
@@ -141,36 +151,6 @@ fn request(share: &str) -> Result<Vec<u8>, String> {
     m.extend_from_slice(&SHARE_GET_INFO.to_le_bytes());
     m.extend_from_slice(&stub);
     Ok(m)
-}
-
-/// One PDU: its header first, for its length, then exactly the rest (a pipe read asks for no
-/// more than the message holds, so that it never waits for a message that will not come).
-fn read_pdu(p: &mut File<'_>) -> Result<Vec<u8>, String> {
-    let mut pdu = vec![0u8; 16];
-    read_exact(p, &mut pdu)?;
-    if pdu[0] != 5 || pdu[4] & 0xf0 != 0x10 {
-        return Err("an answer that is not little-endian DCE/RPC".into());
-    }
-    let len = usize::from(u16::from_le_bytes([pdu[8], pdu[9]]));
-    if len < 16 {
-        return Err("a fragment shorter than its header".into());
-    }
-    pdu.resize(len, 0);
-    read_exact(p, &mut pdu[16..])?;
-    Ok(pdu)
-}
-
-fn read_exact(p: &mut File<'_>, mut buf: &mut [u8]) -> Result<(), String> {
-    while !buf.is_empty() {
-        let n = p
-            .read(buf)
-            .map_err(|e| format!("answer not read ({})", super::describe(&e)))?;
-        if n == 0 {
-            return Err("the answer ended early".into());
-        }
-        buf = &mut buf[n..];
-    }
-    Ok(())
 }
 
 /// A fault's status in words where it is a common one.

@@ -1,9 +1,10 @@
-//! `datavakt scan smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH]` (cargo feature `smb`): the SMB
-//! source. It walks a share with `sources::smb` and hands each file and folder to the
-//! pipeline; each item's exposure comes from its security descriptor.
+//! The SMB source of the pipeline (`datavakt scan smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH]`,
+//! the binary's cargo feature `smb`): walks a share and hands each file and folder to a
+//! scanner; each item's exposure comes from its security descriptor.
 
 use scan::source::{Body, End, Item, Locator, Part, Scanner, Source, Walked};
-use sources::smb::{SmbItem, SmbOptions, SmbTarget};
+
+use crate::{SmbItem, SmbOptions, SmbTarget};
 
 /// A share to scan: where, and the password found for it (never from the command line).
 pub struct Share {
@@ -17,7 +18,7 @@ pub struct Share {
 /// file named by `DATAVAKT_SMB_CREDENTIALS`, else a prompt on the terminal).
 pub fn share(url: &str) -> Result<Share, String> {
     let target = SmbTarget::parse(url)?;
-    let password = match sources::smb::password(&target) {
+    let password = match crate::password(&target) {
         Ok(p) => p,
         Err(why) => {
             let prompt = format!(
@@ -57,7 +58,7 @@ impl Source for SmbShare {
         };
         let share = &self.share;
         let mut errors = 0usize;
-        let result = sources::smb::walk(&share.target, &share.password, &opts, &mut |item| {
+        let result = crate::walk(&share.target, &share.password, &opts, &mut |item| {
             errors += usize::from(item.error.is_some());
             scan.item(smb_item(item))
         });

@@ -1,13 +1,11 @@
 //! The SMB source against a real Samba: smbd started as a child of the test (never a system
 //! service) with its configuration, passdb, state and logs in a temporary directory, and
 //! throwaway system accounts that are removed at the end.
-#![cfg(feature = "smb")]
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use datavakt_sources::exposure::Audience;
-use datavakt_sources::smb::{walk, SmbItem, SmbOptions, SmbSummary, SmbTarget};
+use datavakt_smb::{walk, SmbItem, SmbOptions, SmbSummary, SmbTarget};
+use sources::exposure::Audience;
 use testkit::{run, start_samba, unique_dir, write, Accounts, Samba};
 
 const CPR_LINE: &[u8] = b"Navn: Kari Nordmann\r\nCPR-nr.: 010203-1234 \xe6\xf8\xe5\n";
