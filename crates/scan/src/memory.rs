@@ -93,3 +93,64 @@ impl Reporter for Collect {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn options() -> Options {
+        Options {
+            format: crate::Format::Jsonl,
+            min_confidence: detect::Confidence::Medium,
+            show_values: false,
+            threads: 1,
+            quiet: true,
+            worker: crate::worker::WorkerLimits {
+                extract: extract::Limits::default(),
+                memory: 1 << 30,
+                timeout: Duration::from_secs(10),
+            },
+            rescan_all: false,
+            changes_only: false,
+            policy: None,
+        }
+    }
+
+    #[test]
+    fn an_item_in_memory_is_scanned_named_and_assessed_without_a_database() {
+        let det = Detector::new(crate::today());
+        let text = b"Borger: Jens Hansen\nCPR-nr: 010190-1238\n".to_vec();
+        let got = scan_bytes(
+            "ud/010190-1238.txt",
+            text,
+            &det,
+            b"0123456789abcdef",
+            &options(),
+        )
+        .unwrap();
+        let findings: Vec<&model::Finding> = got
+            .records
+            .iter()
+            .filter_map(|r| match r {
+                model::Record::Finding(f) => Some(f),
+                _ => None,
+            })
+            .collect();
+        let places: Vec<&str> = findings
+            .iter()
+            .filter_map(|f| f.location.as_deref())
+            .collect();
+        assert!(places.contains(&"file name"), "{places:?}");
+        assert!(places.contains(&"line 2"), "{places:?}");
+        assert_eq!(got.summary.findings, findings.len() as u64);
+        assert_eq!(got.summary.files_scanned, 1);
+        for f in &findings {
+            // Masked in the item's name as everywhere, and assessed.
+            assert!(!f.path.contains("010190-1238"), "{}", f.path);
+            assert!(f.severity.is_some());
+            assert!(f.value.is_none());
+        }
+    }
+}

@@ -771,3 +771,147 @@ fn check(r: io::Result<()>, broken_pipe: &mut bool, fatal: &mut Option<io::Error
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::sync_channel;
+
+    use super::*;
+    use crate::masking::Masker;
+    use crate::msg::Exposed;
+    use crate::report::Jsonl;
+
+    #[test]
+    fn each_roots_end_decides_whether_an_unmet_item_is_gone() {
+        let ends = Ends {
+            ends: vec![
+                (
+                    "http://h/".into(),
+                    Walked::Complete {
+                        unread: vec!["http://h/private/".into()],
+                    },
+                ),
+                ("smb://s/share".into(), Walked::Incomplete),
+                ("/srv".into(), Walked::LookEach),
+                ("/srv/web".into(), Walked::Complete { unread: vec![] }),
+            ],
+        };
+        let there = |p: &str| p.ends_with("there");
+        assert!(!ends.exists("http://h/a.pdf", &there));
+        assert!(ends.exists("http://h/private/a.pdf", &there));
+        assert!(ends.exists("smb://s/share/a", &there));
+        assert!(!ends.exists("/srv/gone", &there));
+        assert!(ends.exists("/srv/there", &there));
+        // The deepest root decides.
+        assert!(!ends.exists("/srv/web/there", &there));
+        // Not under any root that ended (its source stopped early): kept.
+        assert!(ends.exists("/srvx/gone", &there));
+    }
+
+    fn options() -> Options {
+        Options {
+            format: crate::Format::Jsonl,
+            min_confidence: detect::Confidence::Medium,
+            show_values: false,
+            threads: 1,
+            quiet: true,
+            worker: crate::worker::WorkerLimits {
+                extract: extract::Limits::default(),
+                memory: 1 << 30,
+                timeout: Duration::from_secs(10),
+            },
+            rescan_all: false,
+            changes_only: false,
+            policy: None,
+        }
+    }
+
+    fn found(confidence: detect::Confidence, masked: &str) -> Record {
+        Record::Finding(FindingOut {
+            path: "/srv/a.csv".into(),
+            location: "line 1".into(),
+            kind: "dk-cpr",
+            confidence,
+            masked: masked.into(),
+            fingerprint: Some(format!("hmac-sha256:{masked}")),
+            value: None,
+            variant: None,
+            media: None,
+        })
+    }
+
+    #[test]
+    fn an_item_is_assessed_when_complete_and_printed_with_its_exposure() {
+        let det = detect::Detector::new(crate::today());
+        let fp = detect::Fingerprinter::new(b"0123456789abcdef");
+        let mask = Masker::new(&det, &fp);
+        let opts = options();
+        let (tx, rx) = sync_channel(8);
+        let exposure = Exposed::new(model::Exposure {
+            audience: model::Audience::Organisation,
+            via: "mode 0644".into(),
+            ..Default::default()
+        });
+        tx.send(vec![
+            Msg::Exposure {
+                path: "/srv/a.csv".into(),
+                exposure: Arc::new(exposure),
+            },
+            Msg::Records(vec![
+                found(detect::Confidence::High, "010190-****"),
+                found(detect::Confidence::Low, "020290-****"),
+            ]),
+            Msg::Read {
+                path: "/srv/a.csv".into(),
+                meta: None,
+                hash: None,
+            },
+            Msg::Done(Outcome::Text { bytes: 10 }),
+        ])
+        .unwrap();
+        drop(tx);
+        let mut out = Vec::new();
+        let reporter = Box::new(Jsonl::new(&mut out, true));
+        let s = write_all(rx, &opts, Instant::now(), None, "", &mask, reporter).unwrap();
+        assert_eq!((s.findings, s.below_min_confidence), (1, 1));
+        assert_eq!((s.files_scanned, s.bytes_read, s.new_findings), (1, 10, 1));
+        assert_eq!(s.distinct_numbers, 1);
+        let text = String::from_utf8(out).unwrap();
+        let first = text.lines().next().unwrap();
+        let model::Record::Finding(f) = serde_json::from_str(first).unwrap() else {
+            panic!("not a finding: {first}");
+        };
+        assert_eq!(f.masked, "010190-****");
+        let e = f.exposure.unwrap();
+        assert_eq!(
+            (e.audience, e.via.as_str()),
+            (model::Audience::Organisation, "mode 0644")
+        );
+        assert!(f.severity.is_some() && f.why.is_some_and(|w| !w.is_empty()));
+        assert_eq!(s.findings_by_severity.values().sum::<u64>(), 1);
+    }
+
+    #[test]
+    fn findings_of_an_unfinished_item_are_printed_and_errors_counted() {
+        let det = detect::Detector::new(crate::today());
+        let fp = detect::Fingerprinter::new(b"0123456789abcdef");
+        let mask = Masker::new(&det, &fp);
+        let opts = options();
+        let (tx, rx) = sync_channel(8);
+        let error = Record::other(OtherKind::Error, "/srv/a.csv".into(), "read failed".into());
+        tx.send(vec![
+            Msg::Records(vec![found(detect::Confidence::High, "010190-****"), error]),
+            Msg::Unfinished("/srv/a.csv".into()),
+            Msg::Done(Outcome::Error),
+        ])
+        .unwrap();
+        drop(tx);
+        let mut out = Vec::new();
+        let reporter = Box::new(Jsonl::new(&mut out, true));
+        let s = write_all(rx, &opts, Instant::now(), None, "", &mask, reporter).unwrap();
+        assert_eq!((s.findings, s.errors, s.files_scanned), (1, 1, 0));
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 3, "{text}");
+        assert!(text.contains(r#""kind":"error""#));
+    }
+}
