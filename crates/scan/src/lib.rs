@@ -164,3 +164,23 @@ pub fn run(
             .unwrap_or_else(|_| Err("the output thread failed".into()))
     })
 }
+
+/// Options for the unit tests: JSON Lines, medium confidence and up, quiet.
+#[cfg(test)]
+pub(crate) fn test_options() -> Options {
+    Options {
+        format: Format::Jsonl,
+        min_confidence: Confidence::Medium,
+        show_values: false,
+        threads: 1,
+        quiet: true,
+        worker: worker::WorkerLimits {
+            extract: extract::Limits::default(),
+            memory: 1 << 30,
+            timeout: Duration::from_secs(10),
+        },
+        rescan_all: false,
+        changes_only: false,
+        policy: None,
+    }
+}

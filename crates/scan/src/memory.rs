@@ -96,27 +96,8 @@ impl Reporter for Collect {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
 
     use super::*;
-
-    fn options() -> Options {
-        Options {
-            format: crate::Format::Jsonl,
-            min_confidence: detect::Confidence::Medium,
-            show_values: false,
-            threads: 1,
-            quiet: true,
-            worker: crate::worker::WorkerLimits {
-                extract: extract::Limits::default(),
-                memory: 1 << 30,
-                timeout: Duration::from_secs(10),
-            },
-            rescan_all: false,
-            changes_only: false,
-            policy: None,
-        }
-    }
 
     #[test]
     fn an_item_in_memory_is_scanned_named_and_assessed_without_a_database() {
@@ -127,7 +108,7 @@ mod tests {
             text,
             &det,
             b"0123456789abcdef",
-            &options(),
+            &crate::test_options(),
         )
         .unwrap();
         let findings: Vec<&model::Finding> = got

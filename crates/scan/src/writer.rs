@@ -808,24 +808,6 @@ mod tests {
         assert!(ends.exists("/srvx/gone", &there));
     }
 
-    fn options() -> Options {
-        Options {
-            format: crate::Format::Jsonl,
-            min_confidence: detect::Confidence::Medium,
-            show_values: false,
-            threads: 1,
-            quiet: true,
-            worker: crate::worker::WorkerLimits {
-                extract: extract::Limits::default(),
-                memory: 1 << 30,
-                timeout: Duration::from_secs(10),
-            },
-            rescan_all: false,
-            changes_only: false,
-            policy: None,
-        }
-    }
-
     fn found(confidence: detect::Confidence, masked: &str) -> Record {
         Record::Finding(FindingOut {
             path: "/srv/a.csv".into(),
@@ -845,7 +827,7 @@ mod tests {
         let det = detect::Detector::new(crate::today());
         let fp = detect::Fingerprinter::new(b"0123456789abcdef");
         let mask = Masker::new(&det, &fp);
-        let opts = options();
+        let opts = crate::test_options();
         let (tx, rx) = sync_channel(8);
         let exposure = Exposed::new(model::Exposure {
             audience: model::Audience::Organisation,
@@ -896,7 +878,7 @@ mod tests {
         let det = detect::Detector::new(crate::today());
         let fp = detect::Fingerprinter::new(b"0123456789abcdef");
         let mask = Masker::new(&det, &fp);
-        let opts = options();
+        let opts = crate::test_options();
         let (tx, rx) = sync_channel(8);
         let error = Record::other(OtherKind::Error, "/srv/a.csv".into(), "read failed".into());
         tx.send(vec![
