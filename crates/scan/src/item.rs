@@ -13,14 +13,13 @@ use model::OtherKind;
 
 use crate::masking::Folders;
 use crate::msg::{Exposed, FindingOut, Msg, Outbox, Outcome, Record};
-use crate::source::{Body, Item, Locator, Part};
+use crate::options::Ctx;
+use crate::source::{Body, Item, Locator, Part, Scanner};
 use crate::worker::Worker;
-use crate::Ctx;
 
-/// One thread's handle on the pipeline: a source hands it each item it meets. Not shared
-/// between threads; each keeps its extraction worker process, its caches and its batch of
-/// messages for the writer.
-pub struct Scanner<'a> {
+/// The pipeline's [`Scanner`]: one per thread, with its extraction worker process, its
+/// caches and its batch of messages for the writer.
+pub(crate) struct ItemScanner<'a> {
     ctx: &'a Ctx<'a>,
     th: Thread,
     out: Outbox,
@@ -37,9 +36,9 @@ struct Thread {
     last_exposure: Option<(model::Exposure, Arc<Exposed>)>,
 }
 
-impl<'a> Scanner<'a> {
-    pub(crate) fn new(ctx: &'a Ctx<'a>, out: Outbox) -> Scanner<'a> {
-        Scanner {
+impl<'a> ItemScanner<'a> {
+    pub(crate) fn new(ctx: &'a Ctx<'a>, out: Outbox) -> ItemScanner<'a> {
+        ItemScanner {
             ctx,
             th: Thread {
                 buf: Vec::new(),
@@ -49,83 +48,6 @@ impl<'a> Scanner<'a> {
             },
             out,
         }
-    }
-
-    /// Scans one item; false when the scan is over (the writer is gone): stop walking.
-    pub fn item(&mut self, item: Item) -> bool {
-        let Item {
-            locator,
-            folder,
-            exposure,
-            answer,
-            notes,
-            body,
-            meta,
-        } = item;
-        let exposure = exposure.map(|e| self.exposed(e));
-        match locator {
-            Locator::Stdin => {
-                let Body::Stream(reader) = body else {
-                    return true;
-                };
-                let (ctx, th, tx) = (self.ctx, &mut self.th, &mut self.out);
-                // Standard input is no item to remember: only its end is told.
-                scan_reader(ctx, "-", reader, th, tx) == Reached::Gone
-                    || tx.send(Msg::Unfinished("-".into())).is_ok()
-            }
-            Locator::Path(path) if folder => self.folder(&path),
-            Locator::Path(path) => self.file(&path, exposure, meta, notes, body),
-            Locator::Url { url, name } => {
-                let shown = self.ctx.mask.text(&url).into_owned();
-                if let Some(mut a) = answer {
-                    a.path = shown.clone().into();
-                    a.listed_by = a
-                        .listed_by
-                        .map(|l| self.ctx.mask.text(&l).into_owned().into());
-                    if self.out.send(Msg::Records(vec![Record::Url(a)])).is_err() {
-                        return false;
-                    }
-                }
-                let place = if folder { "folder name" } else { "file name" };
-                let mut found = Vec::new();
-                if let Some(name) = &name {
-                    self.ctx.det.scan_name(name.as_bytes(), &mut found);
-                }
-                if folder {
-                    return self.folder_found(shown, found);
-                }
-                if let Some(exposure) = exposure {
-                    let msg = Msg::Exposure {
-                        path: shown.clone(),
-                        exposure,
-                    };
-                    if self.out.send(msg).is_err() {
-                        return false;
-                    }
-                }
-                let (ctx, tx) = (self.ctx, &mut self.out);
-                if !forward(ctx, &shown, Place::Name(place), &mut found, tx) {
-                    return false;
-                }
-                self.notes(&shown, notes) && self.body(shown, body)
-            }
-        }
-    }
-
-    /// A place the source could not read (a folder it could not list, a server that did not
-    /// answer); false when the scan is over.
-    pub fn error(&mut self, at: Option<&Locator>, reason: &str) -> bool {
-        let path = at.map(|l| self.stored(l)).unwrap_or_default();
-        let reason = masked_text(self.ctx.mask, reason);
-        let record = Record::other(OtherKind::Error, path, reason);
-        send_all(&mut self.out, vec![record], Outcome::Error)
-    }
-
-    /// Something the source does not read (a link not followed, a device), and why.
-    pub fn skipped(&mut self, at: &Locator, reason: &str) -> bool {
-        let path = self.stored(at);
-        let record = Record::other(OtherKind::Skipped, path, reason.into());
-        send_all(&mut self.out, vec![record], Outcome::Skipped)
     }
 
     /// How `at` is stored and shown: found values in it masked.
@@ -279,7 +201,7 @@ impl<'a> Scanner<'a> {
             Ok(f) => f,
             Err(e) => return unreadable(ctx, tx, shown, &sources::describe_io(&e)),
         };
-        let Ok(m) = f.metadata().map(|m| meta(&m)) else {
+        let Ok(m) = f.metadata().map(|m| crate::source::local::meta(&m)) else {
             return scan_reader(ctx, &shown, f, th, tx) != Reached::Gone;
         };
         // A file of the size of one read whole before may be its copy: read it, hash it, and
@@ -319,6 +241,81 @@ impl<'a> Scanner<'a> {
             Reached::Partial => tx.send(Msg::Unfinished(shown)).is_ok(),
             Reached::Whole => read_to_end(tx, shown, m, hasher.finish()),
         }
+    }
+}
+
+impl Scanner for ItemScanner<'_> {
+    fn item(&mut self, item: Item) -> bool {
+        let Item {
+            locator,
+            folder,
+            exposure,
+            answer,
+            notes,
+            body,
+            meta,
+        } = item;
+        let exposure = exposure.map(|e| self.exposed(e));
+        match locator {
+            Locator::Stdin => {
+                let Body::Stream(reader) = body else {
+                    return true;
+                };
+                let (ctx, th, tx) = (self.ctx, &mut self.th, &mut self.out);
+                // Standard input is no item to remember: only its end is told.
+                scan_reader(ctx, "-", reader, th, tx) == Reached::Gone
+                    || tx.send(Msg::Unfinished("-".into())).is_ok()
+            }
+            Locator::Path(path) if folder => self.folder(&path),
+            Locator::Path(path) => self.file(&path, exposure, meta, notes, body),
+            Locator::Url { url, name } => {
+                let shown = self.ctx.mask.text(&url).into_owned();
+                if let Some(mut a) = answer {
+                    a.path = shown.clone().into();
+                    a.listed_by = a
+                        .listed_by
+                        .map(|l| self.ctx.mask.text(&l).into_owned().into());
+                    if self.out.send(Msg::Records(vec![Record::Url(a)])).is_err() {
+                        return false;
+                    }
+                }
+                let place = if folder { "folder name" } else { "file name" };
+                let mut found = Vec::new();
+                if let Some(name) = &name {
+                    self.ctx.det.scan_name(name.as_bytes(), &mut found);
+                }
+                if folder {
+                    return self.folder_found(shown, found);
+                }
+                if let Some(exposure) = exposure {
+                    let msg = Msg::Exposure {
+                        path: shown.clone(),
+                        exposure,
+                    };
+                    if self.out.send(msg).is_err() {
+                        return false;
+                    }
+                }
+                let (ctx, tx) = (self.ctx, &mut self.out);
+                if !forward(ctx, &shown, Place::Name(place), &mut found, tx) {
+                    return false;
+                }
+                self.notes(&shown, notes) && self.body(shown, body)
+            }
+        }
+    }
+
+    fn error(&mut self, at: Option<&Locator>, reason: &str) -> bool {
+        let path = at.map(|l| self.stored(l)).unwrap_or_default();
+        let reason = masked_text(self.ctx.mask, reason);
+        let record = Record::other(OtherKind::Error, path, reason);
+        send_all(&mut self.out, vec![record], Outcome::Error)
+    }
+
+    fn skipped(&mut self, at: &Locator, reason: &str) -> bool {
+        let path = self.stored(at);
+        let record = Record::other(OtherKind::Skipped, path, reason.into());
+        send_all(&mut self.out, vec![record], Outcome::Skipped)
     }
 }
 
@@ -439,20 +436,6 @@ impl Reached {
             (true, true) => Reached::Whole,
             (true, false) => Reached::Partial,
         }
-    }
-}
-
-/// The state of an opened file, as the scan database keeps it.
-pub(crate) fn meta(m: &std::fs::Metadata) -> store::Meta {
-    use std::os::unix::fs::MetadataExt;
-    let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
-    store::Meta {
-        size: m.len(),
-        mtime_ns: ns(m.mtime(), m.mtime_nsec()),
-        ctime_ns: ns(m.ctime(), m.ctime_nsec()),
-        dev: m.dev(),
-        ino: m.ino(),
-        owner: m.uid(),
     }
 }
 

@@ -5,9 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use detect::Detector;
 
+use crate::options::{Memory, Options};
 use crate::report::{Out, Reporter};
-use crate::source::{Body, End, Item, Locator, Part, Scanner, Source};
-use crate::{Memory, Options};
+use crate::source::{Body, End, Item, Locator, Part, Scanners, Source};
 
 /// What an item held: its records (findings with its exposure and severity, errors,
 /// warnings) and the summary.
@@ -37,7 +37,7 @@ pub fn scan_bytes(
         known: store::Known::default(),
         scanned_with: String::new(),
     };
-    let summary = crate::run(&[&source], key, opts, det, None, &memory, reporter)?;
+    let summary = crate::run::run(&[&source], key, opts, det, None, &memory, reporter)?;
     let records = std::mem::take(&mut *kept.lock().unwrap_or_else(|p| p.into_inner()));
     Ok(Scanned { records, summary })
 }
@@ -53,7 +53,7 @@ impl Source for Held {
         Vec::new()
     }
 
-    fn walk<'s>(&self, scanner: &(dyn Fn() -> Scanner<'s> + Sync)) -> Vec<End> {
+    fn walk(&self, scanner: &Scanners<'_>) -> Vec<End> {
         let data = self.data.lock().unwrap_or_else(|p| p.into_inner()).take();
         let body = Body::Bytes {
             data: data.unwrap_or_default(),
@@ -101,14 +101,14 @@ mod tests {
 
     #[test]
     fn an_item_in_memory_is_scanned_named_and_assessed_without_a_database() {
-        let det = Detector::new(crate::today());
+        let det = Detector::new(crate::options::today());
         let text = b"Borger: Jens Hansen\nCPR-nr: 010190-1238\n".to_vec();
         let got = scan_bytes(
             "ud/010190-1238.txt",
             text,
             &det,
             b"0123456789abcdef",
-            &crate::test_options(),
+            &crate::options::test_options(),
         )
         .unwrap();
         let findings: Vec<&model::Finding> = got

@@ -12,9 +12,9 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use model::{OtherKind, Summary};
 
 use crate::msg::{FindingOut, Msg, Outcome, Record};
+use crate::options::Options;
 use crate::report::{Out, Reporter};
 use crate::source::Walked;
-use crate::Options;
 
 /// A finding held until its item is complete, so that the item's severity can go with it.
 struct Held {
@@ -419,7 +419,7 @@ impl Db<'_> {
     fn finding(&mut self, f: &FindingOut) -> store::Found {
         let fresh = store::Found {
             change: store::Change::New,
-            first_seen: crate::unix_now(),
+            first_seen: crate::options::unix_now(),
             status: "open".into(),
         };
         let Some(store) = self.live() else {
@@ -531,7 +531,7 @@ impl Db<'_> {
             errors: s.errors,
         };
         if let Some(store) = self.live() {
-            let r = store.end_scan(counts, crate::unix_now());
+            let r = store.end_scan(counts, crate::options::unix_now());
             self.keep(r);
         }
     }
@@ -597,7 +597,7 @@ pub(crate) fn write_all(
         policy: opts.policy.as_ref(),
         min_confidence: model::Confidence::parse(opts.min_confidence.name())
             .unwrap_or(model::Confidence::Medium),
-        now: crate::unix_now(),
+        now: crate::options::unix_now(),
         by_severity: by_severity.then(Vec::new),
         exposures: Exposures::default(),
     };
@@ -738,7 +738,7 @@ pub(crate) fn write_all(
     s.distinct_numbers = distinct.len() as u64;
     let elapsed = started.elapsed();
     s.elapsed_seconds = elapsed.as_secs_f64();
-    s.megabytes_per_second = crate::rate(s.bytes_read, elapsed);
+    s.megabytes_per_second = crate::options::rate(s.bytes_read, elapsed);
     s.ocr_share = (s.ocr_seconds / (s.elapsed_seconds * opts.threads.max(1) as f64)).min(1.0);
     if !broken_pipe && fatal.is_none() {
         let res = w.end(&s);
@@ -824,10 +824,10 @@ mod tests {
 
     #[test]
     fn an_item_is_assessed_when_complete_and_printed_with_its_exposure() {
-        let det = detect::Detector::new(crate::today());
+        let det = detect::Detector::new(crate::options::today());
         let fp = detect::Fingerprinter::new(b"0123456789abcdef");
         let mask = Masker::new(&det, &fp);
-        let opts = crate::test_options();
+        let opts = crate::options::test_options();
         let (tx, rx) = sync_channel(8);
         let exposure = Exposed::new(model::Exposure {
             audience: model::Audience::Organisation,
@@ -875,10 +875,10 @@ mod tests {
 
     #[test]
     fn findings_of_an_unfinished_item_are_printed_and_errors_counted() {
-        let det = detect::Detector::new(crate::today());
+        let det = detect::Detector::new(crate::options::today());
         let fp = detect::Fingerprinter::new(b"0123456789abcdef");
         let mask = Masker::new(&det, &fp);
-        let opts = crate::test_options();
+        let opts = crate::options::test_options();
         let (tx, rx) = sync_channel(8);
         let error = Record::other(OtherKind::Error, "/srv/a.csv".into(), "read failed".into());
         tx.send(vec![

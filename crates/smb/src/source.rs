@@ -2,7 +2,7 @@
 //! the binary's cargo feature `smb`): walks a share and hands each file and folder to a
 //! scanner; each item's exposure comes from its security descriptor.
 
-use scan::source::{Body, End, Item, Locator, Part, Scanner, Source, Walked};
+use scan::source::{Body, End, Item, Locator, Part, Scanners, Source, Walked};
 
 use crate::{SmbItem, SmbOptions, SmbTarget};
 
@@ -50,7 +50,7 @@ impl Source for SmbShare {
         vec![url(&self.share.root, None)]
     }
 
-    fn walk<'s>(&self, scanner: &(dyn Fn() -> Scanner<'s> + Sync)) -> Vec<End> {
+    fn walk(&self, scanner: &Scanners<'_>) -> Vec<End> {
         let mut scan = scanner();
         let opts = SmbOptions {
             max_file_bytes: self.max_file_bytes,

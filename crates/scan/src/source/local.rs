@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use sources::exposure;
 
-use super::{Body, End, Item, Locator, Scanner, Source, Walked};
+use super::{Body, End, Item, Locator, Scanners, Source, Walked};
 
 /// Files and folders under local roots.
 pub struct LocalTree {
@@ -22,7 +22,7 @@ impl Source for LocalTree {
         self.roots.iter().cloned().map(Locator::Path).collect()
     }
 
-    fn walk<'s>(&self, scanner: &(dyn Fn() -> Scanner<'s> + Sync)) -> Vec<End> {
+    fn walk(&self, scanner: &Scanners<'_>) -> Vec<End> {
         let opts = sources::WalkOptions {
             follow_links: self.follow_links,
             threads: self.threads,
@@ -73,7 +73,7 @@ fn file(path: &Path, follow: bool, judge: &mut exposure::Local) -> Item {
             } else {
                 judge.of_lstat(path, m)
             };
-            (Some(model_exposure(e)), Some(crate::item::meta(m)))
+            (Some(model_exposure(e)), Some(meta(m)))
         }
         Err(_) => (None, None),
     };
@@ -99,5 +99,19 @@ pub fn model_exposure(e: exposure::Exposure) -> model::Exposure {
         transport: model::Transport::parse(e.transport).unwrap_or_default(),
         via: e.via,
         listed_by: None,
+    }
+}
+
+/// The state of an opened file, as the scan database keeps it.
+pub(crate) fn meta(m: &std::fs::Metadata) -> store::Meta {
+    use std::os::unix::fs::MetadataExt;
+    let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+    store::Meta {
+        size: m.len(),
+        mtime_ns: ns(m.mtime(), m.mtime_nsec()),
+        ctime_ns: ns(m.ctime(), m.ctime_nsec()),
+        dev: m.dev(),
+        ino: m.ino(),
+        owner: m.uid(),
     }
 }

@@ -12,7 +12,23 @@ pub mod local;
 pub mod stdin;
 pub mod web;
 
-pub use crate::item::Scanner;
+/// One thread's handle on the pipeline: a source hands it each item it meets. The pipeline
+/// gives one to each thread a source uses (it keeps the thread's extraction worker, caches
+/// and batch of messages for the writer).
+pub trait Scanner: Send {
+    /// Scans one item; false when the scan is over (the writer is gone): stop walking.
+    fn item(&mut self, item: Item) -> bool;
+
+    /// A place the source could not read (a folder it could not list, a server that did not
+    /// answer); false when the scan is over.
+    fn error(&mut self, at: Option<&Locator>, reason: &str) -> bool;
+
+    /// Something the source does not read (a link not followed, a device), and why.
+    fn skipped(&mut self, at: &Locator, reason: &str) -> bool;
+}
+
+/// Makes a [`Scanner`] for each thread of a source.
+pub type Scanners<'s> = dyn Fn() -> Box<dyn Scanner + 's> + Sync + 's;
 
 /// A source of items.
 pub trait Source: Sync {
@@ -23,7 +39,7 @@ pub trait Source: Sync {
     /// Walks everything, handing each item to a scanner; `scanner` makes one for each
     /// thread the source uses (a scanner is not shared between threads). Returns how each
     /// root's walk ended. Stops early when a scanner says the scan is over (`false`).
-    fn walk<'s>(&self, scanner: &(dyn Fn() -> Scanner<'s> + Sync)) -> Vec<End>;
+    fn walk(&self, scanner: &Scanners<'_>) -> Vec<End>;
 }
 
 /// How the walk of one root ended: decides whether the items the scan database knows under

@@ -1,6 +1,6 @@
 //! Standard input (`datavakt scan -`): one item, read once, never remembered.
 
-use super::{Body, End, Item, Locator, Scanner, Source};
+use super::{Body, End, Item, Locator, Scanners, Source};
 
 /// Standard input.
 pub struct Stdin;
@@ -10,7 +10,7 @@ impl Source for Stdin {
         Vec::new()
     }
 
-    fn walk<'s>(&self, scanner: &(dyn Fn() -> Scanner<'s> + Sync)) -> Vec<End> {
+    fn walk(&self, scanner: &Scanners<'_>) -> Vec<End> {
         let body = Body::Stream(Box::new(std::io::stdin()));
         scanner().item(Item::new(Locator::Stdin, body));
         Vec::new()

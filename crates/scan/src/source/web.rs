@@ -2,7 +2,7 @@
 //! `url` record; what it serves is scanned like a file whose exposure is the server's:
 //! `public` when no credentials were needed.
 
-use super::{Body, End, Item, Locator, Part, Scanner, Source, Walked};
+use super::{Body, End, Item, Locator, Part, Scanners, Source, Walked};
 
 /// One web server, crawled from a start URL.
 pub struct WebSite {
@@ -15,7 +15,7 @@ impl Source for WebSite {
         vec![url(&self.start)]
     }
 
-    fn walk<'s>(&self, scanner: &(dyn Fn() -> Scanner<'s> + Sync)) -> Vec<End> {
+    fn walk(&self, scanner: &Scanners<'_>) -> Vec<End> {
         let mut scan = scanner();
         let mut errors = 0usize;
         // What lies behind a password the crawl could not pass is unseen, not gone.

@@ -1,0 +1,91 @@
+//! A scan: every source on a thread of its own, one writer.
+
+use std::sync::mpsc::sync_channel;
+use std::time::Instant;
+
+use detect::{Detector, Fingerprinter};
+
+use crate::item::ItemScanner;
+use crate::masking::{Folders, Masker};
+use crate::msg::{Msg, Outbox};
+use crate::options::{Ctx, Memory, Options};
+use crate::report::Reporter;
+use crate::source::{Locator, Scanner, Source, Walked};
+use crate::writer;
+
+/// The roots of `sources` as the scan database stores them: with found values in their
+/// names masked, as the scan masks the items under them.
+pub fn stored_roots(sources: &[&dyn Source], mask: &Masker) -> Vec<String> {
+    let mut folders = Folders::default();
+    sources
+        .iter()
+        .flat_map(|s| s.roots())
+        .map(|r| stored(&r, mask, &mut folders))
+        .collect()
+}
+
+fn stored(at: &Locator, mask: &Masker, folders: &mut Folders) -> String {
+    match at {
+        Locator::Path(p) => folders.stored(mask, p),
+        Locator::Url { url, .. } => mask.text(url).into_owned(),
+        Locator::Stdin => "-".into(),
+    }
+}
+
+/// Runs a scan of `sources`, each on a thread of its own, into `db` (none: every finding is
+/// new, nothing is kept), printing through `reporter`; returns the summary, or a fatal error.
+#[allow(clippy::too_many_arguments)]
+pub fn run(
+    sources: &[&dyn Source],
+    key: &[u8],
+    opts: &Options,
+    det: &Detector,
+    db: Option<store::Store>,
+    memory: &Memory,
+    reporter: Box<dyn Reporter + Send>,
+) -> Result<model::Summary, String> {
+    let started = Instant::now();
+    let fp = Fingerprinter::new(key);
+    let mask = Masker::new(det, &fp);
+    let ctx = Ctx {
+        det,
+        fp: &fp,
+        mask: &mask,
+        opts,
+        memory,
+    };
+    let (tx, rx) = sync_channel::<Vec<Msg>>(64);
+    std::thread::scope(|s| {
+        let scanned_with = memory.scanned_with.as_str();
+        let mask = &mask;
+        let writer =
+            s.spawn(move || writer::write_all(rx, opts, started, db, scanned_with, mask, reporter));
+        for source in sources {
+            let (ctx, tx) = (&ctx, tx.clone());
+            s.spawn(move || {
+                let make = || -> Box<dyn Scanner + '_> {
+                    Box::new(ItemScanner::new(ctx, Outbox::new(tx.clone())))
+                };
+                let ends = source.walk(&make);
+                let mut folders = Folders::default();
+                let mut out = Outbox::new(tx);
+                for end in ends {
+                    let walked = match end.walked {
+                        Walked::Complete { unread } => Walked::Complete {
+                            unread: unread.iter().map(|u| mask.text(u).into_owned()).collect(),
+                        },
+                        w => w,
+                    };
+                    let root = stored(&end.root, mask, &mut folders);
+                    if out.send(Msg::Ended { root, walked }).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        writer
+            .join()
+            .unwrap_or_else(|_| Err("the output thread failed".into()))
+    })
+}
