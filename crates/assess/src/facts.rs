@@ -47,16 +47,15 @@ impl Audience {
         }
     }
 
-    /// Parses an output name; `group_size` is used for `group` only.
-    pub fn parse(name: &str, group_size: Option<u32>) -> Option<Audience> {
-        Some(match name {
-            "public" => Audience::Public,
-            "organisation" => Audience::Organisation,
-            "group" => Audience::Group { size: group_size },
-            "owner" => Audience::Owner,
-            "unknown" => Audience::Unknown,
-            _ => return None,
-        })
+    /// The audience of an exposure, with its size for a group.
+    pub fn of(e: &model::Exposure) -> Audience {
+        match e.audience {
+            model::Audience::Public => Audience::Public,
+            model::Audience::Organisation => Audience::Organisation,
+            model::Audience::Group => Audience::Group { size: e.size },
+            model::Audience::Owner => Audience::Owner,
+            model::Audience::Unknown => Audience::Unknown,
+        }
     }
 }
 
@@ -66,57 +65,8 @@ impl fmt::Display for Audience {
     }
 }
 
-/// How an item is reached.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum Transport {
-    /// HTTP over TLS.
-    Https,
-    /// Plain HTTP: readable by anyone on the network path.
-    Http,
-    /// SMB 3 with encryption.
-    Smb3Encrypted,
-    /// SMB without encryption: readable on the network.
-    Smb,
-    /// A local disk or a mounted share the scanner cannot see through.
-    #[default]
-    Local,
-}
-
-impl Transport {
-    /// The output name: `https`, `http`, `smb3-encrypted`, `smb`, `local`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Transport::Https => "https",
-            Transport::Http => "http",
-            Transport::Smb3Encrypted => "smb3-encrypted",
-            Transport::Smb => "smb",
-            Transport::Local => "local",
-        }
-    }
-
-    /// Parses an output name.
-    pub fn parse(name: &str) -> Option<Transport> {
-        Some(match name {
-            "https" => Transport::Https,
-            "http" => Transport::Http,
-            "smb3-encrypted" => Transport::Smb3Encrypted,
-            "smb" => Transport::Smb,
-            "local" => Transport::Local,
-            _ => return None,
-        })
-    }
-
-    /// Whether the content crosses the network readable by anyone on the way.
-    pub fn is_plain(self) -> bool {
-        matches!(self, Transport::Http | Transport::Smb)
-    }
-}
-
-impl fmt::Display for Transport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+/// How an item is reached: the model's type, shared with the output.
+pub use model::Transport;
 
 /// Number of findings per broad category.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -360,15 +310,21 @@ mod tests {
     }
 
     #[test]
-    fn names_round_trip() {
-        for a in [
-            Audience::Public,
-            Audience::Organisation,
-            Audience::Group { size: Some(7) },
-            Audience::Owner,
-            Audience::Unknown,
+    fn an_exposures_audience_keeps_its_name_and_a_groups_size() {
+        for (m, a) in [
+            (model::Audience::Public, Audience::Public),
+            (model::Audience::Organisation, Audience::Organisation),
+            (model::Audience::Group, Audience::Group { size: Some(7) }),
+            (model::Audience::Owner, Audience::Owner),
+            (model::Audience::Unknown, Audience::Unknown),
         ] {
-            assert_eq!(Audience::parse(a.name(), Some(7)), Some(a));
+            let e = model::Exposure {
+                audience: m,
+                size: Some(7),
+                ..Default::default()
+            };
+            assert_eq!(Audience::of(&e), a);
+            assert_eq!(a.name(), m.name());
         }
         for t in [
             Transport::Https,
@@ -379,7 +335,6 @@ mod tests {
         ] {
             assert_eq!(Transport::parse(t.name()), Some(t));
         }
-        assert_eq!(Audience::parse("everyone", None), None);
     }
 
     /// Every kind the detector reports is classified here, not counted as an unknown kind.

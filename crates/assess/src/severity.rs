@@ -1,64 +1,12 @@
 //! Severity of one item: what it holds, for how many people, who can reach it, and what the
 //! policy says about where it lies. See the crate documentation for the model.
 
-use std::fmt;
-
 use crate::facts::{Audience, ItemFacts, Transport};
 use crate::policy::{Holds, Zone};
 
-/// How urgently an item needs the DPO's attention, ordered `Info < … < Critical`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// No personal data found (or nothing that could be judged).
-    Info,
-    /// Personal data, little of it, or hardly reachable.
-    Low,
-    /// Worth a look this week.
-    Medium,
-    /// Fix soon: sensitive data widely readable, or many people.
-    High,
-    /// Fix now: the kind of item the incident reports are about.
-    Critical,
-}
-
-impl Severity {
-    /// All severities, lowest first.
-    pub const ALL: [Severity; 5] = [
-        Severity::Info,
-        Severity::Low,
-        Severity::Medium,
-        Severity::High,
-        Severity::Critical,
-    ];
-
-    /// The output name: `info`, `low`, `medium`, `high`, `critical`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
-    /// Parses an output name (for filters such as `--min-severity high`).
-    pub fn parse(s: &str) -> Option<Severity> {
-        Severity::ALL.into_iter().find(|v| v.name() == s)
-    }
-
-    /// `steps` levels higher, at most critical.
-    fn raised(self, steps: usize) -> Severity {
-        let i = (self as usize + steps).min(Severity::Critical as usize);
-        Severity::ALL[i]
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+/// How urgently an item needs the DPO's attention, ordered `Info < … < Critical`: the
+/// model's type, shared with the output.
+pub use model::Severity;
 
 /// The verdict on one item.
 #[derive(Clone, Debug, PartialEq, Eq)]

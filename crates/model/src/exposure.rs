@@ -1,6 +1,8 @@
 //! Who can read an item: the `exposure` object of a finding, and what the scan database keeps
 //! for each item.
 
+use std::fmt;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -67,6 +69,11 @@ impl Transport {
         }
     }
 
+    /// Whether the content crosses the network readable by anyone on the way.
+    pub fn is_plain(self) -> bool {
+        matches!(self, Transport::Http | Transport::Smb)
+    }
+
     /// The transport of a name (`None` for a name it does not know).
     pub fn parse(name: &str) -> Option<Transport> {
         [
@@ -78,6 +85,18 @@ impl Transport {
         ]
         .into_iter()
         .find(|t| t.name() == name)
+    }
+}
+
+impl fmt::Display for Audience {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl fmt::Display for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -100,4 +119,16 @@ pub struct Exposure {
     /// The directory listing of a web server that exposed the item, if one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listed_by: Option<String>,
+}
+
+impl Exposure {
+    /// An exposure that could not be judged, and why.
+    pub fn unknown(via: String, transport: Transport) -> Exposure {
+        Exposure {
+            audience: Audience::Unknown,
+            via,
+            transport,
+            ..Exposure::default()
+        }
+    }
 }

@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use std::fmt;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -69,6 +71,18 @@ impl Severity {
 
     pub fn parse(name: &str) -> Option<Severity> {
         Severity::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// `steps` levels higher, at most critical.
+    pub fn raised(self, steps: usize) -> Severity {
+        let i = (self as usize + steps).min(Severity::Critical as usize);
+        Severity::ALL[i]
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

@@ -49,14 +49,17 @@ impl Record {
 /// it: made once by the scanning thread, used typed by the writer.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Exposed {
-    pub value: model::Exposure,
+    pub value: Arc<model::Exposure>,
     pub json: Arc<str>,
 }
 
 impl Exposed {
     pub(crate) fn new(value: model::Exposure) -> Exposed {
         let json = serde_json::to_string(&value).unwrap_or_default().into();
-        Exposed { value, json }
+        Exposed {
+            value: Arc::new(value),
+            json,
+        }
     }
 }
 

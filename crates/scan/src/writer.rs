@@ -77,7 +77,7 @@ fn finding<'a>(
         resolution: c.resolution.as_deref().and_then(model::Resolution::parse),
         first_seen: model::IsoTime(c.first_seen),
         exposure: exposure.map(Cow::Borrowed),
-        severity: a.and_then(|a| model::Severity::parse(a.severity.name())),
+        severity: a.map(|a| a.severity),
         score: a.map(|a| a.score),
         why: a.map(|a| Cow::Borrowed(a.why.as_slice())),
     }
@@ -112,53 +112,32 @@ fn item_members(exposure: Option<&model::Exposure>, a: &assess::Assessment) -> S
 
 /// What an exposure says, in the terms of the assessment.
 fn apply(e: &model::Exposure, facts: &mut assess::ItemFacts) {
-    facts.audience = assess::Audience::parse(e.audience.name(), e.size).unwrap_or_default();
-    facts.transport = assess::Transport::parse(e.transport.name()).unwrap_or_default();
+    facts.audience = assess::Audience::of(e);
+    facts.transport = e.transport;
     facts.listed = e.listed_by.is_some();
 }
 
-/// Exposures by their stored text: those the scanning threads made, typed as they made
-/// them; those read from the scan database, parsed once each.
+/// Exposures read back from the scan database (items carried over, resolved findings), parsed
+/// when they differ from the last one: items side by side mostly share one. Those the
+/// scanning threads made come typed with their items.
 #[derive(Default)]
-struct Exposures {
-    typed: HashMap<Arc<str>, Option<Arc<model::Exposure>>>,
-    /// The last one asked for: items side by side mostly share one.
+struct Stored {
+    /// The last text and what it said (`None`: not an exposure, a damaged database).
     last: Option<(Arc<str>, Option<Arc<model::Exposure>>)>,
 }
 
-impl Exposures {
-    /// Bounded: beyond it the cache starts again.
-    const MAX: usize = 1 << 14;
-
-    fn made(&mut self, text: Arc<str>, e: &model::Exposure) {
-        if self.typed.len() >= Self::MAX {
-            self.typed.clear();
-        }
-        self.typed.insert(text, Some(Arc::new(e.clone())));
-    }
-
-    /// `None`: not an exposure (a damaged database), not printed either.
+impl Stored {
     fn of(&mut self, text: &Arc<str>) -> Option<Arc<model::Exposure>> {
-        if let Some((last, e)) = &self.last {
-            if Arc::ptr_eq(last, text) || **last == **text {
-                return e.clone();
-            }
-        }
-        let e = match self.typed.get(text) {
-            Some(e) => e.clone(),
-            None => {
+        match &self.last {
+            Some((last, e)) if Arc::ptr_eq(last, text) || **last == **text => e.clone(),
+            _ => {
                 let e = serde_json::from_str::<model::Exposure>(text)
                     .ok()
                     .map(Arc::new);
-                if self.typed.len() >= Self::MAX {
-                    self.typed.clear();
-                }
-                self.typed.insert(text.clone(), e.clone());
+                self.last = Some((text.clone(), e.clone()));
                 e
             }
-        };
-        self.last = Some((text.clone(), e.clone()));
-        e
+        }
     }
 }
 
@@ -183,7 +162,7 @@ struct Emitter<'p> {
     now: i64,
     /// The human report: items with their findings, printed at the end by severity.
     by_severity: Option<Vec<Assessed>>,
-    exposures: Exposures,
+    stored: Stored,
 }
 
 impl Emitter<'_> {
@@ -240,10 +219,17 @@ impl Emitter<'_> {
         });
     }
 
-    /// The item at `path` is complete: its severity is assessed from all its findings, kept
-    /// in the database, and its findings are counted and printed (the human report keeps
-    /// them for the end, to print the most severe items first).
-    fn complete(&mut self, path: &str, modified: Option<i64>, db: &mut Db) {
+    /// The item at `path` is complete: its severity is assessed from all its findings and
+    /// its exposure (`exposure`, as the scanning thread judged it; else as the database
+    /// holds it), kept in the database, and its findings are counted and printed (the
+    /// human report keeps them for the end, to print the most severe items first).
+    fn complete(
+        &mut self,
+        path: &str,
+        modified: Option<i64>,
+        exposure: Option<Arc<model::Exposure>>,
+        db: &mut Db,
+    ) {
         let Some(mut held) = self.pending.remove(path) else {
             return;
         };
@@ -263,10 +249,10 @@ impl Emitter<'_> {
         for h in &held {
             facts.add_finding(&h.c.kind, None, h.c.fingerprint.as_deref(), h.c.first_seen);
         }
-        let exposure = held
-            .iter()
-            .find_map(|h| h.c.exposure.as_ref())
-            .and_then(|text| self.exposures.of(text));
+        let exposure = exposure.or_else(|| {
+            let text = held.iter().find_map(|h| h.c.exposure.as_ref())?;
+            self.stored.of(text)
+        });
         if let Some(e) = &exposure {
             apply(e, &mut facts);
         }
@@ -312,7 +298,7 @@ impl Emitter<'_> {
         let mut paths: Vec<Arc<str>> = self.pending.keys().cloned().collect();
         paths.sort();
         for p in paths {
-            self.complete(&p, None, db);
+            self.complete(&p, None, None, db);
         }
     }
 
@@ -348,7 +334,7 @@ impl Emitter<'_> {
         self.s.resolved_findings += resolved.len() as u64;
         if self.changes_only {
             for c in resolved {
-                let exposure = c.exposure.as_ref().and_then(|t| self.exposures.of(t));
+                let exposure = c.exposure.as_ref().and_then(|t| self.stored.of(t));
                 let f = finding(c, None, None, exposure.as_deref(), None);
                 self.emit(&Out::Finding {
                     finding: &f,
@@ -599,7 +585,7 @@ pub(crate) fn write_all(
             .unwrap_or(model::Confidence::Medium),
         now: crate::options::unix_now(),
         by_severity: by_severity.then(Vec::new),
-        exposures: Exposures::default(),
+        stored: Stored::default(),
     };
     let mut db = Db {
         store: db,
@@ -611,8 +597,9 @@ pub(crate) fn write_all(
         let recalled = store.recall();
         db.keep(recalled);
     }
-    // Who can read the items being read, by path, from their exposure to their end.
-    let mut exposures: HashMap<String, Arc<str>> = HashMap::new();
+    // Who can read the items being read, by path, from their exposure to their end: the text
+    // as the store shares it (for their findings) and the typed value (for the assessment).
+    let mut exposures: HashMap<String, (Arc<str>, Arc<model::Exposure>)> = HashMap::new();
     let mut ends = Ends::default();
     let result = e.w.begin();
     e.check(result);
@@ -623,7 +610,7 @@ pub(crate) fn write_all(
                     match r {
                         Record::Finding(f) => {
                             let seen = db.finding(&f);
-                            let exposure = exposures.get(&f.path).cloned();
+                            let exposure = exposures.get(&f.path).map(|e| e.0.clone());
                             e.hold(Held::found(f, seen, exposure));
                         }
                         Record::Url(u) => {
@@ -648,32 +635,31 @@ pub(crate) fn write_all(
             Msg::Ended { root, walked } => ends.ends.push((root, walked)),
             Msg::Exposure { path, exposure } => {
                 let shared = db.exposure(&path, &exposure.json);
-                e.exposures.made(shared.clone(), &exposure.value);
-                exposures.insert(path, shared);
+                exposures.insert(path, (shared, exposure.value.clone()));
             }
             Msg::Read { path, meta, hash } => {
-                exposures.remove(&path);
+                let typed = exposures.remove(&path).map(|e| e.1);
                 let end = db.read(&path, meta.as_ref(), hash.as_deref());
                 e.resolved(&end.resolved);
                 for c in end.reopened {
                     e.stored(c, true);
                 }
                 let modified = meta.map(|m| m.mtime_ns.div_euclid(1_000_000_000));
-                e.complete(&path, modified, &mut db);
+                e.complete(&path, modified, typed, &mut db);
             }
             Msg::Unfinished(path) => {
-                exposures.remove(&path);
-                e.complete(&path, None, &mut db);
+                let typed = exposures.remove(&path).map(|e| e.1);
+                e.complete(&path, None, typed, &mut db);
             }
             Msg::Unchanged { path, exposure } => {
-                if let Some(exposure) = exposure {
-                    let shared = db.exposure(&path, &exposure.json);
-                    e.exposures.made(shared, &exposure.value);
-                }
+                let typed = exposure.map(|exposure| {
+                    db.exposure(&path, &exposure.json);
+                    exposure.value.clone()
+                });
                 for c in db.unchanged(&path) {
                     e.stored(c, false);
                 }
-                e.complete(&path, None, &mut db);
+                e.complete(&path, None, typed, &mut db);
             }
             Msg::Copy {
                 path,
@@ -686,11 +672,9 @@ pub(crate) fn write_all(
                     for (c, new) in copied.found {
                         e.stored(c, new);
                     }
-                    e.complete(
-                        &path,
-                        Some(meta.mtime_ns.div_euclid(1_000_000_000)),
-                        &mut db,
-                    );
+                    let typed = exposures.remove(&path).map(|e| e.1);
+                    let modified = Some(meta.mtime_ns.div_euclid(1_000_000_000));
+                    e.complete(&path, modified, typed, &mut db);
                 }
                 None => {
                     let warning = model::Other {

@@ -116,7 +116,7 @@ fn smb_item(item: SmbItem) -> Item {
         }
     };
     Item {
-        exposure: Some(scan::source::local::model_exposure(item.exposure)),
+        exposure: Some(item.exposure),
         notes,
         ..Item::new(at, body)
     }

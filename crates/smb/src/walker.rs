@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::ffi::CString;
 use std::time::{Duration, SystemTime};
 
-use sources::exposure::{Audience, Exposure};
+use sources::exposure::{Exposure, Transport};
 use sources::smb::{sd, SmbTarget, DEFAULT_PORT};
 
 use crate::ffi::{c_url, Client, Listed};
@@ -20,7 +20,7 @@ pub(crate) struct Walker<'a> {
     target: &'a SmbTarget,
     opts: &'a SmbOptions,
     client: Client,
-    transport: &'static str,
+    transport: Transport,
     guests: bool,
     /// The share's permissions, which narrow every item's.
     share: sd::ShareAcl,
@@ -71,7 +71,11 @@ impl<'a> Walker<'a> {
             opts,
             share,
             client,
-            transport: if encrypted { "smb3-encrypted" } else { "smb" },
+            transport: if encrypted {
+                Transport::Smb3Encrypted
+            } else {
+                Transport::Smb
+            },
             guests,
             names: HashMap::new(),
             buf: vec![0; 64 * 1024],
@@ -152,13 +156,7 @@ impl<'a> Walker<'a> {
             is_dir,
             size: 0,
             modified: None,
-            exposure: Exposure {
-                audience: Audience::Unknown,
-                via: String::new(),
-                principals: vec![],
-                size: None,
-                transport: self.transport,
-            },
+            exposure: Exposure::unknown(String::new(), self.transport),
             body: vec![],
             truncated: false,
             error: None,
@@ -251,13 +249,7 @@ impl<'a> Walker<'a> {
 
     /// Who may read the item at `url`, from its security descriptor.
     fn exposure(&mut self, url: &CString) -> Exposure {
-        let unknown = |via: String, transport| Exposure {
-            audience: Audience::Unknown,
-            via,
-            principals: vec![],
-            size: None,
-            transport,
-        };
+        let unknown = Exposure::unknown;
         let text = match self.descriptor(url, c"system.nt_sec_desc.*") {
             Ok(t) => t,
             Err(e) if self.target.port != DEFAULT_PORT => {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use datavakt_smb::{walk, SmbItem, SmbOptions, SmbSummary, SmbTarget};
-use sources::exposure::Audience;
+use sources::exposure::{Audience, Transport};
 use testkit::{run, start_samba, unique_dir, write, Accounts, Samba};
 
 const CPR_LINE: &[u8] = b"Navn: Kari Nordmann\r\nCPR-nr.: 010203-1234 \xe6\xf8\xe5\n";
@@ -196,7 +196,7 @@ fn walks_a_samba_share_with_exposures() {
         cpr.exposure
     );
     assert!(cpr.exposure.via.contains("Everyone"), "{:?}", cpr.exposure);
-    assert_eq!(cpr.exposure.transport, "smb3-encrypted");
+    assert_eq!(cpr.exposure.transport, Transport::Smb3Encrypted);
     assert_eq!(
         cpr.url,
         format!("smb://{}/open/cpr.txt", s.samba.host),
@@ -405,7 +405,7 @@ fn a_server_without_encryption_is_plain_smb() {
     let (items, summary) = collect(&target(&s, &s.alice, "open"), ALICE_PW);
     assert!(!summary.encrypted);
     let cpr = get(&items, "cpr.txt");
-    assert_eq!(cpr.exposure.transport, "smb");
+    assert_eq!(cpr.exposure.transport, Transport::Smb);
     assert_eq!(cpr.exposure.audience, Audience::Organisation);
     assert_eq!(cpr.body, CPR_LINE);
     // Encryption demanded: refused before logging on.

@@ -29,6 +29,8 @@ use std::time::{Duration, Instant};
 
 use url::Url;
 
+use crate::exposure::Transport;
+
 /// How to crawl.
 #[derive(Clone, Debug)]
 pub struct WebOptions {
@@ -100,7 +102,7 @@ pub struct WebItem {
     /// body is the content the credentials opened.
     pub protected: bool,
     /// `"http"` (plain, readable on the wire) or `"https"`.
-    pub transport: &'static str,
+    pub transport: Transport,
     /// The directory listing that exposed this URL, if it was found in one.
     pub listed_by: Option<String>,
     /// The page whose link or listing led here (`None` for the start URL).
@@ -737,11 +739,11 @@ fn looks_like_html(b: &[u8]) -> bool {
     lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html")
 }
 
-fn transport(u: &Url) -> &'static str {
+fn transport(u: &Url) -> Transport {
     if u.scheme() == "https" {
-        "https"
+        Transport::Https
     } else {
-        "http"
+        Transport::Http
     }
 }
 

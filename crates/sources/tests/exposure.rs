@@ -49,7 +49,7 @@ fn setfacl(args: &[&str], p: &Path) {
 fn judge(local: &mut Local, p: &Path) -> Exposure {
     let meta = std::fs::metadata(p).unwrap();
     let e = local.of(p, &meta);
-    assert_eq!(e.transport, "local");
+    assert_eq!(e.transport, datavakt_sources::exposure::Transport::Local);
     e
 }
 

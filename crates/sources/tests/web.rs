@@ -5,6 +5,7 @@
 use std::net::TcpListener;
 use std::path::Path;
 
+use datavakt_sources::exposure::Transport;
 use datavakt_sources::web::{crawl, CrawlSummary, WebItem, WebOptions};
 use testkit::{free_port, start_nginx, unique_dir, wav, write, Nginx, NGINX};
 
@@ -119,7 +120,7 @@ fn crawls_listings_and_links_like_a_visitor() {
         assert_eq!(i.listed_by.as_deref(), Some(u(listing).as_str()), "{path}");
         assert!(i.error.is_none() && !i.protected && !i.truncated && !i.recording);
         assert!(i.last_modified.is_some(), "{path}");
-        assert_eq!(i.transport, "http");
+        assert_eq!(i.transport, Transport::Http);
     }
     assert_eq!(
         item(&items, &u("a.txt")).content_type.as_deref(),
@@ -366,7 +367,7 @@ fn https_with_a_self_signed_certificate() {
         e.contains("TLS") && e.contains("accept_invalid_certs"),
         "{e}"
     );
-    assert_eq!(items[0].transport, "https");
+    assert_eq!(items[0].transport, Transport::Https);
 
     let opts = WebOptions {
         accept_invalid_certs: true,
@@ -375,7 +376,7 @@ fn https_with_a_self_signed_certificate() {
     let (items, _) = run(&share, &opts);
     let a = item(&items, &format!("{share}a.txt"));
     assert_eq!(a.status, Some(200));
-    assert_eq!(a.transport, "https");
+    assert_eq!(a.transport, Transport::Https);
     assert_eq!(a.body, b"Alpha: the first text file.\n");
 }
 

@@ -73,7 +73,7 @@ fn file(path: &Path, follow: bool, judge: &mut exposure::Local) -> Item {
             } else {
                 judge.of_lstat(path, m)
             };
-            (Some(model_exposure(e)), Some(meta(m)))
+            (Some(e), Some(meta(m)))
         }
         Err(_) => (None, None),
     };
@@ -81,24 +81,6 @@ fn file(path: &Path, follow: bool, judge: &mut exposure::Local) -> Item {
         exposure,
         meta,
         ..Item::new(Locator::Path(path.to_path_buf()), Body::File)
-    }
-}
-
-/// A local exposure in the model's terms.
-pub fn model_exposure(e: exposure::Exposure) -> model::Exposure {
-    model::Exposure {
-        audience: match e.audience {
-            exposure::Audience::Public => model::Audience::Public,
-            exposure::Audience::Organisation => model::Audience::Organisation,
-            exposure::Audience::Group => model::Audience::Group,
-            exposure::Audience::Owner => model::Audience::Owner,
-            exposure::Audience::Unknown => model::Audience::Unknown,
-        },
-        principals: e.principals,
-        size: e.size,
-        transport: model::Transport::parse(e.transport).unwrap_or_default(),
-        via: e.via,
-        listed_by: None,
     }
 }
 

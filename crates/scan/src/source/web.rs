@@ -52,7 +52,7 @@ fn url(u: &str) -> Locator {
 
 /// What the crawl met at one URL, as an item: its answer, who can read it and its body.
 fn web_item(item: sources::web::WebItem) -> Item {
-    let transport = model::Transport::parse(item.transport).unwrap_or(model::Transport::Http);
+    let transport = item.transport;
     let answer = model::Url {
         content_type: item.content_type.map(Into::into),
         kind: Default::default(),

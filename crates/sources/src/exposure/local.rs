@@ -86,17 +86,14 @@ impl Local {
             None => std::fs::symlink_metadata(path),
         };
         let real = match looked_up {
-            Err(e) => return Exposure::unknown(format!("metadata unreadable: {}", io_text(&e))),
+            Err(e) => return super::unknown(format!("metadata unreadable: {}", io_text(&e))),
             Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(path) {
                 Err(e) => {
-                    return Exposure::unknown(format!(
-                        "symbolic link not resolved: {}",
-                        io_text(&e)
-                    ))
+                    return super::unknown(format!("symbolic link not resolved: {}", io_text(&e)))
                 }
                 Ok(p) => match std::fs::symlink_metadata(&p) {
                     Err(e) => {
-                        return Exposure::unknown(format!("metadata unreadable: {}", io_text(&e)))
+                        return super::unknown(format!("metadata unreadable: {}", io_text(&e)))
                     }
                     Ok(m) => (p, m),
                 },
@@ -105,11 +102,11 @@ impl Local {
         };
         let (real, now) = real;
         if (now.dev(), now.ino()) != (meta.dev(), meta.ino()) {
-            return Exposure::unknown("the file was replaced while it was read".into());
+            return super::unknown("the file was replaced while it was read".into());
         }
         let acl = match read_acl(&real) {
             Ok(a) => a,
-            Err(why) => return Exposure::unknown(format!("ACL unreadable: {why}")),
+            Err(why) => return super::unknown(format!("ACL unreadable: {why}")),
         };
         let file = Object {
             mode: meta.mode(),
@@ -120,7 +117,7 @@ impl Local {
         let parent = match real.parent() {
             Some(p) if p.as_os_str().is_empty() => Path::new("."),
             Some(p) => p,
-            None => return Exposure::unknown("a path without a folder".into()),
+            None => return super::unknown("a path without a folder".into()),
         };
         match self.chain(parent) {
             Ok(chain) if file.acl.is_none() && chain.iter().all(|d| d.open) => {
@@ -140,7 +137,7 @@ impl Local {
                 if alone.audience == Audience::Owner {
                     alone
                 } else {
-                    Exposure::unknown(why)
+                    super::unknown(why)
                 }
             }
         }

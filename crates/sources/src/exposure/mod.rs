@@ -25,67 +25,15 @@ mod verdict;
 
 pub use local::Local;
 
-/// How wide the circle of possible readers is, widest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Audience {
-    /// Anyone, without an account (a public link or web share; never the answer for a local
-    /// file, kept so that every source shares one scale).
-    Public,
-    /// Everyone with an account on the system: others may read the file and search every
-    /// folder above it.
-    Organisation,
-    /// Named groups or users besides the owner.
-    Group,
-    /// Only the owner (and root).
-    Owner,
-    /// Could not tell; `via` says why.
-    Unknown,
+/// Who can read an item, and why: the model's types, shared with the output. Here
+/// `transport` is always [`Transport::Local`] and `listed_by` always `None`.
+pub use model::{Audience, Exposure, Transport};
+
+/// A local file whose exposure could not be judged, and why.
+fn unknown(via: String) -> Exposure {
+    Exposure::unknown(via, Transport::Local)
 }
 
-impl Audience {
-    /// The name used in output (`"public"`, `"organisation"`, `"group"`, `"owner"`,
-    /// `"unknown"`).
-    pub fn name(&self) -> &'static str {
-        match self {
-            Audience::Public => "public",
-            Audience::Organisation => "organisation",
-            Audience::Group => "group",
-            Audience::Owner => "owner",
-            Audience::Unknown => "unknown",
-        }
-    }
-}
-
-/// Who can read an item, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Exposure {
-    /// How wide the circle of readers is.
-    pub audience: Audience,
-    /// A short human explanation, such as `mode 0644, every folder above searchable by all`
-    /// or `mode 0644; folder /srv/hr (0750) limits it to group hr (3 members)`.
-    pub via: String,
-    /// Who the readers are: `group:NAME` and `user:NAME` for `group`, the owner as
-    /// `user:NAME` for `owner`, empty for `organisation` (everyone) and `unknown`. An id
-    /// without a name is written `gid:N` or `uid:N`.
-    pub principals: Vec<String>,
-    /// How many people can read it, at most, where that can be known: for `group`, the
-    /// members of its groups (local accounts) and the users named; `None` otherwise.
-    pub size: Option<u32>,
-    /// How the item was reached: always `"local"` here.
-    pub transport: &'static str,
-}
-
-impl Exposure {
-    fn unknown(via: String) -> Exposure {
-        Exposure {
-            audience: Audience::Unknown,
-            via,
-            principals: vec![],
-            size: None,
-            transport: "local",
-        }
-    }
-}
 fn io_text(e: &std::io::Error) -> String {
     crate::describe_io(e)
 }

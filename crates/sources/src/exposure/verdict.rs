@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::accounts::{Accounts, Names};
 use super::acl::Acl;
-use super::{Audience, Exposure};
+use super::{Audience, Exposure, Transport};
 
 /// Permission bits, as in a mode's triplets and an ACL entry.
 pub(super) const READ: u8 = 4;
@@ -239,14 +239,15 @@ pub(super) fn judge(
     let file_text = file.describe_read(names);
     if run.everyone {
         if let Some(why) = unknown {
-            return Exposure::unknown(why);
+            return super::unknown(why);
         }
         return Exposure {
             audience: Audience::Organisation,
             via: format!("{file_text}, every folder above searchable by all"),
             principals: vec![],
             size: None,
-            transport: "local",
+            transport: Transport::Local,
+            listed_by: None,
         };
     }
     let private = acc.private_group(file.uid);
@@ -283,11 +284,12 @@ pub(super) fn judge(
             via: why,
             principals: vec![format!("user:{}", names.user(file.uid))],
             size: Some(1),
-            transport: "local",
+            transport: Transport::Local,
+            listed_by: None,
         };
     }
     if let Some(why) = unknown {
-        return Exposure::unknown(why);
+        return super::unknown(why);
     }
     let mut principals = vec![];
     let mut who = vec![];
@@ -331,7 +333,8 @@ pub(super) fn judge(
         via,
         principals,
         size: size.and_then(|n| u32::try_from(n).ok()),
-        transport: "local",
+        transport: Transport::Local,
+        listed_by: None,
     }
 }
 
@@ -409,7 +412,7 @@ mod tests {
         assert_eq!(e.via, "mode 0644, every folder above searchable by all");
         assert!(e.principals.is_empty());
         assert_eq!(e.size, None, "everyone: no count");
-        assert_eq!(e.transport, "local");
+        assert_eq!(e.transport, Transport::Local);
     }
 
     #[test]

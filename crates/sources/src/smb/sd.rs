@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::exposure::{Audience, Exposure};
+use crate::exposure::{Audience, Exposure, Transport};
 
 /// Past this the text is not a security descriptor (a Windows ACL holds at most 64 KiB).
 pub const MAX_TEXT: usize = 256 * 1024;
@@ -487,7 +487,7 @@ pub fn judge(
     sd: &Sd<Sid>,
     guests: bool,
     names: &HashMap<Sid, String>,
-    transport: &'static str,
+    transport: Transport,
 ) -> Exposure {
     judge_as(sd, "DACL", guests, names, transport)
 }
@@ -498,7 +498,7 @@ fn judge_as(
     what: &str,
     guests: bool,
     names: &HashMap<Sid, String>,
-    transport: &'static str,
+    transport: Transport,
 ) -> Exposure {
     let name = |s: &Sid| -> String {
         well_known(s)
@@ -513,6 +513,7 @@ fn judge_as(
         principals,
         size: None,
         transport,
+        listed_by: None,
     };
     if sd.aces.is_empty() {
         // A null DACL lets everyone in, an empty one no one but the owner: the text form
@@ -653,6 +654,7 @@ pub fn within_share(
         },
         size: None,
         transport: item.transport,
+        listed_by: None,
     }
 }
 
@@ -667,7 +669,7 @@ mod tests {
     }
 
     fn judged(text: &str, guests: bool) -> Exposure {
-        judge(&sd(text), guests, &HashMap::new(), "smb")
+        judge(&sd(text), guests, &HashMap::new(), Transport::Smb)
     }
 
     #[test]
@@ -759,7 +761,7 @@ mod tests {
             );
             assert_eq!(e.audience, Audience::Organisation, "{who}");
             assert!(e.principals.is_empty());
-            assert_eq!(e.transport, "smb");
+            assert_eq!(e.transport, Transport::Smb);
         }
         // With guests let in, everyone is anyone.
         let e = judged("REVISION:1,ACL:S-1-1-0:0/0/0x00120089", true);
@@ -784,10 +786,10 @@ mod tests {
             Sid::parse("S-1-22-2-1234").unwrap(),
             "Unix Group\\hr".to_string(),
         );
-        let e = judge(&sd(&t), false, &names, "smb3-encrypted");
+        let e = judge(&sd(&t), false, &names, Transport::Smb3Encrypted);
         assert_eq!(e.principals[0], "group:Unix Group\\hr");
         assert!(e.via.contains("Unix Group\\hr"), "{}", e.via);
-        assert_eq!(e.transport, "smb3-encrypted");
+        assert_eq!(e.transport, Transport::Smb3Encrypted);
         assert!(wants_names(&sd(&t), &names));
     }
 
