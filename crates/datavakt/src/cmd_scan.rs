@@ -326,7 +326,6 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     };
     let format = scan::Format::from(args.format);
     let opts = scan::Options {
-        format,
         min_confidence: args.min_confidence.into(),
         show_values: args.show_values,
         threads,

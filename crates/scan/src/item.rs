@@ -69,7 +69,7 @@ impl<'a> ItemScanner<'a> {
         }
         let mask = self.ctx.mask;
         let shown = model::Exposure {
-            via: masked_text(mask, &e.via),
+            via: mask.text(&e.via).into_owned(),
             listed_by: e.listed_by.as_deref().map(|l| mask.text(l).into_owned()),
             ..e.clone()
         };
@@ -107,7 +107,10 @@ impl<'a> ItemScanner<'a> {
         }
         let records = notes
             .into_iter()
-            .map(|n| Record::other(OtherKind::Warning, shown.into(), n))
+            .map(|n| {
+                let n = self.ctx.mask.text(&n).into_owned();
+                Record::other(OtherKind::Warning, shown.into(), n)
+            })
             .collect();
         self.out.send(Msg::Records(records)).is_ok()
     }
@@ -256,65 +259,56 @@ impl Scanner for ItemScanner<'_> {
             meta,
         } = item;
         let exposure = exposure.map(|e| self.exposed(e));
-        match locator {
-            Locator::Stdin => {
-                let Body::Stream(reader) = body else {
-                    return true;
-                };
-                let (ctx, th, tx) = (self.ctx, &mut self.th, &mut self.out);
-                // Standard input is no item to remember: only its end is told.
-                scan_reader(ctx, "-", reader, th, tx) == Reached::Gone
-                    || tx.send(Msg::Unfinished("-".into())).is_ok()
-            }
-            Locator::Path(path) if folder => self.folder(&path),
-            Locator::Path(path) => self.file(&path, exposure, meta, notes, body),
-            Locator::Url { url, name } => {
-                let shown = self.ctx.mask.text(&url).into_owned();
-                if let Some(mut a) = answer {
-                    a.path = shown.clone().into();
-                    a.listed_by = a
-                        .listed_by
-                        .map(|l| self.ctx.mask.text(&l).into_owned().into());
-                    if self.out.send(Msg::Records(vec![Record::Url(a)])).is_err() {
-                        return false;
-                    }
-                }
-                let place = if folder { "folder name" } else { "file name" };
-                let mut found = Vec::new();
-                if let Some(name) = &name {
-                    self.ctx.det.scan_name(name.as_bytes(), &mut found);
-                }
-                if folder {
-                    return self.folder_found(shown, found);
-                }
-                if let Some(exposure) = exposure {
-                    let msg = Msg::Exposure {
-                        path: shown.clone(),
-                        exposure,
-                    };
-                    if self.out.send(msg).is_err() {
-                        return false;
-                    }
-                }
-                let (ctx, tx) = (self.ctx, &mut self.out);
-                if !forward(ctx, &shown, Place::Name(place), &mut found, tx) {
-                    return false;
-                }
-                self.notes(&shown, notes) && self.body(shown, body)
+        let (shown, name) = match locator {
+            Locator::Path(path) if folder => return self.folder(&path),
+            Locator::Path(path) => return self.file(&path, exposure, meta, notes, body),
+            Locator::Url { url, name } => (self.ctx.mask.text(&url).into_owned(), name),
+            // Standard input is no item to remember: its body is a stream, only its end told.
+            Locator::Stdin => ("-".to_string(), None),
+        };
+        if let Some(mut a) = answer {
+            a.path = shown.clone().into();
+            a.listed_by = a
+                .listed_by
+                .map(|l| self.ctx.mask.text(&l).into_owned().into());
+            if self.out.send(Msg::Records(vec![Record::Url(a)])).is_err() {
+                return false;
             }
         }
+        let mut found = Vec::new();
+        if let Some(name) = &name {
+            self.ctx.det.scan_name(name.as_bytes(), &mut found);
+        }
+        if folder {
+            return self.folder_found(shown, found);
+        }
+        if let Some(exposure) = exposure {
+            let msg = Msg::Exposure {
+                path: shown.clone(),
+                exposure,
+            };
+            if self.out.send(msg).is_err() {
+                return false;
+            }
+        }
+        let (ctx, tx) = (self.ctx, &mut self.out);
+        if !forward(ctx, &shown, Place::Name("file name"), &mut found, tx) {
+            return false;
+        }
+        self.notes(&shown, notes) && self.body(shown, body)
     }
 
     fn error(&mut self, at: Option<&Locator>, reason: &str) -> bool {
         let path = at.map(|l| self.stored(l)).unwrap_or_default();
-        let reason = masked_text(self.ctx.mask, reason);
+        let reason = self.ctx.mask.text(reason).into_owned();
         let record = Record::other(OtherKind::Error, path, reason);
         send_all(&mut self.out, vec![record], Outcome::Error)
     }
 
     fn skipped(&mut self, at: &Locator, reason: &str) -> bool {
         let path = self.stored(at);
-        let record = Record::other(OtherKind::Skipped, path, reason.into());
+        let reason = self.ctx.mask.text(reason).into_owned();
+        let record = Record::other(OtherKind::Skipped, path, reason);
         send_all(&mut self.out, vec![record], Outcome::Skipped)
     }
 }
@@ -324,18 +318,9 @@ fn unreadable(ctx: &Ctx, tx: &mut Outbox, shown: String, reason: &str) -> bool {
     let error = Record::other(
         OtherKind::Error,
         shown.clone(),
-        masked_text(ctx.mask, reason),
+        ctx.mask.text(reason).into_owned(),
     );
     send_all(tx, vec![error], Outcome::Error) && tx.send(Msg::Unfinished(shown)).is_ok()
-}
-
-/// A text that may name paths (an error, an exposure's `via`), with found values masked.
-pub(crate) fn masked_text(mask: &crate::masking::Masker, text: &str) -> String {
-    if text.contains('/') {
-        mask.text(text).into_owned()
-    } else {
-        text.to_string()
-    }
 }
 
 /// The findings in the last component of `path` (scanners save documents as

@@ -6,12 +6,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use detect::{Confidence, Date, Detector, Fingerprinter};
 
 use crate::masking::Masker;
-use crate::report::Format;
 use crate::worker;
 
 /// How to scan.
 pub struct Options {
-    pub format: Format,
     pub min_confidence: Confidence,
     pub show_values: bool,
     /// Worker threads (for the summary's share of OCR; sources take their own).
@@ -63,7 +61,6 @@ pub fn rate(bytes: u64, elapsed: Duration) -> f64 {
 #[cfg(test)]
 pub(crate) fn test_options() -> Options {
     Options {
-        format: Format::Jsonl,
         min_confidence: Confidence::Medium,
         show_values: false,
         threads: 1,
