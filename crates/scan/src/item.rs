@@ -731,6 +731,62 @@ fn forward(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::mpsc::sync_channel;
+
+    use super::*;
+    use crate::masking::tests::cprs;
+    use crate::masking::Masker;
+    use crate::options::{test_options, Memory};
+
+    #[test]
+    fn what_a_source_says_of_an_item_is_masked_like_its_path() {
+        let det = detect::Detector::new(crate::options::today());
+        let fp = detect::Fingerprinter::new(b"0123456789abcdef");
+        let mask = Masker::new(&det, &fp);
+        let opts = test_options();
+        let memory = Memory {
+            known: store::Known::default(),
+            scanned_with: String::new(),
+        };
+        let ctx = Ctx {
+            det: &det,
+            fp: &fp,
+            mask: &mask,
+            opts: &opts,
+            memory: &memory,
+        };
+        let cpr = cprs("030385").next().unwrap();
+        let (tx, rx) = sync_channel(64);
+        {
+            let mut s = ItemScanner::new(&ctx, Outbox::new(tx));
+            let at = Locator::Url {
+                url: "http://h/x".into(),
+                name: None,
+            };
+            // No '/' in any of them: a name quoted alone.
+            assert!(s.error(None, &format!("cannot read {cpr}.txt: permission denied")));
+            assert!(s.skipped(&at, &format!("{cpr}.lnk: a link not followed")));
+            let mut item = Item::new(at, Body::Error(format!("{cpr}.doc vanished")));
+            item.notes = vec![format!("renamed from {cpr}.doc")];
+            assert!(s.item(item));
+        }
+        let mut reasons = Vec::new();
+        for msg in rx.into_iter().flatten() {
+            if let Msg::Records(records) = msg {
+                for r in records {
+                    if let Record::Other(o) = r {
+                        reasons.push(o.reason.into_owned());
+                    }
+                }
+            }
+        }
+        assert_eq!(reasons.len(), 4, "{reasons:?}");
+        for r in &reasons {
+            assert!(!r.contains(&cpr[7..]), "{r}");
+            assert!(r.contains("030385-****#"), "{r}");
+        }
+    }
+
     #[test]
     fn cell_references_count_tabs_and_letters() {
         let text = b"Namn\tCPR\nBo\t\t0101\n";

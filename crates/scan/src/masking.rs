@@ -198,7 +198,7 @@ impl Folders {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn masker_parts() -> (Detector, Fingerprinter) {
@@ -207,7 +207,7 @@ mod tests {
     }
 
     /// Valid Danish CPR numbers of one birth date (mod 11, serials of the 1900s).
-    fn cprs(ddmmyy: &str) -> impl Iterator<Item = String> + '_ {
+    pub(crate) fn cprs(ddmmyy: &str) -> impl Iterator<Item = String> + '_ {
         let w = [4, 3, 2, 7, 6, 5, 4, 3, 2, 1];
         (1000..4000)
             .map(move |serial| format!("{ddmmyy}{serial}"))
