@@ -50,15 +50,6 @@ impl<'a> ItemScanner<'a> {
         }
     }
 
-    /// How `at` is stored and shown: found values in it masked.
-    fn stored(&mut self, at: &Locator) -> String {
-        match at {
-            Locator::Path(p) => self.th.folders.stored(self.ctx.mask, p),
-            Locator::Url { url, .. } => self.ctx.mask.text(url).into_owned(),
-            Locator::Stdin => "-".into(),
-        }
-    }
-
     /// An exposure with the folders it names masked, made again only when it differs from
     /// the last one.
     fn exposed(&mut self, e: model::Exposure) -> Arc<Exposed> {
@@ -299,14 +290,16 @@ impl Scanner for ItemScanner<'_> {
     }
 
     fn error(&mut self, at: Option<&Locator>, reason: &str) -> bool {
-        let path = at.map(|l| self.stored(l)).unwrap_or_default();
+        let path = at
+            .map(|l| self.th.folders.locator(self.ctx.mask, l))
+            .unwrap_or_default();
         let reason = self.ctx.mask.text(reason).into_owned();
         let record = Record::other(OtherKind::Error, path, reason);
         send_all(&mut self.out, vec![record], Outcome::Error)
     }
 
     fn skipped(&mut self, at: &Locator, reason: &str) -> bool {
-        let path = self.stored(at);
+        let path = self.th.folders.locator(self.ctx.mask, at);
         let reason = self.ctx.mask.text(reason).into_owned();
         let record = Record::other(OtherKind::Skipped, path, reason);
         send_all(&mut self.out, vec![record], Outcome::Skipped)

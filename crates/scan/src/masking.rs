@@ -20,6 +20,8 @@ use std::sync::{Arc, Mutex};
 use detect::{Detector, Finding, Fingerprinter};
 use foldhash::HashMap;
 
+use crate::source::Locator;
+
 /// Masks found values in names and texts, with the scan's detector and key.
 pub struct Masker<'a> {
     det: &'a Detector,
@@ -182,6 +184,15 @@ impl Folders {
         }
         out.push_str(name);
         out
+    }
+
+    /// The stored form of what `at` locates: a path as above, a URL as a text.
+    pub(crate) fn locator(&mut self, m: &Masker, at: &Locator) -> String {
+        match at {
+            Locator::Path(p) => self.stored(m, p),
+            Locator::Url { url, .. } => m.text(url).into_owned(),
+            Locator::Stdin => "-".into(),
+        }
     }
 
     fn folder(&mut self, m: &Masker, dir: &Path) -> String {

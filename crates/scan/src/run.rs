@@ -10,7 +10,7 @@ use crate::masking::{Folders, Masker};
 use crate::msg::{Msg, Outbox};
 use crate::options::{Ctx, Memory, Options};
 use crate::report::Reporter;
-use crate::source::{Locator, Scanner, Source, Walked};
+use crate::source::{Scanner, Source, Walked};
 use crate::writer;
 
 /// The roots of `sources` as the scan database stores them: with found values in their
@@ -20,16 +20,8 @@ pub fn stored_roots(sources: &[&dyn Source], mask: &Masker) -> Vec<String> {
     sources
         .iter()
         .flat_map(|s| s.roots())
-        .map(|r| stored(&r, mask, &mut folders))
+        .map(|r| folders.locator(mask, &r))
         .collect()
-}
-
-fn stored(at: &Locator, mask: &Masker, folders: &mut Folders) -> String {
-    match at {
-        Locator::Path(p) => folders.stored(mask, p),
-        Locator::Url { url, .. } => mask.text(url).into_owned(),
-        Locator::Stdin => "-".into(),
-    }
 }
 
 /// Runs a scan of `sources`, each on a thread of its own, into `db` (none: every finding is
@@ -76,7 +68,7 @@ pub fn run(
                         },
                         w => w,
                     };
-                    let root = stored(&end.root, mask, &mut folders);
+                    let root = folders.locator(mask, &end.root);
                     if out.send(Msg::Ended { root, walked }).is_err() {
                         return;
                     }
