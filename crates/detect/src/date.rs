@@ -31,6 +31,18 @@ impl Date {
         let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
         Date { year, month, day }
     }
+
+    /// Days after 1970-01-01: the inverse of [`Date::from_days_since_epoch`] (Howard
+    /// Hinnant's days_from_civil).
+    pub fn days_since_epoch(self) -> i64 {
+        let (month, day) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
 }
 
 pub fn is_leap(year: u16) -> bool {
@@ -50,6 +62,15 @@ pub fn days_in_month(year: u16, month: u8) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_since_the_epoch_and_back() {
+        assert_eq!(Date::new(1970, 1, 1).unwrap().days_since_epoch(), 0);
+        assert_eq!(Date::new(2000, 3, 1).unwrap().days_since_epoch(), 11_017);
+        for days in [-719_162, -1, 0, 59, 11_016, 20_789, 2_932_896] {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
+    }
 
     #[test]
     fn leap_years_follow_the_gregorian_rule() {

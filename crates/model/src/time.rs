@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use detect::Date;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
@@ -11,42 +12,17 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IsoTime(pub i64);
 
-/// The civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// Days since 1970-01-01 of a civil date (the inverse of [`civil`]).
-fn days(year: i64, month: u32, day: u32) -> i64 {
-    let y = year - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 impl IsoTime {
     /// The text in a buffer of its own (no formatter); `None` for a year outside 0000–9999.
     fn digits(self) -> Option<[u8; 20]> {
-        let (year, month, day) = civil(self.0.div_euclid(86_400));
+        let d = Date::from_days_since_epoch(self.0.div_euclid(86_400));
         let s = self.0.rem_euclid(86_400);
-        let year = u32::try_from(year).ok().filter(|y| *y <= 9999)?;
+        let year = Some(u32::from(d.year)).filter(|y| *y <= 9999)?;
         let mut b = *b"0000-00-00T00:00:00Z";
         let parts = [
             (0, 4, year),
-            (5, 2, month),
-            (8, 2, day),
+            (5, 2, u32::from(d.month)),
+            (8, 2, u32::from(d.day)),
             (11, 2, (s / 3600) as u32),
             (14, 2, (s / 60 % 60) as u32),
             (17, 2, (s % 60) as u32),
@@ -66,14 +42,18 @@ impl IsoTime {
         if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[19] != b'Z' {
             return None;
         }
-        let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<u32>().ok();
-        let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<u16>().ok();
+        let date = Date::new(
+            num(0..4)?,
+            u8::try_from(num(5..7)?).ok()?,
+            u8::try_from(num(8..10)?).ok()?,
+        )?;
         let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-        if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        if h > 23 || mi > 59 || s > 60 {
             return None;
         }
-        let secs = i64::from(h * 3600 + mi * 60 + s);
-        Some(IsoTime(days(i64::from(y), mo, d) * 86_400 + secs))
+        let secs = i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s);
+        Some(IsoTime(date.days_since_epoch() * 86_400 + secs))
     }
 }
 
@@ -82,11 +62,14 @@ impl fmt::Display for IsoTime {
         if let Some(b) = self.digits() {
             return f.write_str(std::str::from_utf8(&b).unwrap_or_default());
         }
-        let (year, month, day) = civil(self.0.div_euclid(86_400));
+        let d = Date::from_days_since_epoch(self.0.div_euclid(86_400));
         let s = self.0.rem_euclid(86_400);
         write!(
             f,
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            d.year,
+            d.month,
+            d.day,
             s / 3600,
             s / 60 % 60,
             s % 60
