@@ -225,6 +225,14 @@ fn postgres_params<'p>(
         .collect()
 }
 
+/// How long a SQLite statement waits for a lock another connection holds.
+pub(crate) const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// True when SQLite could not take a lock another connection holds.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy)
+}
+
 impl Db {
     /// True on PostgreSQL.
     pub fn is_postgres(&self) -> bool {
@@ -330,12 +338,70 @@ impl Db {
             .ok_or(DbError::Misuse("the query returned no row"))
     }
 
-    /// Runs `work` in one transaction: committed when it succeeds, rolled back otherwise.
+    /// Begins a transaction that will write. On SQLite it takes the write lock now (`BEGIN
+    /// IMMEDIATE`): a deferred `BEGIN` that reads first and writes later cannot wait for the
+    /// lock once another connection committed after its read, and fails at once with
+    /// `database is locked`. When another connection holds the lock (a scan writes), it says
+    /// so on standard error and waits as long as that one holds it (the operating system
+    /// releases the lock of a process that dies).
+    pub fn begin_write(&self) -> Result<(), DbError> {
+        self.begin("BEGIN IMMEDIATE")
+    }
+
+    /// Begins a transaction on SQLite with `sql` (`BEGIN IMMEDIATE` or `BEGIN EXCLUSIVE`),
+    /// waiting for the lock as [`Db::begin_write`] does; `BEGIN` on PostgreSQL.
+    fn begin(&self, sql: &str) -> Result<(), DbError> {
+        let Db::Sqlite(c) = self else {
+            return self.batch("BEGIN");
+        };
+        // Tried once without waiting, so that a wait is announced when it starts.
+        c.busy_timeout(std::time::Duration::ZERO)?;
+        let first = c.execute_batch(sql);
+        c.busy_timeout(BUSY_TIMEOUT)?;
+        match first {
+            Err(e) if is_busy(&e) => {}
+            other => return Ok(other?),
+        }
+        eprintln!("datavakt: waiting for another scan to finish writing to the scan database...");
+        loop {
+            match c.execute_batch(sql) {
+                // Busy after the timeout's wait; a pause in case SQLite said so without one.
+                Err(e) if is_busy(&e) => std::thread::sleep(std::time::Duration::from_millis(50)),
+                other => return Ok(other?),
+            }
+        }
+    }
+
+    /// Commits the open transaction and begins the next, which will write (see
+    /// [`Db::begin_write`]).
+    pub fn commit_and_begin(&self) -> Result<(), DbError> {
+        self.batch("COMMIT")?;
+        self.begin_write()
+    }
+
+    /// Runs `work` in one transaction that may write: committed when it succeeds, rolled back
+    /// otherwise.
     pub fn transaction<T, E: From<DbError>>(
         &self,
         work: impl FnOnce(&Db) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.batch("BEGIN")?;
+        self.begin_write()?;
+        self.run(work)
+    }
+
+    /// Runs `work` in one transaction that no other connection may read or write meanwhile
+    /// (`BEGIN EXCLUSIVE` on SQLite: a migration).
+    pub fn exclusive<T, E: From<DbError>>(
+        &self,
+        work: impl FnOnce(&Db) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.begin("BEGIN EXCLUSIVE")?;
+        self.run(work)
+    }
+
+    /// Runs `work` in the transaction just begun: committed when it succeeds, rolled back
+    /// otherwise.
+    fn run<T, E: From<DbError>>(&self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
         match work(self) {
             Ok(v) => {
                 self.batch("COMMIT")?;

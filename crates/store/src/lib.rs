@@ -10,7 +10,8 @@
 //!
 //! Writes come from one writer ([`Store`]) and are batched: a transaction is committed every
 //! [`BATCH`] records and at the end of a scan, so a crash loses at most the last batch and
-//! leaves the database consistent.
+//! leaves the database consistent. On SQLite a scan holds the write lock from its start to its
+//! end; another scan of the same file waits for it (and says so).
 
 mod db;
 pub mod query;
@@ -227,13 +228,32 @@ pub fn open_existing(at: &Location) -> Result<Db, StoreError> {
 
 /// Opens (or creates) the SQLite database at `path` and brings its schema up to date.
 pub fn connect(path: &Path) -> Result<Db, StoreError> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
+        // Folders made for it are the owner's alone, like the database.
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
             .map_err(|e| StoreError(format!("cannot create the folder {}: {e}", dir.display())))?;
     }
     let open = format!("cannot open the scan database {}", path.display());
+    // The database maps where every person's data lies: a new one is created readable by its
+    // owner only (SQLite gives its -wal and -shm files the database file's mode).
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(StoreError(format!("{open}: {e}"))),
+    }
     let sqlite = |e: rusqlite::Error| StoreError(format!("{open}: {e}"));
     let db = rusqlite::Connection::open(path).map_err(sqlite)?;
+    // Before anything that locks: scans started together wait for each other's first steps.
+    db.busy_timeout(db::BUSY_TIMEOUT).map_err(sqlite)?;
     db.pragma_update(None, "journal_mode", "WAL")
         .map_err(sqlite)?;
     db.pragma_update(None, "foreign_keys", true)
@@ -241,8 +261,6 @@ pub fn connect(path: &Path) -> Result<Db, StoreError> {
     // With WAL, NORMAL keeps the file consistent on a crash and does not wait for the disk at
     // every commit (a power cut may lose the last batches, never the file).
     db.pragma_update(None, "synchronous", "NORMAL")
-        .map_err(sqlite)?;
-    db.busy_timeout(std::time::Duration::from_secs(30))
         .map_err(sqlite)?;
     // A re-scan reads every item and finding under its roots: through the page cache's own
     // memory rather than a read call and a copy per page, and kept (64 MiB of pages at most)
@@ -435,22 +453,42 @@ fn migrate(db: &Db) -> Result<(), StoreError> {
              use a newer datavakt or another --db"
         ))
     };
+    let version = |db: &Db| -> Result<i64, StoreError> {
+        db.one("PRAGMA user_version", &[], |r| r.get(0))
+            .map_err(err("cannot read the schema version"))
+    };
     match db {
         Db::Sqlite(_) => {
-            let applied: i64 = db
-                .one("PRAGMA user_version", &[], |r| r.get(0))
-                .map_err(err("cannot read the schema version"))?;
+            // Up to date (the common case): no lock taken, so a scan that writes does not
+            // hold up another's start.
+            let applied = version(db)?;
             if applied > known {
                 return Err(newer(applied));
             }
-            for (i, sql) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
-                db.transaction(|db| {
-                    db.batch(sql)?;
-                    db.batch(&format!("PRAGMA user_version = {}", i + 1))
-                })
-                .map_err(err("cannot apply a migration"))?;
+            if applied == known {
+                return Ok(());
             }
-            Ok(())
+            // One migration per transaction, each under the exclusive lock and decided by
+            // the version read inside it: scanners that start together on a new database
+            // upgrade it once, one after the other.
+            loop {
+                let done = db.exclusive(|db| -> Result<bool, StoreError> {
+                    let applied = version(db)?;
+                    if applied > known {
+                        return Err(newer(applied));
+                    }
+                    let Some(sql) = MIGRATIONS.get(applied as usize) else {
+                        return Ok(true);
+                    };
+                    db.batch(sql)
+                        .and_then(|()| db.batch(&format!("PRAGMA user_version = {}", applied + 1)))
+                        .map_err(err("cannot apply a migration"))?;
+                    Ok(false)
+                })?;
+                if done {
+                    return Ok(());
+                }
+            }
         }
         Db::Postgres(_) => loop {
             // One migration per transaction, under a lock held to its end: scanners that
@@ -677,6 +715,56 @@ mod tests {
             .unwrap();
         let e = open(&Location::Postgres(url)).err().unwrap().to_string();
         assert!(e.contains("newer than this datavakt knows"), "{e}");
+    }
+
+    /// Connections opening a new database at once: each waits for the one migrating it, and
+    /// the schema is made once (no `table scans already exists`).
+    #[test]
+    fn connections_opening_a_new_database_together_migrate_it_once() {
+        for round in 0..5 {
+            let Location::Sqlite(path) = sqlite(&format!("together-{round}")) else {
+                unreachable!()
+            };
+            let start = std::sync::Arc::new(std::sync::Barrier::new(4));
+            let opened: Vec<_> = (0..4)
+                .map(|_| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        connect(&path).map(drop).map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            for o in opened {
+                assert_eq!(o.join().unwrap(), Ok(()));
+            }
+            let db = connect(&path).unwrap();
+            let version: i64 = db.one("PRAGMA user_version", &[], |r| r.get(0)).unwrap();
+            assert_eq!(version, MIGRATIONS.len() as i64);
+        }
+    }
+
+    /// A new database, its folder and the files SQLite makes beside it are the owner's alone.
+    #[test]
+    fn a_new_database_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let Location::Sqlite(path) = sqlite("private") else {
+            unreachable!()
+        };
+        let db = connect(&path).unwrap();
+        db.execute(
+            "INSERT INTO scans (target, started_at, settings) VALUES ('/', 1, '')",
+            &[],
+        )
+        .unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        for side in ["-wal", "-shm"] {
+            let mut p = path.clone().into_os_string();
+            p.push(side);
+            assert_eq!(mode(Path::new(&p)), 0o600, "{side}");
+        }
     }
 
     #[test]

@@ -332,6 +332,11 @@ impl Store {
         scanned_with: &str,
         now: i64,
     ) -> Result<Known, StoreError> {
+        // The write lock first (waiting for a scan that holds it), then what the scan reads
+        // and writes: nothing read here goes stale before it is written.
+        self.db
+            .begin_write()
+            .map_err(err("cannot start a transaction"))?;
         let id: i64 = self
             .db
             .one(
@@ -341,8 +346,9 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(err("cannot record the scan"))?;
+        // Recorded at once: a scan killed before its first batch is known as interrupted.
         self.db
-            .batch("BEGIN")
+            .commit_and_begin()
             .map_err(err("cannot start a transaction"))?;
         let mut state = ScanState {
             id,
@@ -959,7 +965,7 @@ impl Store {
         if self.pending >= BATCH {
             self.pending = 0;
             self.db
-                .batch("COMMIT; BEGIN")
+                .commit_and_begin()
                 .map_err(err("cannot commit a batch"))?;
         }
         Ok(())
@@ -1120,6 +1126,43 @@ pub(crate) mod tests {
         let with = carried(false, 200);
         assert_eq!(with.len(), 2);
         assert_eq!(carried(true, 300), with);
+    }
+
+    /// A second scan of the same database begins only when the first has ended (it waits
+    /// for the write lock rather than failing with `database is locked`), and both are kept.
+    #[test]
+    fn a_second_scan_waits_for_the_first_to_end() {
+        let at = crate::tests::sqlite("waits");
+        let mut first = Store::at(&at).unwrap();
+        first.begin_scan(&roots(), "{}", WITH, 100).unwrap();
+        first.finding(&row("/srv/a.txt", "line 1", "A")).unwrap();
+        let begun = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let second = {
+            let (at, begun) = (at.clone(), begun.clone());
+            std::thread::spawn(move || {
+                let mut s = Store::at(&at).unwrap();
+                s.begin_scan(&["/other".to_string()], "{}", WITH, 200)
+                    .unwrap();
+                begun.store(true, std::sync::atomic::Ordering::SeqCst);
+                s.finding(&row("/other/b.txt", "line 1", "B")).unwrap();
+                s.item_read("/other/b.txt", Some(&meta(5, 1)), Some("h"), WITH)
+                    .unwrap();
+                finish(&mut s, 201, &|_| true);
+            })
+        };
+        // Whenever the second thread runs meanwhile, it cannot begin while the first writes.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(!begun.load(std::sync::atomic::Ordering::SeqCst));
+        first
+            .item_read("/srv/a.txt", Some(&meta(10, 1)), Some("h1"), WITH)
+            .unwrap();
+        finish(&mut first, 101, &|_| true);
+        second.join().unwrap();
+        assert_eq!(one(&at, "SELECT count(*) FROM findings"), 2);
+        assert_eq!(
+            one(&at, "SELECT count(*) FROM scans WHERE ended_at IS NOT NULL"),
+            2
+        );
     }
 
     #[test]

@@ -1,0 +1,144 @@
+//! Hostile conditions for the scan database: two scans writing to one database at once, and
+//! the secrets at rest (the database's permissions).
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Output;
+
+use common::{cprs, findings, Scratch};
+
+/// `datavakt ARGS --db DB` that must succeed; its output.
+fn ok(s: &Scratch, db: &Path, args: &[&str]) -> Output {
+    let out = s.cmd().args(args).arg("--db").arg(db).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Every finding the database holds, whatever its status: (path, location, masked).
+fn listed(s: &Scratch, db: &Path) -> Vec<(String, String, String)> {
+    let out = ok(
+        s,
+        db,
+        &["findings", "list", "--status", "all", "--format", "jsonl"],
+    );
+    let mut all: Vec<_> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let f: serde_json::Value = serde_json::from_str(l).unwrap();
+            let text = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (text("path"), text("location"), text("masked"))
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+/// Two trees of their own, each with `files` files of a few numbers; the numbers of each.
+fn two_trees(s: &Scratch, files: usize) -> [Vec<String>; 2] {
+    let numbers = cprs(2 * files * 3);
+    let mut out = [Vec::new(), Vec::new()];
+    for (t, tree) in ["one", "two"].into_iter().enumerate() {
+        for f in 0..files {
+            let at = (t * files + f) * 3;
+            let mine = &numbers[at..at + 3];
+            s.write(
+                &format!("{tree}/f{f}.txt"),
+                format!("CPR-nr.: {}\n", mine.join("\nCPR-nr.: ")),
+            );
+            out[t].extend(mine.iter().cloned());
+        }
+    }
+    out
+}
+
+/// Two `datavakt scan` processes started at once on one database, one tree each: both end as
+/// a scan does (0), and the database holds the findings of both.
+fn scan_both_at_once(s: &Scratch, db: &Path, expected: usize) {
+    let start = |tree: &str| {
+        s.cmd()
+            .args(["scan", "--format", "jsonl", "--no-names", "--db"])
+            .arg(db)
+            .arg(s.tree().join(tree))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // Each read on a thread of its own: a scan that waits for the other must not be the one
+    // whose output is not read (the other would block on a full pipe, holding the lock).
+    let running = [("one", start("one")), ("two", start("two"))]
+        .map(|(name, child)| (name, std::thread::spawn(move || child.wait_with_output())));
+    for (name, reading) in running {
+        let out = reading.join().unwrap().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "scan of {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(findings(&out).len(), expected / 2, "scan of {name}");
+    }
+    let all = listed(s, db);
+    assert_eq!(all.len(), expected);
+    for tree in ["one", "two"] {
+        let under = s.tree().join(tree);
+        let under = under.to_str().unwrap();
+        assert_eq!(
+            all.iter().filter(|(p, ..)| p.starts_with(under)).count(),
+            expected / 2
+        );
+    }
+}
+
+#[test]
+fn two_scans_at_once_on_a_new_database_both_finish() {
+    let s = Scratch::new("two-new");
+    let numbers = two_trees(&s, 200);
+    let expected = numbers.iter().map(Vec::len).sum();
+    // Several new databases: the race of the first steps is not won by chance.
+    for round in 0..3 {
+        let db = s.dir.join(format!("new-{round}.db"));
+        scan_both_at_once(&s, &db, expected);
+    }
+}
+
+#[test]
+fn two_scans_at_once_on_a_migrated_database_both_finish() {
+    let s = Scratch::new("two-migrated");
+    let numbers = two_trees(&s, 200);
+    let expected: usize = numbers.iter().map(Vec::len).sum();
+    let db = s.dir.join("scan.db");
+    let empty = s.dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    ok(&s, &db, &["scan", empty.to_str().unwrap(), "-q"]);
+    scan_both_at_once(&s, &db, expected);
+    // Once more, each tree now known: both re-scans carry their findings over.
+    scan_both_at_once(&s, &db, expected);
+}
+
+/// A new database and the files SQLite makes beside it are readable by their owner only.
+#[test]
+fn a_new_database_is_private() {
+    let s = Scratch::new("private-db");
+    s.write("a.txt", format!("CPR-nr.: {}\n", cprs(1)[0]));
+    let db = s.dir.join("new/scan.db");
+    s.scan_db(&db, &[]);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(&s.dir.join("new")), 0o700, "the folder made for it");
+    // SQLite removes -wal and -shm when the last connection closes: held open by a reader.
+    let reader = rusqlite::Connection::open(&db).unwrap();
+    let _: i64 = reader
+        .query_row("SELECT count(*) FROM findings", [], |r| r.get(0))
+        .unwrap();
+    for side in ["scan.db-wal", "scan.db-shm"] {
+        assert_eq!(mode(&s.dir.join("new").join(side)), 0o600, "{side}");
+    }
+}
