@@ -23,12 +23,14 @@ Values are never printed in clear text unless --show-values is given; findings c
 masked form (010190-****) and a keyed fingerprint (HMAC-SHA256) that counts distinct
 people without revealing them. The key lives in a file outside any database: --key-file,
 else $DATAVAKT_KEY_FILE, else one created on first use in your config directory
-($XDG_CONFIG_HOME/datavakt/key or ~/.config/datavakt/key, mode 0600).
+($XDG_CONFIG_HOME/datavakt/key or ~/.config/datavakt/key, mode 0600). A key file that
+others may read is refused: chmod 600 FILE.
 
 Exit codes:
   0  the scan completed (unreadable items are reported, not fatal)
   1  the scan completed and found something, with --fail-on-findings
-  2  usage error or fatal error (bad arguments, missing path, unusable key file)";
+  2  usage error or fatal error (bad arguments, missing path, unusable key file or one that
+     others may read)";
 
 #[derive(clap::Args)]
 pub struct ScanArgs {

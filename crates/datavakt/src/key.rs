@@ -2,7 +2,7 @@
 //! fingerprints count people without identifying them.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
@@ -27,29 +27,38 @@ pub fn load(explicit: Option<&Path>) -> Result<Vec<u8>, String> {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
-    let key = fs::read(path).map_err(|e| {
+    let cannot = |e: std::io::Error| {
         format!(
             "cannot read the fingerprint key file {}: {e} (create one with \
              `head -c 32 /dev/urandom > FILE && chmod 600 FILE`, or omit --key-file \
              to use the default key)",
             path.display()
         )
-    })?;
+    };
+    let mut file = fs::File::open(path).map_err(cannot)?;
+    // Refused, as ssh refuses an open private key: whoever reads the key can reverse every
+    // fingerprint (there are only about 3.65 × 10^8 CPR numbers to try). Judged on the file
+    // opened, not on its name, and only for a regular file (a pipe from the shell is not
+    // lying on a disk).
+    let meta = file.metadata().map_err(cannot)?;
+    let mode = meta.permissions().mode();
+    if meta.is_file() && mode & 0o077 != 0 {
+        return Err(format!(
+            "the fingerprint key file {} is readable or writable by others (mode {:04o}); \
+             make it private with `chmod 600 {}`",
+            path.display(),
+            mode & 0o7777,
+            path.display()
+        ));
+    }
+    let mut key = Vec::new();
+    file.read_to_end(&mut key).map_err(cannot)?;
     if key.len() < MIN_KEY_BYTES {
         return Err(format!(
             "the fingerprint key file {} holds {} bytes; a key needs at least {MIN_KEY_BYTES}",
             path.display(),
             key.len()
         ));
-    }
-    if let Ok(m) = fs::metadata(path) {
-        if m.permissions().mode() & 0o077 != 0 {
-            eprintln!(
-                "datavakt: warning: the key file {} is readable by others; run `chmod 600 {}`",
-                path.display(),
-                path.display()
-            );
-        }
     }
     Ok(key)
 }

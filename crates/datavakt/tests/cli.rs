@@ -63,7 +63,7 @@ fn fingerprints_are_keyed_and_stable() {
         f[0]["fingerprint"], f[1]["fingerprint"],
         "same person, same fingerprint"
     );
-    std::fs::write(s.dir.join("key"), [9u8; 32]).unwrap();
+    common::write_key(&s.dir.join("key"), &[9u8; 32]);
     let other = findings(&s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]));
     assert_ne!(
         f[0]["fingerprint"], other[0]["fingerprint"],
@@ -256,9 +256,10 @@ fn unreadable_files_are_reported_and_the_scan_goes_on() {
     let locked = s.write("locked.txt", format!("CPR {}\n", cpr("080808")));
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     std::fs::set_permissions(&s.dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::fs::set_permissions(s.dir.join("key"), std::fs::Permissions::from_mode(0o644)).unwrap();
     // Root reads everything: run as an unprivileged user when the tests run as root.
     let mut cmd = if is_root() {
+        // The key is that user's own (a key others may read is refused).
+        std::os::unix::fs::chown(s.dir.join("key"), Some(65534), Some(65534)).unwrap();
         let mut c = std::process::Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
             .arg(env!("CARGO_BIN_EXE_datavakt"));
@@ -386,13 +387,14 @@ fn the_default_key_is_created_private_on_first_use() {
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     assert_eq!(meta.len(), 32);
     let short = s.dir.join("short");
-    std::fs::write(&short, b"abc").unwrap();
+    common::write_key(&short, b"abc");
     let bad = s.scan(&[
         s.tree().to_str().unwrap(),
         "--key-file",
         short.to_str().unwrap(),
     ]);
     assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("at least 16"));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Hostile conditions for the scan database: two scans writing to one database at once, and
-//! the secrets at rest (the database's permissions).
+//! the secrets at rest (the database's and the key file's permissions).
 
 mod common;
 
@@ -7,7 +7,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Output;
 
-use common::{cprs, findings, Scratch};
+use common::{chmod, cprs, findings, Scratch};
 
 /// `datavakt ARGS --db DB` that must succeed; its output.
 fn ok(s: &Scratch, db: &Path, args: &[&str]) -> Output {
@@ -141,4 +141,27 @@ fn a_new_database_is_private() {
     for side in ["scan.db-wal", "scan.db-shm"] {
         assert_eq!(mode(&s.dir.join("new").join(side)), 0o600, "{side}");
     }
+}
+
+/// A key file others may read is refused, with how to fix it; a private one is used.
+#[test]
+fn a_key_file_others_may_read_is_refused() {
+    let s = Scratch::new("open-key");
+    s.write("a.txt", format!("CPR-nr.: {}\n", cprs(1)[0]));
+    let key = s.dir.join("key");
+    for open in [0o644, 0o640, 0o604, 0o620] {
+        chmod(&key, open);
+        let out = s.scan(&[s.tree().to_str().unwrap(), "-q"]);
+        assert_eq!(out.status.code(), Some(2), "mode {open:o}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("chmod 600 {}", key.display())),
+            "{err}"
+        );
+        assert!(findings(&out).is_empty());
+    }
+    chmod(&key, 0o400);
+    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(findings(&out).len(), 1);
 }

@@ -18,7 +18,7 @@ impl Scratch {
         ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("tree")).unwrap();
-        std::fs::write(dir.join("key"), [7u8; 32]).unwrap();
+        write_key(&dir.join("key"), &[7u8; 32]);
         Scratch { dir }
     }
 
@@ -77,6 +77,19 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Writes a fingerprint key file readable by its owner only (others' keys are refused).
+pub fn write_key(path: &Path, key: &[u8]) {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .unwrap();
+    std::io::Write::write_all(&mut f, key).unwrap();
 }
 
 /// Sets a file's or folder's mode bits.
