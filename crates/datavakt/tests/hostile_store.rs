@@ -1,5 +1,6 @@
-//! Hostile conditions for the scan database: two scans writing to one database at once, and
-//! the secrets at rest (the database's and the key file's permissions).
+//! Hostile conditions for the scan database: a file with a hundred thousand findings, two
+//! scans writing to one database at once, and the secrets at rest (the database's and the
+//! key file's permissions).
 
 mod common;
 
@@ -7,7 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Output;
 
-use common::{chmod, cprs, findings, Scratch};
+use common::{chmod, cprs, findings, summary, Scratch};
 
 /// `datavakt ARGS --db DB` that must succeed; its output.
 fn ok(s: &Scratch, db: &Path, args: &[&str]) -> Output {
@@ -38,6 +39,32 @@ fn listed(s: &Scratch, db: &Path) -> Vec<(String, String, String)> {
         .collect();
     all.sort();
     all
+}
+
+/// A file of many distinct numbers, one a line, and the same file with one line more at its
+/// top (every finding moves): each finding is stored and matched once, whatever their number.
+#[test]
+fn a_file_with_many_findings_is_stored_and_matched_again() {
+    let s = Scratch::new("many-findings");
+    let db = s.dir.join("scan.db");
+    let n = 30_000;
+    let numbers = cprs(n);
+    let lines = numbers.join("\n") + "\n";
+    let file = s.write("list.txt", &lines);
+    let first = s.scan_db(&db, &[]);
+    assert_eq!(findings(&first).len(), n);
+    assert_eq!(summary(&first)["new_findings"].as_u64(), Some(n as u64));
+    assert_eq!(summary(&first)["distinct_numbers"].as_u64(), Some(n as u64));
+
+    std::fs::write(&file, format!("Liste\n{lines}")).unwrap();
+    let second = s.scan_db(&db, &[]);
+    let sum = summary(&second);
+    assert_eq!(sum["findings"].as_u64(), Some(n as u64));
+    assert_eq!(sum["new_findings"].as_u64(), Some(0), "every finding moved");
+    assert_eq!(sum["resolved_findings"].as_u64(), Some(0));
+    let all = listed(&s, &db);
+    assert_eq!(all.len(), n);
+    assert!(all.iter().any(|(_, l, _)| l == &format!("line {}", n + 1)));
 }
 
 /// Two trees of their own, each with `files` files of a few numbers; the numbers of each.

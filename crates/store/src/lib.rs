@@ -8,8 +8,9 @@
 //! applied. Nothing here ever holds a found value in clear text: findings arrive masked and
 //! fingerprinted, and the store has no column for a value.
 //!
-//! Writes come from one writer ([`Store`]) and are batched: a transaction is committed every
-//! [`BATCH`] records and at the end of a scan, so a crash loses at most the last batch and
+//! Writes come from one writer ([`Store`]) and are batched: a transaction is committed at the
+//! first item's end past [`BATCH`] records (an item's findings go in one transaction, up to
+//! [`ITEM_BATCH`]) and at the end of a scan, so a crash loses at most the last batch and
 //! leaves the database consistent. On SQLite a scan holds the write lock from its start to its
 //! end; another scan of the same file waits for it (and says so).
 
@@ -28,8 +29,11 @@ use std::path::{Path, PathBuf};
 /// The connection [`connect`] returns, for the queries of [`query`].
 pub type Connection = Db;
 
-/// Records written per transaction.
+/// Records written per transaction: committed at the first item's end past this many.
 pub const BATCH: usize = 2000;
+
+/// Findings of one item past which they are committed before the item's end.
+pub const ITEM_BATCH: usize = 64 * BATCH;
 
 /// The schema, one migration per entry; never edit an applied one, add a new one.
 pub const MIGRATIONS: &[&str] = &[

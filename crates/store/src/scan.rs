@@ -18,7 +18,7 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::db::{Db, DbError};
 use crate::reconcile::{Action, Reopened, Row, Rows, Words};
-use crate::{err, open, Location, StoreError, BATCH};
+use crate::{err, open, Location, StoreError, BATCH, ITEM_BATCH};
 
 /// One finding as the store keeps it: masked and fingerprinted, never the value.
 pub struct FindingRow<'a> {
@@ -124,6 +124,9 @@ pub struct Found {
     pub first_seen: i64,
     /// `open`, `accepted` or `false-positive` (not reported as a finding).
     pub status: Arc<str>,
+    /// The finding as the store holds it (its exposure not set): its texts are the store's
+    /// own, shared, so that holding an item's findings until its end copies no text.
+    pub held: Option<Current>,
 }
 
 /// What the end of an item's reading changed: findings it no longer holds (resolved as
@@ -501,7 +504,7 @@ impl Store {
     pub fn finding(&mut self, f: &FindingRow) -> Result<Found, StoreError> {
         self.recall()?;
         let found = self.record(f).map_err(err("cannot record a finding"))?;
-        self.wrote()?;
+        self.wrote_finding()?;
         Ok(found)
     }
 
@@ -532,6 +535,7 @@ impl Store {
             change,
             first_seen: row.first_seen,
             status: row.status.clone(),
+            held: Some(row.current(&item.path, &None)),
         })
     }
 
@@ -959,16 +963,35 @@ impl Store {
         Ok(id)
     }
 
-    /// Commits every `BATCH` records, so a crash loses at most one batch.
+    /// A record that ends an item or stands alone: commits once `BATCH` records are pending,
+    /// so a crash loses at most one batch (and the item being read, which the next scan reads
+    /// again: its state is written after its findings).
     fn wrote(&mut self) -> Result<(), StoreError> {
         self.pending += 1;
         if self.pending >= BATCH {
-            self.pending = 0;
-            self.db
-                .commit_and_begin()
-                .map_err(err("cannot commit a batch"))?;
+            self.commit()?;
         }
         Ok(())
+    }
+
+    /// A finding: committed with its item's end, not every `BATCH` findings of one item. The
+    /// indexes of findings are keyed by fingerprint and place, which an item's findings hit
+    /// all over: each commit writes every page its batch touched, so an item of 100,000
+    /// findings committed 50 times wrote most of the index 50 times. Committed here only
+    /// past `ITEM_BATCH` findings, to bound the open transaction.
+    fn wrote_finding(&mut self) -> Result<(), StoreError> {
+        self.pending += 1;
+        if self.pending >= ITEM_BATCH {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), StoreError> {
+        self.pending = 0;
+        self.db
+            .commit_and_begin()
+            .map_err(err("cannot commit a batch"))
     }
 }
 
@@ -1414,13 +1437,32 @@ pub(crate) mod tests {
     fn crash(at: &Location) {
         let mut s = Store::at(at).unwrap();
         s.begin_scan(&roots(), "{}", WITH, 100).unwrap();
-        for i in 0..BATCH + 10 {
-            s.finding(&row(&format!("/srv/{i}.txt"), "line 1", "A"))
+        // Items of one finding each: a finding and the item's end are two records, so the
+        // item's end that makes BATCH records commits them.
+        for i in 0..BATCH / 2 + 5 {
+            let path = format!("/srv/{i}.txt");
+            s.finding(&row(&path, "line 1", "A")).unwrap();
+            s.item_read(&path, Some(&meta(10, 1)), Some("h"), WITH)
+                .unwrap();
+        }
+        // An item of many findings, not ended: none of them is committed without its end.
+        for line in 0..BATCH + 10 {
+            s.finding(&row("/srv/big.txt", &format!("line {line}"), "A"))
                 .unwrap();
         }
         // Dropped without end_scan: the open transaction is rolled back.
         drop(s);
-        assert_eq!(count(&open(at).unwrap(), "findings").unwrap(), BATCH as i64);
+        assert_eq!(
+            count(&open(at).unwrap(), "findings").unwrap(),
+            BATCH as i64 / 2
+        );
+        assert_eq!(
+            one(
+                at,
+                "SELECT count(*) FROM items WHERE scanned_at IS NOT NULL"
+            ),
+            BATCH as i64 / 2
+        );
         let db = open(at).unwrap();
         if !db.is_postgres() {
             let ok: String = db.one("PRAGMA integrity_check", &[], |r| r.get(0)).unwrap();
