@@ -2,16 +2,15 @@
 //! age, and the trend over scans, as text, JSON, CSV or one self-contained HTML page) and
 //! `datavakt report breach` (the numbers a breach notification needs, GDPR art. 33).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde::Serialize;
-use store::query::{self, Breach, Group, Summary};
+use model::{Breach, Group, Report, ScanPoint};
+use store::query;
 
-use crate::cmd_findings::{iso_ns, iso_time, now, open_existing, prefix, written};
+use crate::cmd_findings::{now, open_existing, prefix, written};
 
 /// `datavakt report --help`.
 pub const HELP: &str = "\
@@ -133,11 +132,17 @@ pub fn run(args: ReportArgs) -> Result<(), String> {
     let text = match args.breach {
         Some(ReportKind::Breach(b)) => {
             let p = prefix(&b.prefix)?;
-            let scope = query::breach(&conn, &p, args.min_confidence.names(), b.include_resolved)
-                .map_err(|e| e.to_string())?;
+            let scope = query::breach(
+                &conn,
+                &p,
+                args.min_confidence.names(),
+                b.include_resolved,
+                now,
+            )
+            .map_err(|e| e.to_string())?;
             match b.format {
-                BreachFormat::Text => breach_text(&scope, now),
-                BreachFormat::Json => breach_json(&scope, now).to_string() + "\n",
+                BreachFormat::Text => breach_text(&scope),
+                BreachFormat::Json => json(&scope)?,
             }
         }
         None => {
@@ -145,80 +150,21 @@ pub fn run(args: ReportArgs) -> Result<(), String> {
             let s = query::report(&conn, p.as_deref(), args.min_confidence.names(), now)
                 .map_err(|e| e.to_string())?;
             match args.format {
-                ReportFormat::Text => summary_text(&s, now),
-                ReportFormat::Json => summary_json(&s, now).to_string() + "\n",
+                ReportFormat::Text => summary_text(&s),
+                ReportFormat::Json => json(&s)?,
                 ReportFormat::Csv => summary_csv(&s)?,
-                ReportFormat::Html => html(&s, now),
+                ReportFormat::Html => html(&s),
             }
         }
     };
     written(io::stdout().lock().write_all(text.as_bytes()))
 }
 
-/// A group as the JSON report gives it.
-#[derive(Serialize)]
-struct GroupJson<'a> {
-    name: &'a str,
-    findings: u64,
-    items: u64,
-}
-
-fn groups(g: &[Group]) -> Vec<GroupJson<'_>> {
-    g.iter()
-        .map(|g| GroupJson {
-            name: &g.name,
-            findings: g.findings,
-            items: g.items,
-        })
-        .collect()
-}
-
-fn summary_json(s: &Summary, now: i64) -> serde_json::Value {
-    let top: Vec<serde_json::Value> = s
-        .top_items
-        .iter()
-        .map(|i| {
-            serde_json::json!({
-                "path": i.path,
-                "findings": i.findings,
-                "identity_numbers": i.identity_numbers,
-                "health": i.health,
-                "severity": i.severity,
-                "score": i.score,
-            })
-        })
-        .collect();
-    let trend: Vec<serde_json::Value> = s
-        .trend
-        .iter()
-        .map(|t| {
-            serde_json::json!({
-                "scan": t.id,
-                "target": t.target,
-                "started_at": iso_time(t.started_at),
-                "ended_at": iso_time(t.ended_at),
-                "files": t.files,
-                "findings": t.findings,
-                "new_findings": t.new_findings,
-                "resolved": t.resolved,
-                "errors": t.errors,
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "prefix": s.prefix,
-        "generated_at": iso_time(now),
-        "findings": s.findings,
-        "items": s.items,
-        "identity_numbers": s.identity_numbers,
-        "by_folder": groups(&s.by_folder),
-        "by_kind": groups(&s.by_kind),
-        "by_confidence": groups(&s.by_confidence),
-        "by_status": groups(&s.by_status),
-        "by_age": groups(&s.by_age),
-        "top_items": top,
-        "trend": trend,
-    })
+/// One JSON document on a line.
+fn json(v: &impl serde::Serialize) -> Result<String, String> {
+    serde_json::to_string(v)
+        .map(|j| j + "\n")
+        .map_err(|e| e.to_string())
 }
 
 fn table(out: &mut String, title: &str, g: &[Group]) {
@@ -228,14 +174,14 @@ fn table(out: &mut String, title: &str, g: &[Group]) {
     }
 }
 
-fn summary_text(s: &Summary, now: i64) -> String {
+fn summary_text(s: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "Datavakt report on {} ({}): {} current findings in {} items, {} distinct identity \
          numbers.",
         s.prefix,
-        &iso_time(now)[..10],
+        &s.generated_at.to_string()[..10],
         s.findings,
         s.items,
         s.identity_numbers
@@ -260,7 +206,7 @@ fn summary_text(s: &Summary, now: i64) -> String {
             let _ = writeln!(
                 out,
                 "  {:<8} {:>5} findings {:>5} identity numbers{}  {}",
-                i.severity.as_deref().unwrap_or("-"),
+                i.severity.map_or("-", |s| s.name()),
                 i.findings,
                 i.identity_numbers,
                 if i.health { ", health" } else { "        " },
@@ -278,8 +224,8 @@ fn summary_text(s: &Summary, now: i64) -> String {
             let _ = writeln!(
                 out,
                 "  {} {:>7} {:>7} {:>9} {:>7} {:>9}",
-                &iso_time(t.started_at)[..10],
-                t.id,
+                &t.started_at.to_string()[..10],
+                t.scan,
                 t.files,
                 t.findings,
                 t.new_findings,
@@ -290,7 +236,7 @@ fn summary_text(s: &Summary, now: i64) -> String {
     out
 }
 
-fn summary_csv(s: &Summary) -> Result<String, String> {
+fn summary_csv(s: &Report) -> Result<String, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut rows: Vec<[String; 6]> = vec![[
         "section".into(),
@@ -337,7 +283,7 @@ fn summary_csv(s: &Summary) -> Result<String, String> {
     for t in &s.trend {
         rows.push([
             "scan".into(),
-            iso_time(t.started_at),
+            t.started_at.to_string(),
             t.findings.to_string(),
             t.files.to_string(),
             t.new_findings.to_string(),
@@ -422,7 +368,7 @@ fn bars(g: &[Group]) -> String {
 }
 
 /// Findings, new and resolved per scan as three lines over the scans, oldest left.
-fn trend_chart(t: &[query::ScanPoint]) -> String {
+fn trend_chart(t: &[ScanPoint]) -> String {
     let (w, h, left, bottom, top) = (720.0, 260.0, 50.0, 40.0, 20.0);
     let plot_w = w - left - 20.0;
     let plot_h = h - top - bottom;
@@ -453,7 +399,7 @@ fn trend_chart(t: &[query::ScanPoint]) -> String {
         ty = top + 4.0,
         max = max as i64,
     );
-    type Value = fn(&query::ScanPoint) -> i64;
+    type Value = fn(&ScanPoint) -> i64;
     let series: [(&str, Value); 3] = [
         ("findings", |p| p.findings),
         ("new", |p| p.new_findings),
@@ -478,8 +424,8 @@ fn trend_chart(t: &[query::ScanPoint]) -> String {
                  {}: {} {name}</title></circle>",
                 x(i),
                 y(value(p)),
-                p.id,
-                esc(&iso_time(p.started_at)[..10]),
+                p.scan,
+                esc(&p.started_at.to_string()[..10]),
                 value(p),
                 c = COLOURS[k]
             );
@@ -500,8 +446,8 @@ fn trend_chart(t: &[query::ScanPoint]) -> String {
             s,
             "<text x=\"{left}\" y=\"{d}\">{}</text>\
              <text x=\"{r}\" y=\"{d}\" text-anchor=\"end\">{}</text>",
-            esc(&iso_time(first.started_at)[..10]),
-            esc(&iso_time(last.started_at)[..10]),
+            esc(&first.started_at.to_string()[..10]),
+            esc(&last.started_at.to_string()[..10]),
             d = top + plot_h + 16.0,
             r = left + plot_w
         );
@@ -527,7 +473,7 @@ fn html_table(out: &mut String, g: &[Group]) {
 }
 
 /// One self-contained page: inline CSS and SVG, no scripts, nothing loaded from elsewhere.
-fn html(s: &Summary, now: i64) -> String {
+fn html(s: &Report) -> String {
     let mut o = String::new();
     let _ = write!(
         o,
@@ -541,7 +487,7 @@ fn html(s: &Summary, now: i64) -> String {
          <div class=\"card\"><b>{i}</b>items</div>\
          <div class=\"card\"><b>{n}</b>distinct identity numbers</div></div>",
         p = esc(&s.prefix),
-        d = esc(&iso_time(now)),
+        d = esc(&s.generated_at.to_string()),
         f = s.findings,
         i = s.items,
         n = s.identity_numbers,
@@ -571,7 +517,7 @@ fn html(s: &Summary, now: i64) -> String {
                 o,
                 "<tr><td>{}</td><td class=\"p\">{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{}</td><td>{}</td></tr>",
-                esc(i.severity.as_deref().unwrap_or("-")),
+                esc(i.severity.map_or("-", |s| s.name())),
                 esc(&i.path),
                 i.findings,
                 i.identity_numbers,
@@ -592,8 +538,8 @@ fn html(s: &Summary, now: i64) -> String {
                 "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"p\">{}</td>\
                  <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{}</td></tr>",
-                esc(&iso_time(t.started_at)),
-                t.id,
+                esc(&t.started_at.to_string()),
+                t.scan,
                 esc(&t.target),
                 t.files,
                 t.findings,
@@ -616,67 +562,13 @@ fn plural(n: u64, what: &str) -> String {
     }
 }
 
-const UNKNOWN_EXPOSURE: &str = "unknown (exposure not assessed)";
-
-/// Items by who can read them: the audience, with the readers named for narrower audiences
-/// (`group (group:hr)`); how each item got there (`via`) is left out, so that items open to
-/// the same people are one group. Items never assessed are unknown.
-fn exposure(b: &Breach) -> BTreeMap<String, u64> {
-    let mut m = BTreeMap::new();
-    for (e, n) in &b.exposure {
-        let key = match e {
-            None => UNKNOWN_EXPOSURE.to_string(),
-            Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
-                Ok(v) => {
-                    let audience = v["audience"].as_str().unwrap_or("unknown");
-                    let who: Vec<&str> = v["principals"]
-                        .as_array()
-                        .map(|p| p.iter().filter_map(|x| x.as_str()).collect())
-                        .unwrap_or_default();
-                    if who.is_empty() {
-                        audience.to_string()
-                    } else {
-                        format!("{audience} ({})", who.join(", "))
-                    }
-                }
-                Err(_) => text.clone(),
-            },
-        };
-        *m.entry(key).or_insert(0) += n;
-    }
-    m
-}
-
-fn breach_json(b: &Breach, now: i64) -> serde_json::Value {
-    serde_json::json!({
-        "prefix": b.prefix,
-        "generated_at": iso_time(now),
-        "include_resolved": b.include_resolved,
-        "distinct_people": b.distinct_people,
-        "by_kind": b.by_kind,
-        "identity_numbers_summed": b.identity_numbers_summed,
-        "with_health": b.with_health,
-        "health_items": b.health_items,
-        "items": b.items,
-        "records": b.records,
-        "records_by_kind": b.records_by_kind,
-        "modified": {
-            "earliest": b.modified_earliest_ns.map(iso_ns),
-            "latest": b.modified_latest_ns.map(iso_ns),
-        },
-        "first_seen": b.first_seen.map(iso_time),
-        "last_seen": b.last_seen.map(iso_time),
-        "exposure": exposure(b),
-    })
-}
-
-fn breach_text(b: &Breach, now: i64) -> String {
+fn breach_text(b: &Breach) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
         "Breach scope under {} ({}; {}).",
         b.prefix,
-        &iso_time(now)[..10],
+        &b.generated_at.to_string()[..10],
         if b.include_resolved {
             "every finding ever found there, resolved ones included"
         } else {
@@ -738,33 +630,22 @@ fn breach_text(b: &Breach, now: i64) -> String {
     if !kinds.is_empty() {
         let _ = writeln!(o, "  by kind: {}", kinds.join(", "));
     }
-    match (b.modified_earliest_ns, b.modified_latest_ns) {
+    match (b.modified.earliest, b.modified.latest) {
         (Some(lo), Some(hi)) => {
-            let _ = writeln!(
-                o,
-                "Files last modified between {} and {}",
-                iso_ns(lo),
-                iso_ns(hi)
-            );
+            let _ = writeln!(o, "Files last modified between {lo} and {hi}");
         }
         _ => {
             let _ = writeln!(o, "Files last modified: unknown");
         }
     }
     if let (Some(first), Some(last)) = (b.first_seen, b.last_seen) {
-        let _ = writeln!(
-            o,
-            "First found by a scan {}, last seen {}",
-            iso_time(first),
-            iso_time(last)
-        );
+        let _ = writeln!(o, "First found by a scan {first}, last seen {last}");
     }
     let _ = writeln!(o, "\nReadable by (files):");
-    let e = exposure(b);
-    if e.is_empty() {
+    if b.exposure.is_empty() {
         let _ = writeln!(o, "  (no files)");
     }
-    for (who, n) in e {
+    for (who, n) in &b.exposure {
         let _ = writeln!(o, "  {n:>8}  {who}");
     }
     if b.records == 0 {
@@ -799,33 +680,5 @@ mod tests {
         }];
         let svg = bars(&g);
         assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>"));
-    }
-
-    #[test]
-    fn items_open_to_the_same_readers_are_one_group_however_they_got_there() {
-        let b = Breach {
-            exposure: vec![
-                (None, 2),
-                (
-                    Some(r#"{"audience":"organisation","via":"mode 0644","principals":[]}"#.into()),
-                    1,
-                ),
-                (
-                    Some(r#"{"via":"mode 0666","audience":"organisation","principals":[]}"#.into()),
-                    3,
-                ),
-                (
-                    Some(r#"{"audience":"group","via":"x","principals":["group:hr"]}"#.into()),
-                    1,
-                ),
-                (Some("not json".into()), 1),
-            ],
-            ..Breach::default()
-        };
-        let e = exposure(&b);
-        assert_eq!(e[UNKNOWN_EXPOSURE], 2);
-        assert_eq!(e["organisation"], 4);
-        assert_eq!(e["group (group:hr)"], 1);
-        assert_eq!(e["not json"], 1);
     }
 }

@@ -57,9 +57,9 @@ enum Command {
     #[command(after_help = cmd_report::HELP)]
     Report(cmd_report::ReportArgs),
     /// Print the JSON Schema of the records `scan --format jsonl` writes (the output
-    /// contract).
+    /// contract), or of the JSON of `findings` and `report`.
     #[command(after_help = cmd_schema::HELP)]
-    Schema,
+    Schema(cmd_schema::SchemaArgs),
     /// Internal: the extraction worker process that `scan` starts.
     #[command(name = "__extract-worker", hide = true)]
     ExtractWorker(cmd_worker::WorkerArgs),
@@ -72,7 +72,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => cmd_rules::run(args),
         Command::Findings(args) => cmd_findings::run(args).map(|()| ExitCode::SUCCESS),
         Command::Report(args) => cmd_report::run(args).map(|()| ExitCode::SUCCESS),
-        Command::Schema => cmd_schema::run(),
+        Command::Schema(args) => cmd_schema::run(args),
         Command::ExtractWorker(w) => return cmd_worker::run(w),
     };
     match result {

@@ -210,10 +210,12 @@ fn findings_are_listed_shown_and_marked_and_false_positives_stay_dismissed() {
         "fingerprint  hmac-sha256:",
         "History",
         "first seen (open)",
-        "\"transport\":\"local\"",
+        "readable by  ",
     ] {
         assert!(shown.contains(part), "{part} not in {shown}");
     }
+    // Who can read it in words, not the stored JSON.
+    assert!(!shown.contains("{\""), "{shown}");
     let shown = json(&t.ok(&["findings", "show", &id, "--format", "json"]));
     assert_eq!(shown["kind"], "dk-cpr");
     assert_eq!(shown["history"].as_array().unwrap().len(), 0);

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use model::{Group, IsoTime, Report, ScanPoint, Severity, TopItem};
+
 use super::{normalize, refs, Connection, Filter, CURRENT, IDENTITY_KINDS};
 use crate::{err, StoreError};
 
@@ -15,93 +17,13 @@ pub const AGE_BUCKETS: &[(&str, i64)] = &[
     ("older", i64::MAX),
 ];
 
-/// The findings and items of one part of a report.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Group {
-    /// What is counted: a folder, kind, confidence, status or age bucket.
-    pub name: String,
-    /// Findings.
-    pub findings: u64,
-    /// Items holding them.
-    pub items: u64,
-}
-
-/// One item among the report's worst: the most findings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ItemCount {
-    /// The item's absolute path.
-    pub path: String,
-    /// Findings.
-    pub findings: u64,
-    /// Distinct identity-number fingerprints.
-    pub identity_numbers: u64,
-    /// It also holds health data.
-    pub health: bool,
-    /// Its severity and score as the last scan assessed them.
-    pub severity: Option<String>,
-    pub score: Option<i64>,
-}
-
-/// One completed scan, for the trend.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScanPoint {
-    /// The scan's id.
-    pub id: i64,
-    /// The roots it scanned, joined by spaces.
-    pub target: String,
-    /// Unix seconds.
-    pub started_at: i64,
-    /// Unix seconds.
-    pub ended_at: i64,
-    /// Files it read or found unchanged.
-    pub files: i64,
-    /// Findings.
-    pub findings: i64,
-    /// Findings it saw for the first time (or again after they were resolved).
-    pub new_findings: i64,
-    /// Findings it resolved (their item edited or deleted).
-    pub resolved: i64,
-    /// Items it could not read.
-    pub errors: i64,
-}
-
-/// The summary of the current findings (open or accepted) under a folder.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Summary {
-    /// The folder reported on: the one asked for, else the deepest folder holding every
-    /// current finding.
-    pub prefix: String,
-    /// Findings.
-    pub findings: u64,
-    /// Items holding them.
-    pub items: u64,
-    /// Distinct identity-number fingerprints.
-    pub identity_numbers: u64,
-    /// By the first path component below the prefix (`.` for items directly in it), most
-    /// findings first.
-    pub by_folder: Vec<Group>,
-    /// Most findings first.
-    pub by_kind: Vec<Group>,
-    /// high, medium, low.
-    pub by_confidence: Vec<Group>,
-    /// Open and accepted.
-    pub by_status: Vec<Group>,
-    /// In the order of [`AGE_BUCKETS`].
-    pub by_age: Vec<Group>,
-    /// The ten most severe items (by the last scan's severity and score; then health data
-    /// with identity numbers, then the most findings).
-    pub top_items: Vec<ItemCount>,
-    /// Completed scans whose target overlaps the prefix, oldest first.
-    pub trend: Vec<ScanPoint>,
-}
-
 /// An item in the report's scope: its findings, distinct identity numbers and health data.
 struct InScope {
     path: String,
     findings: u64,
     identity: std::collections::HashSet<String>,
     health: bool,
-    severity: Option<String>,
+    severity: Option<Severity>,
     score: Option<i64>,
 }
 
@@ -111,7 +33,7 @@ pub fn report(
     prefix: Option<&str>,
     confidences: &[&str],
     now: i64,
-) -> Result<Summary, StoreError> {
+) -> Result<Report, StoreError> {
     let read = err("cannot read the findings for the report");
     let filter = Filter {
         path: prefix.map(str::to_string),
@@ -126,7 +48,10 @@ pub fn report(
     let mut status: HashMap<String, (u64, std::collections::HashSet<usize>)> = HashMap::new();
     let mut ages = vec![(0u64, std::collections::HashSet::new()); AGE_BUCKETS.len()];
     let mut identity = std::collections::HashSet::new();
-    let mut s = Summary::default();
+    let mut s = Report {
+        generated_at: IsoTime(now),
+        ..Report::default()
+    };
     let sql = format!(
         "SELECT i.path, f.kind, f.confidence, f.status, f.first_seen, f.fingerprint,
                 i.severity, i.score
@@ -146,7 +71,10 @@ pub fn report(
                 findings: 0,
                 identity: Default::default(),
                 health: false,
-                severity: r.get(6)?,
+                severity: r
+                    .get::<Option<String>>(6)?
+                    .as_deref()
+                    .and_then(Severity::parse),
                 score: r.get(7)?,
             });
         }
@@ -224,9 +152,9 @@ pub fn report(
             items: its.len() as u64,
         })
         .collect();
-    let mut top: Vec<ItemCount> = items
+    let mut top: Vec<TopItem> = items
         .into_iter()
-        .map(|i| ItemCount {
+        .map(|i| TopItem {
             identity_numbers: i.identity.len() as u64,
             path: i.path,
             findings: i.findings,
@@ -260,10 +188,10 @@ pub fn trend(db: &Connection, prefix: Option<&str>) -> Result<Vec<ScanPoint>, St
             &[],
             |r| {
                 Ok(ScanPoint {
-                    id: r.get(0)?,
+                    scan: r.get(0)?,
                     target: r.get(1)?,
-                    started_at: r.get(2)?,
-                    ended_at: r.get(3)?,
+                    started_at: IsoTime(r.get(2)?),
+                    ended_at: IsoTime(r.get(3)?),
                     files: r.get(4)?,
                     findings: r.get(5)?,
                     new_findings: r.get(6)?,
@@ -391,7 +319,7 @@ pub(super) mod tests {
         assert!(r.top_items[0].health);
         assert_eq!(r.top_items[1].identity_numbers, 2);
         assert_eq!(r.trend.len(), 2);
-        assert_eq!(r.trend[1].started_at, 40 * DAY);
+        assert_eq!(r.trend[1].started_at, IsoTime(40 * DAY));
 
         let sub = report(&db, Some("/srv/a/journal.txt"), &[], 45 * DAY).unwrap();
         assert_eq!((sub.findings, sub.by_folder[0].name.as_str()), (3, "."));
