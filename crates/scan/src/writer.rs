@@ -581,8 +581,7 @@ pub(crate) fn write_all(
         changes_only: opts.changes_only,
         pending: HashMap::new(),
         policy: opts.policy.as_ref(),
-        min_confidence: model::Confidence::parse(opts.min_confidence.name())
-            .unwrap_or(model::Confidence::Medium),
+        min_confidence: opts.min_confidence,
         now: crate::options::unix_now(),
         by_severity: by_severity.then(Vec::new),
         stored: Stored::default(),
