@@ -256,7 +256,7 @@ pub fn open_existing(explicit: Option<&Path>) -> Result<store::Db, String> {
 /// them (a prefix given in its masked form, as listed, stays as it is).
 pub fn prefix(p: &Path) -> Result<String, String> {
     let abs = std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
-    let shown = abs.to_string_lossy();
+    let shown = scan::masking::shown(abs.as_os_str());
     let (det, _) = crate::detector::detector(detect::Detectors::default(), None, None, true)?;
     let mut found = Vec::new();
     det.scan_name(shown.as_bytes(), &mut found);

@@ -153,7 +153,7 @@ impl<'a> ItemScanner<'a> {
             |p: &str| !rescan && now.as_ref().is_some_and(|m| remember.known.unchanged(p, m));
         // A path stored as it is written (read before with these settings) has no value in
         // its names: the common case of a re-scan needs no masking.
-        let plain = path.to_string_lossy();
+        let plain = crate::masking::shown(path.as_os_str());
         let (shown, mut name_found, same) = if unchanged(&plain) {
             (plain.into_owned(), Vec::new(), true)
         } else {
@@ -253,7 +253,7 @@ impl Scanner for ItemScanner<'_> {
         let (shown, name) = match locator {
             Locator::Path(path) if folder => return self.folder(&path),
             Locator::Path(path) => return self.file(&path, exposure, meta, notes, body),
-            Locator::Url { url, name } => (self.ctx.mask.text(&url).into_owned(), name),
+            Locator::Url { url, name } => (self.ctx.mask.url(&url).into_owned(), name),
             // Standard input is no item to remember: its body is a stream, only its end told.
             Locator::Stdin => ("-".to_string(), None),
         };
@@ -261,7 +261,7 @@ impl Scanner for ItemScanner<'_> {
             a.path = shown.clone().into();
             a.listed_by = a
                 .listed_by
-                .map(|l| self.ctx.mask.text(&l).into_owned().into());
+                .map(|l| self.ctx.mask.url(&l).into_owned().into());
             if self.out.send(Msg::Records(vec![Record::Url(a)])).is_err() {
                 return false;
             }
