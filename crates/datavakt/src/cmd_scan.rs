@@ -23,12 +23,7 @@ Values are never printed in clear text unless --show-values is given; findings c
 masked form (010190-****) and a keyed fingerprint (HMAC-SHA256) that counts distinct
 people without revealing them. The key lives in a file outside any database: --key-file,
 else $DATAVAKT_KEY_FILE, else one created on first use in your config directory
-($XDG_CONFIG_HOME/datavakt/key or ~/.config/datavakt/key, mode 0600).
-
-Exit codes:
-  0  the scan completed (unreadable items are reported, not fatal)
-  1  the scan completed and found something, with --fail-on-findings
-  2  usage error or fatal error (bad arguments, missing path, unusable key file)";
+($XDG_CONFIG_HOME/datavakt/key or ~/.config/datavakt/key, mode 0600).";
 
 #[derive(clap::Args)]
 pub struct ScanArgs {
@@ -68,7 +63,8 @@ pub struct ScanArgs {
     #[arg(long, short = 'q')]
     quiet: bool,
 
-    /// Exit with code 1 when the scan reports any finding.
+    /// Exit with code 1 when the scan reports any finding (with --changes-only: any new
+    /// finding).
     #[arg(long)]
     fail_on_findings: bool,
 
@@ -352,7 +348,16 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     let out = io::BufWriter::with_capacity(1 << 16, stdout);
     let reporter = format.reporter(out, args.quiet, color);
     let summary = scan::run(&all, &key, &opts, &det, Some(db), &memory, reporter)?;
-    Ok(if args.fail_on_findings && summary.findings > 0 {
+    // With --changes-only, a finding is only what is new: a nightly run fails when
+    // something appeared, not every night for what was already known.
+    let found = if args.changes_only {
+        summary.new_findings
+    } else {
+        summary.findings
+    };
+    Ok(if !summary.incomplete_roots.is_empty() {
+        ExitCode::from(3)
+    } else if args.fail_on_findings && found > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

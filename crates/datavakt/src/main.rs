@@ -28,8 +28,11 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  the scan completed (unreadable items are reported, not fatal)
-  1  the scan completed and found something, with --fail-on-findings
-  2  usage error or fatal error (bad arguments, missing path, unusable key file)";
+  1  the scan completed and found something, with --fail-on-findings (with --changes-only:
+     something new)
+  2  usage error or fatal error (bad arguments, missing path, unusable key file)
+  3  the scan is incomplete: a root could not be reached or read, or its walk was cut short
+     (a limit, a server that went away); the summary names them. Takes precedence over 1";
 
 /// Datavakt finds personal data where it must not be: Nordic identity numbers (Danish CPR,
 /// Swedish personnummer, Norwegian fødselsnummer, Finnish henkilötunnus, Icelandic kennitala)
@@ -44,7 +47,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Scan files and folders for identity numbers.
-    #[command(after_help = cmd_scan::SCAN_HELP)]
+    #[command(after_help = format!("{}\n\n{EXIT_CODES}", cmd_scan::SCAN_HELP))]
     Scan(cmd_scan::ScanArgs),
     /// List the detectors and rules, or test them on a sample.
     #[command(after_help = cmd_rules::RULES_HELP)]

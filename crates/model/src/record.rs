@@ -118,6 +118,10 @@ pub struct Summary {
     pub findings_by_kind: BTreeMap<String, u64>,
     /// Current findings by the severity of their item.
     pub findings_by_severity: BTreeMap<String, u64>,
+    /// The roots the scan did not cover, and why (unreachable, unreadable, a limit): when
+    /// there are any, the scan is incomplete and `datavakt scan` exits with 3.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub incomplete_roots: BTreeMap<String, String>,
     #[serde(default)]
     pub kind: SummaryKind,
     pub megabytes_per_second: f64,

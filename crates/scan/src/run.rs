@@ -66,6 +66,9 @@ pub fn run(
                         Walked::Complete { unread } => Walked::Complete {
                             unread: unread.iter().map(|u| mask.text(u).into_owned()).collect(),
                         },
+                        Walked::CutShort { reason } => Walked::CutShort {
+                            reason: mask.text(&reason).into_owned(),
+                        },
                         w => w,
                     };
                     let root = folders.locator(mask, &end.root);

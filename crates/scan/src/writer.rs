@@ -547,7 +547,7 @@ impl Ends {
             .max_by_key(|(root, _)| root.len());
         match deepest.map(|(_, w)| w) {
             Some(Walked::Complete { unread }) => unread.iter().any(|u| under(u)),
-            Some(Walked::Incomplete) => true,
+            Some(Walked::Incomplete | Walked::CutShort { .. }) => true,
             Some(Walked::LookEach) => look(p),
             // No walk spoke of it (its source stopped early): nothing is known of it.
             None => true,
@@ -631,7 +631,12 @@ pub(crate) fn write_all(
                     }
                 }
             }
-            Msg::Ended { root, walked } => ends.ends.push((root, walked)),
+            Msg::Ended { root, walked } => {
+                if let Walked::CutShort { reason } = &walked {
+                    e.s.incomplete_roots.insert(root.clone(), reason.clone());
+                }
+                ends.ends.push((root, walked));
+            }
             Msg::Exposure { path, exposure } => {
                 let shared = db.exposure(&path, &exposure.json);
                 exposures.insert(path, (shared, exposure.value.clone()));
@@ -777,12 +782,22 @@ mod tests {
                 ("smb://s/share".into(), Walked::Incomplete),
                 ("/srv".into(), Walked::LookEach),
                 ("/srv/web".into(), Walked::Complete { unread: vec![] }),
+                (
+                    "http://down/".into(),
+                    Walked::CutShort {
+                        reason: "refused".into(),
+                    },
+                ),
             ],
         };
         let there = |p: &str| p.ends_with("there");
         assert!(!ends.exists("http://h/a.pdf", &there));
         assert!(ends.exists("http://h/private/a.pdf", &there));
         assert!(ends.exists("smb://s/share/a", &there));
+        assert!(
+            ends.exists("http://down/a.pdf", &there),
+            "not reached, not gone"
+        );
         assert!(!ends.exists("/srv/gone", &there));
         assert!(ends.exists("/srv/there", &there));
         // The deepest root decides.

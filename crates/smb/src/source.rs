@@ -63,13 +63,20 @@ impl Source for SmbShare {
             scan.item(smb_item(item))
         });
         let walked = match result {
-            Ok(s) if !s.limit_reached && !s.stopped && s.too_deep == 0 && errors == 0 => {
-                Walked::Complete { unread: vec![] }
-            }
+            Ok(s) if s.limit_reached => Walked::CutShort {
+                reason: "the walk stopped at its limit of entries".into(),
+            },
+            Ok(s) if s.stopped => Walked::CutShort {
+                reason: "the walk was stopped".into(),
+            },
+            Ok(s) if s.too_deep > 0 => Walked::CutShort {
+                reason: format!("{} folders lie deeper than the walk goes", s.too_deep),
+            },
+            Ok(_) if errors == 0 => Walked::Complete { unread: vec![] },
             Ok(_) => Walked::Incomplete,
             Err(reason) => {
                 scan.error(Some(&url(&share.root, None)), &reason);
-                Walked::Incomplete
+                Walked::CutShort { reason }
             }
         };
         vec![End {

@@ -198,7 +198,9 @@ pub fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
             100.0 * s.ocr_share
         )?;
     }
-    if s.findings == 0 {
+    if s.findings == 0 && !s.incomplete_roots.is_empty() {
+        writeln!(w, "No identity numbers found in what could be read.")?;
+    } else if s.findings == 0 {
         writeln!(w, "No identity numbers found.")?;
     } else {
         let kinds: Vec<String> = s
@@ -227,6 +229,18 @@ pub fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
             "{} more below the confidence threshold (see them with --min-confidence low).",
             s.below_min_confidence
         )?;
+    }
+    // Last, where it cannot be missed: an incomplete scan is no all-clear.
+    if !s.incomplete_roots.is_empty() {
+        writeln!(
+            w,
+            "INCOMPLETE: {} of the roots given were not covered; what lies there was not \
+             scanned:",
+            s.incomplete_roots.len()
+        )?;
+        for (root, why) in &s.incomplete_roots {
+            writeln!(w, "  {root}: {why}")?;
+        }
     }
     Ok(())
 }

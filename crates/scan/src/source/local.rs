@@ -47,14 +47,35 @@ impl Source for LocalTree {
                 }
             })
         });
-        // A file system cannot say what a walk missed, but it can be asked for each file.
+        // A file system cannot say what a walk missed, but it can be asked for each file. A
+        // root that cannot be read at all was not covered.
         self.roots
             .iter()
             .map(|r| End {
                 root: Locator::Path(r.clone()),
-                walked: Walked::LookEach,
+                walked: match unreadable(r, follow) {
+                    Some(reason) => Walked::CutShort { reason },
+                    None => Walked::LookEach,
+                },
             })
             .collect()
+    }
+}
+
+/// Why the root `r` could not be read, if it could not: gone, or a folder that cannot be
+/// listed (its walk met nothing under it).
+fn unreadable(r: &Path, follow: bool) -> Option<String> {
+    let m = if follow {
+        std::fs::metadata(r)
+    } else {
+        std::fs::symlink_metadata(r)
+    };
+    match m {
+        Err(e) => Some(format!("cannot read it: {e}")),
+        Ok(m) if m.is_dir() => std::fs::read_dir(r)
+            .err()
+            .map(|e| format!("cannot list it: {e}")),
+        Ok(_) => None,
     }
 }
 

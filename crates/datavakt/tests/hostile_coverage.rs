@@ -1,0 +1,76 @@
+//! A scan must never read as "all clear" when it was not (issue "Reliability"): a root that
+//! cannot be reached or read makes the scan incomplete (exit 3, said in the summary), and
+//! `--changes-only --fail-on-findings` fails only on what is new.
+
+mod common;
+
+use common::{cpr, records, summary, Scratch};
+
+#[test]
+fn a_web_server_that_is_not_there_makes_the_scan_incomplete() {
+    let s = Scratch::new("unreachable");
+    s.write("a.txt", "nothing here\n");
+    // Nothing listens on a port just found free.
+    let gone = format!("http://127.0.0.1:{}/share/", testkit::free_port());
+    let tree = s.tree();
+    for format in ["jsonl", "human"] {
+        let out = s
+            .cmd()
+            .args(["scan", tree.to_str().unwrap(), &gone, "--no-names"])
+            .args(["--format", format, "--fail-on-findings", "--db"])
+            .arg(s.dir.join("scan.db"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+        if format == "jsonl" {
+            let sum = summary(&out);
+            let incomplete = sum["incomplete_roots"].as_object().unwrap();
+            assert_eq!(incomplete.len(), 1, "{sum}");
+            assert!(incomplete.contains_key(&gone), "{sum}");
+            // The folder that could be read is not among them.
+            assert!(records(&out).iter().any(|r| r["kind"] == "error"));
+        } else {
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains("INCOMPLETE: 1 of the roots"), "{text}");
+            assert!(text.contains(&gone), "{text}");
+            assert!(!text.contains("No identity numbers found."), "{text}");
+        }
+    }
+    // A complete scan of the same folder is no incomplete one.
+    let out = s
+        .cmd()
+        .args([
+            "scan",
+            tree.to_str().unwrap(),
+            "--no-names",
+            "--format",
+            "jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(summary(&out).get("incomplete_roots").is_none());
+}
+
+#[test]
+fn changes_only_fails_on_findings_only_when_something_is_new() {
+    let s = Scratch::new("changes-only");
+    s.write("a.txt", format!("CPR-nr.: {}\n", cpr("010190")));
+    let db = s.dir.join("scan.db");
+    let run = |s: &Scratch| {
+        let tree = s.tree();
+        s.cmd()
+            .args(["scan", tree.to_str().unwrap(), "--no-names", "--quiet"])
+            .args(["--changes-only", "--fail-on-findings", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(run(&s), Some(1), "the first scan: all is new");
+    assert_eq!(run(&s), Some(0), "nothing new");
+    s.write("b.txt", format!("CPR-nr.: {}\n", cpr("020290")));
+    assert_eq!(run(&s), Some(1), "b.txt is new");
+    assert_eq!(run(&s), Some(0), "nothing new again");
+}
