@@ -192,6 +192,18 @@ fn summary_text(s: &Report) -> String {
             "No current findings here (false positives and resolved findings are not counted)."
         );
     }
+    if !s.not_covered.is_empty() {
+        let _ = writeln!(
+            out,
+            "INCOMPLETE: the latest scan did not cover {} (the numbers may miss what lies \
+             there); last complete scan: {}.",
+            plural(s.not_covered.len() as u64, "root"),
+            last_complete(s)
+        );
+        for (root, why) in &s.not_covered {
+            let _ = writeln!(out, "  {root}: {why}");
+        }
+    }
     if !s.by_folder.is_empty() {
         table(&mut out, "By folder", &s.by_folder);
         table(&mut out, "By kind", &s.by_kind);
@@ -279,6 +291,16 @@ fn summary_csv(s: &Report) -> Result<String, String> {
                 String::new(),
             ]);
         }
+    }
+    for (root, why) in &s.not_covered {
+        rows.push([
+            "not-covered".into(),
+            root.clone(),
+            String::new(),
+            String::new(),
+            String::new(),
+            why.clone(),
+        ]);
     }
     for t in &s.trend {
         rows.push([
@@ -472,6 +494,12 @@ fn html_table(out: &mut String, g: &[Group]) {
     out.push_str("</table>");
 }
 
+/// The day of the last complete scan of a report's folder, or `never`.
+fn last_complete(s: &Report) -> String {
+    s.last_complete_scan
+        .map_or("never".to_string(), |t| t.to_string()[..10].to_string())
+}
+
 /// One self-contained page: inline CSS and SVG, no scripts, nothing loaded from elsewhere.
 fn html(s: &Report) -> String {
     let mut o = String::new();
@@ -492,6 +520,20 @@ fn html(s: &Report) -> String {
         i = s.items,
         n = s.identity_numbers,
     );
+    if !s.not_covered.is_empty() {
+        let _ = write!(
+            o,
+            "<div class=\"card\" style=\"border-color:#c0392b\"><b>Incomplete</b>The latest \
+             scan did not cover {}; the numbers may miss what lies there. Last complete scan: \
+             {}.<ul>",
+            plural(s.not_covered.len() as u64, "root"),
+            last_complete(s)
+        );
+        for (root, why) in &s.not_covered {
+            let _ = write!(o, "<li>{}: {}</li>", esc(root), esc(why));
+        }
+        o.push_str("</ul></div>");
+    }
     if !s.trend.is_empty() {
         o.push_str("<h2>Findings over scans</h2>");
         o.push_str(&trend_chart(&s.trend));

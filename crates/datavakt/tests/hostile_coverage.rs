@@ -36,6 +36,30 @@ fn a_web_server_that_is_not_there_makes_the_scan_incomplete() {
             assert!(!text.contains("No identity numbers found."), "{text}");
         }
     }
+    // The database keeps it: the report says what the latest scan did not cover.
+    let report = |format: &str| {
+        let out = s
+            .cmd()
+            .args(["report", "--format", format, "--db"])
+            .arg(s.dir.join("scan.db"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&report("json")).unwrap();
+    assert!(json["not_covered"].get(&gone).is_some(), "{json}");
+    assert!(json["last_complete_scan"].is_null(), "{json}");
+    assert!(
+        json["trend"][0]["incomplete"].get(&gone).is_some(),
+        "{json}"
+    );
+    let text = report("text");
+    assert!(
+        text.contains("INCOMPLETE: the latest scan did not cover 1 root"),
+        "{text}"
+    );
+    assert!(text.contains("last complete scan: never"), "{text}");
     // A complete scan of the same folder is no incomplete one.
     let out = s
         .cmd()

@@ -129,6 +129,9 @@ pub struct ScanPoint {
     pub resolved: i64,
     /// Items it could not read.
     pub errors: i64,
+    /// The roots it did not cover, and why: an incomplete scan.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub incomplete: BTreeMap<String, String>,
 }
 
 /// `datavakt report --format json`: the current findings (open or accepted) under a folder.
@@ -159,6 +162,13 @@ pub struct Report {
     pub top_items: Vec<TopItem>,
     /// Completed scans whose target overlaps the prefix, oldest first.
     pub trend: Vec<ScanPoint>,
+    /// When the prefix was last covered by a scan that was complete where it lies; `None`
+    /// when no scan was.
+    pub last_complete_scan: Option<IsoTime>,
+    /// The roots over or under the prefix that the latest scan covering it did not cover,
+    /// and why: what the report's numbers may miss.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_covered: BTreeMap<String, String>,
 }
 
 /// The earliest and latest of some times.

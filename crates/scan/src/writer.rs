@@ -515,6 +515,8 @@ impl Db<'_> {
             bytes: s.bytes_read,
             findings: s.findings,
             errors: s.errors,
+            incomplete: (!s.incomplete_roots.is_empty())
+                .then(|| serde_json::to_string(&s.incomplete_roots).unwrap_or_default()),
         };
         if let Some(store) = self.live() {
             let r = store.end_scan(counts, crate::options::unix_now());

@@ -135,6 +135,11 @@ CREATE TABLE item_seen (
 -- would rewrite every item for that); its severity and score are.
 ALTER TABLE items DROP COLUMN why;
 "#,
+    r#"
+-- The roots a scan did not cover, and why (JSON object root -> reason); NULL when it covered
+-- them all. A report says a folder is not covered since its last complete scan.
+ALTER TABLE scans ADD COLUMN incomplete TEXT;
+"#,
 ];
 
 /// A store that cannot be opened, upgraded or written, with what to do.

@@ -43,13 +43,15 @@ pub struct Meta {
 }
 
 /// What a scan counted, written when it ends.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Counts {
     pub files: u64,
     pub bytes: u64,
     /// Current findings: found now or carried over.
     pub findings: u64,
     pub errors: u64,
+    /// The roots not covered and why, as a JSON object; `None` when all were.
+    pub incomplete: Option<String>,
 }
 
 /// What the store knew of the scanned trees when the scan began: for the workers, to skip
@@ -865,7 +867,8 @@ impl Store {
         self.db
             .execute(
                 "UPDATE scans SET ended_at = ?2, files = ?3, bytes = ?4, findings = ?5,
-                     errors = ?6, new_findings = ?7, resolved = ?8, unchanged = ?9, copies = ?10
+                     errors = ?6, new_findings = ?7, resolved = ?8, unchanged = ?9, copies = ?10,
+                     incomplete = ?11
                  WHERE id = ?1",
                 &[
                     &s.id,
@@ -878,6 +881,7 @@ impl Store {
                     &n(s.resolved),
                     &n(s.unchanged),
                     &n(s.copies),
+                    &counts.incomplete,
                 ],
             )
             .map_err(err("cannot record the end of the scan"))?;

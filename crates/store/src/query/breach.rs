@@ -217,9 +217,11 @@ pub(super) mod tests {
 
     #[test]
     fn items_open_to_the_same_readers_are_one_group_however_they_got_there() {
-        let org = r#"{"audience":"organisation","via":"mode 0644","principals":[]}"#;
-        let org2 = r#"{"via":"mode 0666","audience":"organisation","principals":[]}"#;
-        let hr = r#"{"audience":"group","via":"x","principals":["group:hr"]}"#;
+        let org =
+            r#"{"audience":"organisation","via":"mode 0644","principals":[],"transport":"local"}"#;
+        let org2 =
+            r#"{"via":"mode 0666","audience":"organisation","principals":[],"transport":"smb"}"#;
+        let hr = r#"{"audience":"group","via":"x","principals":["group:hr"],"transport":"local"}"#;
         assert_eq!(audience(None), UNKNOWN_EXPOSURE);
         assert_eq!(audience(Some(org)), "organisation");
         assert_eq!(audience(Some(org2)), "organisation");

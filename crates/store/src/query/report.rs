@@ -174,6 +174,27 @@ pub fn report(
     top.truncate(10);
     s.top_items = top;
     s.trend = trend(db, prefix)?;
+    // Everything (no prefix): every root; else the roots over or under the prefix.
+    let overlaps = |root: &str| {
+        let root = normalize(root);
+        prefix.is_none() || within(&root, &s.prefix) || within(&s.prefix, &root)
+    };
+    // The latest scan decides what is not covered now; the last one complete over the
+    // prefix, since when.
+    if let Some(last) = s.trend.last() {
+        s.not_covered = last
+            .incomplete
+            .iter()
+            .filter(|(root, _)| overlaps(root))
+            .map(|(r, why)| (r.clone(), why.clone()))
+            .collect();
+    }
+    s.last_complete_scan = s
+        .trend
+        .iter()
+        .rev()
+        .find(|p| !p.incomplete.keys().any(|r| overlaps(r)))
+        .map(|p| p.ended_at);
     Ok(s)
 }
 
@@ -183,7 +204,7 @@ pub fn trend(db: &Connection, prefix: Option<&str>) -> Result<Vec<ScanPoint>, St
     let all: Vec<ScanPoint> = db
         .rows(
             "SELECT id, target, started_at, ended_at, files, findings, new_findings, resolved,
-                    errors
+                    errors, incomplete
              FROM scans WHERE ended_at IS NOT NULL ORDER BY started_at, id",
             &[],
             |r| {
@@ -197,6 +218,10 @@ pub fn trend(db: &Connection, prefix: Option<&str>) -> Result<Vec<ScanPoint>, St
                     new_findings: r.get(6)?,
                     resolved: r.get(7)?,
                     errors: r.get(8)?,
+                    incomplete: r
+                        .get::<Option<String>>(9)?
+                        .and_then(|j| serde_json::from_str(&j).ok())
+                        .unwrap_or_default(),
                 })
             },
         )
