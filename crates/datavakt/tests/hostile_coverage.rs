@@ -98,3 +98,35 @@ fn changes_only_fails_on_findings_only_when_something_is_new() {
     assert_eq!(run(&s), Some(1), "b.txt is new");
     assert_eq!(run(&s), Some(0), "nothing new again");
 }
+
+#[test]
+fn an_unreadable_file_not_read_again_is_still_counted_until_it_can_be_read() {
+    let s = Scratch::new("unread-unchanged");
+    let bad = s.write("trasig.pdf", "%PDF-1.7\nnot really a PDF");
+    s.write("ok.txt", "nothing here\n");
+    let db = s.dir.join("scan.db");
+    let errors = |out: &std::process::Output| -> Vec<String> {
+        records(out)
+            .iter()
+            .filter(|r| r["kind"] == "error")
+            .map(|r| r["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let first = s.scan_db(&db, &[]);
+    assert_eq!(errors(&first).len(), 1);
+    for _ in 0..2 {
+        let again = s.scan_db(&db, &[]);
+        let sum = summary(&again);
+        assert_eq!(sum["unchanged_files"], 2, "not read again: {sum}");
+        assert_eq!(sum["errors"], 1, "but still not read: {sum}");
+        assert_eq!(sum["unread_unchanged"], 1, "{sum}");
+        assert_eq!(errors(&again), [bad.to_str().unwrap()]);
+    }
+    // Replaced by a readable file: read again, and the error is over.
+    std::fs::write(&bad, "now plain text\n").unwrap();
+    let fixed = s.scan_db(&db, &[]);
+    assert!(errors(&fixed).is_empty(), "{:?}", records(&fixed));
+    assert_eq!(summary(&fixed)["errors"], 0);
+    let later = summary(&s.scan_db(&db, &[]));
+    assert_eq!(later["errors"], 0, "{later}");
+}

@@ -138,9 +138,18 @@ pub struct Summary {
     pub resolved_findings: u64,
     /// Files not read again because they did not change since the last scan.
     pub unchanged_files: u64,
+    /// Of the errors, those of unchanged files carried over: an earlier scan could not read
+    /// them (or a part of them), and they were not read again.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unread_unchanged: u64,
     /// URLs fetched from web servers, and how many of them needed credentials.
     pub urls: u64,
     pub urls_protected: u64,
+}
+
+/// For members written only when they say something.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Other<'_> {

@@ -486,6 +486,15 @@ impl Db<'_> {
         self.keep(r)
     }
 
+    /// The errors of the last reading of an unchanged item, carried over to this scan.
+    fn unread_before(&mut self, path: &str) -> Vec<store::Unread> {
+        let Some(store) = self.live() else {
+            return Vec::new();
+        };
+        let r = store.unread_before(path);
+        self.keep(r)
+    }
+
     fn copy(
         &mut self,
         path: &str,
@@ -664,6 +673,18 @@ pub(crate) fn write_all(
                 });
                 for c in db.unchanged(&path) {
                     e.stored(c, false);
+                }
+                // Not read again, and still not read: its errors stay in the output.
+                for (location, reason) in db.unread_before(&path) {
+                    let error = model::Other {
+                        path: path.as_str().into(),
+                        location: location.map(Into::into),
+                        kind: OtherKind::Error,
+                        reason: reason.into(),
+                    };
+                    e.s.errors += 1;
+                    e.s.unread_unchanged += 1;
+                    e.emit(&Out::Other(&error));
                 }
                 e.complete(&path, None, typed, &mut db);
             }

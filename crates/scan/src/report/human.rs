@@ -186,7 +186,14 @@ pub fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
             s.urls, s.urls_protected
         )?;
     }
-    if s.errors > 0 {
+    if s.errors > 0 && s.unread_unchanged > 0 {
+        writeln!(
+            w,
+            "Could not read {} items (listed above); {} of them are unchanged since an earlier \
+             scan could not read them (--rescan-all tries again).",
+            s.errors, s.unread_unchanged
+        )?;
+    } else if s.errors > 0 {
         writeln!(w, "Could not read {} items (listed above).", s.errors)?;
     }
     if s.ocr_reads > 0 {
