@@ -42,3 +42,57 @@ fn a_symbolic_link_loop_names_the_link_masked() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_file_that_grows_while_it_is_read_is_read_to_its_size_at_open() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let s = Scratch::new("growing");
+    let n = cpr("030405");
+    let mut text = format!("CPR-nr.: {n}\n");
+    while text.len() < 1 << 20 {
+        text.push_str("en rad utan nummer, bara ord som fyller filen\n");
+    }
+    let path = s.write("growing.log", &text);
+    // A writer that grows the file until the scan ends: sparse growth (set_len), so no disk
+    // is used, bounded by a total it never needs to reach with the fix.
+    let done = AtomicBool::new(false);
+    let out = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            let mut len = f.metadata().unwrap().len();
+            while !done.load(Ordering::Relaxed) && len < 256 << 20 {
+                len += 64 << 10;
+                f.set_len(len).unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        });
+        let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
+        done.store(true, Ordering::Relaxed);
+        writer.join().unwrap();
+        out
+    });
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let warnings = of_kind(&out, "warning");
+    assert_eq!(warnings.len(), 1, "{stdout}");
+    let reason = warnings[0]["reason"].as_str().unwrap();
+    // "changed while read: grew from N to M bytes; read the first N"
+    let numbers: Vec<u64> = reason
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(
+        reason.starts_with("changed while read: grew from "),
+        "{reason}"
+    );
+    let [opened, grown, read] = numbers[..] else {
+        panic!("{reason}")
+    };
+    assert!(
+        opened >= text.len() as u64 && grown > opened && read == opened,
+        "{reason}"
+    );
+    let summary = common::summary(&out);
+    assert_eq!(summary["bytes_read"], opened, "{stdout}");
+    assert_eq!(common::findings(&out).len(), 1, "{stdout}");
+}
