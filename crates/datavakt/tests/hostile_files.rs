@@ -96,3 +96,67 @@ fn a_file_that_grows_while_it_is_read_is_read_to_its_size_at_open() {
     assert_eq!(summary["bytes_read"], opened, "{stdout}");
     assert_eq!(common::findings(&out).len(), 1, "{stdout}");
 }
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn compressed_items_over_a_limit_say_which_the_same_way_in_every_format() {
+    use std::io::Write;
+    let s = Scratch::new("over-limit");
+    let big = testkit::compressible_text(2 << 20);
+    s.write("limit/big.gz", gzip(&big));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("m.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(&big).unwrap();
+    s.write("limit/big.zip", zip.finish().unwrap().into_inner());
+    // 64 MiB of zeros in 64 KiB: a bomb under the default limits, found before it is expanded.
+    s.write("bomb/zeros.gz", gzip(&vec![0; 64 << 20]));
+    let limited = ["--max-item-size", "1"];
+    let mut errors = errors_in(&s, "limit", &limited);
+    errors.extend(errors_in(&s, "bomb", &[]));
+    errors.sort();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    let limit = "expands to more than the 1048576 bytes allowed";
+    assert_eq!(errors[0].0, "big.gz");
+    assert_eq!(
+        errors[0].1,
+        format!("gzip: too-large: {limit}; not followed")
+    );
+    assert_eq!(errors[1].0, "big.zip");
+    assert_eq!(
+        errors[1].1,
+        format!(
+            "zip: too-large: {limit} (it declares {}); not followed",
+            2 << 20
+        )
+    );
+    assert_eq!(errors[2].0, "zeros.gz");
+    let bomb = &errors[2].1;
+    assert!(
+        bomb.starts_with("gzip: compression-bomb: expands to more than ")
+            && bomb.ends_with("over 250× its compressed size; not followed"),
+        "{bomb}"
+    );
+}
+
+/// The error records of a scan of folder `sub` of the tree: file name and reason.
+fn errors_in(s: &Scratch, sub: &str, args: &[&str]) -> Vec<(String, String)> {
+    let root = s.tree().join(sub);
+    let mut all = vec![root.to_str().unwrap(), "--format", "jsonl"];
+    all.extend(args);
+    let out = s.scan(&all);
+    of_kind(&out, "error")
+        .iter()
+        .map(|e| {
+            let path = e["path"].as_str().unwrap();
+            let name = path.rsplit('/').next().unwrap().to_string();
+            (name, e["reason"].as_str().unwrap().to_string())
+        })
+        .collect()
+}

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 
+use crate::expand::Expanded;
 use crate::media::{camera_photo, image_format, media_format, recording, Media, MediaKind};
 use crate::text::{sniff, Content};
 
@@ -338,6 +339,27 @@ impl Extraction<'_> {
     }
 }
 
+/// What a member says of its expanded size.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Size {
+    /// Its header gives it (it may lie): a member declaring more than allowed is not read.
+    Declared(u64),
+    /// A guess to size its buffer by (a GZIP trailer, which holds it modulo 2³²).
+    Hint(u64),
+    Unknown,
+}
+
+/// The limit that bounds a member's expansion.
+#[derive(Clone, Copy, Debug)]
+enum Bound {
+    /// One item's size (`max_item_bytes`).
+    Item,
+    /// What the whole top-level item may still expand to (`max_expanded_bytes`).
+    Total,
+    /// Its compressed size (given) times `max_ratio`.
+    Ratio(u64),
+}
+
 /// What a format's extractor works with: where it is, how deep, and the way out.
 pub struct Cx<'e, 'a> {
     ex: &'e mut Extraction<'a>,
@@ -417,6 +439,99 @@ impl Cx<'_, '_> {
     /// The limits in force.
     pub fn limits(&self) -> &Limits {
         self.ex.limits
+    }
+
+    /// The most a member stored in `compressed` bytes may expand to here, and the limit that
+    /// sets it.
+    fn allowance(&self, compressed: Option<u64>) -> (u64, Bound) {
+        let limits = self.ex.limits;
+        let mut most = (limits.max_item_bytes, Bound::Item);
+        let left = limits.max_expanded_bytes.saturating_sub(self.ex.expanded);
+        if left < most.0 {
+            most = (left, Bound::Total);
+        }
+        if let Some(c) = compressed {
+            // As `member` judges a bomb: over the ratio, and over 1 MiB.
+            let ratio = c.saturating_mul(limits.max_ratio).max(1 << 20);
+            if ratio < most.0 {
+                most = (ratio, Bound::Ratio(c));
+            }
+        }
+        most
+    }
+
+    /// Reports that member `name` was not followed because it expands to more than `most`
+    /// bytes, the limit `bound`; `declared` when its own header said so. One wording for
+    /// every format.
+    fn over_limit(
+        &mut self,
+        name: &str,
+        format: &str,
+        most: u64,
+        bound: Bound,
+        declared: Option<u64>,
+    ) {
+        let declares = declared.map_or(String::new(), |d| format!(" (it declares {d})"));
+        let (problem, reason) = match bound {
+            Bound::Item => (
+                Problem::TooLarge,
+                format!("expands to more than the {most} bytes allowed{declares}; not followed"),
+            ),
+            Bound::Total => (
+                Problem::Bomb,
+                format!(
+                    "expands to more than the {most} bytes left of the {} the whole item may \
+                     expand to{declares}; not followed",
+                    self.ex.limits.max_expanded_bytes
+                ),
+            ),
+            Bound::Ratio(c) => (
+                Problem::Bomb,
+                format!(
+                    "expands to more than {most} bytes from {c}, over {}× its compressed \
+                     size{declares}; not followed",
+                    self.ex.limits.max_ratio
+                ),
+            ),
+        };
+        self.problem(name, format, problem, &reason);
+    }
+
+    /// Expands member `name` of `format` (an archive member, a compressed stream) within the
+    /// limits and extracts it. `fill` writes the member's content to the writer it is given,
+    /// from the start each time it is called when `again`; `compressed` is its stored size.
+    pub(crate) fn expand(
+        &mut self,
+        name: &str,
+        format: &str,
+        compressed: Option<u64>,
+        size: Size,
+        again: bool,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) {
+        if self.depth + 1 > self.ex.limits.max_depth {
+            // Known before a byte is expanded.
+            let reason = format!("nested deeper than {} levels", self.ex.limits.max_depth);
+            self.problem(name, "container", Problem::TooDeep, &reason);
+            return;
+        }
+        let (most, bound) = self.allowance(compressed);
+        let hint = match size {
+            Size::Declared(d) if d > most => {
+                return self.over_limit(name, format, most, bound, Some(d));
+            }
+            Size::Declared(d) | Size::Hint(d) => Some(d),
+            Size::Unknown => None,
+        };
+        match crate::expand::expand(most, hint, again, fill) {
+            Ok(Expanded::Bytes(bytes)) => self.member(name, &bytes, compressed),
+            Ok(Expanded::Over) => self.over_limit(name, format, most, bound, None),
+            Err(e) if e.kind() == std::io::ErrorKind::OutOfMemory => {
+                let reason = format!("{e} (--item-memory); not followed");
+                self.problem(name, format, Problem::TooLarge, &reason);
+            }
+            Err(e) => self.problem(name, format, Problem::Corrupt, &e.to_string()),
+        }
     }
 
     /// Extracts a nested item named `name` (an archive member, an attachment), after checking

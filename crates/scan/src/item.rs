@@ -117,7 +117,8 @@ impl<'a> ItemScanner<'a> {
             Body::Bytes { data, part } => {
                 // A recording's head says all there is to say; a truncated body does not.
                 let hash = (part == Part::Whole).then(|| content_hash(&data));
-                match scan_reader(ctx, &shown, io::Cursor::new(data), th, tx) {
+                let size = Some(data.len() as u64);
+                match scan_reader(ctx, &shown, io::Cursor::new(data), size, th, tx) {
                     Reached::Gone => false,
                     Reached::Whole if part != Part::Truncated => tx
                         .send(Msg::Read {
@@ -130,7 +131,7 @@ impl<'a> ItemScanner<'a> {
                 }
             }
             Body::Stream(r) => {
-                scan_reader(ctx, &shown, r, th, tx) != Reached::Gone
+                scan_reader(ctx, &shown, r, None, th, tx) != Reached::Gone
                     && tx.send(Msg::Unfinished(shown)).is_ok()
             }
         }
@@ -196,7 +197,7 @@ impl<'a> ItemScanner<'a> {
             Err(e) => return unreadable(ctx, tx, shown, &sources::describe_io(&e)),
         };
         let Ok(m) = f.metadata().map(|m| crate::source::local::meta(&m)) else {
-            return scan_reader(ctx, &shown, f, th, tx) != Reached::Gone;
+            return scan_reader(ctx, &shown, f, None, th, tx) != Reached::Gone;
         };
         // Only what was there when the file was opened is read: a file that grows while it
         // is read (a log being written) would otherwise keep this thread until it stops.
@@ -226,7 +227,8 @@ impl<'a> ItemScanner<'a> {
                 return tx.send(copy).is_ok()
                     && tx.send(Msg::Done(Outcome::Copy { bytes })).is_ok();
             }
-            let reached = scan_reader(ctx, &shown, io::Cursor::new(data), th, tx);
+            let size = Some(data.len() as u64);
+            let reached = scan_reader(ctx, &shown, io::Cursor::new(data), size, th, tx);
             return read_local(tx, shown, &f, m, Some(hash), reached);
         }
         let mut hasher = Hashing::default();
@@ -234,7 +236,7 @@ impl<'a> ItemScanner<'a> {
             inner: opened(),
             state: &mut hasher,
         };
-        let reached = scan_reader(ctx, &shown, reader, th, tx);
+        let reached = scan_reader(ctx, &shown, reader, Some(m.size), th, tx);
         let hash = hasher.finish();
         read_local(tx, shown, &f, m, hash, reached)
     }
@@ -462,11 +464,13 @@ impl Reached {
     }
 }
 
-/// Reads one item as text and sends its findings; says how far it got.
+/// Reads one item as text and sends its findings; says how far it got. `size` is what it
+/// holds, when known.
 fn scan_reader<R: Read>(
     ctx: &Ctx,
     path: &str,
     reader: R,
+    size: Option<u64>,
     th: &mut Thread,
     tx: &mut Outbox,
 ) -> Reached {
@@ -499,7 +503,7 @@ fn scan_reader<R: Read>(
         return Reached::from(send_all(tx, vec![record], Outcome::Binary { bytes }), true);
     }
     if format.is_container() {
-        let data = match text.read_all(ctx.opts.worker.extract.max_item_bytes) {
+        let data = match text.read_all(ctx.opts.worker.extract.max_item_bytes, size) {
             Ok(d) => d,
             Err(e) => return Reached::from(read_failed(path, &e, tx), false),
         };
