@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{cpr, records, Scratch};
+use common::{cpr, records, zip_of, Scratch};
 
 /// The records of one kind (`error`, `warning`, ...).
 fn of_kind(out: &std::process::Output, kind: &str) -> Vec<serde_json::Value> {
@@ -106,15 +106,10 @@ fn gzip(data: &[u8]) -> Vec<u8> {
 
 #[test]
 fn compressed_items_over_a_limit_say_which_the_same_way_in_every_format() {
-    use std::io::Write;
     let s = Scratch::new("over-limit");
     let big = testkit::compressible_text(2 << 20);
     s.write("limit/big.gz", gzip(&big));
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    zip.start_file("m.txt", zip::write::SimpleFileOptions::default())
-        .unwrap();
-    zip.write_all(&big).unwrap();
-    s.write("limit/big.zip", zip.finish().unwrap().into_inner());
+    s.write("limit/big.zip", zip_of(&[("m.txt", &big)]));
     // 64 MiB of zeros in 64 KiB: a bomb under the default limits, found before it is expanded.
     s.write("bomb/zeros.gz", gzip(&vec![0; 64 << 20]));
     let limited = ["--max-item-size", "1"];
@@ -159,4 +154,35 @@ fn errors_in(s: &Scratch, sub: &str, args: &[&str]) -> Vec<(String, String)> {
             (name, e["reason"].as_str().unwrap().to_string())
         })
         .collect()
+}
+
+#[test]
+fn a_nested_zip_bomb_is_one_record_with_how_many_members_it_skipped() {
+    let s = Scratch::new("nested-bomb");
+    // A member of 8 MiB of zeros (1000× its compressed size), in 16 copies on each of three
+    // levels: 4,096 members over the ratio, each an error record of its own before.
+    let mut level = zip_of(&[("zeros.bin", &vec![0u8; 8 << 20])]);
+    for depth in 0..3 {
+        let names: Vec<String> = (0..16).map(|i| format!("l{depth}_{i}.zip")).collect();
+        let copies: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &level[..])).collect();
+        level = zip_of(&copies);
+    }
+    s.write("bomb.zip", &level);
+    s.write("plain.txt", format!("CPR {}\n", cpr("050607")));
+    let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let errors = of_kind(&out, "error");
+    assert_eq!(errors.len(), 1, "{}", &stdout[..stdout.len().min(2000)]);
+    let reason = errors[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("zip: compression-bomb: 4096 members not followed; the first, here: ")
+            && reason.contains("over 250× its compressed size"),
+        "{reason}"
+    );
+    assert_eq!(
+        errors[0]["location"],
+        "l2_0.zip: l1_0.zip: l0_0.zip: zeros.bin"
+    );
+    // The rest of the scan goes on.
+    assert_eq!(common::findings(&out).len(), 1, "{stdout}");
 }

@@ -254,9 +254,29 @@ pub fn extract(name: &str, data: &[u8], limits: &Limits, sink: &mut dyn Sink) {
         sink,
         expanded: 0,
         chain: Vec::new(),
+        not_followed: Vec::new(),
     };
     let format = format_of(name, data);
     ex.item("", format, data, 0);
+    for n in ex.not_followed {
+        let reason = match n.count {
+            1 => n.reason,
+            count => format!(
+                "{count} members not followed; the first, here: {}",
+                n.reason
+            ),
+        };
+        ex.sink.problem(&n.location, &n.format, n.problem, &reason);
+    }
+}
+
+/// Members not followed for one kind of limit: the first, and how many.
+struct NotFollowed {
+    problem: Problem,
+    location: String,
+    format: String,
+    reason: String,
+    count: u64,
 }
 
 struct Extraction<'a> {
@@ -266,6 +286,9 @@ struct Extraction<'a> {
     /// Length and hash of each container from the top-level item down to the current one: a
     /// member equal to one of them is a container that contains itself.
     chain: Vec<(usize, u64)>,
+    /// Members not followed, by the kind of limit they broke: reported once per kind when
+    /// the item is done, so that a bomb of nested copies gives one record, not one per copy.
+    not_followed: Vec<NotFollowed>,
 }
 
 fn content_hash(data: &[u8]) -> u64 {
@@ -282,8 +305,7 @@ impl Extraction<'_> {
             let id = (data.len(), content_hash(data));
             if self.chain.contains(&id) {
                 let reason = "the archive contains itself; not followed";
-                self.sink
-                    .problem(location, format.name(), Problem::Bomb, reason);
+                self.not_followed(location, format.name(), Problem::Bomb, reason);
                 return;
             }
             self.chain.push(id);
@@ -292,6 +314,21 @@ impl Extraction<'_> {
         self.extract_as(location, format, data, depth);
         if pushed {
             self.chain.pop();
+        }
+    }
+
+    /// A member at `location` not followed because it broke a limit (`problem`), told when
+    /// the item is done.
+    fn not_followed(&mut self, location: &str, format: &str, problem: Problem, reason: &str) {
+        match self.not_followed.iter_mut().find(|n| n.problem == problem) {
+            Some(n) => n.count += 1,
+            None => self.not_followed.push(NotFollowed {
+                problem,
+                location: location.to_string(),
+                format: format.to_string(),
+                reason: reason.to_string(),
+                count: 1,
+            }),
         }
     }
 
@@ -395,6 +432,13 @@ impl Cx<'_, '_> {
         self.ex.sink.problem(&loc, format, problem, reason);
     }
 
+    /// Reports member `sub` as not followed because it broke a limit: once per kind of
+    /// limit and top-level item, with how many members broke it.
+    pub fn not_followed(&mut self, sub: &str, format: &str, problem: Problem, reason: &str) {
+        let loc = self.join(sub);
+        self.ex.not_followed(&loc, format, problem, reason);
+    }
+
     /// Reads the text of an image with OCR, when OCR is on and available.
     pub fn ocr_image(&mut self, format: &str, data: &[u8]) {
         match self.ocr(|languages| crate::ocr::image_text(data, languages)) {
@@ -494,7 +538,7 @@ impl Cx<'_, '_> {
                 ),
             ),
         };
-        self.problem(name, format, problem, &reason);
+        self.not_followed(name, format, problem, &reason);
     }
 
     /// Expands member `name` of `format` (an archive member, a compressed stream) within the
@@ -512,7 +556,7 @@ impl Cx<'_, '_> {
         if self.depth + 1 > self.ex.limits.max_depth {
             // Known before a byte is expanded.
             let reason = format!("nested deeper than {} levels", self.ex.limits.max_depth);
-            self.problem(name, "container", Problem::TooDeep, &reason);
+            self.not_followed(name, "container", Problem::TooDeep, &reason);
             return;
         }
         let (most, bound) = self.allowance(compressed);
@@ -528,7 +572,7 @@ impl Cx<'_, '_> {
             Ok(Expanded::Over) => self.over_limit(name, format, most, bound, None),
             Err(e) if e.kind() == std::io::ErrorKind::OutOfMemory => {
                 let reason = format!("{e} (--item-memory); not followed");
-                self.problem(name, format, Problem::TooLarge, &reason);
+                self.not_followed(name, format, Problem::TooLarge, &reason);
             }
             Err(e) => self.problem(name, format, Problem::Corrupt, &e.to_string()),
         }
@@ -540,7 +584,7 @@ impl Cx<'_, '_> {
         let size = data.len() as u64;
         if self.depth + 1 > self.ex.limits.max_depth {
             let reason = format!("nested deeper than {} levels", self.ex.limits.max_depth);
-            self.problem(name, "container", Problem::TooDeep, &reason);
+            self.not_followed(name, "container", Problem::TooDeep, &reason);
             return;
         }
         if let Some(c) = compressed {
@@ -550,7 +594,7 @@ impl Cx<'_, '_> {
                     size / c.max(1),
                     size
                 );
-                self.problem(name, "container", Problem::Bomb, &reason);
+                self.not_followed(name, "container", Problem::Bomb, &reason);
                 return;
             }
         }
@@ -560,7 +604,7 @@ impl Cx<'_, '_> {
                 "the item expands beyond {} bytes; not followed",
                 self.ex.limits.max_expanded_bytes
             );
-            self.problem(name, "container", Problem::Bomb, &reason);
+            self.not_followed(name, "container", Problem::Bomb, &reason);
             return;
         }
         let loc = self.join(name);
