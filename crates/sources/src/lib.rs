@@ -117,6 +117,8 @@ fn error_path(e: &ignore::Error) -> Option<&Path> {
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             error_path(err)
         }
+        // The link that leads back up is where the loop is: the record names it.
+        ignore::Error::Loop { child, .. } => Some(child),
         _ => None,
     }
 }
@@ -128,8 +130,11 @@ fn error_text(e: &ignore::Error) -> String {
         | ignore::Error::WithDepth { err, .. }
         | ignore::Error::WithLineNumber { err, .. } => error_text(err),
         ignore::Error::Io(io) => describe_io(io),
-        ignore::Error::Loop { child, .. } => {
-            format!("symbolic link loop at {}", child.display())
+        ignore::Error::Loop { ancestor, .. } => {
+            format!(
+                "symbolic link loop: leads back to {}; not followed",
+                ancestor.display()
+            )
         }
         other => other.to_string(),
     }
