@@ -151,6 +151,27 @@ pub struct SmbSummary {
     pub too_deep: usize,
     /// The visitor stopped the walk.
     pub stopped: bool,
+    /// Folders not listed because the connection was lost (the server or the share went
+    /// away during the walk): what lies under them was not walked.
+    pub connection_lost: usize,
+}
+
+/// Whether a failed request means the connection is gone, not that one item is unreadable.
+pub(crate) fn connection_lost(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(
+            libc::ECONNRESET
+                | libc::ECONNABORTED
+                | libc::ECONNREFUSED
+                | libc::ENOTCONN
+                | libc::EPIPE
+                | libc::ETIMEDOUT
+                | libc::EHOSTUNREACH
+                | libc::ENETUNREACH
+                | libc::ENETDOWN
+        )
+    )
 }
 
 /// Walks `target` logged on with `password` and calls `visit` with every file and folder below
@@ -289,5 +310,26 @@ fn describe(e: &io::Error) -> String {
         Some(libc::ETIMEDOUT) => "timed out".into(),
         Some(libc::EBUSY | libc::ETXTBSY) => "in use (locked by another client)".into(),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_connection_is_told_from_an_unreadable_folder() {
+        let os = io::Error::from_raw_os_error;
+        for lost in [
+            libc::ECONNRESET,
+            libc::ETIMEDOUT,
+            libc::ENOTCONN,
+            libc::EPIPE,
+        ] {
+            assert!(connection_lost(&os(lost)), "{lost}");
+        }
+        for one in [libc::EACCES, libc::ENOENT, libc::EBUSY] {
+            assert!(!connection_lost(&os(one)), "{one}");
+        }
     }
 }

@@ -69,6 +69,12 @@ impl Source for SmbShare {
             Ok(s) if s.stopped => Walked::CutShort {
                 reason: "the walk was stopped".into(),
             },
+            Ok(s) if s.connection_lost > 0 => Walked::CutShort {
+                reason: format!(
+                    "the connection was lost during the walk: {} folders not listed",
+                    s.connection_lost
+                ),
+            },
             Ok(s) if s.too_deep > 0 => Walked::CutShort {
                 reason: format!("{} folders lie deeper than the walk goes", s.too_deep),
             },

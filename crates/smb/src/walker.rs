@@ -190,6 +190,7 @@ impl<'a> Walker<'a> {
                 (item, Some(l))
             }
             Err(e) => {
+                self.summary.connection_lost += usize::from(crate::connection_lost(&e));
                 item.error = Some(format!("folder not listed: {}", describe(&e)));
                 (item, None)
             }
