@@ -255,7 +255,7 @@ pub fn open_existing(explicit: Option<&Path>) -> Result<store::Db, String> {
 /// resolved: the folder may be gone), with the values in its names masked as `scan` masks
 /// them (a prefix given in its masked form, as listed, stays as it is).
 pub fn prefix(p: &Path) -> Result<String, String> {
-    let abs = std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    let abs = paths::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
     let shown = scan::masking::shown(abs.as_os_str());
     let (det, _) = crate::detector::detector(detect::Detectors::default(), None, None, true)?;
     let mut found = Vec::new();

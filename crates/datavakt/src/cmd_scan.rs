@@ -41,6 +41,16 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = MinConfidence::Medium)]
     min_confidence: MinConfidence,
 
+    /// Print only the items of at least this severity (the others are counted in the
+    /// summary as below_min_severity, and kept in the scan database).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    min_severity: Option<MinSeverity>,
+
+    /// The human report lists every finding with its place in its item, instead of one line
+    /// per item.
+    #[arg(long, short = 'v')]
+    details: bool,
+
     /// Print found values in clear text as well (they are sensitive: handle the output
     /// accordingly). Values are never stored, so this reads every file again.
     #[arg(long)]
@@ -175,6 +185,27 @@ enum MinConfidence {
     High,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum MinSeverity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<MinSeverity> for model::Severity {
+    fn from(m: MinSeverity) -> model::Severity {
+        match m {
+            MinSeverity::Info => model::Severity::Info,
+            MinSeverity::Low => model::Severity::Low,
+            MinSeverity::Medium => model::Severity::Medium,
+            MinSeverity::High => model::Severity::High,
+            MinSeverity::Critical => model::Severity::Critical,
+        }
+    }
+}
+
 impl From<MinConfidence> for detect::Confidence {
     fn from(m: MinConfidence) -> detect::Confidence {
         match m {
@@ -233,7 +264,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
                 p.display()
             ));
         }
-        roots.push(std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?);
+        roots.push(paths::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?);
     }
     let key = crate::key::load(args.key_file.as_deref())?;
     let on = detect::Detectors {
@@ -323,6 +354,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     let format = scan::Format::from(args.format);
     let opts = scan::Options {
         min_confidence: args.min_confidence.into(),
+        min_severity: args.min_severity.map(Into::into),
         show_values: args.show_values,
         threads,
         quiet: args.quiet,
@@ -346,7 +378,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         && stdout.is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
     let out = io::BufWriter::with_capacity(1 << 16, stdout);
-    let reporter = format.reporter(out, args.quiet, color);
+    let reporter = format.reporter(out, args.quiet, color, args.details);
     let summary = scan::run(&all, &key, &opts, &det, Some(db), &memory, reporter)?;
     // With --changes-only, a finding is only what is new: a nightly run fails when
     // something appeared, not every night for what was already known.

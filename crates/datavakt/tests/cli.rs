@@ -349,13 +349,38 @@ fn human_csv_and_json_formats() {
     let n = cpr("111160");
     s.write("list.txt", format!("CPR: {n}\n"));
     let t = s.tree();
+    // By default: the overview, then a line per item with its counts by kind.
     let human = s.scan(&[t.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&human.stdout);
-    assert!(text.contains("list.txt") && text.contains("111160-****") && text.contains("line 1"));
     assert!(
-        text.contains("Scanned 1 files") && !text.contains(&n),
+        text.starts_with("Overview: 1 items with findings, 1 distinct people"),
         "{text}"
     );
+    assert!(text.contains("list.txt  1 dk-cpr"), "{text}");
+    assert!(
+        !text.contains("line 1"),
+        "no finding lines without --details: {text}"
+    );
+    assert!(
+        text.contains("Scanned 1 files") && text.contains("--details lists each of the 1"),
+        "{text}"
+    );
+    // With --details, every finding and where it is.
+    let detailed = s.scan(&[t.to_str().unwrap(), "--details"]);
+    let text = String::from_utf8_lossy(&detailed.stdout);
+    assert!(text.contains("list.txt") && text.contains("111160-****") && text.contains("line 1"));
+    assert!(!text.contains(&n) && !text.contains("--details lists"), "{text}");
+    // --min-severity leaves out what is below it, and says so.
+    let high = s.scan(&[
+        t.to_str().unwrap(),
+        "--min-severity",
+        "critical",
+        "--format",
+        "jsonl",
+    ]);
+    let sum = common::summary(&high);
+    assert_eq!(sum["below_min_severity"], 1, "{sum}");
+    assert!(findings(&high).is_empty());
     let csv = s.scan(&[t.to_str().unwrap(), "--format", "csv", "-q"]);
     let csv = String::from_utf8_lossy(&csv.stdout);
     let mut lines = csv.lines();

@@ -103,6 +103,9 @@ pub enum SummaryKind {
 pub struct Summary {
     /// Findings below `--min-confidence`: kept, not printed or counted.
     pub below_min_confidence: u64,
+    /// Findings of items below `--min-severity`: counted and kept, not printed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub below_min_severity: u64,
     pub binary_skipped: u64,
     pub bytes_read: u64,
     /// Files hashed and found to be copies of files read before.

@@ -11,6 +11,8 @@ use crate::worker;
 /// How to scan.
 pub struct Options {
     pub min_confidence: Confidence,
+    /// Items below this severity are counted, not printed.
+    pub min_severity: Option<model::Severity>,
     pub show_values: bool,
     /// Worker threads (for the summary's share of OCR; sources take their own).
     pub threads: usize,
@@ -62,6 +64,7 @@ pub fn rate(bytes: u64, elapsed: Duration) -> f64 {
 pub(crate) fn test_options() -> Options {
     Options {
         min_confidence: Confidence::Medium,
+        min_severity: None,
         show_values: false,
         threads: 1,
         quiet: true,

@@ -158,6 +158,8 @@ struct Emitter<'p> {
     policy: Option<&'p assess::Policy>,
     /// The threshold for printing (and counting) a finding.
     min_confidence: model::Confidence,
+    /// The threshold for printing an item (its findings are counted all the same).
+    min_severity: Option<model::Severity>,
     /// Unix seconds, for ages.
     now: i64,
     /// The human report: items with their findings, printed at the end by severity.
@@ -267,6 +269,10 @@ impl Emitter<'_> {
             .or_default() += held.len() as u64;
         for h in &held {
             self.count(&h.c, h.new);
+        }
+        if self.min_severity.is_some_and(|min| a.severity < min) {
+            self.s.below_min_severity += held.len() as u64;
+            return;
         }
         if let Some(sorted) = self.by_severity.as_mut() {
             held.retain(|h| h.new || !self.changes_only);
@@ -593,6 +599,7 @@ pub(crate) fn write_all(
         pending: HashMap::new(),
         policy: opts.policy.as_ref(),
         min_confidence: opts.min_confidence,
+        min_severity: opts.min_severity,
         now: crate::options::unix_now(),
         by_severity: by_severity.then(Vec::new),
         stored: Stored::default(),
