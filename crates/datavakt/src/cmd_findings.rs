@@ -33,9 +33,11 @@ Examples:
   datavakt findings list --kind dk-cpr --kind health --confidence high
   datavakt findings list --status all --format jsonl | jq .status
   datavakt findings list --older-than 365              there for a year or more
+  datavakt findings list --min-severity high --audience public --audience organisation
 
-Columns: id, first seen, age (days since first seen), status, confidence, kind, masked
-value, path and location. --status current (the default) is open and accepted findings,
+Columns: id, first seen, age (days since first seen), the item's severity and who can read
+it (as the last scan judged them), status, confidence, kind, masked value, path and
+location; a total line ends the list. --status current (the default) is open and accepted findings,
 what `datavakt scan` reports; false positives and resolved findings are listed only when
 asked for.";
 
@@ -111,6 +113,15 @@ struct ListArgs {
     #[arg(long, value_name = "DAYS")]
     older_than: Option<u32>,
 
+    /// Only findings in items at least this severe (as the last scan judged them).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    min_severity: Option<SeverityArg>,
+
+    /// Only findings in items readable by this audience (as the last scan judged them);
+    /// repeat for several.
+    #[arg(long, value_enum, value_name = "WHO")]
+    audience: Vec<AudienceArg>,
+
     /// Output format: aligned text, JSON Lines (one object a finding), or CSV with a header.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     format: ListFormat,
@@ -152,6 +163,53 @@ struct MarkArgs {
     /// Who decides [default: $USER].
     #[arg(long, value_name = "NAME")]
     by: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<SeverityArg> for model::Severity {
+    fn from(s: SeverityArg) -> model::Severity {
+        match s {
+            SeverityArg::Info => model::Severity::Info,
+            SeverityArg::Low => model::Severity::Low,
+            SeverityArg::Medium => model::Severity::Medium,
+            SeverityArg::High => model::Severity::High,
+            SeverityArg::Critical => model::Severity::Critical,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AudienceArg {
+    /// Anyone, without credentials.
+    Public,
+    /// Every employee.
+    Organisation,
+    /// Named groups or users.
+    Group,
+    /// The owner only.
+    Owner,
+    /// Could not tell.
+    Unknown,
+}
+
+impl From<AudienceArg> for model::Audience {
+    fn from(a: AudienceArg) -> model::Audience {
+        match a {
+            AudienceArg::Public => model::Audience::Public,
+            AudienceArg::Organisation => model::Audience::Organisation,
+            AudienceArg::Group => model::Audience::Group,
+            AudienceArg::Owner => model::Audience::Owner,
+            AudienceArg::Unknown => model::Audience::Unknown,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -322,6 +380,8 @@ fn list(db: Option<&Path>, a: ListArgs) -> Result<(), String> {
             a.confidence.iter().map(|c| c.name().to_string()).collect()
         },
         seen_before: None,
+        min_severity: a.min_severity.map(Into::into),
+        audiences: a.audience.iter().map(|w| (*w).into()).collect(),
     };
     if let Some(days) = a.older_than {
         filter = filter.min_age(now, i64::from(days) * 86_400);
@@ -329,19 +389,20 @@ fn list(db: Option<&Path>, a: ListArgs) -> Result<(), String> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     // A CSV consumer gets its header even when nothing matches; people get one above rows.
-    let mut header = match a.format {
-        ListFormat::Human => Some(format!(
-            "{:>6}  {:<10}  {:>5}  {:<14}  {:<6}  {:<16}  {:<15}  PATH: LOCATION\n",
-            "ID", "FIRST SEEN", "AGE", "STATUS", "CONF", "KIND", "MASKED"
+    let mut header =
+        match a.format {
+            ListFormat::Human => Some(format!(
+            "{:>6}  {:<10}  {:>5}  {:<8}  {:<12}  {:<14}  {:<6}  {:<16}  {:<15}  PATH: LOCATION\n",
+            "ID", "FIRST SEEN", "AGE", "SEVERITY", "READABLE BY", "STATUS", "CONF", "KIND", "MASKED"
         )),
-        ListFormat::Csv => {
-            if let Err(e) = writeln!(out, "{}", CSV_HEADER.join(",")) {
-                return written(Err(e));
+            ListFormat::Csv => {
+                if let Err(e) = writeln!(out, "{}", CSV_HEADER.join(",")) {
+                    return written(Err(e));
+                }
+                None
             }
-            None
-        }
-        ListFormat::Jsonl => None,
-    };
+            ListFormat::Jsonl => None,
+        };
     let mut write = |l: &StoredFinding| -> io::Result<()> {
         if let Some(h) = header.take() {
             out.write_all(h.as_bytes())?;
@@ -355,10 +416,12 @@ fn list(db: Option<&Path>, a: ListArgs) -> Result<(), String> {
         match a.format {
             ListFormat::Human => writeln!(
                 out,
-                "{:>6}  {}  {:>5}  {:<14}  {:<6}  {:<16}  {:<15}  {}{}{}",
+                "{:>6}  {}  {:>5}  {:<8}  {:<12}  {:<14}  {:<6}  {:<16}  {:<15}  {}{}{}",
                 l.id,
                 &f.first_seen.to_string()[..10],
                 format!("{} d", l.age_days),
+                f.severity.map_or("-", |s| s.name()),
+                f.exposure.as_ref().map_or("-", |e| e.audience.name()),
                 status,
                 f.confidence.name(),
                 f.kind,
@@ -407,6 +470,8 @@ fn list(db: Option<&Path>, a: ListArgs) -> Result<(), String> {
             "datavakt: no findings match (see the others with --status all; \
              `datavakt scan PATH` records new ones)"
         );
+    } else if a.format == ListFormat::Human && failed.is_none() {
+        failed = writeln!(out, "{n} finding{}", if n == 1 { "" } else { "s" }).err();
     }
     written(failed.map_or_else(|| out.flush(), Err))
 }

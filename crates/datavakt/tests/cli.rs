@@ -369,7 +369,10 @@ fn human_csv_and_json_formats() {
     let detailed = s.scan(&[t.to_str().unwrap(), "--details"]);
     let text = String::from_utf8_lossy(&detailed.stdout);
     assert!(text.contains("list.txt") && text.contains("111160-****") && text.contains("line 1"));
-    assert!(!text.contains(&n) && !text.contains("--details lists"), "{text}");
+    assert!(
+        !text.contains(&n) && !text.contains("--details lists"),
+        "{text}"
+    );
     // --min-severity leaves out what is below it, and says so.
     let high = s.scan(&[
         t.to_str().unwrap(),

@@ -197,6 +197,58 @@ fn findings_are_listed_shown_and_marked_and_false_positives_stay_dismissed() {
     let human = t.ok(&["findings", "list"]);
     assert!(human.starts_with("    ID  FIRST SEEN"), "{human}");
     assert!(
+        human.trim_end().ends_with("\n9 findings"),
+        "a total line: {human}"
+    );
+    assert!(human.contains("SEVERITY  READABLE BY"), "{human}");
+    // By who can read the items and how severe they are, as the scan judged them.
+    let everyone = lines(&t.ok(&[
+        "findings",
+        "list",
+        "--audience",
+        "organisation",
+        "--format",
+        "jsonl",
+    ]));
+    assert_eq!(everyone.len(), 9, "the test files are readable by all");
+    let owner_only = t.ok(&[
+        "findings",
+        "list",
+        "--audience",
+        "owner",
+        "--format",
+        "jsonl",
+    ]);
+    assert!(owner_only.is_empty(), "{owner_only}");
+    let all_severe = lines(&t.ok(&[
+        "findings",
+        "list",
+        "--min-severity",
+        "info",
+        "--format",
+        "jsonl",
+    ]));
+    assert_eq!(all_severe.len(), 9);
+    let top = scanned
+        .iter()
+        .filter_map(|f| f["severity"].as_str())
+        .max_by_key(|s| {
+            ["info", "low", "medium", "high", "critical"]
+                .iter()
+                .position(|x| x == s)
+        })
+        .unwrap();
+    let at_top = lines(&t.ok(&[
+        "findings",
+        "list",
+        "--min-severity",
+        top,
+        "--format",
+        "jsonl",
+    ]));
+    assert!(!at_top.is_empty() && at_top.len() < 9, "{at_top:?}");
+    assert!(at_top.iter().all(|f| f["severity"] == top));
+    assert!(
         human.contains("010190-****") && human.contains("0 d"),
         "{human}"
     );

@@ -96,6 +96,32 @@ pub(super) mod tests {
             ..Filter::default()
         };
         assert_eq!(list(&db, &root, NOW).unwrap().len(), 7);
+        // By the item's severity and audience, as the last scan judged them.
+        db.execute(
+            "UPDATE items SET severity = 'high', exposure = ?1 WHERE path = '/srv/a/list.csv'",
+            &[&r#"{"audience":"public","principals":[],"transport":"http","via":"x"}"#],
+        )
+        .unwrap();
+        let high = Filter {
+            min_severity: Some(model::Severity::Medium),
+            ..Filter::default()
+        };
+        assert_eq!(list(&db, &high, NOW).unwrap().len(), 2);
+        let critical = Filter {
+            min_severity: Some(model::Severity::Critical),
+            ..Filter::default()
+        };
+        assert!(list(&db, &critical, NOW).unwrap().is_empty());
+        let public = Filter {
+            audiences: vec![model::Audience::Public, model::Audience::Owner],
+            ..Filter::default()
+        };
+        let got = list(&db, &public, NOW).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            got[0].finding.exposure.as_ref().unwrap().audience,
+            model::Audience::Public
+        );
         assert_eq!(
             list(&db, &Filter::default().min_age(107 * DAY, 7 * DAY), NOW)
                 .unwrap()

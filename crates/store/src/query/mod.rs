@@ -19,7 +19,8 @@
 use std::borrow::Cow;
 
 use model::{
-    Confidence, Exposure, Finding, IsoTime, Media, Resolution, Severity, Status, StoredFinding,
+    Audience, Confidence, Exposure, Finding, IsoTime, Media, Resolution, Severity, Status,
+    StoredFinding,
 };
 
 use crate::db::{Db, DbError, Param, Row};
@@ -60,6 +61,10 @@ pub struct Filter {
     pub confidences: Vec<String>,
     /// Only findings first seen at or before this time (Unix seconds).
     pub seen_before: Option<i64>,
+    /// Only findings in items the last scan judged this severe or more.
+    pub min_severity: Option<Severity>,
+    /// Only findings in items readable by one of these audiences, as the last scan judged.
+    pub audiences: Vec<Audience>,
 }
 
 impl Filter {
@@ -91,6 +96,29 @@ impl Filter {
         if let Some(t) = self.seen_before {
             cond.push("f.first_seen <= ?".into());
             args.push(Box::new(t));
+        }
+        if let Some(min) = self.min_severity {
+            let names: Vec<&str> = Severity::ALL
+                .iter()
+                .filter(|s| **s >= min)
+                .map(|s| s.name())
+                .collect();
+            cond.push(format!("i.severity IN ({})", marks(names.len())));
+            args.extend(
+                names
+                    .iter()
+                    .map(|v| Box::new(v.to_string()) as Box<dyn Param>),
+            );
+        }
+        if !self.audiences.is_empty() {
+            // The stored exposure is the model's JSON, whose first member is the audience.
+            let likes = vec!["i.exposure LIKE ?"; self.audiences.len()].join(" OR ");
+            cond.push(format!("({likes})"));
+            args.extend(
+                self.audiences.iter().map(|a| {
+                    Box::new(format!("{{\"audience\":\"{}\"%", a.name())) as Box<dyn Param>
+                }),
+            );
         }
         (cond.join(" AND "), args)
     }
