@@ -11,6 +11,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use model::{FindingDetail, StoredFinding};
 use store::query::{self, Filter, Marking, Selection};
 
+use crate::args::{AudienceArg, SeverityArg};
 use crate::paths;
 
 /// `datavakt findings --help`.
@@ -163,53 +164,6 @@ struct MarkArgs {
     /// Who decides [default: $USER].
     #[arg(long, value_name = "NAME")]
     by: Option<String>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum SeverityArg {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl From<SeverityArg> for model::Severity {
-    fn from(s: SeverityArg) -> model::Severity {
-        match s {
-            SeverityArg::Info => model::Severity::Info,
-            SeverityArg::Low => model::Severity::Low,
-            SeverityArg::Medium => model::Severity::Medium,
-            SeverityArg::High => model::Severity::High,
-            SeverityArg::Critical => model::Severity::Critical,
-        }
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum AudienceArg {
-    /// Anyone, without credentials.
-    Public,
-    /// Every employee.
-    Organisation,
-    /// Named groups or users.
-    Group,
-    /// The owner only.
-    Owner,
-    /// Could not tell.
-    Unknown,
-}
-
-impl From<AudienceArg> for model::Audience {
-    fn from(a: AudienceArg) -> model::Audience {
-        match a {
-            AudienceArg::Public => model::Audience::Public,
-            AudienceArg::Organisation => model::Audience::Organisation,
-            AudienceArg::Group => model::Audience::Group,
-            AudienceArg::Owner => model::Audience::Owner,
-            AudienceArg::Unknown => model::Audience::Unknown,
-        }
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

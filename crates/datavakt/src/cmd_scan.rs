@@ -44,7 +44,7 @@ pub struct ScanArgs {
     /// Print only the items of at least this severity (the others are counted in the
     /// summary as below_min_severity, and kept in the scan database).
     #[arg(long, value_enum, value_name = "LEVEL")]
-    min_severity: Option<MinSeverity>,
+    min_severity: Option<crate::args::SeverityArg>,
 
     /// The human report lists every finding with its place in its item, instead of one line
     /// per item.
@@ -183,27 +183,6 @@ enum MinConfidence {
     Low,
     Medium,
     High,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum MinSeverity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl From<MinSeverity> for model::Severity {
-    fn from(m: MinSeverity) -> model::Severity {
-        match m {
-            MinSeverity::Info => model::Severity::Info,
-            MinSeverity::Low => model::Severity::Low,
-            MinSeverity::Medium => model::Severity::Medium,
-            MinSeverity::High => model::Severity::High,
-            MinSeverity::Critical => model::Severity::Critical,
-        }
-    }
 }
 
 impl From<MinConfidence> for detect::Confidence {

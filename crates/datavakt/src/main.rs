@@ -4,6 +4,7 @@
 //! Argument parsing and one file per subcommand (`cmd_*.rs`); the pipeline is the library
 //! `crates/scan`.
 
+mod args;
 mod cmd_findings;
 mod cmd_report;
 mod cmd_rules;
