@@ -41,6 +41,18 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = MinConfidence::Medium)]
     min_confidence: MinConfidence,
 
+    /// Leave out files and folders whose path (relative to the root given) matches GLOB,
+    /// gitignore-style: `*.log` at any depth, `HR/archive` from the root, `tmp/` folders
+    /// only; an excluded folder is not walked. Repeat for several. For every source: local
+    /// trees, web crawls (URL paths), shares.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+
+    /// Read only files whose path matches GLOB (folders are still walked to find them);
+    /// repeat for several. An --exclude wins.
+    #[arg(long, value_name = "GLOB")]
+    include: Vec<String>,
+
     /// Print only the items of at least this severity (the others are counted in the
     /// summary as below_min_severity, and kept in the scan database).
     #[arg(long, value_enum, value_name = "LEVEL")]
@@ -275,10 +287,12 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         args.threads
     };
     // The sources, one per kind of root: a new source is registered here.
+    let globs = sources::globs::Globs::new(&args.exclude, &args.include)?;
     let local = scan::source::local::LocalTree {
         roots,
         follow_links: args.follow,
         threads,
+        globs: globs.clone(),
     };
     let web_options = sources::web::WebOptions {
         rate_per_second: args.crawl_rate.max(0.0),
@@ -293,6 +307,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
                 std::env::var("DATAVAKT_HTTP_PASSWORD").unwrap_or_default(),
             )
         }),
+        globs: globs.clone(),
         ..sources::web::WebOptions::default()
     };
     let sites: Vec<scan::source::web::WebSite> = web_roots
@@ -317,6 +332,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         .map(|share| smb::source::SmbShare {
             share,
             max_file_bytes: max_item_bytes,
+            globs: globs.clone(),
         })
         .collect();
     #[cfg(feature = "smb")]
@@ -351,6 +367,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         rescan_all: args.rescan_all || args.show_values,
         changes_only: args.changes_only,
         policy: load_policy(args.policy.as_deref())?,
+        globs,
     };
     let stdout = io::stdout();
     let color = format == scan::Format::Human

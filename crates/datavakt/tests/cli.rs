@@ -767,3 +767,43 @@ fn every_scan_is_kept_in_the_scan_database_masked_and_seen_again_on_the_next() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("scan database"));
 }
+
+#[test]
+fn exclude_and_include_globs_choose_what_is_scanned() {
+    let s = Scratch::new("globs");
+    let line = |d: &str| format!("CPR-nr.: {}\n", cpr(d));
+    s.write("a.txt", line("010190"));
+    s.write("debug.log", line("020290"));
+    s.write("deep/down/trace.log", line("030390"));
+    s.write("HR/archive/old.txt", line("040490"));
+    s.write("other/HR/archive/kept.txt", line("050590"));
+    s.write("b.csv", line("060690"));
+    let t = s.tree();
+    let paths = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![t.to_str().unwrap(), "--format", "jsonl", "--no-names"];
+        args.extend(extra);
+        let out = s.scan(&args);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let mut p: Vec<String> = findings(&out)
+            .iter()
+            .map(|f| {
+                let p = f["path"].as_str().unwrap();
+                p[p.find("/tree/").unwrap() + 6..].to_string()
+            })
+            .collect();
+        p.sort();
+        p
+    };
+    assert_eq!(paths(&[]).len(), 6);
+    assert_eq!(
+        paths(&["--exclude", "*.log", "--exclude", "HR/archive"]),
+        ["a.txt", "b.csv", "other/HR/archive/kept.txt"]
+    );
+    assert_eq!(
+        paths(&["--include", "*.txt", "--exclude", "other/"]),
+        ["HR/archive/old.txt", "a.txt"]
+    );
+    let bad = s.scan(&[t.to_str().unwrap(), "--exclude", "[oops"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--exclude \"[oops\""));
+}

@@ -24,6 +24,9 @@ pub struct Options {
     pub changes_only: bool,
     /// Zones and what they may hold, for the severity of findings.
     pub policy: Option<assess::Policy>,
+    /// `--exclude` and `--include`: the sources walk past what they leave out, and the
+    /// findings stored for it are not reported.
+    pub globs: sources::globs::Globs,
 }
 
 /// What every scanning thread shares.
@@ -65,6 +68,7 @@ pub(crate) fn test_options() -> Options {
     Options {
         min_confidence: Confidence::Medium,
         min_severity: None,
+        globs: sources::globs::Globs::default(),
         show_values: false,
         threads: 1,
         quiet: true,

@@ -548,6 +548,24 @@ struct Ends {
 }
 
 impl Ends {
+    /// Whether `globs` let the stored item `p` through, relative to the deepest root above
+    /// it (an item under no root is let through).
+    fn allows(&self, p: &str, globs: &sources::globs::Globs) -> bool {
+        if globs.is_empty() {
+            return true;
+        }
+        let rel = self
+            .ends
+            .iter()
+            .filter_map(|(root, _)| {
+                let rest = p.strip_prefix(root.as_str())?;
+                let under = rest.is_empty() || rest.starts_with('/') || root.ends_with('/');
+                under.then_some(rest)
+            })
+            .min_by_key(|rest| rest.len());
+        rel.is_none_or(|rel| globs.allows(rel.trim_start_matches('/'), false))
+    }
+
     /// Whether the item stored as `p` may still exist. The walk of the deepest root above it
     /// decides: complete (gone, unless behind a password it could not pass), incomplete
     /// (still there), or one that looks each item up (`look`).
@@ -731,11 +749,16 @@ pub(crate) fn write_all(
     // What the walks did not meet: gone (resolved) or still there (carried over), as each
     // root's walk says. A file stored with masked names is looked for through its folders'
     // listings.
-    let exists = |p: &str| ends.exists(p, &|p| mask.exists(p));
+    // What --exclude/--include leave out was not looked at: not gone.
+    let exists = |p: &str| !ends.allows(p, &opts.globs) || ends.exists(p, &|p| mask.exists(p));
     e.complete_all(&mut db);
     let end = db.close(&exists);
     e.resolved(&end.resolved);
     for c in end.carried {
+        // Left out by --exclude/--include now: kept in the database, not reported.
+        if !ends.allows(&c.path, &opts.globs) {
+            continue;
+        }
         e.stored(c, false);
     }
     e.complete_all(&mut db);

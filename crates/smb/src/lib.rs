@@ -87,6 +87,9 @@ pub struct SmbOptions {
     /// Try an anonymous session on the share once, to tell whether guests get in (which makes
     /// what Everyone may read `public`).
     pub probe_guest: bool,
+    /// `--exclude` and `--include`, over paths relative to the start folder: an excluded
+    /// folder is not listed.
+    pub globs: sources::globs::Globs,
 }
 
 impl Default for SmbOptions {
@@ -99,6 +102,7 @@ impl Default for SmbOptions {
             require_encryption: false,
             resolve_names: true,
             probe_guest: true,
+            globs: sources::globs::Globs::default(),
         }
     }
 }

@@ -43,6 +43,8 @@ pub struct SmbShare {
     pub share: Share,
     /// Files are read up to this many bytes.
     pub max_file_bytes: u64,
+    /// `--exclude` and `--include`.
+    pub globs: sources::globs::Globs,
 }
 
 impl Source for SmbShare {
@@ -54,6 +56,7 @@ impl Source for SmbShare {
         let mut scan = scanner();
         let opts = SmbOptions {
             max_file_bytes: self.max_file_bytes,
+            globs: self.globs.clone(),
             ..SmbOptions::default()
         };
         let share = &self.share;

@@ -117,6 +117,9 @@ impl<'a> Walker<'a> {
                 continue;
             };
             let rel = join(&dir, &name);
+            if !self.opts.globs.allows(&rel, entry.is_dir) {
+                continue;
+            }
             if entry.is_dir {
                 let (item, children) = self.dir(&rel, depth + 1, &entry);
                 if !self.report(item, visit) {

@@ -15,6 +15,8 @@ pub struct LocalTree {
     /// Follow symbolic links (else a scan never leaves the trees it was given).
     pub follow_links: bool,
     pub threads: usize,
+    /// `--exclude` and `--include`.
+    pub globs: sources::globs::Globs,
 }
 
 impl Source for LocalTree {
@@ -26,6 +28,7 @@ impl Source for LocalTree {
         let opts = sources::WalkOptions {
             follow_links: self.follow_links,
             threads: self.threads,
+            globs: self.globs.clone(),
         };
         let follow = self.follow_links;
         sources::walk(&self.roots, &opts, || {
