@@ -5,6 +5,7 @@
 //! `crates/scan`.
 
 mod args;
+mod cmd_completions;
 mod cmd_findings;
 mod cmd_report;
 mod cmd_rules;
@@ -40,7 +41,7 @@ Exit codes:
 /// in file shares, validated to the digit.
 #[derive(Parser)]
 #[command(name = "datavakt", version, after_help = EXIT_CODES)]
-struct Cli {
+pub struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -64,12 +65,55 @@ enum Command {
     /// contract), or of the JSON of `findings` and `report`.
     #[command(after_help = cmd_schema::HELP)]
     Schema(cmd_schema::SchemaArgs),
-    /// Internal: the extraction worker process that `scan` starts.
-    #[command(name = "__extract-worker", hide = true)]
-    ExtractWorker(cmd_worker::WorkerArgs),
+    /// Print shell completions (bash, zsh, fish, powershell).
+    #[command(after_help = cmd_completions::COMPLETIONS_HELP)]
+    Completions(cmd_completions::CompletionsArgs),
+    /// Print the manual page (roff).
+    #[command(after_help = cmd_completions::MAN_HELP)]
+    Man,
+}
+
+/// `datavakt --version`: the version, and which optional parts this build and this machine
+/// have (asked of the machine only then: it runs `tesseract`).
+fn long_version() -> String {
+    let smb = if cfg!(feature = "smb") {
+        "smb:// shares (libsmbclient)"
+    } else {
+        "no smb:// shares (built without the smb feature)"
+    };
+    let langs = extract::ocr::languages();
+    let ocr = if langs.is_empty() {
+        "no OCR (tesseract not found)".to_string()
+    } else {
+        format!("OCR with tesseract: {}", langs.join(" "))
+    };
+    let pdf = if extract::ocr::pdf_renderer_available() {
+        "scanned PDF pages (pdftoppm)"
+    } else {
+        "no scanned PDF pages (pdftoppm not found)"
+    };
+    format!(
+        "datavakt {}\n  {smb}\n  {ocr}\n  {pdf}",
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 fn main() -> ExitCode {
+    // `--version` says more than `-V`; clap's own would look for OCR on every run.
+    let mut args = std::env::args_os().skip(1);
+    match (args.next(), args.next()) {
+        (Some(v), None) if v == "--version" => {
+            println!("{}", long_version());
+            return ExitCode::SUCCESS;
+        }
+        // The extraction worker that `scan` starts: internal, so not among the subcommands.
+        (Some(w), _) if w == "__extract-worker" => {
+            use clap::Parser as _;
+            let w = cmd_worker::WorkerArgs::parse_from(std::env::args_os().skip(1));
+            return cmd_worker::run(w);
+        }
+        _ => {}
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => cmd_scan::run(args),
@@ -77,7 +121,8 @@ fn main() -> ExitCode {
         Command::Findings(args) => cmd_findings::run(args).map(|()| ExitCode::SUCCESS),
         Command::Report(args) => cmd_report::run(args).map(|()| ExitCode::SUCCESS),
         Command::Schema(args) => cmd_schema::run(args),
-        Command::ExtractWorker(w) => return cmd_worker::run(w),
+        Command::Completions(args) => cmd_completions::completions(args),
+        Command::Man => cmd_completions::man(),
     };
     match result {
         Ok(code) => code,

@@ -807,3 +807,41 @@ fn exclude_and_include_globs_choose_what_is_scanned() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--exclude \"[oops\""));
 }
+
+#[test]
+fn completions_man_page_and_version_say_what_is_there() {
+    let s = Scratch::new("completions");
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef datavakt"),
+        ("fish", "complete -c datavakt"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = s.cmd().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(marker) && text.contains("min-severity"),
+            "{shell}"
+        );
+        assert!(
+            !text.contains("__extract-worker"),
+            "{shell}: the internal command"
+        );
+    }
+    let man = s.cmd().arg("man").output().unwrap();
+    let text = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        text.contains(".TH datavakt 1") && text.contains("completions"),
+        "{text}"
+    );
+    let version = s.cmd().arg("--version").output().unwrap();
+    let text = String::from_utf8_lossy(&version.stdout);
+    assert!(text.starts_with("datavakt "), "{text}");
+    let smb = if cfg!(feature = "smb") {
+        "  smb://"
+    } else {
+        "  no smb://"
+    };
+    assert!(text.contains(smb) && text.contains("OCR"), "{text}");
+}
