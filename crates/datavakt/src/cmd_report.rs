@@ -56,8 +56,8 @@ pub struct ReportArgs {
     #[arg(value_name = "PATH-PREFIX")]
     prefix: Option<PathBuf>,
 
-    /// Output format: text, one JSON document, CSV, or one self-contained HTML page.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    /// Output format: for people, one JSON document, CSV, or one self-contained HTML page.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     format: ReportFormat,
 
     /// The scan database: a SQLite file or a postgres:// URL [default: $DATAVAKT_DB, else
@@ -103,7 +103,7 @@ struct BreachArgs {
     prefix: PathBuf,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = BreachFormat::Text)]
+    #[arg(long, value_enum, default_value_t = BreachFormat::Human)]
     format: BreachFormat,
 
     /// Count findings resolved since (their files edited or deleted) as well.
@@ -113,7 +113,9 @@ struct BreachArgs {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
-    Text,
+    /// For people (also `text`).
+    #[value(alias = "text")]
+    Human,
     Json,
     Csv,
     Html,
@@ -121,7 +123,9 @@ enum ReportFormat {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum BreachFormat {
-    Text,
+    /// For people (also `text`).
+    #[value(alias = "text")]
+    Human,
     Json,
 }
 
@@ -141,7 +145,7 @@ pub fn run(args: ReportArgs) -> Result<(), String> {
             )
             .map_err(|e| e.to_string())?;
             match b.format {
-                BreachFormat::Text => breach_text(&scope),
+                BreachFormat::Human => breach_text(&scope),
                 BreachFormat::Json => json(&scope)?,
             }
         }
@@ -150,7 +154,7 @@ pub fn run(args: ReportArgs) -> Result<(), String> {
             let s = query::report(&conn, p.as_deref(), args.min_confidence.names(), now)
                 .map_err(|e| e.to_string())?;
             match args.format {
-                ReportFormat::Text => summary_text(&s),
+                ReportFormat::Human => summary_text(&s),
                 ReportFormat::Json => json(&s)?,
                 ReportFormat::Csv => summary_csv(&s)?,
                 ReportFormat::Html => html(&s),

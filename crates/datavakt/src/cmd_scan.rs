@@ -78,7 +78,13 @@ pub struct ScanArgs {
     follow: bool,
 
     /// Worker threads [default: one per core].
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    #[arg(
+        long,
+        short = 'j',
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
     threads: usize,
 
     /// No progress bar and no summary; findings and errors only.
