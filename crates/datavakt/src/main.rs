@@ -12,6 +12,7 @@ mod cmd_rules;
 mod cmd_scan;
 mod cmd_schema;
 mod cmd_worker;
+mod config;
 mod detector;
 mod key;
 mod names;
@@ -44,6 +45,11 @@ Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+
+    /// The configuration file [default: $DATAVAKT_CONFIG, else
+    /// $XDG_CONFIG_HOME/datavakt/config.toml or ~/.config/datavakt/config.toml if there is one].
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -65,6 +71,12 @@ enum Command {
     /// contract), or of the JSON of `findings` and `report`.
     #[command(after_help = cmd_schema::HELP)]
     Schema(cmd_schema::SchemaArgs),
+    /// Show the settings in effect for a subcommand and where each comes from.
+    #[command(after_help = CONFIG_HELP)]
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
     /// Print shell completions (bash, zsh, fish, powershell).
     #[command(after_help = cmd_completions::COMPLETIONS_HELP)]
     Completions(cmd_completions::CompletionsArgs),
@@ -98,6 +110,34 @@ fn long_version() -> String {
     )
 }
 
+const CONFIG_HELP: &str = "\
+The configuration file holds long options as keys: at the top for every subcommand that has
+the option, in a table for one subcommand. The command line wins over it; $DATAVAKT_DB and
+the other variables are used when neither gives the option.
+
+  db = \"/srv/datavakt/scans.db\"
+  [scan]
+  min-confidence = \"low\"
+  exclude = [\"*.log\", \"Backup/\"]
+  no-names = true
+  [findings.list]
+  min-severity = \"high\"
+
+Examples:
+  datavakt config show scan
+  datavakt config show findings list
+  datavakt --config ./datavakt.toml config show report";
+
+#[derive(Subcommand)]
+enum ConfigAction {
+    /// Print every option of SUBCOMMAND with its value in effect and where it comes from.
+    Show {
+        /// The subcommand, e.g. `scan` or `findings list` [default: scan].
+        #[arg(value_name = "SUBCOMMAND", default_values_t = ["scan".to_string()])]
+        subcommand: Vec<String>,
+    },
+}
+
 fn main() -> ExitCode {
     // `--version` says more than `-V`; clap's own would look for OCR on every run.
     let mut args = std::env::args_os().skip(1);
@@ -114,7 +154,14 @@ fn main() -> ExitCode {
         }
         _ => {}
     }
-    let cli = Cli::parse();
+    let argv = match config::apply(std::env::args_os().collect()) {
+        Ok(argv) => argv,
+        Err(msg) => {
+            eprintln!("datavakt: error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let cli = Cli::parse_from(argv);
     let result = match cli.command {
         Command::Scan(args) => cmd_scan::run(args),
         Command::Rules(args) => cmd_rules::run(args),
@@ -123,6 +170,12 @@ fn main() -> ExitCode {
         Command::Schema(args) => cmd_schema::run(args),
         Command::Completions(args) => cmd_completions::completions(args),
         Command::Man => cmd_completions::man(),
+        Command::Config {
+            action: ConfigAction::Show { subcommand },
+        } => config::show(cli.config.as_deref(), &subcommand).map(|text| {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }),
     };
     match result {
         Ok(code) => code,

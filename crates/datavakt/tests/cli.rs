@@ -845,3 +845,73 @@ fn completions_man_page_and_version_say_what_is_there() {
     };
     assert!(text.contains(smb) && text.contains("OCR"), "{text}");
 }
+
+#[test]
+fn the_configuration_file_sets_what_the_command_line_does_not() {
+    let s = Scratch::new("config");
+    s.write("a.txt", format!("CPR-nr.: {}\n", cpr("010190")));
+    s.write("b.log", format!("CPR-nr.: {}\n", cpr("020290")));
+    // The default place: $XDG_CONFIG_HOME/datavakt/config.toml.
+    let dir = s.dir.join("config/datavakt");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "# for every subcommand\nno-names = true\n[scan]\nformat = \"jsonl\"\nexclude = [\"*.log\"]\n",
+    )
+    .unwrap();
+    let t = s.tree();
+    let out = s.scan(&[t.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let found = findings(&out);
+    assert_eq!(found.len(), 1, "jsonl, and b.log excluded: {found:?}");
+    // The command line wins.
+    let out = s.scan(&[t.to_str().unwrap(), "--format", "csv", "--quiet"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("kind,path"));
+    // `config show` says what is in effect and where it comes from.
+    let shown = s.cmd().args(["config", "show", "scan"]).output().unwrap();
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        text.contains("format = \"jsonl\"  # ") && text.contains("config.toml:4"),
+        "{text}"
+    );
+    assert!(
+        text.contains("no-names = true  # ") && text.contains("config.toml:2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("min-confidence = \"medium\"  # default"),
+        "{text}"
+    );
+    // A mistake names the file and line, and nothing runs.
+    let bad = s.dir.join("bad.toml");
+    std::fs::write(&bad, "[scan]\nmin-confidense = \"low\"\n").unwrap();
+    let out = s
+        .cmd()
+        .args([
+            "--config",
+            bad.to_str().unwrap(),
+            "scan",
+            t.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml:2") && err.contains("min-confidense"),
+        "{err}"
+    );
+    std::fs::write(&bad, "[scan\n").unwrap();
+    let out = s
+        .cmd()
+        .args([
+            "--config",
+            bad.to_str().unwrap(),
+            "scan",
+            t.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml:1:"));
+}

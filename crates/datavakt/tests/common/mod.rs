@@ -41,6 +41,7 @@ impl Scratch {
             .env("XDG_DATA_HOME", self.dir.join("data"))
             .env_remove("DATAVAKT_NAMES")
             .env_remove("DATAVAKT_RULES")
+            .env_remove("DATAVAKT_CONFIG")
             .env_remove("NO_COLOR")
             .stdin(Stdio::null());
         c
