@@ -47,11 +47,22 @@ pub fn run(
         memory,
     };
     let (tx, rx) = sync_channel::<Vec<Msg>>(64);
+    // The progress line's totals, counted beside the scan: only when the line is shown.
+    let shown = !opts.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let totals = crate::progress::Totals::default();
     std::thread::scope(|s| {
         let scanned_with = memory.scanned_with.as_str();
         let mask = &mask;
-        let writer =
-            s.spawn(move || writer::write_all(rx, opts, started, db, scanned_with, mask, reporter));
+        let totals = &totals;
+        if shown {
+            for source in sources {
+                totals.start();
+                s.spawn(move || totals.finish(source.count(totals)));
+            }
+        }
+        let writer = s.spawn(move || {
+            writer::write_all(rx, opts, started, db, scanned_with, mask, reporter, totals)
+        });
         for source in sources {
             let (ctx, tx) = (&ctx, tx.clone());
             s.spawn(move || {

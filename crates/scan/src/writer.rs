@@ -165,6 +165,9 @@ struct Emitter<'p> {
     /// The human report: items with their findings, printed at the end by severity.
     by_severity: Option<Vec<Assessed>>,
     stored: Stored,
+    /// What the sources hold, for the progress line.
+    totals: &'p crate::progress::Totals,
+    started: Instant,
 }
 
 impl Emitter<'_> {
@@ -369,12 +372,12 @@ impl Emitter<'_> {
             Outcome::Error | Outcome::Skipped => {}
         }
         if let Some(pb) = &self.progress {
-            pb.set_message(format!(
-                "{} files, {:.0} MB, {} unchanged, {} findings",
-                s.files_scanned,
-                s.bytes_read as f64 / 1e6,
-                s.unchanged_files,
-                s.findings
+            let files = s.files_scanned + s.binary_skipped + s.copies + s.unchanged_files;
+            pb.set_message(self.totals.line(
+                files,
+                s.bytes_read,
+                s.findings,
+                self.started.elapsed(),
             ));
         }
     }
@@ -599,6 +602,7 @@ pub(crate) fn write_all(
     scanned_with: &str,
     mask: &crate::masking::Masker,
     reporter: Box<dyn Reporter + Send + '_>,
+    totals: &crate::progress::Totals,
 ) -> Result<Summary, String> {
     let progress = (!opts.quiet && io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
@@ -621,6 +625,8 @@ pub(crate) fn write_all(
         now: crate::options::unix_now(),
         by_severity: by_severity.then(Vec::new),
         stored: Stored::default(),
+        totals,
+        started,
     };
     let mut db = Db {
         store: db,
@@ -905,7 +911,17 @@ mod tests {
         drop(tx);
         let mut out = Vec::new();
         let reporter = Box::new(Jsonl::new(&mut out, true));
-        let s = write_all(rx, &opts, Instant::now(), None, "", &mask, reporter).unwrap();
+        let s = write_all(
+            rx,
+            &opts,
+            Instant::now(),
+            None,
+            "",
+            &mask,
+            reporter,
+            &Default::default(),
+        )
+        .unwrap();
         assert_eq!((s.findings, s.below_min_confidence), (1, 1));
         assert_eq!((s.files_scanned, s.bytes_read, s.new_findings), (1, 10, 1));
         assert_eq!(s.distinct_numbers, 1);
@@ -941,7 +957,17 @@ mod tests {
         drop(tx);
         let mut out = Vec::new();
         let reporter = Box::new(Jsonl::new(&mut out, true));
-        let s = write_all(rx, &opts, Instant::now(), None, "", &mask, reporter).unwrap();
+        let s = write_all(
+            rx,
+            &opts,
+            Instant::now(),
+            None,
+            "",
+            &mask,
+            reporter,
+            &Default::default(),
+        )
+        .unwrap();
         assert_eq!((s.findings, s.errors, s.files_scanned), (1, 1, 0));
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), 3, "{text}");

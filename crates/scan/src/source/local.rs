@@ -24,6 +24,11 @@ impl Source for LocalTree {
         self.roots.iter().cloned().map(Locator::Path).collect()
     }
 
+    fn count(&self, totals: &crate::progress::Totals) -> bool {
+        self.count_into(totals);
+        true
+    }
+
     fn walk(&self, scanner: &Scanners<'_>) -> Vec<End> {
         let opts = sources::WalkOptions {
             follow_links: self.follow_links,
@@ -62,6 +67,25 @@ impl Source for LocalTree {
                 },
             })
             .collect()
+    }
+}
+
+impl LocalTree {
+    /// Counts the files and bytes under the roots (one thread, metadata only).
+    fn count_into(&self, totals: &crate::progress::Totals) {
+        let opts = sources::WalkOptions {
+            follow_links: self.follow_links,
+            threads: 1,
+            globs: self.globs.clone(),
+        };
+        sources::walk(&self.roots, &opts, || {
+            Box::new(move |entry| {
+                if let sources::Entry::File { path } = entry {
+                    totals.add(1, std::fs::symlink_metadata(path).map_or(0, |m| m.len()));
+                }
+                true
+            })
+        });
     }
 }
 

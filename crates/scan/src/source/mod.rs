@@ -40,6 +40,13 @@ pub trait Source: Sync {
     /// thread the source uses (a scanner is not shared between threads). Returns how each
     /// root's walk ended. Stops early when a scanner says the scan is over (`false`).
     fn walk(&self, scanner: &Scanners<'_>) -> Vec<End>;
+
+    /// How many files and bytes it holds, counted quickly for the progress line (adding to
+    /// `totals` as it goes); `false` when it cannot tell before walking (a crawl).
+    fn count(&self, totals: &crate::progress::Totals) -> bool {
+        let _ = totals;
+        false
+    }
 }
 
 /// How the walk of one root ended: decides whether the items the scan database knows under
