@@ -3,17 +3,29 @@
 //! of how much, the rate and the time left. Only when the line is shown (a terminal).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// What the sources hold, as counted so far.
-#[derive(Default)]
+/// What the sources hold, as counted so far, and when the scan started.
 pub struct Totals {
+    pub(crate) started: Instant,
     files: AtomicU64,
     bytes: AtomicU64,
     /// Sources still counting; the totals are firm at 0.
     counting: AtomicUsize,
     /// Some source cannot be counted (a web crawl, a share): no totals.
     unknown: AtomicBool,
+}
+
+impl Default for Totals {
+    fn default() -> Totals {
+        Totals {
+            started: Instant::now(),
+            files: AtomicU64::default(),
+            bytes: AtomicU64::default(),
+            counting: AtomicUsize::default(),
+            unknown: AtomicBool::default(),
+        }
+    }
 }
 
 impl Totals {

@@ -1,7 +1,6 @@
 //! A scan: every source on a thread of its own, one writer.
 
 use std::sync::mpsc::sync_channel;
-use std::time::Instant;
 
 use detect::{Detector, Fingerprinter};
 
@@ -36,7 +35,6 @@ pub fn run(
     memory: &Memory,
     reporter: Box<dyn Reporter + Send>,
 ) -> Result<model::Summary, String> {
-    let started = Instant::now();
     let fp = Fingerprinter::new(key);
     let mask = Masker::new(det, &fp);
     let ctx = Ctx {
@@ -60,9 +58,8 @@ pub fn run(
                 s.spawn(move || totals.finish(source.count(totals)));
             }
         }
-        let writer = s.spawn(move || {
-            writer::write_all(rx, opts, started, db, scanned_with, mask, reporter, totals)
-        });
+        let writer =
+            s.spawn(move || writer::write_all(rx, opts, db, scanned_with, mask, reporter, totals));
         for source in sources {
             let (ctx, tx) = (&ctx, tx.clone());
             s.spawn(move || {

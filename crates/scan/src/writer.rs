@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{self, IsTerminal};
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use model::{OtherKind, Summary};
@@ -165,9 +165,8 @@ struct Emitter<'p> {
     /// The human report: items with their findings, printed at the end by severity.
     by_severity: Option<Vec<Assessed>>,
     stored: Stored,
-    /// What the sources hold, for the progress line.
+    /// What the sources hold and when the scan started, for the progress line.
     totals: &'p crate::progress::Totals,
-    started: Instant,
 }
 
 impl Emitter<'_> {
@@ -377,7 +376,7 @@ impl Emitter<'_> {
                 files,
                 s.bytes_read,
                 s.findings,
-                self.started.elapsed(),
+                self.totals.started.elapsed(),
             ));
         }
     }
@@ -597,7 +596,6 @@ impl Ends {
 pub(crate) fn write_all(
     rx: Receiver<Vec<Msg>>,
     opts: &Options,
-    started: Instant,
     db: Option<store::Store>,
     scanned_with: &str,
     mask: &crate::masking::Masker,
@@ -626,7 +624,6 @@ pub(crate) fn write_all(
         by_severity: by_severity.then(Vec::new),
         stored: Stored::default(),
         totals,
-        started,
     };
     let mut db = Db {
         store: db,
@@ -783,7 +780,7 @@ pub(crate) fn write_all(
         pb.finish_and_clear();
     }
     s.distinct_numbers = distinct.len() as u64;
-    let elapsed = started.elapsed();
+    let elapsed = totals.started.elapsed();
     s.elapsed_seconds = elapsed.as_secs_f64();
     s.megabytes_per_second = crate::options::rate(s.bytes_read, elapsed);
     s.ocr_share = (s.ocr_seconds / (s.elapsed_seconds * opts.threads.max(1) as f64)).min(1.0);
@@ -911,17 +908,7 @@ mod tests {
         drop(tx);
         let mut out = Vec::new();
         let reporter = Box::new(Jsonl::new(&mut out, true));
-        let s = write_all(
-            rx,
-            &opts,
-            Instant::now(),
-            None,
-            "",
-            &mask,
-            reporter,
-            &Default::default(),
-        )
-        .unwrap();
+        let s = write_all(rx, &opts, None, "", &mask, reporter, &Default::default()).unwrap();
         assert_eq!((s.findings, s.below_min_confidence), (1, 1));
         assert_eq!((s.files_scanned, s.bytes_read, s.new_findings), (1, 10, 1));
         assert_eq!(s.distinct_numbers, 1);
@@ -957,17 +944,7 @@ mod tests {
         drop(tx);
         let mut out = Vec::new();
         let reporter = Box::new(Jsonl::new(&mut out, true));
-        let s = write_all(
-            rx,
-            &opts,
-            Instant::now(),
-            None,
-            "",
-            &mask,
-            reporter,
-            &Default::default(),
-        )
-        .unwrap();
+        let s = write_all(rx, &opts, None, "", &mask, reporter, &Default::default()).unwrap();
         assert_eq!((s.findings, s.errors, s.files_scanned), (1, 1, 0));
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), 3, "{text}");
