@@ -433,12 +433,18 @@ fn list(db: Option<&Path>, a: ListArgs) -> Result<(), String> {
 fn show(db: Option<&Path>, a: ShowArgs) -> Result<(), String> {
     let conn = open_existing(db)?;
     let now = now();
-    let Some(d) = query::finding(&conn, a.id, now).map_err(|e| e.to_string())? else {
+    let Some(mut d) = query::finding(&conn, a.id, now).map_err(|e| e.to_string())? else {
         return Err(format!(
             "there is no finding {} (see the ids with `datavakt findings list --status all`)",
             a.id
         ));
     };
+    d.item.owner_name = d
+        .item
+        .owner
+        .and_then(|uid| u32::try_from(uid).ok())
+        .and_then(sources::exposure::user_name)
+        .map(Into::into);
     let text = match a.format {
         ShowFormat::Json => serde_json::to_string(&d).map_err(|e| e.to_string())? + "\n",
         ShowFormat::Human => show_text(&d),
@@ -498,8 +504,14 @@ fn show_text(d: &FindingDetail) -> String {
     if let Some(m) = d.item.modified {
         line(&mut s, "modified", &m.to_string());
     }
-    if let Some(o) = d.item.owner {
-        line(&mut s, "owner", &format!("uid {o}"));
+    match (&d.item.owner_name, d.item.owner) {
+        (Some(name), Some(uid)) => line(&mut s, "owner", &format!("{name} (uid {uid})")),
+        (None, Some(uid)) => line(
+            &mut s,
+            "owner",
+            &format!("uid {uid} (no such account here)"),
+        ),
+        _ => {}
     }
     if let Some(h) = &d.item.hash {
         line(&mut s, "content", h);

@@ -270,6 +270,13 @@ fn findings_are_listed_shown_and_marked_and_false_positives_stay_dismissed() {
     assert!(!shown.contains("{\""), "{shown}");
     let shown = json(&t.ok(&["findings", "show", &id, "--format", "json"]));
     assert_eq!(shown["kind"], "dk-cpr");
+    // The owner by account name, as this machine names the owner's id.
+    let me = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    let me = String::from_utf8_lossy(&me.stdout).trim().to_string();
+    assert_eq!(shown["item"]["owner_name"], me.as_str(), "{shown}");
     assert_eq!(shown["history"].as_array().unwrap().len(), 0);
     assert!(shown["item"]["hash"]
         .as_str()

@@ -59,6 +59,9 @@ pub struct StoredItem<'a> {
     /// The owner's user id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<i64>,
+    /// The owner's account name, as the machine reading the database names the id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<Cow<'a, str>>,
     /// `blake3:<hex>` of its bytes, when read whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<Cow<'a, str>>,

@@ -41,6 +41,7 @@ pub fn finding(
                         size: r.get(20)?,
                         modified,
                         owner: r.get(21)?,
+                        owner_name: None,
                         hash: r.get::<Option<String>>(22)?.map(Into::into),
                         first_seen: IsoTime(r.get(23)?),
                         last_seen: IsoTime(r.get(24)?),
