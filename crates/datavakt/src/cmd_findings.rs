@@ -58,6 +58,8 @@ Examples:
   datavakt findings mark 42 --status open                 undo a decision
   datavakt findings mark --path /srv/share/Test --kind dk-cpr --status false-positive \\
       --reason \"synthetic test data\"
+  datavakt findings mark --fingerprint hmac-sha256:5f1c… --status false-positive \\
+      --reason \"the test number of the payroll system\" --dry-run     what it would change
 
 A reason is required for false-positive and accepted; it is kept with your name (--by, else
 $USER) and the time in the finding's history. A false positive stays one on later scans
@@ -142,16 +144,26 @@ struct ShowArgs {
 #[derive(Args)]
 struct MarkArgs {
     /// The findings' ids (the first column of `datavakt findings list`).
-    #[arg(value_name = "ID", required_unless_present = "path")]
+    #[arg(value_name = "ID", required_unless_present_any = ["path", "fingerprint"])]
     ids: Vec<i64>,
 
     /// Every finding in this file or folder (or below it) instead of ids.
     #[arg(long, value_name = "PATH-PREFIX", conflicts_with = "ids")]
     path: Option<PathBuf>,
 
-    /// With --path: only findings of this kind; repeat for several.
-    #[arg(long, value_name = "KIND", requires = "path")]
+    /// Every finding of this value, wherever it is (its fingerprint, `hmac-sha256:…`, as
+    /// `findings show` and the JSON outputs give it): a test number seen in 300 files, at
+    /// once. Repeat for several; with --path, only there.
+    #[arg(long, value_name = "HMAC", conflicts_with = "ids")]
+    fingerprint: Vec<String>,
+
+    /// With --path or --fingerprint: only findings of this kind; repeat for several.
+    #[arg(long, value_name = "KIND")]
     kind: Vec<String>,
+
+    /// Say what the mark would change, and change nothing.
+    #[arg(long)]
+    dry_run: bool,
 
     /// The new status.
     #[arg(long, value_enum)]
@@ -336,6 +348,7 @@ fn list(db: Option<&Path>, a: ListArgs) -> Result<(), String> {
         seen_before: None,
         min_severity: a.min_severity.map(Into::into),
         audiences: a.audience.iter().map(|w| (*w).into()).collect(),
+        fingerprints: Vec::new(),
     };
     if let Some(days) = a.older_than {
         filter = filter.min_age(now, i64::from(days) * 86_400);
@@ -559,22 +572,23 @@ fn show_text(d: &FindingDetail) -> String {
 fn mark(db: Option<&Path>, a: MarkArgs) -> Result<(), String> {
     let mut conn = open_existing(db)?;
     let filter;
-    let selection = match &a.path {
-        Some(p) => {
-            filter = Filter {
-                path: Some(prefix(p)?),
-                kinds: a.kind.clone(),
-                ..Filter::default()
-            };
-            Selection::Matching(&filter)
-        }
-        None => Selection::Ids(&a.ids),
+    let selection = if a.path.is_some() || !a.fingerprint.is_empty() {
+        filter = Filter {
+            path: a.path.as_deref().map(prefix).transpose()?,
+            kinds: a.kind.clone(),
+            fingerprints: a.fingerprint.clone(),
+            ..Filter::default()
+        };
+        Selection::Matching(&filter)
+    } else {
+        Selection::Ids(&a.ids)
     };
     let marking = Marking {
         status: a.status.name(),
         reason: a.reason.as_deref(),
         by: a.by.as_deref(),
         now: now(),
+        dry_run: a.dry_run,
     };
     let out = query::mark(&mut conn, selection, &marking).map_err(|e| e.to_string())?;
     let mut s = String::new();
@@ -602,7 +616,12 @@ fn mark(db: Option<&Path>, a: MarkArgs) -> Result<(), String> {
     if !out.changed.is_empty() {
         let _ = writeln!(
             s,
-            "Marked {} finding{} {}:",
+            "{} {} finding{} {}:",
+            if a.dry_run {
+                "Would mark (--dry-run: nothing changed)"
+            } else {
+                "Marked"
+            },
             out.changed.len(),
             if out.changed.len() == 1 { "" } else { "s" },
             marking.status

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::process::{Output, Stdio};
 
-use common::{cpr, findings, personnummer, records, Scratch};
+use common::{cpr, findings, personnummer, records, summary, Scratch};
 use serde_json::Value;
 
 /// The tree: one person (`a`) in two files, one of them with health data beside the number;
@@ -327,8 +327,11 @@ fn findings_are_listed_shown_and_marked_and_false_positives_stay_dismissed() {
     assert_eq!(dismissed.len(), 1);
     assert_eq!(dismissed[0]["id"].to_string(), id);
 
-    // A later scan of the unchanged tree does not report it; an edit of its file does.
-    let again = findings(&t.scan());
+    // A later scan of the unchanged tree does not report it, and says a mark hides one; an
+    // edit of its file does.
+    let out = t.scan();
+    assert_eq!(summary(&out)["false_positives"], 1);
+    let again = findings(&out);
     assert_eq!(again.len(), 8);
     assert!(!again
         .iter()
@@ -347,6 +350,32 @@ fn findings_are_listed_shown_and_marked_and_false_positives_stay_dismissed() {
     assert!(t
         .ok(&["findings", "show", &id])
         .contains("by scan 3: the item changed"));
+
+    // One value everywhere, by its fingerprint: a dry run first, which changes nothing.
+    let twice = scanned
+        .iter()
+        .filter_map(|f| f["fingerprint"].as_str())
+        .find(|fp| scanned.iter().filter(|f| f["fingerprint"] == *fp).count() == 2)
+        .unwrap();
+    let dry = t.ok(&[
+        "findings",
+        "mark",
+        "--fingerprint",
+        twice,
+        "--status",
+        "accepted",
+        "--reason",
+        "known",
+        "--dry-run",
+    ]);
+    assert!(
+        dry.contains("Would mark (--dry-run: nothing changed) 2 findings"),
+        "{dry}"
+    );
+    let accepted = t.ok(&[
+        "findings", "list", "--status", "accepted", "--format", "jsonl",
+    ]);
+    assert!(accepted.is_empty(), "{accepted}");
 
     // A folder at once, one kind; accepted findings are still current.
     let export = t.s.tree().join("Export");

@@ -114,6 +114,9 @@ pub struct Summary {
     pub distinct_numbers: u64,
     pub elapsed_seconds: f64,
     pub errors: u64,
+    /// Findings that a person marked false positive: found again, not listed or counted.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub false_positives: u64,
     pub files_scanned: u64,
     /// Current findings: found now or carried over from earlier scans.
     pub findings: u64,

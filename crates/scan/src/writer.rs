@@ -526,6 +526,15 @@ impl Db<'_> {
         self.keep(r)
     }
 
+    /// Findings under the roots that marks hide (none without a database).
+    fn false_positives(&mut self) -> u64 {
+        let Some(store) = self.live() else {
+            return 0;
+        };
+        let r = store.false_positives();
+        self.keep(r)
+    }
+
     fn end(&mut self, s: &Summary) {
         let counts = store::Counts {
             files: s.files_scanned + s.binary_skipped + s.unchanged_files + s.copies,
@@ -765,6 +774,7 @@ pub(crate) fn write_all(
         e.stored(c, false);
     }
     e.complete_all(&mut db);
+    e.s.false_positives = db.false_positives();
     db.end(&e.s);
     e.print_by_severity();
     let Emitter {

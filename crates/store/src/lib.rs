@@ -13,6 +13,7 @@
 //! leaves the database consistent.
 
 mod db;
+mod marks;
 pub mod query;
 mod reconcile;
 mod scan;

@@ -473,6 +473,14 @@ pub fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
             s.new_findings, s.resolved_findings
         )?;
     }
+    if s.false_positives > 0 {
+        writeln!(
+            w,
+            "{} findings marked false positive are not listed (datavakt findings list --status \
+             false-positive).",
+            s.false_positives
+        )?;
+    }
     if s.below_min_severity > 0 {
         writeln!(
             w,

@@ -20,6 +20,8 @@ pub struct Marking<'a> {
     pub by: Option<&'a str>,
     /// Unix seconds.
     pub now: i64,
+    /// Say what would change, and change nothing.
+    pub dry_run: bool,
 }
 
 /// A finding a mark applied to, with its status before and after.
@@ -146,6 +148,10 @@ pub fn mark(
             };
             if marked.from == m.status {
                 outcome.unchanged.push(marked);
+                continue;
+            }
+            if m.dry_run {
+                outcome.changed.push(marked);
                 continue;
             }
             tx.execute(
@@ -321,6 +327,37 @@ pub(super) mod tests {
             kinds: vec!["dk-cpr".into()],
             ..Filter::default()
         };
+        // A dry run says what would change, and changes nothing.
+        let dry = mark(
+            &mut db,
+            Selection::Matching(&folder),
+            &Marking {
+                dry_run: true,
+                ..marking("accepted", Some("case files, allowed here"), 300)
+            },
+        )
+        .unwrap();
+        assert_eq!(dry.changed.len(), 2);
+        let accepted = Filter {
+            statuses: vec!["accepted".into()],
+            ..Filter::default()
+        };
+        assert!(list(&db, &accepted, 0).unwrap().is_empty());
+        // One value everywhere, by its fingerprint: P1 in two files.
+        let value = Filter {
+            fingerprints: vec!["P1".into()],
+            ..Filter::default()
+        };
+        let p1 = mark(
+            &mut db,
+            Selection::Matching(&value),
+            &Marking {
+                dry_run: true,
+                ..marking("false-positive", Some("a test number"), 300)
+            },
+        )
+        .unwrap();
+        assert_eq!(p1.changed.len(), 2);
         let out = mark(
             &mut db,
             Selection::Matching(&folder),
@@ -341,10 +378,6 @@ pub(super) mod tests {
             ]
         );
         assert_eq!(status(&db, gone), "resolved");
-        let accepted = Filter {
-            statuses: vec!["accepted".into()],
-            ..Filter::default()
-        };
         assert_eq!(list(&db, &accepted, 0).unwrap().len(), 2);
     }
 

@@ -65,6 +65,8 @@ pub struct Filter {
     pub min_severity: Option<Severity>,
     /// Only findings in items readable by one of these audiences, as the last scan judged.
     pub audiences: Vec<Audience>,
+    /// Only findings of these values (their keyed fingerprints): one value everywhere.
+    pub fingerprints: Vec<String>,
 }
 
 impl Filter {
@@ -84,6 +86,7 @@ impl Filter {
             args.extend([exact, dir, end].map(|v| Box::new(v) as Box<dyn Param>));
         }
         for (column, values) in [
+            ("f.fingerprint", &self.fingerprints),
             ("f.kind", &self.kinds),
             ("f.status", &self.statuses),
             ("f.confidence", &self.confidences),
@@ -417,6 +420,7 @@ pub(crate) mod tests {
             reason,
             by: Some("dpo"),
             now,
+            dry_run: false,
         }
     }
 
