@@ -58,6 +58,11 @@ pub struct ScanArgs {
     #[arg(long, value_enum, value_name = "LEVEL")]
     min_severity: Option<crate::args::SeverityArg>,
 
+    /// Colours in the human report: when stdout is a terminal and NO_COLOR is not set
+    /// (auto), always, or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+
     /// The human report lists every finding with its place in its item, instead of one line
     /// per item.
     #[arg(long, short = 'v')]
@@ -201,6 +206,13 @@ enum MinConfidence {
     Low,
     Medium,
     High,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 impl From<MinConfidence> for detect::Confidence {
@@ -377,8 +389,11 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     };
     let stdout = io::stdout();
     let color = format == scan::Format::Human
-        && stdout.is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+        && match args.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
     let out = io::BufWriter::with_capacity(1 << 16, stdout);
     let reporter = format.reporter(out, args.quiet, color, args.details);
     let summary = scan::run(&all, &key, &opts, &det, Some(db), &memory, reporter)?;

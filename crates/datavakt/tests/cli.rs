@@ -915,3 +915,96 @@ fn the_configuration_file_sets_what_the_command_line_does_not() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml:1:"));
 }
+
+/// Every long option of every subcommand, as `--help` lists it.
+fn help_options(s: &Scratch, path: &[&str], out: &mut std::collections::BTreeSet<String>) {
+    let help = s.cmd().args(path).arg("--help").output().unwrap();
+    let text = String::from_utf8_lossy(&help.stdout).to_string();
+    // Option lines: `  -q, --quiet` or `      --format <FORMAT>`.
+    for line in text.lines() {
+        let t = line.trim_start();
+        let t = match t.split_once(", ") {
+            Some((short, rest)) if short.len() == 2 && short.starts_with('-') => rest,
+            _ => t,
+        };
+        if let Some(name) = t.strip_prefix("--") {
+            let name: String = name
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if name.len() > 1 {
+                out.insert(name);
+            }
+        }
+    }
+    // The subcommands, from the "Commands:" section.
+    let subs: Vec<String> = text
+        .split("Commands:")
+        .nth(1)
+        .map(|rest| {
+            rest.lines()
+                .skip(1)
+                .take_while(|l| !l.trim().is_empty())
+                // A name starts its line; a description's next lines are indented further.
+                .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+                .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+                .filter(|c| c != "help")
+                .collect()
+        })
+        .unwrap_or_default();
+    for sub in subs {
+        let mut p: Vec<&str> = path.to_vec();
+        p.push(&sub);
+        help_options(s, &p, out);
+    }
+}
+
+#[test]
+fn every_option_in_help_is_in_the_readme_and_the_other_way_round() {
+    let s = Scratch::new("help-readme");
+    let mut in_help = std::collections::BTreeSet::new();
+    help_options(&s, &[], &mut in_help);
+    for common in ["help", "version"] {
+        in_help.remove(common);
+    }
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let missing: Vec<&String> = in_help
+        .iter()
+        .filter(|o| !readme.contains(&format!("--{o}")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "in --help, not in the README: {missing:?}"
+    );
+    let mut in_readme = std::collections::BTreeSet::new();
+    for (i, _) in readme.match_indices("--") {
+        let name: String = readme[i + 2..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let before = readme[..i].chars().last().unwrap_or(' ');
+        if name.len() > 1 && name.starts_with(|c: char| c.is_ascii_lowercase()) && before != '-' {
+            in_readme.insert(name);
+        }
+    }
+    // Options of other programs the README shows (cargo, apt-get, …).
+    let others = [
+        "release",
+        "features",
+        "format-version",
+        "locked",
+        "workspace",
+        "all-targets",
+        "help",
+        "version",
+    ];
+    let unknown: Vec<&String> = in_readme
+        .iter()
+        .filter(|o| !in_help.contains(*o) && !others.contains(&o.as_str()))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "in the README, in no --help: {unknown:?}"
+    );
+}
