@@ -11,6 +11,7 @@ use model::{Breach, Group, Report, ScanPoint};
 use store::query;
 
 use crate::cmd_findings::{now, open_existing, prefix, written};
+use crate::lang::Lang;
 
 /// `datavakt report --help`.
 pub const HELP: &str = "\
@@ -69,6 +70,11 @@ pub struct ReportArgs {
     /// prints medium and above).
     #[arg(long, global = true, value_enum, default_value_t = MinConfidence::Medium)]
     min_confidence: MinConfidence,
+
+    /// The language of the report's words (text and HTML) [default: the locale's, from
+    /// LC_ALL, LC_MESSAGES or LANG, else English].
+    #[arg(long, value_enum)]
+    lang: Option<Lang>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -151,13 +157,20 @@ pub fn run(args: ReportArgs) -> Result<(), String> {
         }
         None => {
             let p = args.prefix.as_deref().map(prefix).transpose()?;
-            let s = query::report(&conn, p.as_deref(), args.min_confidence.names(), now)
+            let mut s = query::report(&conn, p.as_deref(), args.min_confidence.names(), now)
                 .map_err(|e| e.to_string())?;
+            for i in &mut s.top_items {
+                i.owner_name = i
+                    .owner
+                    .and_then(|uid| u32::try_from(uid).ok())
+                    .and_then(sources::exposure::user_name);
+            }
+            let lang = Lang::chosen(args.lang);
             match args.format {
-                ReportFormat::Human => summary_text(&s),
+                ReportFormat::Human => summary_text(&s, lang),
                 ReportFormat::Json => json(&s)?,
                 ReportFormat::Csv => summary_csv(&s)?,
-                ReportFormat::Html => html(&s),
+                ReportFormat::Html => html(&s, lang),
             }
         }
     };
@@ -171,81 +184,166 @@ fn json(v: &impl serde::Serialize) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-fn table(out: &mut String, title: &str, g: &[Group]) {
-    let _ = writeln!(out, "\n{title:<40} {:>9} {:>7}", "findings", "items");
+/// Kinds in the order of what they weigh: identity numbers, health data, the rest, names
+/// last; then most findings.
+fn by_weight(g: &[Group]) -> Vec<Group> {
+    let weight = |k: &str| {
+        if query::IDENTITY_KINDS.contains(&k) {
+            0
+        } else {
+            match k {
+                "health" => 1,
+                "payment-card" | "passport-mrz" | "iban" => 2,
+                "name" => 4,
+                _ => 3,
+            }
+        }
+    };
+    let mut g = g.to_vec();
+    g.sort_by(|a, b| {
+        weight(&a.name)
+            .cmp(&weight(&b.name))
+            .then(b.findings.cmp(&a.findings))
+    });
+    g
+}
+
+/// The incomplete-coverage sentence.
+fn incomplete(s: &Report, l: Lang) -> String {
+    let roots = s.not_covered.keys().cloned().collect::<Vec<_>>().join(", ");
+    let date = s
+        .last_complete_scan
+        .map_or(l.t("never"), |t| t.to_string()[..10].to_string());
+    l.fill("incomplete", &[("roots", &roots), ("date", &date)])
+}
+
+/// Groups with their names in the reader's words (`sev.high`, `aud.public`).
+fn named(g: &[Group], prefix: &str, l: Lang) -> Vec<Group> {
+    g.iter()
+        .map(|g| Group {
+            name: l.t(&format!("{prefix}.{}", g.name)),
+            ..g.clone()
+        })
+        .collect()
+}
+
+/// What was found in an item: people, and health data.
+fn found(i: &model::TopItem, l: Lang) -> String {
+    let mut found = format!("{} {}", i.identity_numbers, l.t("people"));
+    if i.health {
+        found.push_str(&format!(", {}", l.t("health")));
+    }
+    found
+}
+
+/// What to do about an item, by who can read it.
+fn action(i: &model::TopItem, l: Lang) -> String {
+    l.t(&format!(
+        "action.{}",
+        i.audience.unwrap_or(model::Audience::Unknown).name()
+    ))
+}
+
+fn table(out: &mut String, title: &str, g: &[Group], l: Lang) {
+    let _ = writeln!(
+        out,
+        "\n{title:<40} {:>9} {:>7}",
+        l.t("findings"),
+        l.t("items")
+    );
     for g in g {
         let _ = writeln!(out, "  {:<38} {:>9} {:>7}", g.name, g.findings, g.items);
     }
 }
 
-fn summary_text(s: &Report) -> String {
+fn summary_text(s: &Report, l: Lang) -> String {
     let mut out = String::new();
+    let (date, findings, items, people) = (
+        s.generated_at.to_string()[..10].to_string(),
+        s.findings.to_string(),
+        s.items.to_string(),
+        s.identity_numbers.to_string(),
+    );
     let _ = writeln!(
         out,
-        "Datavakt report on {} ({}): {} current findings in {} items, {} distinct identity \
-         numbers.",
-        s.prefix,
-        &s.generated_at.to_string()[..10],
-        s.findings,
-        s.items,
-        s.identity_numbers
+        "{}",
+        l.fill(
+            "summary_line",
+            &[
+                ("prefix", &s.prefix),
+                ("date", &date),
+                ("findings", &findings),
+                ("items", &items),
+                ("people", &people),
+            ]
+        )
     );
     if s.findings == 0 {
-        let _ = writeln!(
-            out,
-            "No current findings here (false positives and resolved findings are not counted)."
-        );
+        let _ = writeln!(out, "{}", l.t("none_here"));
     }
     if !s.not_covered.is_empty() {
-        let _ = writeln!(
-            out,
-            "INCOMPLETE: the latest scan did not cover {} (the numbers may miss what lies \
-             there); last complete scan: {}.",
-            plural(s.not_covered.len() as u64, "root"),
-            last_complete(s)
-        );
+        let _ = writeln!(out, "{}", incomplete(s, l));
         for (root, why) in &s.not_covered {
             let _ = writeln!(out, "  {root}: {why}");
         }
     }
     if !s.by_folder.is_empty() {
-        table(&mut out, "By folder", &s.by_folder);
-        table(&mut out, "By kind", &s.by_kind);
-        table(&mut out, "By confidence", &s.by_confidence);
-        table(&mut out, "By status", &s.by_status);
-        table(&mut out, "By age (since first seen)", &s.by_age);
-        let _ = writeln!(
-            out,
-            "\nThe most severe items (then health data with identity numbers, then the most)"
+        table(
+            &mut out,
+            &l.t("by_severity"),
+            &named(&s.by_severity, "sev", l),
+            l,
         );
+        table(
+            &mut out,
+            &l.t("by_audience"),
+            &named(&s.by_audience, "aud", l),
+            l,
+        );
+        table(&mut out, &l.t("by_folder"), &s.by_folder, l);
+        table(&mut out, &l.t("by_kind"), &by_weight(&s.by_kind), l);
+        table(&mut out, &l.t("by_confidence"), &s.by_confidence, l);
+        table(&mut out, &l.t("by_status"), &s.by_status, l);
+        table(&mut out, &l.t("by_age"), &s.by_age, l);
+        let _ = writeln!(out, "\n{}", l.t("handle_first"));
         for i in &s.top_items {
+            let sev = i.severity.map_or("not assessed", |s| s.name());
+            let aud = i.audience.map_or("not assessed", |a| a.name());
             let _ = writeln!(
                 out,
-                "  {:<8} {:>5} findings {:>5} identity numbers{}  {}",
-                i.severity.map_or("-", |s| s.name()),
-                i.findings,
-                i.identity_numbers,
-                if i.health { ", health" } else { "        " },
-                i.path
+                "  {:<10} {}\n             {}; {}: {}\n             {}",
+                l.t(&format!("sev.{sev}")),
+                i.path,
+                found(i, l),
+                l.t("col_readable"),
+                l.t(&format!("aud.{aud}")),
+                action(i, l)
             );
         }
     }
     if !s.trend.is_empty() {
         let _ = writeln!(
             out,
-            "\nScans covering it\n  {:<10} {:>7} {:>7} {:>9} {:>7} {:>9}",
-            "started", "scan", "files", "findings", "new", "resolved"
+            "\n{}\n  {:<10} {:>7} {:>7} {:>9} {:>7} {:>9}",
+            l.t("scans"),
+            l.t("started"),
+            l.t("scan"),
+            l.t("files"),
+            l.t("findings"),
+            l.t("new"),
+            l.t("resolved")
         );
         for t in &s.trend {
             let _ = writeln!(
                 out,
-                "  {} {:>7} {:>7} {:>9} {:>7} {:>9}",
+                "  {} {:>7} {:>7} {:>9} {:>7} {:>9}{}",
                 &t.started_at.to_string()[..10],
                 t.scan,
                 t.files,
                 t.findings,
                 t.new_findings,
-                t.resolved
+                t.resolved,
+                if t.incomplete.is_empty() { "" } else { "  (!)" }
             );
         }
     }
@@ -348,6 +446,8 @@ h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0}td,th{padding:.2em .8em;border-bottom:1px solid #eee;text-align:left}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 td.p{word-break:break-all}svg{max-width:100%;height:auto}
+.warn{border-color:#c0392b;background:#fdf2f0}.cols{display:flex;gap:3em;flex-wrap:wrap}
+h3{font-size:1em;margin:.5em 0}.sev-critical{color:#c0392b;font-weight:bold}.sev-high{color:#c0392b}
 svg text{font:12px system-ui,sans-serif;fill:#333}
 ";
 
@@ -482,9 +582,12 @@ fn trend_chart(t: &[ScanPoint]) -> String {
     s
 }
 
-fn html_table(out: &mut String, g: &[Group]) {
-    out.push_str(
-        "<table><tr><th></th><th class=\"n\">findings</th><th class=\"n\">items</th></tr>",
+fn html_table(out: &mut String, g: &[Group], l: Lang) {
+    let _ = write!(
+        out,
+        "<table><tr><th></th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr>",
+        esc(&l.t("findings")),
+        esc(&l.t("items"))
     );
     for g in g {
         let _ = write!(
@@ -498,95 +601,159 @@ fn html_table(out: &mut String, g: &[Group]) {
     out.push_str("</table>");
 }
 
-/// The day of the last complete scan of a report's folder, or `never`.
-fn last_complete(s: &Report) -> String {
-    s.last_complete_scan
-        .map_or("never".to_string(), |t| t.to_string()[..10].to_string())
+/// The scans the trend is drawn over: complete ones of the same roots as the latest complete
+/// scan (a scan of one file today would drop a chart of the whole share to zero).
+fn comparable(trend: &[ScanPoint]) -> Vec<ScanPoint> {
+    let Some(last) = trend.iter().rev().find(|p| p.incomplete.is_empty()) else {
+        return Vec::new();
+    };
+    trend
+        .iter()
+        .filter(|p| p.incomplete.is_empty() && p.target == last.target)
+        .cloned()
+        .collect()
 }
 
 /// One self-contained page: inline CSS and SVG, no scripts, nothing loaded from elsewhere.
-fn html(s: &Report) -> String {
+/// The overview first, then the items to handle first, then the trend and the details.
+fn html(s: &Report, l: Lang) -> String {
     let mut o = String::new();
+    let count = |g: &[Group], name: &str| g.iter().find(|g| g.name == name).map_or(0, |g| g.items);
+    let open = count(&s.by_audience, "public") + count(&s.by_audience, "organisation");
+    let title = l.fill("title", &[("prefix", &s.prefix)]);
+    let date = s.generated_at.to_string()[..10].to_string();
     let _ = write!(
         o,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Datavakt report: {p}</title><style>{CSS}</style></head><body>\
-         <h1>Personal data in {p}</h1><p class=\"sub\">Datavakt report of {d}: current \
-         findings (open and accepted) from the scan database. Values are masked; the database \
-         holds no clear values.</p>\
-         <div class=\"cards\"><div class=\"card\"><b>{f}</b>findings</div>\
-         <div class=\"card\"><b>{i}</b>items</div>\
-         <div class=\"card\"><b>{n}</b>distinct identity numbers</div></div>",
-        p = esc(&s.prefix),
-        d = esc(&s.generated_at.to_string()),
-        f = s.findings,
-        i = s.items,
-        n = s.identity_numbers,
+         <title>Datavakt: {t}</title><style>{CSS}</style></head><body>\
+         <h1>{t}</h1><p class=\"sub\">{sub}</p><div class=\"cards\">",
+        lang = l.code(),
+        t = esc(&title),
+        sub = esc(&l.fill("generated", &[("date", &date)])),
     );
+    for (n, key) in [
+        (count(&s.by_severity, "critical"), "critical_items"),
+        (open, "open_items"),
+        (s.identity_numbers, "people"),
+        (s.identity_numbers_with_health, "with_health"),
+        (s.items, "items"),
+        (s.findings, "findings"),
+    ] {
+        let _ = write!(o, "<div class=\"card\"><b>{n}</b>{}</div>", esc(&l.t(key)));
+    }
+    o.push_str("</div>");
     if !s.not_covered.is_empty() {
         let _ = write!(
             o,
-            "<div class=\"card\" style=\"border-color:#c0392b\"><b>Incomplete</b>The latest \
-             scan did not cover {}; the numbers may miss what lies there. Last complete scan: \
-             {}.<ul>",
-            plural(s.not_covered.len() as u64, "root"),
-            last_complete(s)
+            "<div class=\"card warn\"><b>!</b>{}<ul>",
+            esc(&incomplete(s, l))
         );
         for (root, why) in &s.not_covered {
             let _ = write!(o, "<li>{}: {}</li>", esc(root), esc(why));
         }
         o.push_str("</ul></div>");
     }
-    if !s.trend.is_empty() {
-        o.push_str("<h2>Findings over scans</h2>");
-        o.push_str(&trend_chart(&s.trend));
+    if !s.by_severity.is_empty() {
+        let _ = write!(
+            o,
+            "<h2>{}</h2><div class=\"cols\"><div>",
+            esc(&l.t("overview"))
+        );
+        let _ = write!(o, "<h3>{}</h3>", esc(&l.t("by_severity")));
+        html_table(&mut o, &named(&s.by_severity, "sev", l), l);
+        let _ = write!(o, "</div><div><h3>{}</h3>", esc(&l.t("by_audience")));
+        html_table(&mut o, &named(&s.by_audience, "aud", l), l);
+        o.push_str("</div></div>");
     }
-    if !s.by_folder.is_empty() {
-        o.push_str("<h2>By folder</h2>");
-        o.push_str(&bars(&s.by_folder));
-        o.push_str("<h2>By kind</h2>");
-        o.push_str(&bars(&s.by_kind));
-        o.push_str("<h2>By confidence</h2>");
-        html_table(&mut o, &s.by_confidence);
-        o.push_str("<h2>By age (since a scan first saw them)</h2>");
-        html_table(&mut o, &s.by_age);
-        o.push_str("<h2>By status</h2>");
-        html_table(&mut o, &s.by_status);
-        o.push_str(
-            "<h2>The most severe items</h2><p class=\"sub\">By severity, then health data with \
-             identity numbers.</p><table><tr><th>severity</th><th>item</th>\
-             <th class=\"n\">findings</th><th class=\"n\">identity numbers</th><th>health</th></tr>",
+    if !s.top_items.is_empty() {
+        let _ = write!(
+            o,
+            "<h2>{}</h2><p class=\"sub\">{}</p><table><tr><th>{}</th><th>{}</th><th>{}</th>\
+             <th>{}</th><th>{}</th><th>{}</th></tr>",
+            esc(&l.t("handle_first")),
+            esc(&l.t("handle_first_sub")),
+            esc(&l.t("col_severity")),
+            esc(&l.t("col_item")),
+            esc(&l.t("col_owner")),
+            esc(&l.t("col_readable")),
+            esc(&l.t("col_found")),
+            esc(&l.t("col_action")),
         );
         for i in &s.top_items {
+            let sev = i.severity.map_or("not assessed", |s| s.name());
+            let owner = match (&i.owner_name, i.owner) {
+                (Some(n), _) => n.clone(),
+                (None, Some(uid)) => format!("uid {uid}"),
+                _ => "-".into(),
+            };
+            let aud = i.audience.map_or("not assessed", |a| a.name());
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td class=\"p\">{}</td><td class=\"n\">{}</td>\
-                 <td class=\"n\">{}</td><td>{}</td></tr>",
-                esc(i.severity.map_or("-", |s| s.name())),
+                "<tr><td class=\"sev-{sev_class}\">{}</td><td class=\"p\">{}</td><td>{}</td>\
+                 <td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&l.t(&format!("sev.{sev}"))),
                 esc(&i.path),
-                i.findings,
-                i.identity_numbers,
-                if i.health { "yes" } else { "" }
+                esc(&owner),
+                esc(&l.t(&format!("aud.{aud}"))),
+                esc(&found(i, l)),
+                esc(&action(i, l)),
+                sev_class = sev.replace(' ', "-"),
             );
         }
         o.push_str("</table>");
     }
+    let trend = comparable(&s.trend);
+    if let Some(last) = trend.last() {
+        let _ = write!(
+            o,
+            "<h2>{}</h2>",
+            esc(&l.fill("trend", &[("target", &last.target)]))
+        );
+        o.push_str(&trend_chart(&trend));
+    }
+    if !s.by_folder.is_empty() {
+        for (key, groups) in [
+            ("by_kind", by_weight(&s.by_kind)),
+            ("by_folder", s.by_folder.clone()),
+        ] {
+            let _ = write!(o, "<h2>{}</h2>", esc(&l.t(key)));
+            o.push_str(&bars(&groups));
+        }
+        for (key, groups) in [
+            ("by_confidence", &s.by_confidence),
+            ("by_age", &s.by_age),
+            ("by_status", &s.by_status),
+        ] {
+            let _ = write!(o, "<h2>{}</h2>", esc(&l.t(key)));
+            html_table(&mut o, groups, l);
+        }
+    }
     if !s.trend.is_empty() {
-        o.push_str(
-            "<h2>Scans</h2><table><tr><th>started</th><th>scan</th><th>target</th>\
-             <th class=\"n\">files</th><th class=\"n\">findings</th><th class=\"n\">new</th>\
-             <th class=\"n\">resolved</th></tr>",
+        let _ = write!(
+            o,
+            "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th>\
+             <th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th>\
+             <th class=\"n\">{}</th></tr>",
+            esc(&l.t("scans")),
+            esc(&l.t("started")),
+            esc(&l.t("scan")),
+            esc(&l.t("target")),
+            esc(&l.t("files")),
+            esc(&l.t("findings")),
+            esc(&l.t("new")),
+            esc(&l.t("resolved")),
         );
         for t in &s.trend {
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"p\">{}</td>\
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"p\">{}{}</td>\
                  <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{}</td></tr>",
-                esc(&t.started_at.to_string()),
+                esc(&t.started_at.to_string()[..10]),
                 t.scan,
                 esc(&t.target),
+                if t.incomplete.is_empty() { "" } else { " (!)" },
                 t.files,
                 t.findings,
                 t.new_findings,

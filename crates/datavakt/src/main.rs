@@ -15,6 +15,7 @@ mod cmd_worker;
 mod config;
 mod detector;
 mod key;
+mod lang;
 mod names;
 mod paths;
 mod rules;

@@ -56,10 +56,10 @@ fn a_web_server_that_is_not_there_makes_the_scan_incomplete() {
     );
     let text = report("text");
     assert!(
-        text.contains("INCOMPLETE: the latest scan did not cover 1 root"),
+        text.contains("Incomplete: the latest scan did not cover http://"),
         "{text}"
     );
-    assert!(text.contains("last complete scan: never"), "{text}");
+    assert!(text.contains("Last complete scan: never"), "{text}");
     // A complete scan of the same folder is no incomplete one.
     let out = s
         .cmd()

@@ -564,8 +564,33 @@ fn the_report_summarises_and_the_breach_scope_counts_people_health_records_and_t
     assert!(csv.lines().any(|l| l == "kind,dk-cpr,6,5,,"), "{csv}");
     assert_eq!(csv.lines().filter(|l| l.starts_with("scan,")).count(), 2);
 
+    // The overview a DPO hands on: items by severity and by who can read them, people.
+    let sev: u64 = r["by_severity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["items"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sev, 5, "every item once: {r}");
+    assert_eq!(r["by_audience"][0]["name"], "organisation", "{r}");
+    assert!(
+        r["identity_numbers_with_health"].as_u64().unwrap() >= 1,
+        "{r}"
+    );
+    // In the reader's language, from one catalogue.
+    let sv = t.ok(&["report", &root, "--lang", "sv"]);
+    assert!(
+        sv.contains("Hantera först") && sv.contains("aktuella fynd"),
+        "{sv}"
+    );
+    let html_da = t.ok(&["report", &root, "--format", "html", "--lang", "da"]);
+    assert!(html_da.contains("<html lang=\"da\">") && html_da.contains("Håndter først"));
     let html = t.ok(&["report", &root, "--format", "html"]);
     assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        html.contains("Handle first") && html.contains("what to do"),
+        "{html}"
+    );
     assert_eq!(html.matches("<svg").count(), 3, "trend, folders, kinds");
     assert!(html.contains("<polyline"));
     assert!(!html.contains(ODD), "unescaped path in the HTML");

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Finding, IsoTime, Resolution, Severity, Status};
+use crate::{Audience, Finding, IsoTime, Resolution, Severity, Status};
 
 /// A finding as the scan database keeps it: the scan's finding (with its item's exposure and
 /// severity as the last scan judged them) and what only the database knows.
@@ -112,6 +112,14 @@ pub struct TopItem {
     /// As the last scan assessed it.
     pub severity: Option<Severity>,
     pub score: Option<i64>,
+    /// Who can read it, as the last scan judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Audience>,
+    /// The owner's user id, and account name as the machine reading the database names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
 }
 
 /// One completed scan, for a report's trend.
@@ -149,6 +157,15 @@ pub struct Report {
     pub items: u64,
     /// Distinct identity-number fingerprints.
     pub identity_numbers: u64,
+    /// Of them, those in items that also hold health data.
+    #[serde(default)]
+    pub identity_numbers_with_health: u64,
+    /// Items (and their findings) by severity, most severe first.
+    #[serde(default)]
+    pub by_severity: Vec<Group>,
+    /// Items (and their findings) by who can read them, widest first.
+    #[serde(default)]
+    pub by_audience: Vec<Group>,
     /// By the first path component below the prefix (`.` for items directly in it), most
     /// findings first.
     pub by_folder: Vec<Group>,

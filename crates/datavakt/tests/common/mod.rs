@@ -42,6 +42,10 @@ impl Scratch {
             .env_remove("DATAVAKT_NAMES")
             .env_remove("DATAVAKT_RULES")
             .env_remove("DATAVAKT_CONFIG")
+            // Reports in English, whatever the machine's locale.
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .env_remove("NO_COLOR")
             .stdin(Stdio::null());
         c

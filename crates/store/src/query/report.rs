@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use model::{Group, IsoTime, Report, ScanPoint, Severity, TopItem};
+use model::{Audience, Exposure, Group, IsoTime, Report, ScanPoint, Severity, TopItem};
 
 use super::{normalize, refs, Connection, Filter, CURRENT, IDENTITY_KINDS};
 use crate::{err, StoreError};
@@ -25,6 +25,8 @@ struct InScope {
     health: bool,
     severity: Option<Severity>,
     score: Option<i64>,
+    audience: Option<Audience>,
+    owner: Option<i64>,
 }
 
 /// The report on the current findings under `prefix` (everything when `None`) at `now`.
@@ -54,7 +56,7 @@ pub fn report(
     };
     let sql = format!(
         "SELECT i.path, f.kind, f.confidence, f.status, f.first_seen, f.fingerprint,
-                i.severity, i.score
+                i.severity, i.score, i.exposure, i.owner
          FROM findings f JOIN items i ON i.id = f.item_id WHERE {cond}
          ORDER BY i.path"
     );
@@ -76,6 +78,11 @@ pub fn report(
                     .as_deref()
                     .and_then(Severity::parse),
                 score: r.get(7)?,
+                audience: r
+                    .get::<Option<String>>(8)?
+                    .and_then(|e| serde_json::from_str::<Exposure>(&e).ok())
+                    .map(|e| e.audience),
+                owner: r.get(9)?,
             });
         }
         let ix = items.len() - 1;
@@ -108,6 +115,45 @@ pub fn report(
     .map_err(&read)?;
     s.items = items.len() as u64;
     s.identity_numbers = identity.len() as u64;
+    let mut with_health = std::collections::HashSet::new();
+    let (mut sev, mut aud): (Vec<Group>, Vec<Group>) = (Vec::new(), Vec::new());
+    for item in &items {
+        if item.health {
+            with_health.extend(item.identity.iter());
+        }
+        let s_name = item.severity.map_or("not assessed", |s| s.name());
+        let a_name = item.audience.map_or("not assessed", |a| a.name());
+        for (groups, name) in [(&mut sev, s_name), (&mut aud, a_name)] {
+            match groups.iter_mut().find(|g| g.name == name) {
+                Some(g) => {
+                    g.items += 1;
+                    g.findings += item.findings;
+                }
+                None => groups.push(Group {
+                    name: name.to_string(),
+                    findings: item.findings,
+                    items: 1,
+                }),
+            }
+        }
+    }
+    s.identity_numbers_with_health = with_health.len() as u64;
+    let rank_sev = |n: &str| Severity::parse(n).map_or(0, |s| s as usize + 1);
+    sev.sort_by_key(|g| std::cmp::Reverse(rank_sev(&g.name)));
+    let rank_aud = |n: &str| {
+        [
+            Audience::Public,
+            Audience::Organisation,
+            Audience::Group,
+            Audience::Owner,
+        ]
+        .iter()
+        .position(|a| a.name() == n)
+        .unwrap_or(9)
+    };
+    aud.sort_by_key(|g| rank_aud(&g.name));
+    s.by_severity = sev;
+    s.by_audience = aud;
     s.prefix = match prefix {
         Some(p) => normalize(p),
         None => common_folder(items.iter().map(|i| i.path.as_str())),
@@ -161,6 +207,9 @@ pub fn report(
             health: i.health,
             severity: i.severity,
             score: i.score,
+            audience: i.audience,
+            owner: i.owner,
+            owner_name: None,
         })
         .collect();
     top.sort_by(|a, b| {
