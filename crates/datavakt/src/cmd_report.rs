@@ -217,6 +217,14 @@ fn incomplete(s: &Report, l: Lang) -> String {
     l.fill("incomplete", &[("roots", &roots), ("date", &date)])
 }
 
+/// `path` below the report's folder (the page names the folder once, in its title).
+fn below<'a>(prefix: &str, path: &'a str) -> &'a str {
+    path.strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(path)
+}
+
 /// Groups with their names in the reader's words (`sev.high`, `aud.public`).
 fn named(g: &[Group], prefix: &str, l: Lang) -> Vec<Group> {
     g.iter()
@@ -494,7 +502,7 @@ fn bars(g: &[Group]) -> String {
 }
 
 /// Findings, new and resolved per scan as three lines over the scans, oldest left.
-fn trend_chart(t: &[ScanPoint]) -> String {
+fn trend_chart(t: &[ScanPoint], l: Lang) -> String {
     let (w, h, left, bottom, top) = (720.0, 260.0, 50.0, 40.0, 20.0);
     let plot_w = w - left - 20.0;
     let plot_h = h - top - bottom;
@@ -531,7 +539,8 @@ fn trend_chart(t: &[ScanPoint]) -> String {
         ("new", |p| p.new_findings),
         ("resolved", |p| p.resolved),
     ];
-    for (k, (name, value)) in series.iter().enumerate() {
+    for (k, (key, value)) in series.iter().enumerate() {
+        let name = esc(&l.t(key));
         let points: Vec<String> = t
             .iter()
             .enumerate()
@@ -693,7 +702,7 @@ fn html(s: &Report, l: Lang) -> String {
                 "<tr><td class=\"sev-{sev_class}\">{}</td><td class=\"p\">{}</td><td>{}</td>\
                  <td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&l.t(&format!("sev.{sev}"))),
-                esc(&i.path),
+                esc(below(&s.prefix, &i.path)),
                 esc(&owner),
                 esc(&l.t(&format!("aud.{aud}"))),
                 esc(&found(i, l)),
@@ -710,7 +719,7 @@ fn html(s: &Report, l: Lang) -> String {
             "<h2>{}</h2>",
             esc(&l.fill("trend", &[("target", &last.target)]))
         );
-        o.push_str(&trend_chart(&trend));
+        o.push_str(&trend_chart(&trend, l));
     }
     if !s.by_folder.is_empty() {
         for (key, groups) in [

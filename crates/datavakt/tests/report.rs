@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-use std::process::{Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use common::{cpr, findings, personnummer, records, summary, Scratch};
 use serde_json::Value;
@@ -835,4 +835,63 @@ fn the_breach_scope_of_the_corpus_counts_what_the_scan_found_and_what_is_there()
         (got - want).abs() <= tolerance,
         "with health: {got}, the truth has {want} (tolerance {tolerance})"
     );
+}
+
+/// Renders `html` in headless Chromium (Debian's `chromium`) into `png`; false when there is
+/// no Chromium.
+fn screenshot(html: &std::path::Path, png: &std::path::Path) -> bool {
+    let Some(chromium) = ["chromium", "chromium-browser"].into_iter().find(|c| {
+        Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        return false;
+    };
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=1280,2000",
+        ])
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    true
+}
+
+#[test]
+fn the_html_report_renders_in_a_browser_in_every_language() {
+    let t = Tree::new("screenshots");
+    t.scan();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    for lang in ["en", "sv", "da", "nb", "fi"] {
+        let html = t.ok(&["report", &t.root(), "--format", "html", "--lang", lang]);
+        let page = dir.join(format!("report-{lang}.html"));
+        std::fs::write(&page, &html).unwrap();
+        let png = dir.join(format!("report-{lang}.png"));
+        if !screenshot(&page, &png) {
+            println!("SKIPPED: no chromium (apt-get install chromium); the pages are in {dir:?}");
+            return;
+        }
+        // A PNG of the window's size, with something drawn on it.
+        let bytes = std::fs::read(&png).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        let (w, h) = (
+            u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
+            u32::from_be_bytes(bytes[20..24].try_into().unwrap()),
+        );
+        assert_eq!((w, h), (1280, 2000));
+        assert!(
+            bytes.len() > 20_000,
+            "{lang}: a blank page? {} bytes",
+            bytes.len()
+        );
+        println!("screenshot: {}", png.display());
+    }
 }
