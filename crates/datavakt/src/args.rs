@@ -1,4 +1,4 @@
-//! Values that several subcommands take: a severity, an audience.
+//! Values that several subcommands take: a confidence, a severity, an audience.
 
 use clap::ValueEnum;
 
@@ -48,5 +48,35 @@ impl From<AudienceArg> for model::Audience {
             AudienceArg::Owner => model::Audience::Owner,
             AudienceArg::Unknown => model::Audience::Unknown,
         }
+    }
+}
+
+/// A confidence threshold on the command line (`--min-confidence`).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfidenceArg {
+    Low,
+    Medium,
+    High,
+}
+
+impl From<ConfidenceArg> for detect::Confidence {
+    fn from(c: ConfidenceArg) -> detect::Confidence {
+        match c {
+            ConfidenceArg::Low => detect::Confidence::Low,
+            ConfidenceArg::Medium => detect::Confidence::Medium,
+            ConfidenceArg::High => detect::Confidence::High,
+        }
+    }
+}
+
+impl ConfidenceArg {
+    /// The names of this confidence and those above it, as the store keeps them.
+    pub fn at_least(self) -> Vec<&'static str> {
+        let min = detect::Confidence::from(self);
+        detect::Confidence::ALL
+            .iter()
+            .filter(|c| **c >= min)
+            .map(|c| c.name())
+            .collect()
     }
 }

@@ -11,7 +11,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use model::{FindingDetail, StoredFinding};
 use store::query::{self, Filter, Marking, Selection};
 
-use crate::args::{AudienceArg, SeverityArg};
+use crate::args::{AudienceArg, ConfidenceArg, SeverityArg};
 use crate::paths;
 
 /// `datavakt findings --help`.
@@ -31,7 +31,7 @@ const LIST_HELP: &str = "\
 Examples:
   datavakt findings list
   datavakt findings list /srv/share/Export             that folder (or file) and below
-  datavakt findings list --kind dk-cpr --kind health --confidence high
+  datavakt findings list --kind dk-cpr --kind health --min-confidence high
   datavakt findings list --status all --format jsonl | jq .status
   datavakt findings list --older-than 365              there for a year or more
   datavakt findings list --min-severity high --audience public --audience organisation
@@ -107,10 +107,10 @@ struct ListArgs {
     #[arg(long, value_enum, default_value_t = StatusFilter::Current)]
     status: StatusFilter,
 
-    /// Only this confidence; repeat for several [default: high and medium, what `scan`
-    /// prints; the database keeps low ones too].
-    #[arg(long, value_enum)]
-    confidence: Vec<Confidence>,
+    /// Only findings of at least this confidence (`scan` prints medium and above; the
+    /// database keeps low ones too).
+    #[arg(long, value_enum, default_value_t = ConfidenceArg::Medium)]
+    min_confidence: ConfidenceArg,
 
     /// Only findings first seen at least this many days ago.
     #[arg(long, value_name = "DAYS")]
@@ -200,26 +200,6 @@ impl StatusFilter {
             StatusFilter::All => &[],
         };
         s.iter().map(|s| s.to_string()).collect()
-    }
-}
-
-/// The confidences `scan` prints by default, and so what the listings and reports count.
-pub const SHOWN: [&str; 2] = ["high", "medium"];
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Confidence {
-    High,
-    Medium,
-    Low,
-}
-
-impl Confidence {
-    fn name(self) -> &'static str {
-        match self {
-            Confidence::High => "high",
-            Confidence::Medium => "medium",
-            Confidence::Low => "low",
-        }
     }
 }
 
@@ -340,11 +320,12 @@ fn list(db: Option<&Path>, a: ListArgs) -> Result<(), String> {
         path: a.prefix.as_deref().map(prefix).transpose()?,
         kinds: a.kind,
         statuses: a.status.statuses(),
-        confidences: if a.confidence.is_empty() {
-            SHOWN.iter().map(|c| c.to_string()).collect()
-        } else {
-            a.confidence.iter().map(|c| c.name().to_string()).collect()
-        },
+        confidences: a
+            .min_confidence
+            .at_least()
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
         seen_before: None,
         min_severity: a.min_severity.map(Into::into),
         audiences: a.audience.iter().map(|w| (*w).into()).collect(),

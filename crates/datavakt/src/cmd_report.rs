@@ -10,6 +10,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use model::{Breach, Group, Report, ScanPoint};
 use store::query;
 
+use crate::args::ConfidenceArg;
 use crate::cmd_findings::{now, open_existing, prefix, written};
 use crate::lang::Lang;
 
@@ -68,30 +69,13 @@ pub struct ReportArgs {
 
     /// Count findings of at least this confidence (the database keeps low ones too; `scan`
     /// prints medium and above).
-    #[arg(long, global = true, value_enum, default_value_t = MinConfidence::Medium)]
-    min_confidence: MinConfidence,
+    #[arg(long, global = true, value_enum, default_value_t = ConfidenceArg::Medium)]
+    min_confidence: ConfidenceArg,
 
     /// The language of the report's words (text and HTML) [default: the locale's, from
     /// LC_ALL, LC_MESSAGES or LANG, else English].
     #[arg(long, value_enum)]
     lang: Option<Lang>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum MinConfidence {
-    Low,
-    Medium,
-    High,
-}
-
-impl MinConfidence {
-    fn names(self) -> &'static [&'static str] {
-        match self {
-            MinConfidence::Low => &["high", "medium", "low"],
-            MinConfidence::Medium => &crate::cmd_findings::SHOWN,
-            MinConfidence::High => &["high"],
-        }
-    }
 }
 
 #[derive(Subcommand)]
@@ -145,7 +129,7 @@ pub fn run(args: ReportArgs) -> Result<(), String> {
             let scope = query::breach(
                 &conn,
                 &p,
-                args.min_confidence.names(),
+                &args.min_confidence.at_least(),
                 b.include_resolved,
                 now,
             )
@@ -157,7 +141,7 @@ pub fn run(args: ReportArgs) -> Result<(), String> {
         }
         None => {
             let p = args.prefix.as_deref().map(prefix).transpose()?;
-            let mut s = query::report(&conn, p.as_deref(), args.min_confidence.names(), now)
+            let mut s = query::report(&conn, p.as_deref(), &args.min_confidence.at_least(), now)
                 .map_err(|e| e.to_string())?;
             for i in &mut s.top_items {
                 i.owner_name = i

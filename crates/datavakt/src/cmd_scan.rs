@@ -38,8 +38,8 @@ pub struct ScanArgs {
     format: FormatArg,
 
     /// Report findings of at least this confidence.
-    #[arg(long, value_enum, default_value_t = MinConfidence::Medium)]
-    min_confidence: MinConfidence,
+    #[arg(long, value_enum, default_value_t = crate::args::ConfidenceArg::Medium)]
+    min_confidence: crate::args::ConfidenceArg,
 
     /// Leave out files and folders whose path (relative to the root given) matches GLOB,
     /// gitignore-style: `*.log` at any depth, `HR/archive` from the root, `tmp/` folders
@@ -202,27 +202,10 @@ pub enum FormatArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum MinConfidence {
-    Low,
-    Medium,
-    High,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
 enum ColorArg {
     Auto,
     Always,
     Never,
-}
-
-impl From<MinConfidence> for detect::Confidence {
-    fn from(m: MinConfidence) -> detect::Confidence {
-        match m {
-            MinConfidence::Low => detect::Confidence::Low,
-            MinConfidence::Medium => detect::Confidence::Medium,
-            MinConfidence::High => detect::Confidence::High,
-        }
-    }
 }
 
 impl From<FormatArg> for scan::Format {
