@@ -8,9 +8,10 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde::Serialize;
-use store::query::{self, Filter, Listed, Marking, Selection};
+use model::{FindingDetail, StoredFinding};
+use store::query::{self, Filter, Marking, Selection};
 
+use crate::args::{AudienceArg, ConfidenceArg, SeverityArg};
 use crate::paths;
 
 /// `datavakt findings --help`.
@@ -30,12 +31,14 @@ const LIST_HELP: &str = "\
 Examples:
   datavakt findings list
   datavakt findings list /srv/share/Export             that folder (or file) and below
-  datavakt findings list --kind dk-cpr --kind health --confidence high
+  datavakt findings list --kind dk-cpr --kind health --min-confidence high
   datavakt findings list --status all --format jsonl | jq .status
   datavakt findings list --older-than 365              there for a year or more
+  datavakt findings list --min-severity high --audience public --audience organisation
 
-Columns: id, first seen, age (days since first seen), status, confidence, kind, masked
-value, path and location. --status current (the default) is open and accepted findings,
+Columns: id, first seen, age (days since first seen), the item's severity and who can read
+it (as the last scan judged them), status, confidence, kind, masked value, path and
+location; a total line ends the list. --status current (the default) is open and accepted findings,
 what `datavakt scan` reports; false positives and resolved findings are listed only when
 asked for.";
 
@@ -55,6 +58,8 @@ Examples:
   datavakt findings mark 42 --status open                 undo a decision
   datavakt findings mark --path /srv/share/Test --kind dk-cpr --status false-positive \\
       --reason \"synthetic test data\"
+  datavakt findings mark --fingerprint hmac-sha256:5f1c… --status false-positive \\
+      --reason \"the test number of the payroll system\" --dry-run     what it would change
 
 A reason is required for false-positive and accepted; it is kept with your name (--by, else
 $USER) and the time in the finding's history. A false positive stays one on later scans
@@ -102,14 +107,23 @@ struct ListArgs {
     #[arg(long, value_enum, default_value_t = StatusFilter::Current)]
     status: StatusFilter,
 
-    /// Only this confidence; repeat for several [default: high and medium, what `scan`
-    /// prints; the database keeps low ones too].
-    #[arg(long, value_enum)]
-    confidence: Vec<Confidence>,
+    /// Only findings of at least this confidence (`scan` prints medium and above; the
+    /// database keeps low ones too).
+    #[arg(long, value_enum, default_value_t = ConfidenceArg::Medium)]
+    min_confidence: ConfidenceArg,
 
     /// Only findings first seen at least this many days ago.
     #[arg(long, value_name = "DAYS")]
     older_than: Option<u32>,
+
+    /// Only findings in items at least this severe (as the last scan judged them).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    min_severity: Option<SeverityArg>,
+
+    /// Only findings in items readable by this audience (as the last scan judged them);
+    /// repeat for several.
+    #[arg(long, value_enum, value_name = "WHO")]
+    audience: Vec<AudienceArg>,
 
     /// Output format: aligned text, JSON Lines (one object a finding), or CSV with a header.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
@@ -130,16 +144,26 @@ struct ShowArgs {
 #[derive(Args)]
 struct MarkArgs {
     /// The findings' ids (the first column of `datavakt findings list`).
-    #[arg(value_name = "ID", required_unless_present = "path")]
+    #[arg(value_name = "ID", required_unless_present_any = ["path", "fingerprint"])]
     ids: Vec<i64>,
 
     /// Every finding in this file or folder (or below it) instead of ids.
     #[arg(long, value_name = "PATH-PREFIX", conflicts_with = "ids")]
     path: Option<PathBuf>,
 
-    /// With --path: only findings of this kind; repeat for several.
-    #[arg(long, value_name = "KIND", requires = "path")]
+    /// Every finding of this value, wherever it is (its fingerprint, `hmac-sha256:…`, as
+    /// `findings show` and the JSON outputs give it): a test number seen in 300 files, at
+    /// once. Repeat for several; with --path, only there.
+    #[arg(long, value_name = "HMAC", conflicts_with = "ids")]
+    fingerprint: Vec<String>,
+
+    /// With --path or --fingerprint: only findings of this kind; repeat for several.
+    #[arg(long, value_name = "KIND")]
     kind: Vec<String>,
+
+    /// Say what the mark would change, and change nothing.
+    #[arg(long)]
+    dry_run: bool,
 
     /// The new status.
     #[arg(long, value_enum)]
@@ -176,26 +200,6 @@ impl StatusFilter {
             StatusFilter::All => &[],
         };
         s.iter().map(|s| s.to_string()).collect()
-    }
-}
-
-/// The confidences `scan` prints by default, and so what the listings and reports count.
-pub const SHOWN: [&str; 2] = ["high", "medium"];
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Confidence {
-    High,
-    Medium,
-    Low,
-}
-
-impl Confidence {
-    fn name(self) -> &'static str {
-        match self {
-            Confidence::High => "high",
-            Confidence::Medium => "medium",
-            Confidence::Low => "low",
-        }
     }
 }
 
@@ -255,8 +259,8 @@ pub fn open_existing(explicit: Option<&Path>) -> Result<store::Db, String> {
 /// resolved: the folder may be gone), with the values in its names masked as `scan` masks
 /// them (a prefix given in its masked form, as listed, stays as it is).
 pub fn prefix(p: &Path) -> Result<String, String> {
-    let abs = std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
-    let shown = abs.to_string_lossy();
+    let abs = paths::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    let shown = scan::masking::shown(abs.as_os_str());
     let (det, _) = crate::detector::detector(detect::Detectors::default(), None, None, true)?;
     let mut found = Vec::new();
     det.scan_name(shown.as_bytes(), &mut found);
@@ -284,11 +288,6 @@ pub fn written(r: io::Result<()>) -> Result<(), String> {
     }
 }
 
-/// A modification time in nanoseconds as ISO 8601.
-pub fn iso_ns(ns: i64) -> String {
-    iso_time(ns.div_euclid(1_000_000_000))
-}
-
 /// Runs `datavakt findings`.
 pub fn run(args: FindingsArgs) -> Result<(), String> {
     match args.action {
@@ -296,33 +295,6 @@ pub fn run(args: FindingsArgs) -> Result<(), String> {
         Action::Show(a) => show(args.db.as_deref(), a),
         Action::Mark(a) => mark(args.db.as_deref(), a),
     }
-}
-
-/// A finding as `list --format jsonl` prints it.
-#[derive(Serialize)]
-struct ListedJson<'a> {
-    id: i64,
-    path: &'a str,
-    location: &'a str,
-    kind: &'a str,
-    confidence: &'a str,
-    masked: &'a str,
-    fingerprint: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    variant: Option<&'a str>,
-    status: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    resolution: Option<&'a str>,
-    first_seen: String,
-    last_seen: String,
-    age_days: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    modified: Option<String>,
-}
-
-/// Whole days between `since` and `now`.
-fn age_days(now: i64, since: i64) -> i64 {
-    (now - since).max(0) / 86_400
 }
 
 const CSV_HEADER: [&str; 13] = [
@@ -348,12 +320,16 @@ fn list(db: Option<&Path>, a: ListArgs) -> Result<(), String> {
         path: a.prefix.as_deref().map(prefix).transpose()?,
         kinds: a.kind,
         statuses: a.status.statuses(),
-        confidences: if a.confidence.is_empty() {
-            SHOWN.iter().map(|c| c.to_string()).collect()
-        } else {
-            a.confidence.iter().map(|c| c.name().to_string()).collect()
-        },
+        confidences: a
+            .min_confidence
+            .at_least()
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
         seen_before: None,
+        min_severity: a.min_severity.map(Into::into),
+        audiences: a.audience.iter().map(|w| (*w).into()).collect(),
+        fingerprints: Vec::new(),
     };
     if let Some(days) = a.older_than {
         filter = filter.min_age(now, i64::from(days) * 86_400);
@@ -361,62 +337,49 @@ fn list(db: Option<&Path>, a: ListArgs) -> Result<(), String> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     // A CSV consumer gets its header even when nothing matches; people get one above rows.
-    let mut header = match a.format {
-        ListFormat::Human => Some(format!(
-            "{:>6}  {:<10}  {:>5}  {:<14}  {:<6}  {:<16}  {:<15}  PATH: LOCATION\n",
-            "ID", "FIRST SEEN", "AGE", "STATUS", "CONF", "KIND", "MASKED"
+    let mut header =
+        match a.format {
+            ListFormat::Human => Some(format!(
+            "{:>6}  {:<10}  {:>5}  {:<8}  {:<12}  {:<14}  {:<6}  {:<16}  {:<15}  PATH: LOCATION\n",
+            "ID", "FIRST SEEN", "AGE", "SEVERITY", "READABLE BY", "STATUS", "CONF", "KIND", "MASKED"
         )),
-        ListFormat::Csv => {
-            if let Err(e) = writeln!(out, "{}", CSV_HEADER.join(",")) {
-                return written(Err(e));
+            ListFormat::Csv => {
+                if let Err(e) = writeln!(out, "{}", CSV_HEADER.join(",")) {
+                    return written(Err(e));
+                }
+                None
             }
-            None
-        }
-        ListFormat::Jsonl => None,
-    };
-    let mut write = |l: &Listed| -> io::Result<()> {
+            ListFormat::Jsonl => None,
+        };
+    let mut write = |l: &StoredFinding| -> io::Result<()> {
         if let Some(h) = header.take() {
             out.write_all(h.as_bytes())?;
         }
-        let age = age_days(now, l.first_seen);
+        let f = &l.finding;
+        let location = f.location.as_deref().unwrap_or("");
+        let status = match f.resolution {
+            Some(r) => format!("resolved:{}", r.name()),
+            None => f.status.name().to_string(),
+        };
         match a.format {
             ListFormat::Human => writeln!(
                 out,
-                "{:>6}  {}  {:>5}  {:<14}  {:<6}  {:<16}  {:<15}  {}{}{}",
+                "{:>6}  {}  {:>5}  {:<8}  {:<12}  {:<14}  {:<6}  {:<16}  {:<15}  {}{}{}",
                 l.id,
-                &iso_time(l.first_seen)[..10],
-                format!("{age} d"),
-                l.resolution
-                    .as_deref()
-                    .map_or(l.status.clone(), |r| format!("resolved:{r}")),
-                l.confidence,
-                l.kind,
-                l.masked,
-                l.path,
-                if l.location.is_empty() { "" } else { ": " },
-                l.location
+                &f.first_seen.to_string()[..10],
+                format!("{} d", l.age_days),
+                f.severity.map_or("-", |s| s.name()),
+                f.exposure.as_ref().map_or("-", |e| e.audience.name()),
+                status,
+                f.confidence.name(),
+                f.kind,
+                f.masked,
+                f.path,
+                if location.is_empty() { "" } else { ": " },
+                location
             ),
             ListFormat::Jsonl => {
-                serde_json::to_writer(
-                    &mut out,
-                    &ListedJson {
-                        id: l.id,
-                        path: &l.path,
-                        location: &l.location,
-                        kind: &l.kind,
-                        confidence: &l.confidence,
-                        masked: &l.masked,
-                        fingerprint: l.fingerprint.as_deref(),
-                        variant: l.variant.as_deref(),
-                        status: &l.status,
-                        resolution: l.resolution.as_deref(),
-                        first_seen: iso_time(l.first_seen),
-                        last_seen: iso_time(l.last_seen),
-                        age_days: age,
-                        modified: l.item_mtime_ns.map(iso_ns),
-                    },
-                )
-                .map_err(io::Error::from)?;
+                serde_json::to_writer(&mut out, l).map_err(io::Error::from)?;
                 out.write_all(b"\n")
             }
             ListFormat::Csv => {
@@ -424,25 +387,25 @@ fn list(db: Option<&Path>, a: ListArgs) -> Result<(), String> {
                 let mut w = csv::Writer::from_writer(&mut out);
                 w.write_record([
                     l.id.to_string().as_str(),
-                    &l.path,
-                    &l.location,
-                    &l.kind,
-                    &l.confidence,
-                    &l.masked,
-                    &l.status,
-                    &iso_time(l.first_seen),
-                    &age.to_string(),
-                    l.fingerprint.as_deref().unwrap_or(""),
-                    l.variant.as_deref().unwrap_or(""),
-                    l.resolution.as_deref().unwrap_or(""),
-                    &l.item_mtime_ns.map(iso_ns).unwrap_or_default(),
+                    &f.path,
+                    location,
+                    &f.kind,
+                    f.confidence.name(),
+                    &f.masked,
+                    f.status.name(),
+                    &f.first_seen.to_string(),
+                    &l.age_days.to_string(),
+                    f.fingerprint.as_deref().unwrap_or(""),
+                    f.variant.as_deref().unwrap_or(""),
+                    f.resolution.map_or("", |r| r.name()),
+                    &l.modified.map(|m| m.to_string()).unwrap_or_default(),
                 ])?;
                 w.flush()
             }
         }
     };
     let mut failed: Option<io::Error> = None;
-    let n = query::each_finding(&conn, &filter, &mut |l| match write(&l) {
+    let n = query::each_finding(&conn, &filter, now, &mut |l| match write(&l) {
         Ok(()) => true,
         Err(e) => {
             failed = Some(e);
@@ -455,116 +418,61 @@ fn list(db: Option<&Path>, a: ListArgs) -> Result<(), String> {
             "datavakt: no findings match (see the others with --status all; \
              `datavakt scan PATH` records new ones)"
         );
+    } else if a.format == ListFormat::Human && failed.is_none() {
+        failed = writeln!(out, "{n} finding{}", if n == 1 { "" } else { "s" }).err();
     }
     written(failed.map_or_else(|| out.flush(), Err))
 }
 
-#[derive(Serialize)]
-struct HistoryJson<'a> {
-    at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    scan: Option<i64>,
-    status: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    resolution: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    by: Option<&'a str>,
-}
-
 fn show(db: Option<&Path>, a: ShowArgs) -> Result<(), String> {
     let conn = open_existing(db)?;
-    let Some(d) = query::finding(&conn, a.id).map_err(|e| e.to_string())? else {
+    let now = now();
+    let Some(mut d) = query::finding(&conn, a.id, now).map_err(|e| e.to_string())? else {
         return Err(format!(
             "there is no finding {} (see the ids with `datavakt findings list --status all`)",
             a.id
         ));
     };
-    let now = now();
-    let f = &d.finding;
+    d.item.owner_name = d
+        .item
+        .owner
+        .and_then(|uid| u32::try_from(uid).ok())
+        .and_then(sources::exposure::user_name)
+        .map(Into::into);
     let text = match a.format {
-        ShowFormat::Json => {
-            let history: Vec<HistoryJson> = d
-                .history
-                .iter()
-                .map(|h| HistoryJson {
-                    at: iso_time(h.at),
-                    scan: h.scan_id,
-                    status: &h.status,
-                    resolution: h.resolution.as_deref(),
-                    reason: h.reason.as_deref(),
-                    by: h.by.as_deref(),
-                })
-                .collect();
-            let exposure = d.item.exposure.as_deref().map(|e| {
-                serde_json::from_str::<serde_json::Value>(e)
-                    .unwrap_or_else(|_| serde_json::Value::String(e.to_string()))
-            });
-            let v = serde_json::json!({
-                "id": f.id,
-                "path": f.path,
-                "location": f.location,
-                "kind": f.kind,
-                "variant": f.variant,
-                "confidence": f.confidence,
-                "masked": f.masked,
-                "fingerprint": f.fingerprint,
-                "status": f.status,
-                "resolution": f.resolution,
-                "status_reason": d.status_reason,
-                "status_by": d.status_by,
-                "status_at": d.status_at.map(iso_time),
-                "first_seen": iso_time(f.first_seen),
-                "last_seen": iso_time(f.last_seen),
-                "last_scan": d.last_scan,
-                "age_days": age_days(now, f.first_seen),
-                "item": {
-                    "size": d.item.size,
-                    "modified": f.item_mtime_ns.map(iso_ns),
-                    "owner": d.item.owner,
-                    "hash": d.item.hash,
-                    "first_seen": iso_time(d.item.first_seen),
-                    "last_seen": iso_time(d.item.last_seen),
-                    "deleted": d.item.gone_at.map(iso_time),
-                    "exposure": exposure,
-                },
-                "history": history,
-            });
-            v.to_string() + "\n"
-        }
-        ShowFormat::Human => show_text(&d, now),
+        ShowFormat::Json => serde_json::to_string(&d).map_err(|e| e.to_string())? + "\n",
+        ShowFormat::Human => show_text(&d),
     };
     written(io::stdout().lock().write_all(text.as_bytes()))
 }
 
-fn show_text(d: &query::Detail, now: i64) -> String {
+fn show_text(d: &FindingDetail) -> String {
     use std::fmt::Write as _;
-    let f = &d.finding;
+    let (l, f) = (&d.stored, &d.stored.finding);
     let mut s = String::new();
     let line = |s: &mut String, k: &str, v: &str| {
         let _ = writeln!(s, "  {k:<12} {v}");
     };
-    let _ = writeln!(s, "Finding {}", f.id);
+    let _ = writeln!(s, "Finding {}", l.id);
     line(&mut s, "path", &f.path);
-    if !f.location.is_empty() {
-        line(&mut s, "location", &f.location);
+    if let Some(at) = &f.location {
+        line(&mut s, "location", at);
     }
     match &f.variant {
         Some(v) => line(&mut s, "kind", &format!("{} ({v})", f.kind)),
         None => line(&mut s, "kind", &f.kind),
     }
-    line(&mut s, "confidence", &f.confidence);
+    line(&mut s, "confidence", f.confidence.name());
     line(&mut s, "masked", &f.masked);
     if let Some(fp) = &f.fingerprint {
         line(&mut s, "fingerprint", fp);
     }
-    let mut status = f.status.clone();
-    if let Some(r) = &f.resolution {
-        let _ = write!(status, " ({r})");
+    let mut status = f.status.name().to_string();
+    if let Some(r) = f.resolution {
+        let _ = write!(status, " ({})", r.name());
     }
     if let Some(at) = d.status_at {
-        let _ = write!(status, " since {}", iso_time(at));
+        let _ = write!(status, " since {at}");
     }
     if let Some(by) = &d.status_by {
         let _ = write!(status, " by {by}");
@@ -576,51 +484,56 @@ fn show_text(d: &query::Detail, now: i64) -> String {
     line(
         &mut s,
         "first seen",
-        &format!(
-            "{} ({} days ago)",
-            iso_time(f.first_seen),
-            age_days(now, f.first_seen)
-        ),
+        &format!("{} ({} days ago)", f.first_seen, l.age_days),
     );
     line(
         &mut s,
         "last seen",
-        &format!("{} (scan {})", iso_time(f.last_seen), d.last_scan),
+        &format!("{} (scan {})", l.last_seen, d.last_scan),
     );
     let _ = writeln!(s, "Item");
     if let Some(size) = d.item.size {
         line(&mut s, "size", &format!("{size} bytes"));
     }
-    if let Some(m) = f.item_mtime_ns {
-        line(&mut s, "modified", &iso_ns(m));
+    if let Some(m) = d.item.modified {
+        line(&mut s, "modified", &m.to_string());
     }
-    if let Some(o) = d.item.owner {
-        line(&mut s, "owner", &format!("uid {o}"));
+    match (&d.item.owner_name, d.item.owner) {
+        (Some(name), Some(uid)) => line(&mut s, "owner", &format!("{name} (uid {uid})")),
+        (None, Some(uid)) => line(
+            &mut s,
+            "owner",
+            &format!("uid {uid} (no such account here)"),
+        ),
+        _ => {}
     }
     if let Some(h) = &d.item.hash {
         line(&mut s, "content", h);
     }
-    line(&mut s, "first seen", &iso_time(d.item.first_seen));
-    line(&mut s, "last seen", &iso_time(d.item.last_seen));
-    if let Some(g) = d.item.gone_at {
-        line(&mut s, "deleted", &format!("found deleted {}", iso_time(g)));
+    line(&mut s, "first seen", &d.item.first_seen.to_string());
+    line(&mut s, "last seen", &d.item.last_seen.to_string());
+    if let Some(g) = d.item.deleted {
+        line(&mut s, "deleted", &format!("found deleted {g}"));
     }
-    line(
-        &mut s,
-        "readable by",
-        d.item
-            .exposure
-            .as_deref()
-            .unwrap_or("unknown (exposure not assessed)"),
-    );
+    let readable = match &f.exposure {
+        Some(e) if e.principals.is_empty() => format!("{} ({})", e.audience.name(), e.via),
+        Some(e) => format!(
+            "{}: {} ({})",
+            e.audience.name(),
+            e.principals.join(", "),
+            e.via
+        ),
+        None => "unknown (exposure not assessed)".to_string(),
+    };
+    line(&mut s, "readable by", &readable);
     let _ = writeln!(s, "History");
-    let _ = writeln!(s, "  {}  first seen (open)", iso_time(f.first_seen));
+    let _ = writeln!(s, "  {}  first seen (open)", f.first_seen);
     for h in &d.history {
-        let _ = write!(s, "  {}  {}", iso_time(h.at), h.status);
-        if let Some(r) = &h.resolution {
-            let _ = write!(s, " ({r})");
+        let _ = write!(s, "  {}  {}", h.at, h.status.name());
+        if let Some(r) = h.resolution {
+            let _ = write!(s, " ({})", r.name());
         }
-        match (h.scan_id, &h.by) {
+        match (h.scan, &h.by) {
             (Some(id), _) => {
                 let _ = write!(s, " by scan {id}");
             }
@@ -640,22 +553,23 @@ fn show_text(d: &query::Detail, now: i64) -> String {
 fn mark(db: Option<&Path>, a: MarkArgs) -> Result<(), String> {
     let mut conn = open_existing(db)?;
     let filter;
-    let selection = match &a.path {
-        Some(p) => {
-            filter = Filter {
-                path: Some(prefix(p)?),
-                kinds: a.kind.clone(),
-                ..Filter::default()
-            };
-            Selection::Matching(&filter)
-        }
-        None => Selection::Ids(&a.ids),
+    let selection = if a.path.is_some() || !a.fingerprint.is_empty() {
+        filter = Filter {
+            path: a.path.as_deref().map(prefix).transpose()?,
+            kinds: a.kind.clone(),
+            fingerprints: a.fingerprint.clone(),
+            ..Filter::default()
+        };
+        Selection::Matching(&filter)
+    } else {
+        Selection::Ids(&a.ids)
     };
     let marking = Marking {
         status: a.status.name(),
         reason: a.reason.as_deref(),
         by: a.by.as_deref(),
         now: now(),
+        dry_run: a.dry_run,
     };
     let out = query::mark(&mut conn, selection, &marking).map_err(|e| e.to_string())?;
     let mut s = String::new();
@@ -683,7 +597,12 @@ fn mark(db: Option<&Path>, a: MarkArgs) -> Result<(), String> {
     if !out.changed.is_empty() {
         let _ = writeln!(
             s,
-            "Marked {} finding{} {}:",
+            "{} {} finding{} {}:",
+            if a.dry_run {
+                "Would mark (--dry-run: nothing changed)"
+            } else {
+                "Marked"
+            },
             out.changed.len(),
             if out.changed.len() == 1 { "" } else { "s" },
             marking.status
@@ -704,9 +623,4 @@ fn mark(db: Option<&Path>, a: MarkArgs) -> Result<(), String> {
         }
     }
     written(io::stdout().lock().write_all(s.as_bytes()))
-}
-
-/// A time as ISO 8601 in UTC (`2026-12-01T08:30:00Z`).
-pub fn iso_time(unix: i64) -> String {
-    model::IsoTime(unix).to_string()
 }

@@ -2,16 +2,17 @@
 //! age, and the trend over scans, as text, JSON, CSV or one self-contained HTML page) and
 //! `datavakt report breach` (the numbers a breach notification needs, GDPR art. 33).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde::Serialize;
-use store::query::{self, Breach, Group, Summary};
+use model::{Breach, Group, Report, ScanPoint};
+use store::query;
 
-use crate::cmd_findings::{iso_ns, iso_time, now, open_existing, prefix, written};
+use crate::args::ConfidenceArg;
+use crate::cmd_findings::{now, open_existing, prefix, written};
+use crate::lang::Lang;
 
 /// `datavakt report --help`.
 pub const HELP: &str = "\
@@ -57,8 +58,8 @@ pub struct ReportArgs {
     #[arg(value_name = "PATH-PREFIX")]
     prefix: Option<PathBuf>,
 
-    /// Output format: text, one JSON document, CSV, or one self-contained HTML page.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    /// Output format: for people, one JSON document, CSV, or one self-contained HTML page.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     format: ReportFormat,
 
     /// The scan database: a SQLite file or a postgres:// URL [default: $DATAVAKT_DB, else
@@ -68,25 +69,13 @@ pub struct ReportArgs {
 
     /// Count findings of at least this confidence (the database keeps low ones too; `scan`
     /// prints medium and above).
-    #[arg(long, global = true, value_enum, default_value_t = MinConfidence::Medium)]
-    min_confidence: MinConfidence,
-}
+    #[arg(long, global = true, value_enum, default_value_t = ConfidenceArg::Medium)]
+    min_confidence: ConfidenceArg,
 
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum MinConfidence {
-    Low,
-    Medium,
-    High,
-}
-
-impl MinConfidence {
-    fn names(self) -> &'static [&'static str] {
-        match self {
-            MinConfidence::Low => &["high", "medium", "low"],
-            MinConfidence::Medium => &crate::cmd_findings::SHOWN,
-            MinConfidence::High => &["high"],
-        }
-    }
+    /// The language of the report's words (text and HTML) [default: the locale's, from
+    /// LC_ALL, LC_MESSAGES or LANG, else English].
+    #[arg(long, value_enum)]
+    lang: Option<Lang>,
 }
 
 #[derive(Subcommand)]
@@ -104,7 +93,7 @@ struct BreachArgs {
     prefix: PathBuf,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = BreachFormat::Text)]
+    #[arg(long, value_enum, default_value_t = BreachFormat::Human)]
     format: BreachFormat,
 
     /// Count findings resolved since (their files edited or deleted) as well.
@@ -114,7 +103,9 @@ struct BreachArgs {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
-    Text,
+    /// For people (also `text`).
+    #[value(alias = "text")]
+    Human,
     Json,
     Csv,
     Html,
@@ -122,7 +113,9 @@ enum ReportFormat {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum BreachFormat {
-    Text,
+    /// For people (also `text`).
+    #[value(alias = "text")]
+    Human,
     Json,
 }
 
@@ -133,164 +126,223 @@ pub fn run(args: ReportArgs) -> Result<(), String> {
     let text = match args.breach {
         Some(ReportKind::Breach(b)) => {
             let p = prefix(&b.prefix)?;
-            let scope = query::breach(&conn, &p, args.min_confidence.names(), b.include_resolved)
-                .map_err(|e| e.to_string())?;
+            let scope = query::breach(
+                &conn,
+                &p,
+                &args.min_confidence.at_least(),
+                b.include_resolved,
+                now,
+            )
+            .map_err(|e| e.to_string())?;
             match b.format {
-                BreachFormat::Text => breach_text(&scope, now),
-                BreachFormat::Json => breach_json(&scope, now).to_string() + "\n",
+                BreachFormat::Human => breach_text(&scope),
+                BreachFormat::Json => json(&scope)?,
             }
         }
         None => {
             let p = args.prefix.as_deref().map(prefix).transpose()?;
-            let s = query::report(&conn, p.as_deref(), args.min_confidence.names(), now)
+            let mut s = query::report(&conn, p.as_deref(), &args.min_confidence.at_least(), now)
                 .map_err(|e| e.to_string())?;
+            for i in &mut s.top_items {
+                i.owner_name = i
+                    .owner
+                    .and_then(|uid| u32::try_from(uid).ok())
+                    .and_then(sources::exposure::user_name);
+            }
+            let lang = Lang::chosen(args.lang);
             match args.format {
-                ReportFormat::Text => summary_text(&s, now),
-                ReportFormat::Json => summary_json(&s, now).to_string() + "\n",
+                ReportFormat::Human => summary_text(&s, lang),
+                ReportFormat::Json => json(&s)?,
                 ReportFormat::Csv => summary_csv(&s)?,
-                ReportFormat::Html => html(&s, now),
+                ReportFormat::Html => html(&s, lang),
             }
         }
     };
     written(io::stdout().lock().write_all(text.as_bytes()))
 }
 
-/// A group as the JSON report gives it.
-#[derive(Serialize)]
-struct GroupJson<'a> {
-    name: &'a str,
-    findings: u64,
-    items: u64,
+/// One JSON document on a line.
+fn json(v: &impl serde::Serialize) -> Result<String, String> {
+    serde_json::to_string(v)
+        .map(|j| j + "\n")
+        .map_err(|e| e.to_string())
 }
 
-fn groups(g: &[Group]) -> Vec<GroupJson<'_>> {
+/// Kinds in the order of what they weigh: identity numbers, health data, the rest, names
+/// last; then most findings.
+fn by_weight(g: &[Group]) -> Vec<Group> {
+    let weight = |k: &str| {
+        if query::IDENTITY_KINDS.contains(&k) {
+            0
+        } else {
+            match k {
+                "health" => 1,
+                "payment-card" | "passport-mrz" | "iban" => 2,
+                "name" => 4,
+                _ => 3,
+            }
+        }
+    };
+    let mut g = g.to_vec();
+    g.sort_by(|a, b| {
+        weight(&a.name)
+            .cmp(&weight(&b.name))
+            .then(b.findings.cmp(&a.findings))
+    });
+    g
+}
+
+/// The incomplete-coverage sentence.
+fn incomplete(s: &Report, l: Lang) -> String {
+    let roots = s.not_covered.keys().cloned().collect::<Vec<_>>().join(", ");
+    let date = s
+        .last_complete_scan
+        .map_or(l.t("never"), |t| t.to_string()[..10].to_string());
+    l.fill("incomplete", &[("roots", &roots), ("date", &date)])
+}
+
+/// `path` below the report's folder (the page names the folder once, in its title).
+fn below<'a>(prefix: &str, path: &'a str) -> &'a str {
+    path.strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(path)
+}
+
+/// Groups with their names in the reader's words (`sev.high`, `aud.public`).
+fn named(g: &[Group], prefix: &str, l: Lang) -> Vec<Group> {
     g.iter()
-        .map(|g| GroupJson {
-            name: &g.name,
-            findings: g.findings,
-            items: g.items,
+        .map(|g| Group {
+            name: l.t(&format!("{prefix}.{}", g.name)),
+            ..g.clone()
         })
         .collect()
 }
 
-fn summary_json(s: &Summary, now: i64) -> serde_json::Value {
-    let top: Vec<serde_json::Value> = s
-        .top_items
-        .iter()
-        .map(|i| {
-            serde_json::json!({
-                "path": i.path,
-                "findings": i.findings,
-                "identity_numbers": i.identity_numbers,
-                "health": i.health,
-                "severity": i.severity,
-                "score": i.score,
-            })
-        })
-        .collect();
-    let trend: Vec<serde_json::Value> = s
-        .trend
-        .iter()
-        .map(|t| {
-            serde_json::json!({
-                "scan": t.id,
-                "target": t.target,
-                "started_at": iso_time(t.started_at),
-                "ended_at": iso_time(t.ended_at),
-                "files": t.files,
-                "findings": t.findings,
-                "new_findings": t.new_findings,
-                "resolved": t.resolved,
-                "errors": t.errors,
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "prefix": s.prefix,
-        "generated_at": iso_time(now),
-        "findings": s.findings,
-        "items": s.items,
-        "identity_numbers": s.identity_numbers,
-        "by_folder": groups(&s.by_folder),
-        "by_kind": groups(&s.by_kind),
-        "by_confidence": groups(&s.by_confidence),
-        "by_status": groups(&s.by_status),
-        "by_age": groups(&s.by_age),
-        "top_items": top,
-        "trend": trend,
-    })
+/// What was found in an item: people, and health data.
+fn found(i: &model::TopItem, l: Lang) -> String {
+    let mut found = format!("{} {}", i.identity_numbers, l.t("people"));
+    if i.health {
+        found.push_str(&format!(", {}", l.t("health")));
+    }
+    found
 }
 
-fn table(out: &mut String, title: &str, g: &[Group]) {
-    let _ = writeln!(out, "\n{title:<40} {:>9} {:>7}", "findings", "items");
+/// What to do about an item, by who can read it.
+fn action(i: &model::TopItem, l: Lang) -> String {
+    l.t(&format!(
+        "action.{}",
+        i.audience.unwrap_or(model::Audience::Unknown).name()
+    ))
+}
+
+fn table(out: &mut String, title: &str, g: &[Group], l: Lang) {
+    let _ = writeln!(
+        out,
+        "\n{title:<40} {:>9} {:>7}",
+        l.t("findings"),
+        l.t("items")
+    );
     for g in g {
         let _ = writeln!(out, "  {:<38} {:>9} {:>7}", g.name, g.findings, g.items);
     }
 }
 
-fn summary_text(s: &Summary, now: i64) -> String {
+fn summary_text(s: &Report, l: Lang) -> String {
     let mut out = String::new();
+    let (date, findings, items, people) = (
+        s.generated_at.to_string()[..10].to_string(),
+        s.findings.to_string(),
+        s.items.to_string(),
+        s.identity_numbers.to_string(),
+    );
     let _ = writeln!(
         out,
-        "Datavakt report on {} ({}): {} current findings in {} items, {} distinct identity \
-         numbers.",
-        s.prefix,
-        &iso_time(now)[..10],
-        s.findings,
-        s.items,
-        s.identity_numbers
+        "{}",
+        l.fill(
+            "summary_line",
+            &[
+                ("prefix", &s.prefix),
+                ("date", &date),
+                ("findings", &findings),
+                ("items", &items),
+                ("people", &people),
+            ]
+        )
     );
     if s.findings == 0 {
-        let _ = writeln!(
-            out,
-            "No current findings here (false positives and resolved findings are not counted)."
-        );
+        let _ = writeln!(out, "{}", l.t("none_here"));
+    }
+    if !s.not_covered.is_empty() {
+        let _ = writeln!(out, "{}", incomplete(s, l));
+        for (root, why) in &s.not_covered {
+            let _ = writeln!(out, "  {root}: {why}");
+        }
     }
     if !s.by_folder.is_empty() {
-        table(&mut out, "By folder", &s.by_folder);
-        table(&mut out, "By kind", &s.by_kind);
-        table(&mut out, "By confidence", &s.by_confidence);
-        table(&mut out, "By status", &s.by_status);
-        table(&mut out, "By age (since first seen)", &s.by_age);
-        let _ = writeln!(
-            out,
-            "\nThe most severe items (then health data with identity numbers, then the most)"
+        table(
+            &mut out,
+            &l.t("by_severity"),
+            &named(&s.by_severity, "sev", l),
+            l,
         );
+        table(
+            &mut out,
+            &l.t("by_audience"),
+            &named(&s.by_audience, "aud", l),
+            l,
+        );
+        table(&mut out, &l.t("by_folder"), &s.by_folder, l);
+        table(&mut out, &l.t("by_kind"), &by_weight(&s.by_kind), l);
+        table(&mut out, &l.t("by_confidence"), &s.by_confidence, l);
+        table(&mut out, &l.t("by_status"), &s.by_status, l);
+        table(&mut out, &l.t("by_age"), &s.by_age, l);
+        let _ = writeln!(out, "\n{}", l.t("handle_first"));
         for i in &s.top_items {
+            let sev = i.severity.map_or("not assessed", |s| s.name());
+            let aud = i.audience.map_or("not assessed", |a| a.name());
             let _ = writeln!(
                 out,
-                "  {:<8} {:>5} findings {:>5} identity numbers{}  {}",
-                i.severity.as_deref().unwrap_or("-"),
-                i.findings,
-                i.identity_numbers,
-                if i.health { ", health" } else { "        " },
-                i.path
+                "  {:<10} {}\n             {}; {}: {}\n             {}",
+                l.t(&format!("sev.{sev}")),
+                i.path,
+                found(i, l),
+                l.t("col_readable"),
+                l.t(&format!("aud.{aud}")),
+                action(i, l)
             );
         }
     }
     if !s.trend.is_empty() {
         let _ = writeln!(
             out,
-            "\nScans covering it\n  {:<10} {:>7} {:>7} {:>9} {:>7} {:>9}",
-            "started", "scan", "files", "findings", "new", "resolved"
+            "\n{}\n  {:<10} {:>7} {:>7} {:>9} {:>7} {:>9}",
+            l.t("scans"),
+            l.t("started"),
+            l.t("scan"),
+            l.t("files"),
+            l.t("findings"),
+            l.t("new"),
+            l.t("resolved")
         );
         for t in &s.trend {
             let _ = writeln!(
                 out,
-                "  {} {:>7} {:>7} {:>9} {:>7} {:>9}",
-                &iso_time(t.started_at)[..10],
-                t.id,
+                "  {} {:>7} {:>7} {:>9} {:>7} {:>9}{}",
+                &t.started_at.to_string()[..10],
+                t.scan,
                 t.files,
                 t.findings,
                 t.new_findings,
-                t.resolved
+                t.resolved,
+                if t.incomplete.is_empty() { "" } else { "  (!)" }
             );
         }
     }
     out
 }
 
-fn summary_csv(s: &Summary) -> Result<String, String> {
+fn summary_csv(s: &Report) -> Result<String, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut rows: Vec<[String; 6]> = vec![[
         "section".into(),
@@ -334,10 +386,20 @@ fn summary_csv(s: &Summary) -> Result<String, String> {
             ]);
         }
     }
+    for (root, why) in &s.not_covered {
+        rows.push([
+            "not-covered".into(),
+            root.clone(),
+            String::new(),
+            String::new(),
+            String::new(),
+            why.clone(),
+        ]);
+    }
     for t in &s.trend {
         rows.push([
             "scan".into(),
-            iso_time(t.started_at),
+            t.started_at.to_string(),
             t.findings.to_string(),
             t.files.to_string(),
             t.new_findings.to_string(),
@@ -376,6 +438,8 @@ h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0}td,th{padding:.2em .8em;border-bottom:1px solid #eee;text-align:left}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 td.p{word-break:break-all}svg{max-width:100%;height:auto}
+.warn{border-color:#c0392b;background:#fdf2f0}.cols{display:flex;gap:3em;flex-wrap:wrap}
+h3{font-size:1em;margin:.5em 0}.sev-critical{color:#c0392b;font-weight:bold}.sev-high{color:#c0392b}
 svg text{font:12px system-ui,sans-serif;fill:#333}
 ";
 
@@ -422,7 +486,7 @@ fn bars(g: &[Group]) -> String {
 }
 
 /// Findings, new and resolved per scan as three lines over the scans, oldest left.
-fn trend_chart(t: &[query::ScanPoint]) -> String {
+fn trend_chart(t: &[ScanPoint], l: Lang) -> String {
     let (w, h, left, bottom, top) = (720.0, 260.0, 50.0, 40.0, 20.0);
     let plot_w = w - left - 20.0;
     let plot_h = h - top - bottom;
@@ -453,13 +517,14 @@ fn trend_chart(t: &[query::ScanPoint]) -> String {
         ty = top + 4.0,
         max = max as i64,
     );
-    type Value = fn(&query::ScanPoint) -> i64;
+    type Value = fn(&ScanPoint) -> i64;
     let series: [(&str, Value); 3] = [
         ("findings", |p| p.findings),
         ("new", |p| p.new_findings),
         ("resolved", |p| p.resolved),
     ];
-    for (k, (name, value)) in series.iter().enumerate() {
+    for (k, (key, value)) in series.iter().enumerate() {
+        let name = esc(&l.t(key));
         let points: Vec<String> = t
             .iter()
             .enumerate()
@@ -478,8 +543,8 @@ fn trend_chart(t: &[query::ScanPoint]) -> String {
                  {}: {} {name}</title></circle>",
                 x(i),
                 y(value(p)),
-                p.id,
-                esc(&iso_time(p.started_at)[..10]),
+                p.scan,
+                esc(&p.started_at.to_string()[..10]),
                 value(p),
                 c = COLOURS[k]
             );
@@ -500,8 +565,8 @@ fn trend_chart(t: &[query::ScanPoint]) -> String {
             s,
             "<text x=\"{left}\" y=\"{d}\">{}</text>\
              <text x=\"{r}\" y=\"{d}\" text-anchor=\"end\">{}</text>",
-            esc(&iso_time(first.started_at)[..10]),
-            esc(&iso_time(last.started_at)[..10]),
+            esc(&first.started_at.to_string()[..10]),
+            esc(&last.started_at.to_string()[..10]),
             d = top + plot_h + 16.0,
             r = left + plot_w
         );
@@ -510,9 +575,12 @@ fn trend_chart(t: &[query::ScanPoint]) -> String {
     s
 }
 
-fn html_table(out: &mut String, g: &[Group]) {
-    out.push_str(
-        "<table><tr><th></th><th class=\"n\">findings</th><th class=\"n\">items</th></tr>",
+fn html_table(out: &mut String, g: &[Group], l: Lang) {
+    let _ = write!(
+        out,
+        "<table><tr><th></th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr>",
+        esc(&l.t("findings")),
+        esc(&l.t("items"))
     );
     for g in g {
         let _ = write!(
@@ -526,75 +594,159 @@ fn html_table(out: &mut String, g: &[Group]) {
     out.push_str("</table>");
 }
 
+/// The scans the trend is drawn over: complete ones of the same roots as the latest complete
+/// scan (a scan of one file today would drop a chart of the whole share to zero).
+fn comparable(trend: &[ScanPoint]) -> Vec<ScanPoint> {
+    let Some(last) = trend.iter().rev().find(|p| p.incomplete.is_empty()) else {
+        return Vec::new();
+    };
+    trend
+        .iter()
+        .filter(|p| p.incomplete.is_empty() && p.target == last.target)
+        .cloned()
+        .collect()
+}
+
 /// One self-contained page: inline CSS and SVG, no scripts, nothing loaded from elsewhere.
-fn html(s: &Summary, now: i64) -> String {
+/// The overview first, then the items to handle first, then the trend and the details.
+fn html(s: &Report, l: Lang) -> String {
     let mut o = String::new();
+    let count = |g: &[Group], name: &str| g.iter().find(|g| g.name == name).map_or(0, |g| g.items);
+    let open = count(&s.by_audience, "public") + count(&s.by_audience, "organisation");
+    let title = l.fill("title", &[("prefix", &s.prefix)]);
+    let date = s.generated_at.to_string()[..10].to_string();
     let _ = write!(
         o,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Datavakt report: {p}</title><style>{CSS}</style></head><body>\
-         <h1>Personal data in {p}</h1><p class=\"sub\">Datavakt report of {d}: current \
-         findings (open and accepted) from the scan database. Values are masked; the database \
-         holds no clear values.</p>\
-         <div class=\"cards\"><div class=\"card\"><b>{f}</b>findings</div>\
-         <div class=\"card\"><b>{i}</b>items</div>\
-         <div class=\"card\"><b>{n}</b>distinct identity numbers</div></div>",
-        p = esc(&s.prefix),
-        d = esc(&iso_time(now)),
-        f = s.findings,
-        i = s.items,
-        n = s.identity_numbers,
+         <title>Datavakt: {t}</title><style>{CSS}</style></head><body>\
+         <h1>{t}</h1><p class=\"sub\">{sub}</p><div class=\"cards\">",
+        lang = l.code(),
+        t = esc(&title),
+        sub = esc(&l.fill("generated", &[("date", &date)])),
     );
-    if !s.trend.is_empty() {
-        o.push_str("<h2>Findings over scans</h2>");
-        o.push_str(&trend_chart(&s.trend));
+    for (n, key) in [
+        (count(&s.by_severity, "critical"), "critical_items"),
+        (open, "open_items"),
+        (s.identity_numbers, "people"),
+        (s.identity_numbers_with_health, "with_health"),
+        (s.items, "items"),
+        (s.findings, "findings"),
+    ] {
+        let _ = write!(o, "<div class=\"card\"><b>{n}</b>{}</div>", esc(&l.t(key)));
     }
-    if !s.by_folder.is_empty() {
-        o.push_str("<h2>By folder</h2>");
-        o.push_str(&bars(&s.by_folder));
-        o.push_str("<h2>By kind</h2>");
-        o.push_str(&bars(&s.by_kind));
-        o.push_str("<h2>By confidence</h2>");
-        html_table(&mut o, &s.by_confidence);
-        o.push_str("<h2>By age (since a scan first saw them)</h2>");
-        html_table(&mut o, &s.by_age);
-        o.push_str("<h2>By status</h2>");
-        html_table(&mut o, &s.by_status);
-        o.push_str(
-            "<h2>The most severe items</h2><p class=\"sub\">By severity, then health data with \
-             identity numbers.</p><table><tr><th>severity</th><th>item</th>\
-             <th class=\"n\">findings</th><th class=\"n\">identity numbers</th><th>health</th></tr>",
+    o.push_str("</div>");
+    if !s.not_covered.is_empty() {
+        let _ = write!(
+            o,
+            "<div class=\"card warn\"><b>!</b>{}<ul>",
+            esc(&incomplete(s, l))
+        );
+        for (root, why) in &s.not_covered {
+            let _ = write!(o, "<li>{}: {}</li>", esc(root), esc(why));
+        }
+        o.push_str("</ul></div>");
+    }
+    if !s.by_severity.is_empty() {
+        let _ = write!(
+            o,
+            "<h2>{}</h2><div class=\"cols\"><div>",
+            esc(&l.t("overview"))
+        );
+        let _ = write!(o, "<h3>{}</h3>", esc(&l.t("by_severity")));
+        html_table(&mut o, &named(&s.by_severity, "sev", l), l);
+        let _ = write!(o, "</div><div><h3>{}</h3>", esc(&l.t("by_audience")));
+        html_table(&mut o, &named(&s.by_audience, "aud", l), l);
+        o.push_str("</div></div>");
+    }
+    if !s.top_items.is_empty() {
+        let _ = write!(
+            o,
+            "<h2>{}</h2><p class=\"sub\">{}</p><table><tr><th>{}</th><th>{}</th><th>{}</th>\
+             <th>{}</th><th>{}</th><th>{}</th></tr>",
+            esc(&l.t("handle_first")),
+            esc(&l.t("handle_first_sub")),
+            esc(&l.t("col_severity")),
+            esc(&l.t("col_item")),
+            esc(&l.t("col_owner")),
+            esc(&l.t("col_readable")),
+            esc(&l.t("col_found")),
+            esc(&l.t("col_action")),
         );
         for i in &s.top_items {
+            let sev = i.severity.map_or("not assessed", |s| s.name());
+            let owner = match (&i.owner_name, i.owner) {
+                (Some(n), _) => n.clone(),
+                (None, Some(uid)) => format!("uid {uid}"),
+                _ => "-".into(),
+            };
+            let aud = i.audience.map_or("not assessed", |a| a.name());
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td class=\"p\">{}</td><td class=\"n\">{}</td>\
-                 <td class=\"n\">{}</td><td>{}</td></tr>",
-                esc(i.severity.as_deref().unwrap_or("-")),
-                esc(&i.path),
-                i.findings,
-                i.identity_numbers,
-                if i.health { "yes" } else { "" }
+                "<tr><td class=\"sev-{sev_class}\">{}</td><td class=\"p\">{}</td><td>{}</td>\
+                 <td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&l.t(&format!("sev.{sev}"))),
+                esc(below(&s.prefix, &i.path)),
+                esc(&owner),
+                esc(&l.t(&format!("aud.{aud}"))),
+                esc(&found(i, l)),
+                esc(&action(i, l)),
+                sev_class = sev.replace(' ', "-"),
             );
         }
         o.push_str("</table>");
     }
+    let trend = comparable(&s.trend);
+    if let Some(last) = trend.last() {
+        let _ = write!(
+            o,
+            "<h2>{}</h2>",
+            esc(&l.fill("trend", &[("target", &last.target)]))
+        );
+        o.push_str(&trend_chart(&trend, l));
+    }
+    if !s.by_folder.is_empty() {
+        for (key, groups) in [
+            ("by_kind", by_weight(&s.by_kind)),
+            ("by_folder", s.by_folder.clone()),
+        ] {
+            let _ = write!(o, "<h2>{}</h2>", esc(&l.t(key)));
+            o.push_str(&bars(&groups));
+        }
+        for (key, groups) in [
+            ("by_confidence", &s.by_confidence),
+            ("by_age", &s.by_age),
+            ("by_status", &s.by_status),
+        ] {
+            let _ = write!(o, "<h2>{}</h2>", esc(&l.t(key)));
+            html_table(&mut o, groups, l);
+        }
+    }
     if !s.trend.is_empty() {
-        o.push_str(
-            "<h2>Scans</h2><table><tr><th>started</th><th>scan</th><th>target</th>\
-             <th class=\"n\">files</th><th class=\"n\">findings</th><th class=\"n\">new</th>\
-             <th class=\"n\">resolved</th></tr>",
+        let _ = write!(
+            o,
+            "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th>\
+             <th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th>\
+             <th class=\"n\">{}</th></tr>",
+            esc(&l.t("scans")),
+            esc(&l.t("started")),
+            esc(&l.t("scan")),
+            esc(&l.t("target")),
+            esc(&l.t("files")),
+            esc(&l.t("findings")),
+            esc(&l.t("new")),
+            esc(&l.t("resolved")),
         );
         for t in &s.trend {
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"p\">{}</td>\
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"p\">{}{}</td>\
                  <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{}</td></tr>",
-                esc(&iso_time(t.started_at)),
-                t.id,
+                esc(&t.started_at.to_string()[..10]),
+                t.scan,
                 esc(&t.target),
+                if t.incomplete.is_empty() { "" } else { " (!)" },
                 t.files,
                 t.findings,
                 t.new_findings,
@@ -616,67 +768,13 @@ fn plural(n: u64, what: &str) -> String {
     }
 }
 
-const UNKNOWN_EXPOSURE: &str = "unknown (exposure not assessed)";
-
-/// Items by who can read them: the audience, with the readers named for narrower audiences
-/// (`group (group:hr)`); how each item got there (`via`) is left out, so that items open to
-/// the same people are one group. Items never assessed are unknown.
-fn exposure(b: &Breach) -> BTreeMap<String, u64> {
-    let mut m = BTreeMap::new();
-    for (e, n) in &b.exposure {
-        let key = match e {
-            None => UNKNOWN_EXPOSURE.to_string(),
-            Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
-                Ok(v) => {
-                    let audience = v["audience"].as_str().unwrap_or("unknown");
-                    let who: Vec<&str> = v["principals"]
-                        .as_array()
-                        .map(|p| p.iter().filter_map(|x| x.as_str()).collect())
-                        .unwrap_or_default();
-                    if who.is_empty() {
-                        audience.to_string()
-                    } else {
-                        format!("{audience} ({})", who.join(", "))
-                    }
-                }
-                Err(_) => text.clone(),
-            },
-        };
-        *m.entry(key).or_insert(0) += n;
-    }
-    m
-}
-
-fn breach_json(b: &Breach, now: i64) -> serde_json::Value {
-    serde_json::json!({
-        "prefix": b.prefix,
-        "generated_at": iso_time(now),
-        "include_resolved": b.include_resolved,
-        "distinct_people": b.distinct_people,
-        "by_kind": b.by_kind,
-        "identity_numbers_summed": b.identity_numbers_summed,
-        "with_health": b.with_health,
-        "health_items": b.health_items,
-        "items": b.items,
-        "records": b.records,
-        "records_by_kind": b.records_by_kind,
-        "modified": {
-            "earliest": b.modified_earliest_ns.map(iso_ns),
-            "latest": b.modified_latest_ns.map(iso_ns),
-        },
-        "first_seen": b.first_seen.map(iso_time),
-        "last_seen": b.last_seen.map(iso_time),
-        "exposure": exposure(b),
-    })
-}
-
-fn breach_text(b: &Breach, now: i64) -> String {
+fn breach_text(b: &Breach) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
         "Breach scope under {} ({}; {}).",
         b.prefix,
-        &iso_time(now)[..10],
+        &b.generated_at.to_string()[..10],
         if b.include_resolved {
             "every finding ever found there, resolved ones included"
         } else {
@@ -738,33 +836,22 @@ fn breach_text(b: &Breach, now: i64) -> String {
     if !kinds.is_empty() {
         let _ = writeln!(o, "  by kind: {}", kinds.join(", "));
     }
-    match (b.modified_earliest_ns, b.modified_latest_ns) {
+    match (b.modified.earliest, b.modified.latest) {
         (Some(lo), Some(hi)) => {
-            let _ = writeln!(
-                o,
-                "Files last modified between {} and {}",
-                iso_ns(lo),
-                iso_ns(hi)
-            );
+            let _ = writeln!(o, "Files last modified between {lo} and {hi}");
         }
         _ => {
             let _ = writeln!(o, "Files last modified: unknown");
         }
     }
     if let (Some(first), Some(last)) = (b.first_seen, b.last_seen) {
-        let _ = writeln!(
-            o,
-            "First found by a scan {}, last seen {}",
-            iso_time(first),
-            iso_time(last)
-        );
+        let _ = writeln!(o, "First found by a scan {first}, last seen {last}");
     }
     let _ = writeln!(o, "\nReadable by (files):");
-    let e = exposure(b);
-    if e.is_empty() {
+    if b.exposure.is_empty() {
         let _ = writeln!(o, "  (no files)");
     }
-    for (who, n) in e {
+    for (who, n) in &b.exposure {
         let _ = writeln!(o, "  {n:>8}  {who}");
     }
     if b.records == 0 {
@@ -799,33 +886,5 @@ mod tests {
         }];
         let svg = bars(&g);
         assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>"));
-    }
-
-    #[test]
-    fn items_open_to_the_same_readers_are_one_group_however_they_got_there() {
-        let b = Breach {
-            exposure: vec![
-                (None, 2),
-                (
-                    Some(r#"{"audience":"organisation","via":"mode 0644","principals":[]}"#.into()),
-                    1,
-                ),
-                (
-                    Some(r#"{"via":"mode 0666","audience":"organisation","principals":[]}"#.into()),
-                    3,
-                ),
-                (
-                    Some(r#"{"audience":"group","via":"x","principals":["group:hr"]}"#.into()),
-                    1,
-                ),
-                (Some("not json".into()), 1),
-            ],
-            ..Breach::default()
-        };
-        let e = exposure(&b);
-        assert_eq!(e[UNKNOWN_EXPOSURE], 2);
-        assert_eq!(e["organisation"], 4);
-        assert_eq!(e["group (group:hr)"], 1);
-        assert_eq!(e["not json"], 1);
     }
 }

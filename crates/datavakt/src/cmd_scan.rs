@@ -24,13 +24,7 @@ masked form (010190-****) and a keyed fingerprint (HMAC-SHA256) that counts dist
 people without revealing them. The key lives in a file outside any database: --key-file,
 else $DATAVAKT_KEY_FILE, else one created on first use in your config directory
 ($XDG_CONFIG_HOME/datavakt/key or ~/.config/datavakt/key, mode 0600). A key file that
-others may read is refused: chmod 600 FILE.
-
-Exit codes:
-  0  the scan completed (unreadable items are reported, not fatal)
-  1  the scan completed and found something, with --fail-on-findings
-  2  usage error or fatal error (bad arguments, missing path, unusable key file or one that
-     others may read)";
+others may read is refused: chmod 600 FILE.";
 
 #[derive(clap::Args)]
 pub struct ScanArgs {
@@ -45,8 +39,35 @@ pub struct ScanArgs {
     format: FormatArg,
 
     /// Report findings of at least this confidence.
-    #[arg(long, value_enum, default_value_t = MinConfidence::Medium)]
-    min_confidence: MinConfidence,
+    #[arg(long, value_enum, default_value_t = crate::args::ConfidenceArg::Medium)]
+    min_confidence: crate::args::ConfidenceArg,
+
+    /// Leave out files and folders whose path (relative to the root given) matches GLOB,
+    /// gitignore-style: `*.log` at any depth, `HR/archive` from the root, `tmp/` folders
+    /// only; an excluded folder is not walked. Repeat for several. For every source: local
+    /// trees, web crawls (URL paths), shares.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+
+    /// Read only files whose path matches GLOB (folders are still walked to find them);
+    /// repeat for several. An --exclude wins.
+    #[arg(long, value_name = "GLOB")]
+    include: Vec<String>,
+
+    /// Print only the items of at least this severity (the others are counted in the
+    /// summary as below_min_severity, and kept in the scan database).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    min_severity: Option<crate::args::SeverityArg>,
+
+    /// Colours in the human report: when stdout is a terminal and NO_COLOR is not set
+    /// (auto), always, or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+
+    /// The human report lists every finding with its place in its item, instead of one line
+    /// per item.
+    #[arg(long, short = 'v')]
+    details: bool,
 
     /// Print found values in clear text as well (they are sensitive: handle the output
     /// accordingly). Values are never stored, so this reads every file again.
@@ -63,14 +84,21 @@ pub struct ScanArgs {
     follow: bool,
 
     /// Worker threads [default: one per core].
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    #[arg(
+        long,
+        short = 'j',
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
     threads: usize,
 
     /// No progress bar and no summary; findings and errors only.
     #[arg(long, short = 'q')]
     quiet: bool,
 
-    /// Exit with code 1 when the scan reports any finding.
+    /// Exit with code 1 when the scan reports any finding (with --changes-only: any new
+    /// finding).
     #[arg(long)]
     fail_on_findings: bool,
 
@@ -175,20 +203,10 @@ pub enum FormatArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum MinConfidence {
-    Low,
-    Medium,
-    High,
-}
-
-impl From<MinConfidence> for detect::Confidence {
-    fn from(m: MinConfidence) -> detect::Confidence {
-        match m {
-            MinConfidence::Low => detect::Confidence::Low,
-            MinConfidence::Medium => detect::Confidence::Medium,
-            MinConfidence::High => detect::Confidence::High,
-        }
-    }
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 impl From<FormatArg> for scan::Format {
@@ -239,7 +257,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
                 p.display()
             ));
         }
-        roots.push(std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?);
+        roots.push(paths::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?);
     }
     let key = crate::key::load(args.key_file.as_deref())?;
     let on = detect::Detectors {
@@ -271,10 +289,12 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         args.threads
     };
     // The sources, one per kind of root: a new source is registered here.
+    let globs = sources::globs::Globs::new(&args.exclude, &args.include)?;
     let local = scan::source::local::LocalTree {
         roots,
         follow_links: args.follow,
         threads,
+        globs: globs.clone(),
     };
     let web_options = sources::web::WebOptions {
         rate_per_second: args.crawl_rate.max(0.0),
@@ -289,6 +309,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
                 std::env::var("DATAVAKT_HTTP_PASSWORD").unwrap_or_default(),
             )
         }),
+        globs: globs.clone(),
         ..sources::web::WebOptions::default()
     };
     let sites: Vec<scan::source::web::WebSite> = web_roots
@@ -313,6 +334,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         .map(|share| smb::source::SmbShare {
             share,
             max_file_bytes: max_item_bytes,
+            globs: globs.clone(),
         })
         .collect();
     #[cfg(feature = "smb")]
@@ -329,6 +351,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     let format = scan::Format::from(args.format);
     let opts = scan::Options {
         min_confidence: args.min_confidence.into(),
+        min_severity: args.min_severity.map(Into::into),
         show_values: args.show_values,
         threads,
         quiet: args.quiet,
@@ -346,15 +369,28 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         rescan_all: args.rescan_all || args.show_values,
         changes_only: args.changes_only,
         policy: load_policy(args.policy.as_deref())?,
+        globs,
     };
     let stdout = io::stdout();
     let color = format == scan::Format::Human
-        && stdout.is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+        && match args.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
     let out = io::BufWriter::with_capacity(1 << 16, stdout);
-    let reporter = format.reporter(out, args.quiet, color);
+    let reporter = format.reporter(out, args.quiet, color, args.details);
     let summary = scan::run(&all, &key, &opts, &det, Some(db), &memory, reporter)?;
-    Ok(if args.fail_on_findings && summary.findings > 0 {
+    // With --changes-only, a finding is only what is new: a nightly run fails when
+    // something appeared, not every night for what was already known.
+    let found = if args.changes_only {
+        summary.new_findings
+    } else {
+        summary.findings
+    };
+    Ok(if !summary.incomplete_roots.is_empty() {
+        ExitCode::from(3)
+    } else if args.fail_on_findings && found > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -3,7 +3,10 @@
 
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
+/// Its arguments: a command line of its own, not a subcommand of `datavakt`'s (so that no
+/// completion or manual page offers it).
+#[derive(clap::Parser)]
+#[command(name = "datavakt __extract-worker")]
 pub struct WorkerArgs {
     #[arg(long)]
     pub memory: u64,

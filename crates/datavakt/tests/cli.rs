@@ -350,13 +350,41 @@ fn human_csv_and_json_formats() {
     let n = cpr("111160");
     s.write("list.txt", format!("CPR: {n}\n"));
     let t = s.tree();
+    // By default: the overview, then a line per item with its counts by kind.
     let human = s.scan(&[t.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&human.stdout);
-    assert!(text.contains("list.txt") && text.contains("111160-****") && text.contains("line 1"));
     assert!(
-        text.contains("Scanned 1 files") && !text.contains(&n),
+        text.starts_with("Overview: 1 items with findings, 1 distinct people"),
         "{text}"
     );
+    assert!(text.contains("list.txt  1 dk-cpr"), "{text}");
+    assert!(
+        !text.contains("line 1"),
+        "no finding lines without --details: {text}"
+    );
+    assert!(
+        text.contains("Scanned 1 files") && text.contains("--details lists each of the 1"),
+        "{text}"
+    );
+    // With --details, every finding and where it is.
+    let detailed = s.scan(&[t.to_str().unwrap(), "--details"]);
+    let text = String::from_utf8_lossy(&detailed.stdout);
+    assert!(text.contains("list.txt") && text.contains("111160-****") && text.contains("line 1"));
+    assert!(
+        !text.contains(&n) && !text.contains("--details lists"),
+        "{text}"
+    );
+    // --min-severity leaves out what is below it, and says so.
+    let high = s.scan(&[
+        t.to_str().unwrap(),
+        "--min-severity",
+        "critical",
+        "--format",
+        "jsonl",
+    ]);
+    let sum = common::summary(&high);
+    assert_eq!(sum["below_min_severity"], 1, "{sum}");
+    assert!(findings(&high).is_empty());
     let csv = s.scan(&[t.to_str().unwrap(), "--format", "csv", "-q"]);
     let csv = String::from_utf8_lossy(&csv.stdout);
     let mut lines = csv.lines();
@@ -740,4 +768,245 @@ fn every_scan_is_kept_in_the_scan_database_masked_and_seen_again_on_the_next() {
     ]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("scan database"));
+}
+
+#[test]
+fn exclude_and_include_globs_choose_what_is_scanned() {
+    let s = Scratch::new("globs");
+    let line = |d: &str| format!("CPR-nr.: {}\n", cpr(d));
+    s.write("a.txt", line("010190"));
+    s.write("debug.log", line("020290"));
+    s.write("deep/down/trace.log", line("030390"));
+    s.write("HR/archive/old.txt", line("040490"));
+    s.write("other/HR/archive/kept.txt", line("050590"));
+    s.write("b.csv", line("060690"));
+    let t = s.tree();
+    let paths = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![t.to_str().unwrap(), "--format", "jsonl", "--no-names"];
+        args.extend(extra);
+        let out = s.scan(&args);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let mut p: Vec<String> = findings(&out)
+            .iter()
+            .map(|f| {
+                let p = f["path"].as_str().unwrap();
+                p[p.find("/tree/").unwrap() + 6..].to_string()
+            })
+            .collect();
+        p.sort();
+        p
+    };
+    assert_eq!(paths(&[]).len(), 6);
+    assert_eq!(
+        paths(&["--exclude", "*.log", "--exclude", "HR/archive"]),
+        ["a.txt", "b.csv", "other/HR/archive/kept.txt"]
+    );
+    assert_eq!(
+        paths(&["--include", "*.txt", "--exclude", "other/"]),
+        ["HR/archive/old.txt", "a.txt"]
+    );
+    let bad = s.scan(&[t.to_str().unwrap(), "--exclude", "[oops"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--exclude \"[oops\""));
+}
+
+#[test]
+fn completions_man_page_and_version_say_what_is_there() {
+    let s = Scratch::new("completions");
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef datavakt"),
+        ("fish", "complete -c datavakt"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = s.cmd().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(marker) && text.contains("min-severity"),
+            "{shell}"
+        );
+        assert!(
+            !text.contains("__extract-worker"),
+            "{shell}: the internal command"
+        );
+    }
+    let man = s.cmd().arg("man").output().unwrap();
+    let text = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        text.contains(".TH datavakt 1") && text.contains("completions"),
+        "{text}"
+    );
+    let version = s.cmd().arg("--version").output().unwrap();
+    let text = String::from_utf8_lossy(&version.stdout);
+    assert!(text.starts_with("datavakt "), "{text}");
+    let smb = if cfg!(feature = "smb") {
+        "  smb://"
+    } else {
+        "  no smb://"
+    };
+    assert!(text.contains(smb) && text.contains("OCR"), "{text}");
+}
+
+#[test]
+fn the_configuration_file_sets_what_the_command_line_does_not() {
+    let s = Scratch::new("config");
+    s.write("a.txt", format!("CPR-nr.: {}\n", cpr("010190")));
+    s.write("b.log", format!("CPR-nr.: {}\n", cpr("020290")));
+    // The default place: $XDG_CONFIG_HOME/datavakt/config.toml.
+    let dir = s.dir.join("config/datavakt");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "# for every subcommand\nno-names = true\n[scan]\nformat = \"jsonl\"\nexclude = [\"*.log\"]\n",
+    )
+    .unwrap();
+    let t = s.tree();
+    let out = s.scan(&[t.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let found = findings(&out);
+    assert_eq!(found.len(), 1, "jsonl, and b.log excluded: {found:?}");
+    // The command line wins.
+    let out = s.scan(&[t.to_str().unwrap(), "--format", "csv", "--quiet"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("kind,path"));
+    // `config show` says what is in effect and where it comes from.
+    let shown = s.cmd().args(["config", "show", "scan"]).output().unwrap();
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        text.contains("format = \"jsonl\"  # ") && text.contains("config.toml:4"),
+        "{text}"
+    );
+    assert!(
+        text.contains("no-names = true  # ") && text.contains("config.toml:2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("min-confidence = \"medium\"  # default"),
+        "{text}"
+    );
+    // A mistake names the file and line, and nothing runs.
+    let bad = s.dir.join("bad.toml");
+    std::fs::write(&bad, "[scan]\nmin-confidense = \"low\"\n").unwrap();
+    let out = s
+        .cmd()
+        .args([
+            "--config",
+            bad.to_str().unwrap(),
+            "scan",
+            t.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml:2") && err.contains("min-confidense"),
+        "{err}"
+    );
+    std::fs::write(&bad, "[scan\n").unwrap();
+    let out = s
+        .cmd()
+        .args([
+            "--config",
+            bad.to_str().unwrap(),
+            "scan",
+            t.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml:1:"));
+}
+
+/// Every long option of every subcommand, as `--help` lists it.
+fn help_options(s: &Scratch, path: &[&str], out: &mut std::collections::BTreeSet<String>) {
+    let help = s.cmd().args(path).arg("--help").output().unwrap();
+    let text = String::from_utf8_lossy(&help.stdout).to_string();
+    // Option lines: `  -q, --quiet` or `      --format <FORMAT>`.
+    for line in text.lines() {
+        let t = line.trim_start();
+        let t = match t.split_once(", ") {
+            Some((short, rest)) if short.len() == 2 && short.starts_with('-') => rest,
+            _ => t,
+        };
+        if let Some(name) = t.strip_prefix("--") {
+            let name: String = name
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if name.len() > 1 {
+                out.insert(name);
+            }
+        }
+    }
+    // The subcommands, from the "Commands:" section.
+    let subs: Vec<String> = text
+        .split("Commands:")
+        .nth(1)
+        .map(|rest| {
+            rest.lines()
+                .skip(1)
+                .take_while(|l| !l.trim().is_empty())
+                // A name starts its line; a description's next lines are indented further.
+                .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+                .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+                .filter(|c| c != "help")
+                .collect()
+        })
+        .unwrap_or_default();
+    for sub in subs {
+        let mut p: Vec<&str> = path.to_vec();
+        p.push(&sub);
+        help_options(s, &p, out);
+    }
+}
+
+#[test]
+fn every_option_in_help_is_in_the_readme_and_the_other_way_round() {
+    let s = Scratch::new("help-readme");
+    let mut in_help = std::collections::BTreeSet::new();
+    help_options(&s, &[], &mut in_help);
+    for common in ["help", "version"] {
+        in_help.remove(common);
+    }
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let missing: Vec<&String> = in_help
+        .iter()
+        .filter(|o| !readme.contains(&format!("--{o}")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "in --help, not in the README: {missing:?}"
+    );
+    let mut in_readme = std::collections::BTreeSet::new();
+    for (i, _) in readme.match_indices("--") {
+        let name: String = readme[i + 2..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let before = readme[..i].chars().last().unwrap_or(' ');
+        if name.len() > 1 && name.starts_with(|c: char| c.is_ascii_lowercase()) && before != '-' {
+            in_readme.insert(name);
+        }
+    }
+    // Options of other programs the README shows (cargo, apt-get, …).
+    let others = [
+        "release",
+        "features",
+        "format-version",
+        "locked",
+        "workspace",
+        "all-targets",
+        "help",
+        "version",
+    ];
+    let unknown: Vec<&String> = in_readme
+        .iter()
+        .filter(|o| !in_help.contains(*o) && !others.contains(&o.as_str()))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "in the README, in no --help: {unknown:?}"
+    );
 }

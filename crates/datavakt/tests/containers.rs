@@ -3,19 +3,7 @@
 
 mod common;
 
-use std::io::Write;
-
-use common::{cpr, findings, records, Scratch};
-use zip::write::SimpleFileOptions;
-
-fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, data) in members {
-        w.start_file(*name, SimpleFileOptions::default()).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
+use common::{cpr, findings, records, zip_of, Scratch};
 
 #[test]
 fn members_of_nested_archives_are_found_with_their_location() {

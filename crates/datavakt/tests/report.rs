@@ -6,9 +6,9 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-use std::process::{Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
-use common::{cpr, findings, personnummer, records, Scratch};
+use common::{cpr, findings, personnummer, records, summary, Scratch};
 use serde_json::Value;
 
 /// The tree: one person (`a`) in two files, one of them with health data beside the number;
@@ -197,6 +197,58 @@ fn findings_are_listed_shown_and_marked_and_false_positives_stay_dismissed() {
     let human = t.ok(&["findings", "list"]);
     assert!(human.starts_with("    ID  FIRST SEEN"), "{human}");
     assert!(
+        human.trim_end().ends_with("\n9 findings"),
+        "a total line: {human}"
+    );
+    assert!(human.contains("SEVERITY  READABLE BY"), "{human}");
+    // By who can read the items and how severe they are, as the scan judged them.
+    let everyone = lines(&t.ok(&[
+        "findings",
+        "list",
+        "--audience",
+        "organisation",
+        "--format",
+        "jsonl",
+    ]));
+    assert_eq!(everyone.len(), 9, "the test files are readable by all");
+    let owner_only = t.ok(&[
+        "findings",
+        "list",
+        "--audience",
+        "owner",
+        "--format",
+        "jsonl",
+    ]);
+    assert!(owner_only.is_empty(), "{owner_only}");
+    let all_severe = lines(&t.ok(&[
+        "findings",
+        "list",
+        "--min-severity",
+        "info",
+        "--format",
+        "jsonl",
+    ]));
+    assert_eq!(all_severe.len(), 9);
+    let top = scanned
+        .iter()
+        .filter_map(|f| f["severity"].as_str())
+        .max_by_key(|s| {
+            ["info", "low", "medium", "high", "critical"]
+                .iter()
+                .position(|x| x == s)
+        })
+        .unwrap();
+    let at_top = lines(&t.ok(&[
+        "findings",
+        "list",
+        "--min-severity",
+        top,
+        "--format",
+        "jsonl",
+    ]));
+    assert!(!at_top.is_empty() && at_top.len() < 9, "{at_top:?}");
+    assert!(at_top.iter().all(|f| f["severity"] == top));
+    assert!(
         human.contains("010190-****") && human.contains("0 d"),
         "{human}"
     );
@@ -210,12 +262,21 @@ fn findings_are_listed_shown_and_marked_and_false_positives_stay_dismissed() {
         "fingerprint  hmac-sha256:",
         "History",
         "first seen (open)",
-        "\"transport\":\"local\"",
+        "readable by  ",
     ] {
         assert!(shown.contains(part), "{part} not in {shown}");
     }
+    // Who can read it in words, not the stored JSON.
+    assert!(!shown.contains("{\""), "{shown}");
     let shown = json(&t.ok(&["findings", "show", &id, "--format", "json"]));
     assert_eq!(shown["kind"], "dk-cpr");
+    // The owner by account name, as this machine names the owner's id.
+    let me = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    let me = String::from_utf8_lossy(&me.stdout).trim().to_string();
+    assert_eq!(shown["item"]["owner_name"], me.as_str(), "{shown}");
     assert_eq!(shown["history"].as_array().unwrap().len(), 0);
     assert!(shown["item"]["hash"]
         .as_str()
@@ -266,8 +327,11 @@ fn findings_are_listed_shown_and_marked_and_false_positives_stay_dismissed() {
     assert_eq!(dismissed.len(), 1);
     assert_eq!(dismissed[0]["id"].to_string(), id);
 
-    // A later scan of the unchanged tree does not report it; an edit of its file does.
-    let again = findings(&t.scan());
+    // A later scan of the unchanged tree does not report it, and says a mark hides one; an
+    // edit of its file does.
+    let out = t.scan();
+    assert_eq!(summary(&out)["false_positives"], 1);
+    let again = findings(&out);
     assert_eq!(again.len(), 8);
     assert!(!again
         .iter()
@@ -286,6 +350,32 @@ fn findings_are_listed_shown_and_marked_and_false_positives_stay_dismissed() {
     assert!(t
         .ok(&["findings", "show", &id])
         .contains("by scan 3: the item changed"));
+
+    // One value everywhere, by its fingerprint: a dry run first, which changes nothing.
+    let twice = scanned
+        .iter()
+        .filter_map(|f| f["fingerprint"].as_str())
+        .find(|fp| scanned.iter().filter(|f| f["fingerprint"] == *fp).count() == 2)
+        .unwrap();
+    let dry = t.ok(&[
+        "findings",
+        "mark",
+        "--fingerprint",
+        twice,
+        "--status",
+        "accepted",
+        "--reason",
+        "known",
+        "--dry-run",
+    ]);
+    assert!(
+        dry.contains("Would mark (--dry-run: nothing changed) 2 findings"),
+        "{dry}"
+    );
+    let accepted = t.ok(&[
+        "findings", "list", "--status", "accepted", "--format", "jsonl",
+    ]);
+    assert!(accepted.is_empty(), "{accepted}");
 
     // A folder at once, one kind; accepted findings are still current.
     let export = t.s.tree().join("Export");
@@ -474,8 +564,33 @@ fn the_report_summarises_and_the_breach_scope_counts_people_health_records_and_t
     assert!(csv.lines().any(|l| l == "kind,dk-cpr,6,5,,"), "{csv}");
     assert_eq!(csv.lines().filter(|l| l.starts_with("scan,")).count(), 2);
 
+    // The overview a DPO hands on: items by severity and by who can read them, people.
+    let sev: u64 = r["by_severity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["items"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sev, 5, "every item once: {r}");
+    assert_eq!(r["by_audience"][0]["name"], "organisation", "{r}");
+    assert!(
+        r["identity_numbers_with_health"].as_u64().unwrap() >= 1,
+        "{r}"
+    );
+    // In the reader's language, from one catalogue.
+    let sv = t.ok(&["report", &root, "--lang", "sv"]);
+    assert!(
+        sv.contains("Hantera först") && sv.contains("aktuella fynd"),
+        "{sv}"
+    );
+    let html_da = t.ok(&["report", &root, "--format", "html", "--lang", "da"]);
+    assert!(html_da.contains("<html lang=\"da\">") && html_da.contains("Håndter først"));
     let html = t.ok(&["report", &root, "--format", "html"]);
     assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        html.contains("Handle first") && html.contains("what to do"),
+        "{html}"
+    );
     assert_eq!(html.matches("<svg").count(), 3, "trend, folders, kinds");
     assert!(html.contains("<polyline"));
     assert!(!html.contains(ODD), "unescaped path in the HTML");
@@ -720,4 +835,63 @@ fn the_breach_scope_of_the_corpus_counts_what_the_scan_found_and_what_is_there()
         (got - want).abs() <= tolerance,
         "with health: {got}, the truth has {want} (tolerance {tolerance})"
     );
+}
+
+/// Renders `html` in headless Chromium (Debian's `chromium`) into `png`; false when there is
+/// no Chromium.
+fn screenshot(html: &std::path::Path, png: &std::path::Path) -> bool {
+    let Some(chromium) = ["chromium", "chromium-browser"].into_iter().find(|c| {
+        Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        return false;
+    };
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=1280,2000",
+        ])
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    true
+}
+
+#[test]
+fn the_html_report_renders_in_a_browser_in_every_language() {
+    let t = Tree::new("screenshots");
+    t.scan();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    for lang in ["en", "sv", "da", "nb", "fi"] {
+        let html = t.ok(&["report", &t.root(), "--format", "html", "--lang", lang]);
+        let page = dir.join(format!("report-{lang}.html"));
+        std::fs::write(&page, &html).unwrap();
+        let png = dir.join(format!("report-{lang}.png"));
+        if !screenshot(&page, &png) {
+            println!("SKIPPED: no chromium (apt-get install chromium); the pages are in {dir:?}");
+            return;
+        }
+        // A PNG of the window's size, with something drawn on it.
+        let bytes = std::fs::read(&png).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        let (w, h) = (
+            u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
+            u32::from_be_bytes(bytes[20..24].try_into().unwrap()),
+        );
+        assert_eq!((w, h), (1280, 2000));
+        assert!(
+            bytes.len() > 20_000,
+            "{lang}: a blank page? {} bytes",
+            bytes.len()
+        );
+        println!("screenshot: {}", png.display());
+    }
 }

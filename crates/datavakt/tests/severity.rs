@@ -67,7 +67,8 @@ fn the_conversion_file_readable_by_all_comes_first_and_says_why() {
         .filter(|f| f["path"] == conv["path"])
         .all(|f| f["severity"] == conv["severity"]));
 
-    // The human report: the most severe item first, its reasons under its name.
+    // The human report: the most severe item first to handle, with its first reason; with
+    // --details, its reasons under its name.
     let human = s.scan(&[
         s.tree().to_str().unwrap(),
         "--no-names",
@@ -75,6 +76,21 @@ fn the_conversion_file_readable_by_all_comes_first_and_says_why() {
         db.to_str().unwrap(),
     ]);
     let text = String::from_utf8_lossy(&human.stdout);
+    let first = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Handle first:"))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(first.contains("konvertering.csv"), "{text}");
+    assert!(first.contains("why: 900 people"), "{text}");
+    let detailed = s.scan(&[
+        s.tree().to_str().unwrap(),
+        "--no-names",
+        "--details",
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&detailed.stdout);
     let first = text.lines().next().unwrap_or_default();
     assert!(first.contains("konvertering.csv"), "{text}");
     assert!(

@@ -80,9 +80,11 @@ fn a_share_is_scanned_without_mounting_it_and_says_who_can_read_each_file() {
         "{salary}"
     );
 
-    // A wrong password: a clear error, exit 0 (reported, not fatal), nothing found.
-    // Nothing is resolved: the share was not reached, so nothing is known to be gone.
+    // A wrong password: a clear error, exit 3 (the scan is incomplete: no all-clear), the
+    // share named in the summary. Nothing is resolved: the share was not reached, so nothing
+    // is known to be gone.
     let bad = scan("wrong");
+    assert_eq!(bad.status.code(), Some(3), "{bad:?}");
     let records = common::records(&bad);
     let error = records
         .iter()
@@ -94,6 +96,27 @@ fn a_share_is_scanned_without_mounting_it_and_says_who_can_read_each_file() {
         records.iter().all(|r| r["status"] != "resolved"),
         "{records:?}"
     );
-    assert_eq!(records.last().unwrap()["resolved_findings"], 0);
+    let summary = records.last().unwrap();
+    assert_eq!(summary["resolved_findings"], 0);
+    let incomplete = summary["incomplete_roots"].as_object().unwrap();
+    assert!(incomplete.keys().any(|r| r.ends_with("/open")), "{summary}");
     drop(samba);
+}
+
+#[test]
+fn a_share_that_refuses_the_connection_makes_the_scan_incomplete() {
+    let s = Scratch::new("smb-refused");
+    // Nothing listens on a port just found free.
+    let url = format!("smb://someone@127.0.0.1:{}/share", testkit::free_port());
+    let out = s
+        .cmd()
+        .args(["scan", &url, "--no-names", "--db"])
+        .arg(s.dir.join("scan.db"))
+        .env("DATAVAKT_SMB_PASSWORD", "x")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("INCOMPLETE: 1 of the roots"), "{text}");
+    assert!(!text.contains("No identity numbers found."), "{text}");
 }

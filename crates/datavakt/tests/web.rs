@@ -115,6 +115,29 @@ fn an_open_web_server_is_crawled_and_its_findings_are_public() {
     let summary = records(&out).pop().unwrap();
     assert_eq!(summary["urls_protected"], 1, "{summary}");
 
+    // --exclude works on URL paths below the start: the calls folder is not crawled, and
+    // what the database holds of it is not reported.
+    let out = scan(&["--exclude", "calls/", "--exclude", "*.csv"], &[]);
+    let paths: Vec<String> = records(&out)
+        .iter()
+        .filter_map(|r| r["path"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        paths.iter().any(|p| p.ends_with("/sub/notes.txt")),
+        "{paths:?}"
+    );
+    assert!(
+        paths
+            .iter()
+            .all(|p| !p.contains("/calls/") && !p.ends_with(".csv")),
+        "{paths:?}"
+    );
+    let summary = records(&out).pop().unwrap();
+    assert_eq!(
+        summary["resolved_findings"], 0,
+        "left out is not gone: {summary}"
+    );
+
     // With credentials (from the environment, never the command line) the private part is
     // read, and its findings are for whoever holds them.
     let out = scan(

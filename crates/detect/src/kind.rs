@@ -132,8 +132,12 @@ pub enum Strength {
     Checksum,
 }
 
-/// Confidence of a finding, ordered `Low < Medium < High`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Confidence of a finding, ordered `Low < Medium < High`; written `low`, `medium`, `high`
+/// (the output model uses this type as it is).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Low,
     Medium,
@@ -141,6 +145,8 @@ pub enum Confidence {
 }
 
 impl Confidence {
+    pub const ALL: [Confidence; 3] = [Confidence::Low, Confidence::Medium, Confidence::High];
+
     pub fn name(self) -> &'static str {
         match self {
             Confidence::Low => "low",

@@ -1,21 +1,10 @@
 //! Archives and compressed files: ZIP, TAR, GZIP, BZIP2, XZ, 7z. Every member goes back
-//! through [`Cx::member`], which checks depth, size and compression ratio before recursing.
+//! through [`Cx::expand`], which bounds what it expands to, and [`Cx::member`], which checks
+//! depth, size and compression ratio before recursing.
 
-use std::io::{Cursor, Read};
+use std::io::{self, Cursor, Read, Write};
 
-use crate::item::{Cx, Problem};
-
-/// Reads at most `limit` bytes; `Err` names the limit when there were more.
-fn read_limited(r: &mut dyn Read, limit: u64, what: &str) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    r.take(limit.saturating_add(1))
-        .read_to_end(&mut out)
-        .map_err(|e| format!("{what}: {e}"))?;
-    if out.len() as u64 > limit {
-        return Err(format!("{what}: expands beyond {limit} bytes"));
-    }
-    Ok(out)
-}
+use crate::item::{Cx, Problem, Size};
 
 /// A ZIP archive. Office Open XML and OpenDocument files are ZIPs too: they go to their own
 /// extractors.
@@ -26,58 +15,56 @@ pub fn zip(data: &[u8], cx: &mut Cx) -> Result<(), String> {
         return crate::office::package(&mut zip, kind, cx);
     }
     for i in 0..zip.len() {
-        let (name, size, compressed, encrypted, dir) = match zip.by_index_raw(i) {
-            Ok(f) => (
-                f.name().to_string(),
-                f.size(),
-                f.compressed_size(),
-                f.encrypted(),
-                f.is_dir(),
-            ),
-            Err(e) => {
-                cx.problem(
-                    &format!("member {i}"),
-                    "zip",
-                    Problem::Corrupt,
-                    &e.to_string(),
-                );
-                continue;
-            }
-        };
-        if dir {
-            continue;
-        }
-        if encrypted {
-            cx.problem(
-                &name,
-                "zip",
-                Problem::Encrypted,
-                "encrypted ZIP member: its content cannot be inspected",
-            );
-            continue;
-        }
-        let budget = cx.budget();
-        if size > budget {
-            let reason =
-                format!("declares {size} bytes, more than the {budget} allowed; not followed");
-            let problem = if size / compressed.max(1) > cx.limits().max_ratio {
-                Problem::Bomb
-            } else {
-                Problem::TooLarge
-            };
-            cx.problem(&name, "zip", problem, &reason);
-            continue;
-        }
-        let member = match zip.by_index(i) {
-            Ok(mut f) => read_limited(&mut f, budget, &name),
-            Err(e) => Err(e.to_string()),
-        };
-        match member {
-            Ok(bytes) => cx.member(&name, &bytes, Some(compressed)),
-            Err(reason) => cx.problem(&name, "zip", Problem::Corrupt, &reason),
-        }
+        zip_member(&mut zip, i, "zip", cx);
     }
     Ok(())
+}
+
+/// Member `i` of a ZIP (a plain archive's, or an office package's embedded file), within the
+/// limits: the size it declares, then what it really expands to.
+pub(crate) fn zip_member<R: Read + io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    i: usize,
+    format: &str,
+    cx: &mut Cx,
+) {
+    let (name, size, compressed, encrypted, dir) = match zip.by_index_raw(i) {
+        Ok(f) => (
+            f.name().to_string(),
+            f.size(),
+            f.compressed_size(),
+            f.encrypted(),
+            f.is_dir(),
+        ),
+        Err(e) => {
+            let at = format!("member {i}");
+            cx.problem(&at, format, Problem::Corrupt, &e.to_string());
+            return;
+        }
+    };
+    if dir {
+        return;
+    }
+    if encrypted {
+        let reason = format!(
+            "encrypted {} member: its content cannot be inspected",
+            format.to_uppercase()
+        );
+        cx.problem(&name, format, Problem::Encrypted, &reason);
+        return;
+    }
+    let mut fill = |w: &mut dyn Write| {
+        let mut f = zip.by_index(i).map_err(io::Error::other)?;
+        io::copy(&mut f, w).map(drop)
+    };
+    cx.expand(
+        &name,
+        format,
+        Some(compressed),
+        Size::Declared(size),
+        true,
+        &mut fill,
+    );
 }
 
 /// A TAR archive (members of regular files only).
@@ -95,62 +82,54 @@ pub fn tar(data: &[u8], cx: &mut Cx) -> Result<(), String> {
             .path()
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_else(|_| "(unnamed)".into());
-        let budget = cx.budget();
-        match read_limited(&mut entry, budget, &name) {
-            Ok(bytes) => cx.member(&name, &bytes, None),
-            Err(reason) => cx.problem(&name, "tar", Problem::TooLarge, &reason),
-        }
+        let size = Size::Declared(entry.size());
+        let mut fill = |w: &mut dyn Write| io::copy(&mut entry, w).map(drop);
+        cx.expand(&name, "tar", None, size, false, &mut fill);
     }
     Ok(())
 }
 
-/// One compressed stream: its content is a single member named after the item.
-fn single(data: &[u8], cx: &mut Cx, format: &str, mut r: impl Read) -> Result<(), String> {
-    let budget = cx.budget();
-    let bytes = read_limited(&mut r, budget, format)?;
-    cx.member("", &bytes, Some(data.len() as u64));
+/// One compressed stream: its content is a single member named after the item, decoded from
+/// the start by `decode` as often as needed.
+fn single(
+    data: &[u8],
+    cx: &mut Cx,
+    format: &str,
+    size: Size,
+    mut decode: impl FnMut(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), String> {
+    cx.expand("", format, Some(data.len() as u64), size, true, &mut decode);
     Ok(())
 }
 
 pub fn gzip(data: &[u8], cx: &mut Cx) -> Result<(), String> {
-    single(data, cx, "gzip", flate2::read::MultiGzDecoder::new(data))
+    // The trailer holds the (last member's) size modulo 2³²: a guess to size the buffer by.
+    let trailer = data
+        .len()
+        .checked_sub(4)
+        .and_then(|at| data.get(at..))
+        .and_then(|b| b.try_into().ok())
+        .map_or(Size::Unknown, |b| {
+            Size::Hint(u64::from(u32::from_le_bytes(b)))
+        });
+    single(data, cx, "gzip", trailer, |w| {
+        io::copy(&mut flate2::read::MultiGzDecoder::new(data), w).map(drop)
+    })
 }
 
 pub fn bzip2(data: &[u8], cx: &mut Cx) -> Result<(), String> {
-    single(data, cx, "bzip2", bzip2::read::MultiBzDecoder::new(data))
+    single(data, cx, "bzip2", Size::Unknown, |w| {
+        io::copy(&mut bzip2::read::MultiBzDecoder::new(data), w).map(drop)
+    })
 }
 
 pub fn xz(data: &[u8], cx: &mut Cx) -> Result<(), String> {
-    let budget = cx.budget();
-    let mut out = LimitedWriter {
-        buf: Vec::new(),
-        limit: budget,
-    };
-    lzma_rs::xz_decompress(&mut Cursor::new(data), &mut out).map_err(|e| format!("xz: {e}"))?;
-    cx.member("", &out.buf, Some(data.len() as u64));
-    Ok(())
-}
-
-/// A writer that refuses to grow beyond its limit (xz decodes into a writer).
-struct LimitedWriter {
-    buf: Vec<u8>,
-    limit: u64,
-}
-
-impl std::io::Write for LimitedWriter {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        if (self.buf.len() + b.len()) as u64 > self.limit {
-            return Err(std::io::Error::other(format!(
-                "expands beyond {} bytes",
-                self.limit
-            )));
-        }
-        self.buf.extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    single(data, cx, "xz", Size::Unknown, |mut w| {
+        lzma_rs::xz_decompress(&mut Cursor::new(data), &mut w).map_err(|e| match e {
+            lzma_rs::error::Error::IoError(e) => e,
+            other => io::Error::other(format!("xz: {other}")),
+        })
+    })
 }
 
 pub fn seven_z(data: &[u8], cx: &mut Cx) -> Result<(), String> {
@@ -169,18 +148,114 @@ pub fn seven_z(data: &[u8], cx: &mut Cx) -> Result<(), String> {
         }
         Err(e) => return Err(format!("not a readable 7z archive: {e}")),
     };
-    let budget = cx.budget();
     reader
         .for_each_entries(|entry, r| {
             if entry.is_directory() || !entry.has_stream() {
                 return Ok(true);
             }
-            match read_limited(r, budget, entry.name()) {
-                Ok(b) => cx.member(entry.name(), &b, None),
-                Err(reason) => cx.problem(entry.name(), "7z", Problem::TooLarge, &reason),
-            }
+            // Entries come from one solid stream, once each.
+            let size = Size::Declared(entry.size());
+            let mut fill = |w: &mut dyn Write| io::copy(r, w).map(drop);
+            cx.expand(entry.name(), "7z", None, size, false, &mut fill);
             Ok(true)
         })
         .map_err(|e| format!("7z: {e}"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use crate::item::{extract, Limits, Problem};
+    use crate::office::tests::{zip_of, Collect};
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn tar_of(name: &str, data: &[u8]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, name, data).unwrap();
+        b.into_inner().unwrap()
+    }
+
+    /// Every format that expands members, holding `data` (in a TAR, as its member).
+    fn every_format(data: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
+        let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+        bz.write_all(data).unwrap();
+        let mut xz = Vec::new();
+        lzma_rs::xz_compress(&mut std::io::Cursor::new(data), &mut xz).unwrap();
+        vec![
+            ("a.gz", gz(data)),
+            ("a.bz2", bz.finish().unwrap()),
+            ("a.xz", xz),
+            ("a.zip", zip_of(&[("m.txt", data)])),
+            ("a.tar", tar_of("m.txt", data)),
+        ]
+    }
+
+    fn run(name: &str, data: &[u8], limits: &Limits) -> Collect {
+        let mut sink = Collect::default();
+        extract(name, data, limits, &mut sink);
+        sink
+    }
+
+    #[test]
+    fn every_format_over_the_size_limit_says_so_the_same_way() {
+        let limits = Limits {
+            max_item_bytes: 100_000,
+            ocr_languages: None,
+            ..Limits::default()
+        };
+        for (name, data) in every_format(&testkit::compressible_text(100_000)) {
+            let got = run(name, &data, &limits);
+            assert!(got.problems.is_empty(), "{name}: {:?}", got.problems);
+            assert_eq!(got.all().len(), 100_000, "{name}");
+        }
+        for (name, data) in every_format(&testkit::compressible_text(100_001)) {
+            let got = run(name, &data, &limits);
+            let [(_, _, problem, reason)] = &got.problems[..] else {
+                panic!("{name}: {:?}", got.problems);
+            };
+            assert_eq!(*problem, Problem::TooLarge, "{name}");
+            assert!(
+                reason.starts_with("expands to more than the 100000 bytes allowed")
+                    && reason.ends_with("; not followed"),
+                "{name}: {reason}"
+            );
+            assert!(got.texts.is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn every_format_over_the_ratio_is_a_bomb_found_before_it_is_expanded() {
+        let limits = Limits {
+            ocr_languages: None,
+            ..Limits::default()
+        };
+        // Not TAR, which does not compress, nor XZ: lzma-rs writes literals only, so its XZ of
+        // zeros is no smaller than they are.
+        let compressed = every_format(&vec![0u8; 8 << 20]);
+        for (name, data) in compressed
+            .iter()
+            .filter(|(n, _)| !n.ends_with("tar") && !n.ends_with("xz"))
+        {
+            let got = run(name, data, &limits);
+            let [(_, _, problem, reason)] = &got.problems[..] else {
+                panic!("{name}: {:?}", got.problems);
+            };
+            assert_eq!(*problem, Problem::Bomb, "{name}");
+            assert!(
+                reason.contains("over 250× its compressed size"),
+                "{name}: {reason}"
+            );
+        }
+    }
 }

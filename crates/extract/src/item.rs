@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 
+use crate::expand::Expanded;
 use crate::media::{camera_photo, image_format, media_format, recording, Media, MediaKind};
 use crate::text::{sniff, Content};
 
@@ -253,9 +254,29 @@ pub fn extract(name: &str, data: &[u8], limits: &Limits, sink: &mut dyn Sink) {
         sink,
         expanded: 0,
         chain: Vec::new(),
+        not_followed: Vec::new(),
     };
     let format = format_of(name, data);
     ex.item("", format, data, 0);
+    for n in ex.not_followed {
+        let reason = match n.count {
+            1 => n.reason,
+            count => format!(
+                "{count} members not followed; the first, here: {}",
+                n.reason
+            ),
+        };
+        ex.sink.problem(&n.location, &n.format, n.problem, &reason);
+    }
+}
+
+/// Members not followed for one kind of limit: the first, and how many.
+struct NotFollowed {
+    problem: Problem,
+    location: String,
+    format: String,
+    reason: String,
+    count: u64,
 }
 
 struct Extraction<'a> {
@@ -265,6 +286,9 @@ struct Extraction<'a> {
     /// Length and hash of each container from the top-level item down to the current one: a
     /// member equal to one of them is a container that contains itself.
     chain: Vec<(usize, u64)>,
+    /// Members not followed, by the kind of limit they broke: reported once per kind when
+    /// the item is done, so that a bomb of nested copies gives one record, not one per copy.
+    not_followed: Vec<NotFollowed>,
 }
 
 fn content_hash(data: &[u8]) -> u64 {
@@ -281,8 +305,7 @@ impl Extraction<'_> {
             let id = (data.len(), content_hash(data));
             if self.chain.contains(&id) {
                 let reason = "the archive contains itself; not followed";
-                self.sink
-                    .problem(location, format.name(), Problem::Bomb, reason);
+                self.not_followed(location, format.name(), Problem::Bomb, reason);
                 return;
             }
             self.chain.push(id);
@@ -291,6 +314,21 @@ impl Extraction<'_> {
         self.extract_as(location, format, data, depth);
         if pushed {
             self.chain.pop();
+        }
+    }
+
+    /// A member at `location` not followed because it broke a limit (`problem`), told when
+    /// the item is done.
+    fn not_followed(&mut self, location: &str, format: &str, problem: Problem, reason: &str) {
+        match self.not_followed.iter_mut().find(|n| n.problem == problem) {
+            Some(n) => n.count += 1,
+            None => self.not_followed.push(NotFollowed {
+                problem,
+                location: location.to_string(),
+                format: format.to_string(),
+                reason: reason.to_string(),
+                count: 1,
+            }),
         }
     }
 
@@ -338,6 +376,27 @@ impl Extraction<'_> {
     }
 }
 
+/// What a member says of its expanded size.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Size {
+    /// Its header gives it (it may lie): a member declaring more than allowed is not read.
+    Declared(u64),
+    /// A guess to size its buffer by (a GZIP trailer, which holds it modulo 2³²).
+    Hint(u64),
+    Unknown,
+}
+
+/// The limit that bounds a member's expansion.
+#[derive(Clone, Copy, Debug)]
+enum Bound {
+    /// One item's size (`max_item_bytes`).
+    Item,
+    /// What the whole top-level item may still expand to (`max_expanded_bytes`).
+    Total,
+    /// Its compressed size (given) times `max_ratio`.
+    Ratio(u64),
+}
+
 /// What a format's extractor works with: where it is, how deep, and the way out.
 pub struct Cx<'e, 'a> {
     ex: &'e mut Extraction<'a>,
@@ -371,6 +430,13 @@ impl Cx<'_, '_> {
     pub fn problem(&mut self, sub: &str, format: &str, problem: Problem, reason: &str) {
         let loc = self.join(sub);
         self.ex.sink.problem(&loc, format, problem, reason);
+    }
+
+    /// Reports member `sub` as not followed because it broke a limit: once per kind of
+    /// limit and top-level item, with how many members broke it.
+    pub fn not_followed(&mut self, sub: &str, format: &str, problem: Problem, reason: &str) {
+        let loc = self.join(sub);
+        self.ex.not_followed(&loc, format, problem, reason);
     }
 
     /// Reads the text of an image with OCR, when OCR is on and available.
@@ -419,13 +485,106 @@ impl Cx<'_, '_> {
         self.ex.limits
     }
 
+    /// The most a member stored in `compressed` bytes may expand to here, and the limit that
+    /// sets it.
+    fn allowance(&self, compressed: Option<u64>) -> (u64, Bound) {
+        let limits = self.ex.limits;
+        let mut most = (limits.max_item_bytes, Bound::Item);
+        let left = limits.max_expanded_bytes.saturating_sub(self.ex.expanded);
+        if left < most.0 {
+            most = (left, Bound::Total);
+        }
+        if let Some(c) = compressed {
+            // As `member` judges a bomb: over the ratio, and over 1 MiB.
+            let ratio = c.saturating_mul(limits.max_ratio).max(1 << 20);
+            if ratio < most.0 {
+                most = (ratio, Bound::Ratio(c));
+            }
+        }
+        most
+    }
+
+    /// Reports that member `name` was not followed because it expands to more than `most`
+    /// bytes, the limit `bound`; `declared` when its own header said so. One wording for
+    /// every format.
+    fn over_limit(
+        &mut self,
+        name: &str,
+        format: &str,
+        most: u64,
+        bound: Bound,
+        declared: Option<u64>,
+    ) {
+        let declares = declared.map_or(String::new(), |d| format!(" (it declares {d})"));
+        let (problem, reason) = match bound {
+            Bound::Item => (
+                Problem::TooLarge,
+                format!("expands to more than the {most} bytes allowed{declares}; not followed"),
+            ),
+            Bound::Total => (
+                Problem::Bomb,
+                format!(
+                    "expands to more than the {most} bytes left of the {} the whole item may \
+                     expand to{declares}; not followed",
+                    self.ex.limits.max_expanded_bytes
+                ),
+            ),
+            Bound::Ratio(c) => (
+                Problem::Bomb,
+                format!(
+                    "expands to more than {most} bytes from {c}, over {}× its compressed \
+                     size{declares}; not followed",
+                    self.ex.limits.max_ratio
+                ),
+            ),
+        };
+        self.not_followed(name, format, problem, &reason);
+    }
+
+    /// Expands member `name` of `format` (an archive member, a compressed stream) within the
+    /// limits and extracts it. `fill` writes the member's content to the writer it is given,
+    /// from the start each time it is called when `again`; `compressed` is its stored size.
+    pub(crate) fn expand(
+        &mut self,
+        name: &str,
+        format: &str,
+        compressed: Option<u64>,
+        size: Size,
+        again: bool,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) {
+        if self.depth + 1 > self.ex.limits.max_depth {
+            // Known before a byte is expanded.
+            let reason = format!("nested deeper than {} levels", self.ex.limits.max_depth);
+            self.not_followed(name, "container", Problem::TooDeep, &reason);
+            return;
+        }
+        let (most, bound) = self.allowance(compressed);
+        let hint = match size {
+            Size::Declared(d) if d > most => {
+                return self.over_limit(name, format, most, bound, Some(d));
+            }
+            Size::Declared(d) | Size::Hint(d) => Some(d),
+            Size::Unknown => None,
+        };
+        match crate::expand::expand(most, hint, again, fill) {
+            Ok(Expanded::Bytes(bytes)) => self.member(name, &bytes, compressed),
+            Ok(Expanded::Over) => self.over_limit(name, format, most, bound, None),
+            Err(e) if e.kind() == std::io::ErrorKind::OutOfMemory => {
+                let reason = format!("{e} (--item-memory); not followed");
+                self.not_followed(name, format, Problem::TooLarge, &reason);
+            }
+            Err(e) => self.problem(name, format, Problem::Corrupt, &e.to_string()),
+        }
+    }
+
     /// Extracts a nested item named `name` (an archive member, an attachment), after checking
     /// depth, size and compression ratio. `compressed` is its stored size when known.
     pub fn member(&mut self, name: &str, data: &[u8], compressed: Option<u64>) {
         let size = data.len() as u64;
         if self.depth + 1 > self.ex.limits.max_depth {
             let reason = format!("nested deeper than {} levels", self.ex.limits.max_depth);
-            self.problem(name, "container", Problem::TooDeep, &reason);
+            self.not_followed(name, "container", Problem::TooDeep, &reason);
             return;
         }
         if let Some(c) = compressed {
@@ -435,7 +594,7 @@ impl Cx<'_, '_> {
                     size / c.max(1),
                     size
                 );
-                self.problem(name, "container", Problem::Bomb, &reason);
+                self.not_followed(name, "container", Problem::Bomb, &reason);
                 return;
             }
         }
@@ -445,7 +604,7 @@ impl Cx<'_, '_> {
                 "the item expands beyond {} bytes; not followed",
                 self.ex.limits.max_expanded_bytes
             );
-            self.problem(name, "container", Problem::Bomb, &reason);
+            self.not_followed(name, "container", Problem::Bomb, &reason);
             return;
         }
         let loc = self.join(name);

@@ -11,6 +11,7 @@
 //!   and reports what it cannot inspect (corrupt, encrypted, bombs) as a [`Problem`].
 
 mod archive;
+mod expand;
 mod item;
 mod mail;
 pub mod media;

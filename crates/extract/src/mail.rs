@@ -324,7 +324,7 @@ fn walk(msg: &Message, at: &str, cx: &mut Cx, nested: u32) {
                         "attached messages nested deeper than {} levels",
                         cx.limits().max_depth
                     );
-                    cx.problem(&inner_at, "eml", Problem::TooDeep, &reason);
+                    cx.not_followed(&inner_at, "eml", Problem::TooDeep, &reason);
                 } else {
                     walk(inner, &inner_at, cx, nested + 1);
                 }
@@ -339,7 +339,7 @@ fn walk(msg: &Message, at: &str, cx: &mut Cx, nested: u32) {
                         "{} bytes, more than the {budget} allowed; not followed",
                         bytes.len()
                     );
-                    cx.problem(&join(at, &name), "eml", Problem::TooLarge, &reason);
+                    cx.not_followed(&join(at, &name), "eml", Problem::TooLarge, &reason);
                 } else {
                     cx.member(&join(at, &name), bytes, None);
                 }
@@ -726,7 +726,7 @@ fn msg_storage(cf: &mut Cfb, dir: &str, at: &str, cx: &mut Cx, nested: u32) {
                     "attached messages nested deeper than {} levels",
                     cx.limits().max_depth
                 );
-                cx.problem(&loc, "msg", Problem::TooDeep, &reason);
+                cx.not_followed(&loc, "msg", Problem::TooDeep, &reason);
             } else {
                 msg_storage(cf, &object, &loc, cx, nested + 1);
             }

@@ -30,6 +30,27 @@ pub fn pdf_renderer_available() -> bool {
     *OK.get_or_init(|| runs("pdftoppm", "-v"))
 }
 
+/// The languages Tesseract has installed (`dan`, `eng`, …), as `tesseract --list-langs`
+/// says; empty when it cannot be run.
+pub fn languages() -> Vec<String> {
+    let Ok(out) = Command::new("tesseract")
+        .arg("--list-langs")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+    else {
+        return Vec::new();
+    };
+    // A heading line (`List of available languages in "…" (5):`), then one per line.
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "osd")
+        .map(str::to_string)
+        .collect()
+}
+
 fn runs(program: &str, arg: &str) -> bool {
     Command::new(program)
         .arg(arg)

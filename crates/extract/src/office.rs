@@ -157,52 +157,7 @@ impl<'z, R: Read + Seek> Package<'z, R> {
 
     /// Hands member `i` (an embedded object, an image) to the extraction of nested items.
     pub fn member(&mut self, i: usize, cx: &mut Cx) {
-        let (name, size, compressed, encrypted) = match self.zip.by_index_raw(i) {
-            Ok(f) => (
-                f.name().to_string(),
-                f.size(),
-                f.compressed_size(),
-                f.encrypted(),
-            ),
-            Err(e) => {
-                let reason = e.to_string();
-                cx.problem(
-                    &format!("member {i}"),
-                    self.format,
-                    Problem::Corrupt,
-                    &reason,
-                );
-                return;
-            }
-        };
-        if encrypted {
-            let reason = "encrypted member: its content cannot be inspected";
-            cx.problem(&name, self.format, Problem::Encrypted, reason);
-            return;
-        }
-        let budget = cx.budget();
-        if size > budget {
-            let reason =
-                format!("declares {size} bytes, more than the {budget} allowed; not followed");
-            cx.problem(&name, self.format, Problem::TooLarge, &reason);
-            return;
-        }
-        let mut bytes = Vec::new();
-        let read = match self.zip.by_index(i) {
-            Ok(f) => f
-                .take(budget.saturating_add(1))
-                .read_to_end(&mut bytes)
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        match read {
-            Ok(_) if bytes.len() as u64 > budget => {
-                let reason = format!("expands beyond {budget} bytes; not followed");
-                cx.problem(&name, self.format, Problem::TooLarge, &reason);
-            }
-            Ok(_) => cx.member(&name, &bytes, Some(compressed)),
-            Err(reason) => cx.problem(&name, self.format, Problem::Corrupt, &reason),
-        }
+        crate::archive::zip_member(self.zip, i, self.format, cx);
     }
 }
 

@@ -173,9 +173,14 @@ impl<'b, R: Read> TextReader<'b, R> {
     }
 
     /// Reads the whole item into memory, up to `limit` bytes (for formats read as a whole).
-    /// Call before [`next_chunk`](Self::next_chunk).
-    pub fn read_all(mut self, limit: u64) -> io::Result<Vec<u8>> {
-        let mut data = self.buf[..self.len].to_vec();
+    /// `size`, when known, is what it holds: the buffer is made that size at once instead of
+    /// doubling (which held up to twice the item). Call before [`next_chunk`](Self::next_chunk).
+    pub fn read_all(mut self, limit: u64, size: Option<u64>) -> io::Result<Vec<u8>> {
+        let mut data = Vec::new();
+        let room = size.unwrap_or(0).min(limit).max(self.len as u64);
+        data.try_reserve_exact(usize::try_from(room).unwrap_or(usize::MAX))
+            .map_err(|_| io::Error::new(io::ErrorKind::OutOfMemory, "not enough memory"))?;
+        data.extend_from_slice(&self.buf[..self.len]);
         if !self.eof {
             let rest = limit.saturating_sub(data.len() as u64);
             (&mut self.inner)

@@ -10,31 +10,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Exposure, IsoTime};
 
-/// How sure the detector is.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    Low,
-    Medium,
-    High,
-}
+/// How sure the detector is: the detector's own type, described here for the schema.
+pub use detect::Confidence;
 
-impl Confidence {
-    pub const ALL: [Confidence; 3] = [Confidence::Low, Confidence::Medium, Confidence::High];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Confidence::Low => "low",
-            Confidence::Medium => "medium",
-            Confidence::High => "high",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Confidence> {
-        Confidence::ALL.into_iter().find(|c| c.name() == name)
-    }
+/// The schema of [`Confidence`] (the detector has no schema generator).
+fn confidence_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<&str> = Confidence::ALL.iter().map(|c| c.name()).collect();
+    schemars::json_schema!({
+        "type": "string",
+        "description": "How sure the detector is.",
+        "enum": names,
+    })
 }
 
 /// How urgent an item is, from `info` to `critical`.
@@ -187,6 +173,7 @@ pub struct Finding<'a> {
     /// `dk-cpr`, `se-personnummer`, …, `health`, `email`, …, a rule's kind,
     /// `encrypted-archive`, `audio-recording`, `video-recording`, `camera-photo`.
     pub kind: Cow<'a, str>,
+    #[schemars(schema_with = "confidence_schema")]
     pub confidence: Confidence,
     /// The value with its identifying part hidden; for `health`, its evidence's categories.
     pub masked: Cow<'a, str>,

@@ -2,7 +2,8 @@
 //! readers (`findings`, `report`) and, later, the web application's API.
 //!
 //! Every JSON Lines record that `datavakt scan --format jsonl` prints is one of [`Record`]'s
-//! variants; [`schema`] gives their JSON Schema (draft 2020-12). Field order and names are the
+//! variants; what the scan database's readers print are [`StoredFinding`], [`FindingDetail`],
+//! [`Report`] and [`Breach`]. [`schema`] gives the JSON Schema (draft 2020-12) of each. Field order and names are the
 //! output contract: the contract changes only by adding fields and kinds.
 //!
 //! Text fields are `Cow<str>`, so that a writer can describe a finding it holds without
@@ -11,23 +12,80 @@
 mod exposure;
 mod finding;
 mod record;
+mod stored;
 mod time;
 
 pub use exposure::{Audience, Exposure, Transport};
 pub use finding::{Confidence, Finding, Media, Resolution, Severity, Status};
 pub use record::{Other, OtherKind, Record, Summary, Url};
+pub use stored::{
+    Breach, FindingDetail, Group, Report, ScanPoint, Span, StatusChange, StoredFinding, StoredItem,
+    TopItem,
+};
 pub use time::IsoTime;
 
-/// The JSON Schema (draft 2020-12) of every JSON Lines record a scan prints.
-pub fn schema() -> serde_json::Value {
-    let mut s = schemars::schema_for!(Record<'static>).to_value();
-    if let Some(o) = s.as_object_mut() {
-        o.insert(
-            "title".into(),
-            "A record of `datavakt scan --format jsonl`".into(),
-        );
+/// The outputs that have a schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Document {
+    /// Every JSON Lines record of `datavakt scan --format jsonl` ([`Record`]).
+    Scan,
+    /// Every line of `datavakt findings list --format jsonl` ([`StoredFinding`]).
+    Findings,
+    /// `datavakt findings show ID --format json` ([`FindingDetail`]).
+    Finding,
+    /// `datavakt report --format json` ([`Report`]).
+    Report,
+    /// `datavakt report breach FOLDER --format json` ([`Breach`]).
+    Breach,
+}
+
+impl Document {
+    pub const ALL: [Document; 5] = [
+        Document::Scan,
+        Document::Findings,
+        Document::Finding,
+        Document::Report,
+        Document::Breach,
+    ];
+
+    /// Its name on the command line (`datavakt schema NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Document::Scan => "scan",
+            Document::Findings => "findings",
+            Document::Finding => "finding",
+            Document::Report => "report",
+            Document::Breach => "breach",
+        }
     }
-    s
+}
+
+/// The JSON Schema (draft 2020-12) of one output.
+pub fn schema(of: Document) -> serde_json::Value {
+    let (mut s, title) = match of {
+        Document::Scan => (
+            schemars::schema_for!(Record<'static>),
+            "A record of `datavakt scan --format jsonl`",
+        ),
+        Document::Findings => (
+            schemars::schema_for!(StoredFinding<'static>),
+            "A line of `datavakt findings list --format jsonl`",
+        ),
+        Document::Finding => (
+            schemars::schema_for!(FindingDetail<'static>),
+            "`datavakt findings show ID --format json`",
+        ),
+        Document::Report => (
+            schemars::schema_for!(Report),
+            "`datavakt report --format json`",
+        ),
+        Document::Breach => (
+            schemars::schema_for!(Breach),
+            "`datavakt report breach FOLDER --format json`",
+        ),
+    };
+    s.insert("title".into(), title.into());
+    s.to_value()
 }
 
 #[cfg(test)]
@@ -93,8 +151,12 @@ mod tests {
 
     #[test]
     fn the_schema_is_draft_2020_12_and_names_every_record() {
-        let s = schema();
-        assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
+        for d in Document::ALL {
+            let s = schema(d);
+            assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
+            assert!(s["title"].as_str().unwrap().contains(d.name()));
+        }
+        let s = schema(Document::Scan);
         let text = s.to_string();
         for name in ["Finding", "Other", "Url", "Summary", "Exposure"] {
             assert!(text.contains(name), "{name} missing from the schema");

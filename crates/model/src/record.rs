@@ -103,6 +103,9 @@ pub enum SummaryKind {
 pub struct Summary {
     /// Findings below `--min-confidence`: kept, not printed or counted.
     pub below_min_confidence: u64,
+    /// Findings of items below `--min-severity`: counted and kept, not printed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub below_min_severity: u64,
     pub binary_skipped: u64,
     pub bytes_read: u64,
     /// Files hashed and found to be copies of files read before.
@@ -111,6 +114,9 @@ pub struct Summary {
     pub distinct_numbers: u64,
     pub elapsed_seconds: f64,
     pub errors: u64,
+    /// Findings that a person marked false positive: found again, not listed or counted.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub false_positives: u64,
     pub files_scanned: u64,
     /// Current findings: found now or carried over from earlier scans.
     pub findings: u64,
@@ -118,6 +124,10 @@ pub struct Summary {
     pub findings_by_kind: BTreeMap<String, u64>,
     /// Current findings by the severity of their item.
     pub findings_by_severity: BTreeMap<String, u64>,
+    /// The roots the scan did not cover, and why (unreachable, unreadable, a limit): when
+    /// there are any, the scan is incomplete and `datavakt scan` exits with 3.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub incomplete_roots: BTreeMap<String, String>,
     #[serde(default)]
     pub kind: SummaryKind,
     pub megabytes_per_second: f64,
@@ -134,9 +144,18 @@ pub struct Summary {
     pub resolved_findings: u64,
     /// Files not read again because they did not change since the last scan.
     pub unchanged_files: u64,
+    /// Of the errors, those of unchanged files carried over: an earlier scan could not read
+    /// them (or a part of them), and they were not read again.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unread_unchanged: u64,
     /// URLs fetched from web servers, and how many of them needed credentials.
     pub urls: u64,
     pub urls_protected: u64,
+}
+
+/// For members written only when they say something.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Other<'_> {

@@ -117,7 +117,8 @@ impl<'a> ItemScanner<'a> {
             Body::Bytes { data, part } => {
                 // A recording's head says all there is to say; a truncated body does not.
                 let hash = (part == Part::Whole).then(|| content_hash(&data));
-                match scan_reader(ctx, &shown, io::Cursor::new(data), th, tx) {
+                let size = Some(data.len() as u64);
+                match scan_reader(ctx, &shown, io::Cursor::new(data), size, th, tx) {
                     Reached::Gone => false,
                     Reached::Whole if part != Part::Truncated => tx
                         .send(Msg::Read {
@@ -130,7 +131,7 @@ impl<'a> ItemScanner<'a> {
                 }
             }
             Body::Stream(r) => {
-                scan_reader(ctx, &shown, r, th, tx) != Reached::Gone
+                scan_reader(ctx, &shown, r, None, th, tx) != Reached::Gone
                     && tx.send(Msg::Unfinished(shown)).is_ok()
             }
         }
@@ -153,7 +154,7 @@ impl<'a> ItemScanner<'a> {
             |p: &str| !rescan && now.as_ref().is_some_and(|m| remember.known.unchanged(p, m));
         // A path stored as it is written (read before with these settings) has no value in
         // its names: the common case of a re-scan needs no masking.
-        let plain = path.to_string_lossy();
+        let plain = crate::masking::shown(path.as_os_str());
         let (shown, mut name_found, same) = if unchanged(&plain) {
             (plain.into_owned(), Vec::new(), true)
         } else {
@@ -196,8 +197,11 @@ impl<'a> ItemScanner<'a> {
             Err(e) => return unreadable(ctx, tx, shown, &sources::describe_io(&e)),
         };
         let Ok(m) = f.metadata().map(|m| crate::source::local::meta(&m)) else {
-            return scan_reader(ctx, &shown, f, th, tx) != Reached::Gone;
+            return scan_reader(ctx, &shown, f, None, th, tx) != Reached::Gone;
         };
+        // Only what was there when the file was opened is read: a file that grows while it
+        // is read (a log being written) would otherwise keep this thread until it stops.
+        let opened = || io::Read::take(&f, m.size);
         // A file of the size of one read whole before may be its copy: read it, hash it, and
         // if it is one, take the original's findings instead of detecting again.
         if !rescan
@@ -205,37 +209,80 @@ impl<'a> ItemScanner<'a> {
             && m.size <= ctx.opts.worker.extract.max_item_bytes
         {
             let mut data = Vec::with_capacity(m.size as usize);
-            if io::Read::read_to_end(&mut &f, &mut data).is_ok() {
-                let hash = content_hash(&data);
-                if let Some(original) = remember.known.copy_of(data.len() as u64, &hash) {
-                    let copy = Msg::Copy {
-                        path: shown,
-                        meta: m,
-                        hash,
-                        original: original.to_string(),
-                    };
-                    let bytes = data.len() as u64;
-                    return tx.send(copy).is_ok()
-                        && tx.send(Msg::Done(Outcome::Copy { bytes })).is_ok();
-                }
-                return match scan_reader(ctx, &shown, io::Cursor::new(data), th, tx) {
-                    Reached::Gone => false,
-                    Reached::Partial => tx.send(Msg::Unfinished(shown)).is_ok(),
-                    Reached::Whole => read_to_end(tx, shown, m, Some(hash)),
-                };
+            if let Err(e) = io::Read::read_to_end(&mut opened(), &mut data) {
+                return read_failed(&shown, &e, tx) && tx.send(Msg::Unfinished(shown)).is_ok();
             }
+            let hash = content_hash(&data);
+            if let Some(original) = remember.known.copy_of(data.len() as u64, &hash) {
+                if !changed_while_read(tx, &shown, &f, m.size) {
+                    return false;
+                }
+                let copy = Msg::Copy {
+                    path: shown,
+                    meta: m,
+                    hash,
+                    original: original.to_string(),
+                };
+                let bytes = data.len() as u64;
+                return tx.send(copy).is_ok()
+                    && tx.send(Msg::Done(Outcome::Copy { bytes })).is_ok();
+            }
+            let size = Some(data.len() as u64);
+            let reached = scan_reader(ctx, &shown, io::Cursor::new(data), size, th, tx);
+            return read_local(tx, shown, &f, m, Some(hash), reached);
         }
         let mut hasher = Hashing::default();
         let reader = HashingReader {
-            inner: f,
+            inner: opened(),
             state: &mut hasher,
         };
-        match scan_reader(ctx, &shown, reader, th, tx) {
-            Reached::Gone => false,
-            Reached::Partial => tx.send(Msg::Unfinished(shown)).is_ok(),
-            Reached::Whole => read_to_end(tx, shown, m, hasher.finish()),
+        let reached = scan_reader(ctx, &shown, reader, Some(m.size), th, tx);
+        let hash = hasher.finish();
+        read_local(tx, shown, &f, m, hash, reached)
+    }
+}
+
+/// Tells the writer how far a local file was read, its size and times as they were when it
+/// was opened, and warns when it changed while it was read.
+fn read_local(
+    tx: &mut Outbox,
+    shown: String,
+    f: &std::fs::File,
+    m: store::Meta,
+    hash: Option<String>,
+    reached: Reached,
+) -> bool {
+    match reached {
+        Reached::Gone => false,
+        Reached::Partial => tx.send(Msg::Unfinished(shown)).is_ok(),
+        Reached::Whole => {
+            if !changed_while_read(tx, &shown, f, m.size) {
+                return false;
+            }
+            // Kept with its state at open: a file that changed since then differs from it,
+            // and the next scan reads it again.
+            read_to_end(tx, shown, m, hash)
         }
     }
+}
+
+/// A warning when the size of open file `f` is no longer `size`, the size it had when opened
+/// and as far as it was read; false when the writer is gone.
+fn changed_while_read(tx: &mut Outbox, shown: &str, f: &std::fs::File, size: u64) -> bool {
+    let Ok(now) = f.metadata().map(|m| m.len()) else {
+        return true;
+    };
+    let reason = match now.cmp(&size) {
+        std::cmp::Ordering::Equal => return true,
+        std::cmp::Ordering::Greater => {
+            format!("changed while read: grew from {size} to {now} bytes; read the first {size}")
+        }
+        std::cmp::Ordering::Less => {
+            format!("changed while read: shrank from {size} to {now} bytes; read what was left")
+        }
+    };
+    let warning = Record::other(OtherKind::Warning, shown.to_string(), reason);
+    tx.send(Msg::Records(vec![warning])).is_ok()
 }
 
 impl Scanner for ItemScanner<'_> {
@@ -253,7 +300,7 @@ impl Scanner for ItemScanner<'_> {
         let (shown, name) = match locator {
             Locator::Path(path) if folder => return self.folder(&path),
             Locator::Path(path) => return self.file(&path, exposure, meta, notes, body),
-            Locator::Url { url, name } => (self.ctx.mask.text(&url).into_owned(), name),
+            Locator::Url { url, name } => (self.ctx.mask.url(&url).into_owned(), name),
             // Standard input is no item to remember: its body is a stream, only its end told.
             Locator::Stdin => ("-".to_string(), None),
         };
@@ -261,7 +308,7 @@ impl Scanner for ItemScanner<'_> {
             a.path = shown.clone().into();
             a.listed_by = a
                 .listed_by
-                .map(|l| self.ctx.mask.text(&l).into_owned().into());
+                .map(|l| self.ctx.mask.url(&l).into_owned().into());
             if self.out.send(Msg::Records(vec![Record::Url(a)])).is_err() {
                 return false;
             }
@@ -417,11 +464,13 @@ impl Reached {
     }
 }
 
-/// Reads one item as text and sends its findings; says how far it got.
+/// Reads one item as text and sends its findings; says how far it got. `size` is what it
+/// holds, when known.
 fn scan_reader<R: Read>(
     ctx: &Ctx,
     path: &str,
     reader: R,
+    size: Option<u64>,
     th: &mut Thread,
     tx: &mut Outbox,
 ) -> Reached {
@@ -454,7 +503,7 @@ fn scan_reader<R: Read>(
         return Reached::from(send_all(tx, vec![record], Outcome::Binary { bytes }), true);
     }
     if format.is_container() {
-        let data = match text.read_all(ctx.opts.worker.extract.max_item_bytes) {
+        let data = match text.read_all(ctx.opts.worker.extract.max_item_bytes, size) {
             Ok(d) => d,
             Err(e) => return Reached::from(read_failed(path, &e, tx), false),
         };

@@ -22,6 +22,7 @@ pub mod masking;
 mod memory;
 mod msg;
 mod options;
+pub mod progress;
 pub mod report;
 mod run;
 pub mod source;

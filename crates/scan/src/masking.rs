@@ -6,6 +6,10 @@
 //! of the value's fingerprint. The tag keeps two items apart whose names differ only in the
 //! hidden digits (two clients born on the same day) and reveals nothing without the key.
 //!
+//! Names are bytes, and many are not UTF-8 (Latin-1 names from old file servers): a byte
+//! that is not UTF-8 is written `\xNN` ([`shown`]), so that names differing only in such
+//! bytes stay apart instead of decoding to the same `�`.
+//!
 //! A path's stored form is its folder's stored form joined with the stored form of its last
 //! component, so the stored form of a root is a prefix of the stored forms of everything under
 //! it, and the store's path ranges work unchanged. A file that is no longer where its stored
@@ -21,6 +25,33 @@ use detect::{Detector, Finding, Fingerprinter};
 use foldhash::HashMap;
 
 use crate::source::Locator;
+
+/// A name or path as text, losslessly: each byte that is not UTF-8 as `\xNN`, and a `\`
+/// followed by `x` as `\x5c` (so that a name spelling `\xe6` is not taken for the byte);
+/// everything else as it is.
+pub fn shown(name: &std::ffi::OsStr) -> Cow<'_, str> {
+    use std::fmt::Write as _;
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = name.as_bytes();
+    let escaped = |t: &str| t.contains("\\x");
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !escaped(text) => return Cow::Borrowed(text),
+        _ => {}
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        if escaped(valid) {
+            out.push_str(&valid.replace("\\x", "\\x5cx"));
+        } else {
+            out.push_str(valid);
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// Masks found values in names and texts, with the scan's detector and key.
 pub struct Masker<'a> {
@@ -44,8 +75,29 @@ impl<'a> Masker<'a> {
     }
 
     /// `text` with every value the name detector finds in it masked and tagged (of every
-    /// confidence: a low-confidence number in a name is still a number).
+    /// confidence: a low-confidence number in a name is still a number); the URLs in it
+    /// (a reason that names one, an exposure listed by one) masked as [`Masker::url`] does.
     pub fn text<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if !text.contains("://") {
+            return self.plain(text);
+        }
+        let mut out = String::with_capacity(text.len() + 16);
+        for word in text.split_inclusive(char::is_whitespace) {
+            if word.contains("://") {
+                out.push_str(&self.url(word));
+            } else {
+                out.push_str(&self.plain(word));
+            }
+        }
+        if out == text {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(out)
+        }
+    }
+
+    /// `text` masked as a whole.
+    fn plain<'t>(&self, text: &'t str) -> Cow<'t, str> {
         if text.is_empty() {
             // The location of most findings: no detector to start.
             return Cow::Borrowed(text);
@@ -53,6 +105,43 @@ impl<'a> Masker<'a> {
         let mut found = Vec::new();
         self.det.scan_name(text.as_bytes(), &mut found);
         self.with_found(text, &found)
+    }
+
+    /// A URL with the values in its path, query and fragment masked and tagged, part by part
+    /// between `/`, `?`, `&`, `=` and `#` as a path is masked name by name: found in
+    /// `http://host:8080/120380-1005/`, where the whole text reads as one run of digits and
+    /// slashes. A part written with `%` escapes is looked at decoded too, and kept decoded
+    /// when that shows a value.
+    pub fn url<'t>(&self, url: &'t str) -> Cow<'t, str> {
+        let path_at = url.find("://").map_or(0, |s| {
+            url[s + 3..].find('/').map_or(url.len(), |p| s + 3 + p)
+        });
+        let (origin, rest) = url.split_at(path_at);
+        let mut out = String::with_capacity(url.len() + 16);
+        out.push_str(&self.plain(origin));
+        let mut changed = out != origin;
+        for part in rest.split_inclusive(['/', '?', '&', '=', '#']) {
+            let (name, sep) = match part.char_indices().last() {
+                Some((i, '/' | '?' | '&' | '=' | '#')) => part.split_at(i),
+                _ => (part, ""),
+            };
+            let mut shown = self.plain(name);
+            if matches!(shown, Cow::Borrowed(_)) && name.contains('%') {
+                let decoded = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+                let masked = self.plain(&decoded);
+                if let Cow::Owned(m) = masked {
+                    shown = Cow::Owned(m);
+                }
+            }
+            changed |= matches!(shown, Cow::Owned(_));
+            out.push_str(&shown);
+            out.push_str(sep);
+        }
+        if changed {
+            Cow::Owned(out)
+        } else {
+            Cow::Borrowed(url)
+        }
     }
 
     /// `text` with the values of `found` (the name detector's findings in it) masked and
@@ -103,8 +192,7 @@ impl<'a> Masker<'a> {
     /// The stored form of a path's last component (the component itself when it holds
     /// nothing).
     fn name(&self, name: &std::ffi::OsStr) -> String {
-        let shown = name.to_string_lossy();
-        self.text(&shown).into_owned()
+        self.text(&shown(name)).into_owned()
     }
 
     /// Whether the item whose stored form is `stored` may still exist: false only when it is
@@ -129,7 +217,7 @@ impl<'a> Masker<'a> {
             let Some(listing) = self.listing(&at) else {
                 return true;
             };
-            match listing.get(&*part.as_os_str().to_string_lossy()) {
+            match listing.get(&*shown(part.as_os_str())) {
                 Some(real) => at.push(real),
                 None => return false,
             }
@@ -172,7 +260,7 @@ impl Folders {
         match path.file_name() {
             Some(name) => self.join(m, path, &m.name(name)),
             // `/`, or a path ending in `..`: as a whole.
-            None => m.text(&path.to_string_lossy()).into_owned(),
+            None => m.text(&shown(path.as_os_str())).into_owned(),
         }
     }
 
@@ -190,7 +278,7 @@ impl Folders {
     pub(crate) fn locator(&mut self, m: &Masker, at: &Locator) -> String {
         match at {
             Locator::Path(p) => self.stored(m, p),
-            Locator::Url { url, .. } => m.text(url).into_owned(),
+            Locator::Url { url, .. } => m.url(url).into_owned(),
             Locator::Stdin => "-".into(),
         }
     }
@@ -243,6 +331,50 @@ pub(crate) mod tests {
         // Two people born on the same day: two stored forms, each the same every time.
         assert_ne!(m.text(&a), m.text(&b));
         assert_eq!(m.text(&a), m.text(&a));
+    }
+
+    #[test]
+    fn a_url_is_masked_part_by_part() {
+        let (det, fp) = masker_parts();
+        let m = Masker::new(&det, &fp);
+        let n = cprs("120380").next().unwrap();
+        for url in [
+            format!("http://127.0.0.1:18081/{n}.txt"),
+            format!("https://h/share/{n}/journal.txt"),
+            format!("http://h:80/a?cpr={n}&x=1"),
+            format!("http://h/{}", n.replace('-', "%2D")),
+        ] {
+            let shown = m.url(&url);
+            assert!(shown.contains("120380-****#"), "{url}: {shown}");
+            assert!(!shown.contains(&n[7..]), "{url}: {shown}");
+        }
+        let plain = "http://127.0.0.1:8080/share/2024/budget.xlsx?v=3";
+        assert!(matches!(m.url(plain), Cow::Borrowed(_)));
+        assert_eq!(
+            m.url(&format!("http://h/{n}/")),
+            format!("http://h/{}/", m.text(&n))
+        );
+        // In a text: a reason or an exposure that names the URL.
+        let via = format!("served without credentials; listed by http://h:81/{n}/ now");
+        let via = m.text(&via);
+        assert!(
+            via.contains("http://h:81/120380-****#") && via.ends_with("/ now"),
+            "{via}"
+        );
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_are_shown_losslessly() {
+        use std::os::unix::ffi::OsStrExt;
+        let os = |b: &[u8]| std::ffi::OsStr::from_bytes(b).to_owned();
+        assert_eq!(shown(&os(b"n_\xe6\xf8.txt")), "n_\\xe6\\xf8.txt");
+        assert_eq!(shown(&os(b"n_\xff\xfe.txt")), "n_\\xff\\xfe.txt");
+        assert_eq!(shown(&os("n_æø.txt".as_bytes())), "n_æø.txt");
+        assert!(matches!(shown(&os(b"plain.txt")), Cow::Borrowed(_)));
+        // A name that spells an escape is not the byte it spells.
+        assert_eq!(shown(&os(b"n_\\xe6.txt")), "n_\\x5cxe6.txt");
+        assert_ne!(shown(&os(b"n_\\xe6.txt")), shown(&os(b"n_\xe6.txt")));
+        assert_eq!(shown(&os(b"a\\b")), "a\\b");
     }
 
     #[test]

@@ -11,6 +11,8 @@ use crate::worker;
 /// How to scan.
 pub struct Options {
     pub min_confidence: Confidence,
+    /// Items below this severity are counted, not printed.
+    pub min_severity: Option<model::Severity>,
     pub show_values: bool,
     /// Worker threads (for the summary's share of OCR; sources take their own).
     pub threads: usize,
@@ -22,6 +24,9 @@ pub struct Options {
     pub changes_only: bool,
     /// Zones and what they may hold, for the severity of findings.
     pub policy: Option<assess::Policy>,
+    /// `--exclude` and `--include`: the sources walk past what they leave out, and the
+    /// findings stored for it are not reported.
+    pub globs: sources::globs::Globs,
 }
 
 /// What every scanning thread shares.
@@ -62,6 +67,8 @@ pub fn rate(bytes: u64, elapsed: Duration) -> f64 {
 pub(crate) fn test_options() -> Options {
     Options {
         min_confidence: Confidence::Medium,
+        min_severity: None,
+        globs: sources::globs::Globs::default(),
         show_values: false,
         threads: 1,
         quiet: true,

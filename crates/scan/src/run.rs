@@ -1,7 +1,6 @@
 //! A scan: every source on a thread of its own, one writer.
 
 use std::sync::mpsc::sync_channel;
-use std::time::Instant;
 
 use detect::{Detector, Fingerprinter};
 
@@ -36,7 +35,6 @@ pub fn run(
     memory: &Memory,
     reporter: Box<dyn Reporter + Send>,
 ) -> Result<model::Summary, String> {
-    let started = Instant::now();
     let fp = Fingerprinter::new(key);
     let mask = Masker::new(det, &fp);
     let ctx = Ctx {
@@ -47,11 +45,21 @@ pub fn run(
         memory,
     };
     let (tx, rx) = sync_channel::<Vec<Msg>>(64);
+    // The progress line's totals, counted beside the scan: only when the line is shown.
+    let shown = !opts.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let totals = crate::progress::Totals::default();
     std::thread::scope(|s| {
         let scanned_with = memory.scanned_with.as_str();
         let mask = &mask;
+        let totals = &totals;
+        if shown {
+            for source in sources {
+                totals.start();
+                s.spawn(move || totals.finish(source.count(totals)));
+            }
+        }
         let writer =
-            s.spawn(move || writer::write_all(rx, opts, started, db, scanned_with, mask, reporter));
+            s.spawn(move || writer::write_all(rx, opts, db, scanned_with, mask, reporter, totals));
         for source in sources {
             let (ctx, tx) = (&ctx, tx.clone());
             s.spawn(move || {
@@ -65,6 +73,9 @@ pub fn run(
                     let walked = match end.walked {
                         Walked::Complete { unread } => Walked::Complete {
                             unread: unread.iter().map(|u| mask.text(u).into_owned()).collect(),
+                        },
+                        Walked::CutShort { reason } => Walked::CutShort {
+                            reason: mask.text(&reason).into_owned(),
                         },
                         w => w,
                     };

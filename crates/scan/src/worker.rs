@@ -341,7 +341,10 @@ fn serve_loop(limits: &Limits) -> io::Result<()> {
         let mut len = [0u8; 8];
         input.read_exact(&mut len)?;
         let len = u64::from_le_bytes(len);
+        // Made its size at once: reading into a growing buffer held up to twice the item.
         let mut data = Vec::new();
+        data.try_reserve_exact(usize::try_from(len).unwrap_or(usize::MAX))
+            .map_err(|_| io::Error::new(io::ErrorKind::OutOfMemory, "item too large"))?;
         (&mut input).take(len).read_to_end(&mut data)?;
         let mut sink = FrameSink {
             out: &mut out,

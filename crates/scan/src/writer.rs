@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{self, IsTerminal};
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use model::{OtherKind, Summary};
@@ -169,11 +169,15 @@ struct Emitter<'p> {
     policy: Option<&'p assess::Policy>,
     /// The threshold for printing (and counting) a finding.
     min_confidence: model::Confidence,
+    /// The threshold for printing an item (its findings are counted all the same).
+    min_severity: Option<model::Severity>,
     /// Unix seconds, for ages.
     now: i64,
     /// The human report: items with their findings, printed at the end by severity.
     by_severity: Option<Vec<Assessed>>,
     stored: Stored,
+    /// What the sources hold and when the scan started, for the progress line.
+    totals: &'p crate::progress::Totals,
 }
 
 impl Emitter<'_> {
@@ -279,6 +283,10 @@ impl Emitter<'_> {
         for h in &held {
             self.count(&h.c, h.new);
         }
+        if self.min_severity.is_some_and(|min| a.severity < min) {
+            self.s.below_min_severity += held.len() as u64;
+            return;
+        }
         if let Some(sorted) = self.by_severity.as_mut() {
             held.retain(|h| h.new || !self.changes_only);
             if !held.is_empty() {
@@ -374,12 +382,12 @@ impl Emitter<'_> {
             Outcome::Error | Outcome::Skipped => {}
         }
         if let Some(pb) = &self.progress {
-            pb.set_message(format!(
-                "{} files, {:.0} MB, {} unchanged, {} findings",
-                s.files_scanned,
-                s.bytes_read as f64 / 1e6,
-                s.unchanged_files,
-                s.findings
+            let files = s.files_scanned + s.binary_skipped + s.copies + s.unchanged_files;
+            pb.set_message(self.totals.line(
+                files,
+                s.bytes_read,
+                s.findings,
+                self.totals.started.elapsed(),
             ));
         }
     }
@@ -498,6 +506,15 @@ impl Db<'_> {
         self.keep(r)
     }
 
+    /// The errors of the last reading of an unchanged item, carried over to this scan.
+    fn unread_before(&mut self, path: &str) -> Vec<store::Unread> {
+        let Some(store) = self.live() else {
+            return Vec::new();
+        };
+        let r = store.unread_before(path);
+        self.keep(r)
+    }
+
     fn copy(
         &mut self,
         path: &str,
@@ -521,12 +538,23 @@ impl Db<'_> {
         self.keep(r)
     }
 
+    /// Findings under the roots that marks hide (none without a database).
+    fn false_positives(&mut self) -> u64 {
+        let Some(store) = self.live() else {
+            return 0;
+        };
+        let r = store.false_positives();
+        self.keep(r)
+    }
+
     fn end(&mut self, s: &Summary) {
         let counts = store::Counts {
             files: s.files_scanned + s.binary_skipped + s.unchanged_files + s.copies,
             bytes: s.bytes_read,
             findings: s.findings,
             errors: s.errors,
+            incomplete: (!s.incomplete_roots.is_empty())
+                .then(|| serde_json::to_string(&s.incomplete_roots).unwrap_or_default()),
         };
         if let Some(store) = self.live() {
             let r = store.end_scan(counts, crate::options::unix_now());
@@ -543,6 +571,24 @@ struct Ends {
 }
 
 impl Ends {
+    /// Whether `globs` let the stored item `p` through, relative to the deepest root above
+    /// it (an item under no root is let through).
+    fn allows(&self, p: &str, globs: &sources::globs::Globs) -> bool {
+        if globs.is_empty() {
+            return true;
+        }
+        let rel = self
+            .ends
+            .iter()
+            .filter_map(|(root, _)| {
+                let rest = p.strip_prefix(root.as_str())?;
+                let under = rest.is_empty() || rest.starts_with('/') || root.ends_with('/');
+                under.then_some(rest)
+            })
+            .min_by_key(|rest| rest.len());
+        rel.is_none_or(|rel| globs.allows(rel.trim_start_matches('/'), false))
+    }
+
     /// Whether the item stored as `p` may still exist. The walk of the deepest root above it
     /// decides: complete (gone, unless behind a password it could not pass), incomplete
     /// (still there), or one that looks each item up (`look`).
@@ -559,7 +605,7 @@ impl Ends {
             .max_by_key(|(root, _)| root.len());
         match deepest.map(|(_, w)| w) {
             Some(Walked::Complete { unread }) => unread.iter().any(|u| under(u)),
-            Some(Walked::Incomplete) => true,
+            Some(Walked::Incomplete | Walked::CutShort { .. }) => true,
             Some(Walked::LookEach) => look(p),
             // No walk spoke of it (its source stopped early): nothing is known of it.
             None => true,
@@ -571,11 +617,11 @@ impl Ends {
 pub(crate) fn write_all(
     rx: Receiver<Vec<Msg>>,
     opts: &Options,
-    started: Instant,
     db: Option<store::Store>,
     scanned_with: &str,
     mask: &crate::masking::Masker,
     reporter: Box<dyn Reporter + Send + '_>,
+    totals: &crate::progress::Totals,
 ) -> Result<Summary, String> {
     let progress = (!opts.quiet && io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
@@ -593,11 +639,12 @@ pub(crate) fn write_all(
         changes_only: opts.changes_only,
         pending: HashMap::new(),
         policy: opts.policy.as_ref(),
-        min_confidence: model::Confidence::parse(opts.min_confidence.name())
-            .unwrap_or(model::Confidence::Medium),
+        min_confidence: opts.min_confidence,
+        min_severity: opts.min_severity,
         now: crate::options::unix_now(),
         by_severity: by_severity.then(Vec::new),
         stored: Stored::default(),
+        totals,
     };
     let mut db = Db {
         store: db,
@@ -644,7 +691,12 @@ pub(crate) fn write_all(
                     }
                 }
             }
-            Msg::Ended { root, walked } => ends.ends.push((root, walked)),
+            Msg::Ended { root, walked } => {
+                if let Walked::CutShort { reason } = &walked {
+                    e.s.incomplete_roots.insert(root.clone(), reason.clone());
+                }
+                ends.ends.push((root, walked));
+            }
             Msg::Exposure { path, exposure } => {
                 let shared = db.exposure(&path, &exposure.json);
                 exposures.insert(path, (shared, exposure.value.clone()));
@@ -670,6 +722,18 @@ pub(crate) fn write_all(
                 });
                 for c in db.unchanged(&path) {
                     e.stored(c, false);
+                }
+                // Not read again, and still not read: its errors stay in the output.
+                for (location, reason) in db.unread_before(&path) {
+                    let error = model::Other {
+                        path: path.as_str().into(),
+                        location: location.map(Into::into),
+                        kind: OtherKind::Error,
+                        reason: reason.into(),
+                    };
+                    e.s.errors += 1;
+                    e.s.unread_unchanged += 1;
+                    e.emit(&Out::Other(&error));
                 }
                 e.complete(&path, None, typed, &mut db);
             }
@@ -709,14 +773,20 @@ pub(crate) fn write_all(
     // What the walks did not meet: gone (resolved) or still there (carried over), as each
     // root's walk says. A file stored with masked names is looked for through its folders'
     // listings.
-    let exists = |p: &str| ends.exists(p, &|p| mask.exists(p));
+    // What --exclude/--include leave out was not looked at: not gone.
+    let exists = |p: &str| !ends.allows(p, &opts.globs) || ends.exists(p, &|p| mask.exists(p));
     e.complete_all(&mut db);
     let end = db.close(&exists);
     e.resolved(&end.resolved);
     for c in end.carried {
+        // Left out by --exclude/--include now: kept in the database, not reported.
+        if !ends.allows(&c.path, &opts.globs) {
+            continue;
+        }
         e.stored(c, false);
     }
     e.complete_all(&mut db);
+    e.s.false_positives = db.false_positives();
     db.end(&e.s);
     e.print_by_severity();
     let Emitter {
@@ -732,7 +802,7 @@ pub(crate) fn write_all(
         pb.finish_and_clear();
     }
     s.distinct_numbers = distinct.len() as u64;
-    let elapsed = started.elapsed();
+    let elapsed = totals.started.elapsed();
     s.elapsed_seconds = elapsed.as_secs_f64();
     s.megabytes_per_second = crate::options::rate(s.bytes_read, elapsed);
     s.ocr_share = (s.ocr_seconds / (s.elapsed_seconds * opts.threads.max(1) as f64)).min(1.0);
@@ -790,12 +860,22 @@ mod tests {
                 ("smb://s/share".into(), Walked::Incomplete),
                 ("/srv".into(), Walked::LookEach),
                 ("/srv/web".into(), Walked::Complete { unread: vec![] }),
+                (
+                    "http://down/".into(),
+                    Walked::CutShort {
+                        reason: "refused".into(),
+                    },
+                ),
             ],
         };
         let there = |p: &str| p.ends_with("there");
         assert!(!ends.exists("http://h/a.pdf", &there));
         assert!(ends.exists("http://h/private/a.pdf", &there));
         assert!(ends.exists("smb://s/share/a", &there));
+        assert!(
+            ends.exists("http://down/a.pdf", &there),
+            "not reached, not gone"
+        );
         assert!(!ends.exists("/srv/gone", &there));
         assert!(ends.exists("/srv/there", &there));
         // The deepest root decides.
@@ -850,7 +930,7 @@ mod tests {
         drop(tx);
         let mut out = Vec::new();
         let reporter = Box::new(Jsonl::new(&mut out, true));
-        let s = write_all(rx, &opts, Instant::now(), None, "", &mask, reporter).unwrap();
+        let s = write_all(rx, &opts, None, "", &mask, reporter, &Default::default()).unwrap();
         assert_eq!((s.findings, s.below_min_confidence), (1, 1));
         assert_eq!((s.files_scanned, s.bytes_read, s.new_findings), (1, 10, 1));
         assert_eq!(s.distinct_numbers, 1);
@@ -886,7 +966,7 @@ mod tests {
         drop(tx);
         let mut out = Vec::new();
         let reporter = Box::new(Jsonl::new(&mut out, true));
-        let s = write_all(rx, &opts, Instant::now(), None, "", &mask, reporter).unwrap();
+        let s = write_all(rx, &opts, None, "", &mask, reporter, &Default::default()).unwrap();
         assert_eq!((s.findings, s.errors, s.files_scanned), (1, 1, 0));
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), 3, "{text}");

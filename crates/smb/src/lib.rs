@@ -87,6 +87,9 @@ pub struct SmbOptions {
     /// Try an anonymous session on the share once, to tell whether guests get in (which makes
     /// what Everyone may read `public`).
     pub probe_guest: bool,
+    /// `--exclude` and `--include`, over paths relative to the start folder: an excluded
+    /// folder is not listed.
+    pub globs: sources::globs::Globs,
 }
 
 impl Default for SmbOptions {
@@ -99,6 +102,7 @@ impl Default for SmbOptions {
             require_encryption: false,
             resolve_names: true,
             probe_guest: true,
+            globs: sources::globs::Globs::default(),
         }
     }
 }
@@ -151,6 +155,27 @@ pub struct SmbSummary {
     pub too_deep: usize,
     /// The visitor stopped the walk.
     pub stopped: bool,
+    /// Folders not listed because the connection was lost (the server or the share went
+    /// away during the walk): what lies under them was not walked.
+    pub connection_lost: usize,
+}
+
+/// Whether a failed request means the connection is gone, not that one item is unreadable.
+pub(crate) fn connection_lost(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(
+            libc::ECONNRESET
+                | libc::ECONNABORTED
+                | libc::ECONNREFUSED
+                | libc::ENOTCONN
+                | libc::EPIPE
+                | libc::ETIMEDOUT
+                | libc::EHOSTUNREACH
+                | libc::ENETUNREACH
+                | libc::ENETDOWN
+        )
+    )
 }
 
 /// Walks `target` logged on with `password` and calls `visit` with every file and folder below
@@ -289,5 +314,26 @@ fn describe(e: &io::Error) -> String {
         Some(libc::ETIMEDOUT) => "timed out".into(),
         Some(libc::EBUSY | libc::ETXTBSY) => "in use (locked by another client)".into(),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_connection_is_told_from_an_unreadable_folder() {
+        let os = io::Error::from_raw_os_error;
+        for lost in [
+            libc::ECONNRESET,
+            libc::ETIMEDOUT,
+            libc::ENOTCONN,
+            libc::EPIPE,
+        ] {
+            assert!(connection_lost(&os(lost)), "{lost}");
+        }
+        for one in [libc::EACCES, libc::ENOENT, libc::EBUSY] {
+            assert!(!connection_lost(&os(one)), "{one}");
+        }
     }
 }

@@ -43,6 +43,8 @@ pub struct SmbShare {
     pub share: Share,
     /// Files are read up to this many bytes.
     pub max_file_bytes: u64,
+    /// `--exclude` and `--include`.
+    pub globs: sources::globs::Globs,
 }
 
 impl Source for SmbShare {
@@ -54,6 +56,7 @@ impl Source for SmbShare {
         let mut scan = scanner();
         let opts = SmbOptions {
             max_file_bytes: self.max_file_bytes,
+            globs: self.globs.clone(),
             ..SmbOptions::default()
         };
         let share = &self.share;
@@ -63,13 +66,26 @@ impl Source for SmbShare {
             scan.item(smb_item(item))
         });
         let walked = match result {
-            Ok(s) if !s.limit_reached && !s.stopped && s.too_deep == 0 && errors == 0 => {
-                Walked::Complete { unread: vec![] }
-            }
+            Ok(s) if s.limit_reached => Walked::CutShort {
+                reason: "the walk stopped at its limit of entries".into(),
+            },
+            Ok(s) if s.stopped => Walked::CutShort {
+                reason: "the walk was stopped".into(),
+            },
+            Ok(s) if s.connection_lost > 0 => Walked::CutShort {
+                reason: format!(
+                    "the connection was lost during the walk: {} folders not listed",
+                    s.connection_lost
+                ),
+            },
+            Ok(s) if s.too_deep > 0 => Walked::CutShort {
+                reason: format!("{} folders lie deeper than the walk goes", s.too_deep),
+            },
+            Ok(_) if errors == 0 => Walked::Complete { unread: vec![] },
             Ok(_) => Walked::Incomplete,
             Err(reason) => {
                 scan.error(Some(&url(&share.root, None)), &reason);
-                Walked::Incomplete
+                Walked::CutShort { reason }
             }
         };
         vec![End {

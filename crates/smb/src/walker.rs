@@ -117,6 +117,9 @@ impl<'a> Walker<'a> {
                 continue;
             };
             let rel = join(&dir, &name);
+            if !self.opts.globs.allows(&rel, entry.is_dir) {
+                continue;
+            }
             if entry.is_dir {
                 let (item, children) = self.dir(&rel, depth + 1, &entry);
                 if !self.report(item, visit) {
@@ -190,6 +193,7 @@ impl<'a> Walker<'a> {
                 (item, Some(l))
             }
             Err(e) => {
+                self.summary.connection_lost += usize::from(crate::connection_lost(&e));
                 item.error = Some(format!("folder not listed: {}", describe(&e)));
                 (item, None)
             }

@@ -12,6 +12,7 @@
 //! links Samba's libsmbclient (GPL-3.0-or-later), is the crate `datavakt-smb`.
 
 pub mod exposure;
+pub mod globs;
 
 use std::fs::File;
 use std::io;
@@ -46,6 +47,9 @@ pub struct WalkOptions {
     pub follow_links: bool,
     /// Worker threads; 0 picks one per core.
     pub threads: usize,
+    /// `--exclude` and `--include`, over paths relative to their root: an excluded folder
+    /// is not walked.
+    pub globs: globs::Globs,
 }
 
 /// Walks `roots` in parallel. `make_visitor` is called once per worker thread and the
@@ -65,6 +69,20 @@ where
     b.standard_filters(false)
         .follow_links(opts.follow_links)
         .threads(opts.threads);
+    if !opts.globs.is_empty() {
+        let (globs, roots) = (opts.globs.clone(), roots.to_vec());
+        b.filter_entry(move |ent| {
+            // A root itself is never left out: it was asked for.
+            if ent.depth() == 0 {
+                return true;
+            }
+            let is_dir = ent.file_type().is_some_and(|t| t.is_dir());
+            match relative(&roots, ent.path()) {
+                Some(rel) => globs.allows(&rel, is_dir),
+                None => true,
+            }
+        });
+    }
     b.build_parallel().run(|| {
         let mut visit = make_visitor();
         Box::new(move |res| {
@@ -82,6 +100,15 @@ where
             }
         })
     });
+}
+
+/// `path` relative to the deepest of `roots` above it, `/`-separated.
+fn relative(roots: &[PathBuf], path: &Path) -> Option<String> {
+    roots
+        .iter()
+        .filter_map(|r| path.strip_prefix(r).ok())
+        .min_by_key(|rel| rel.as_os_str().len())
+        .map(|rel| rel.to_string_lossy().into_owned())
 }
 
 fn visit_entry(ent: &ignore::DirEntry, visit: &mut dyn FnMut(Entry<'_>) -> bool) -> bool {
@@ -117,6 +144,8 @@ fn error_path(e: &ignore::Error) -> Option<&Path> {
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             error_path(err)
         }
+        // The link that leads back up is where the loop is: the record names it.
+        ignore::Error::Loop { child, .. } => Some(child),
         _ => None,
     }
 }
@@ -128,8 +157,11 @@ fn error_text(e: &ignore::Error) -> String {
         | ignore::Error::WithDepth { err, .. }
         | ignore::Error::WithLineNumber { err, .. } => error_text(err),
         ignore::Error::Io(io) => describe_io(io),
-        ignore::Error::Loop { child, .. } => {
-            format!("symbolic link loop at {}", child.display())
+        ignore::Error::Loop { ancestor, .. } => {
+            format!(
+                "symbolic link loop: leads back to {}; not followed",
+                ancestor.display()
+            )
         }
         other => other.to_string(),
     }
@@ -176,6 +208,7 @@ mod tests {
         let opts = WalkOptions {
             follow_links: follow,
             threads: 2,
+            globs: globs::Globs::default(),
         };
         walk(&[root.to_path_buf()], &opts, || {
             let seen = &seen;

@@ -65,6 +65,8 @@ pub struct WebOptions {
     /// User name and password sent (HTTP Basic) when the server asks for credentials.
     /// Credentials in the start URL (`https://user:pass@host/`) are used when this is `None`.
     pub credentials: Option<(String, String)>,
+    /// `--exclude` and `--include`, over URL paths relative to the start folder (decoded).
+    pub globs: crate::globs::Globs,
 }
 
 impl Default for WebOptions {
@@ -86,6 +88,7 @@ impl Default for WebOptions {
                 env!("CARGO_PKG_VERSION")
             ),
             credentials: None,
+            globs: crate::globs::Globs::default(),
         }
     }
 }
@@ -144,6 +147,8 @@ pub struct CrawlSummary {
     /// Links not followed because they lead outside the crawl (another host, scheme or port,
     /// or outside the start path).
     pub out_of_scope: usize,
+    /// Links not followed because `--exclude` or `--include` leaves them out.
+    pub excluded: usize,
     /// Links not followed because they are deeper than [`WebOptions::max_depth`].
     pub too_deep: usize,
     /// URLs were left unvisited because of [`WebOptions::max_urls`].
@@ -236,6 +241,13 @@ pub fn crawl(
             if !c.scope.contains(&target) {
                 c.summary.out_of_scope += 1;
                 continue;
+            }
+            if !opts.globs.is_empty() {
+                let rel = c.scope.relative(&target);
+                if !opts.globs.allows(&rel, target.path().ends_with('/')) {
+                    c.summary.excluded += 1;
+                    continue;
+                }
             }
             let key = target.to_string();
             if let Some(&k) = known.get(&key) {
@@ -603,6 +615,14 @@ struct Scope {
 }
 
 impl Scope {
+    /// `u`'s path below the start folder, percent-decoded (for `--exclude`/`--include`).
+    fn relative(&self, u: &Url) -> String {
+        let rest = u.path().strip_prefix(&self.prefix).unwrap_or_default();
+        percent_encoding::percent_decode_str(rest)
+            .decode_utf8_lossy()
+            .into_owned()
+    }
+
     fn contains(&self, u: &Url) -> bool {
         u.scheme() == self.origin.scheme()
             && u.host_str() == self.origin.host_str()

@@ -22,6 +22,8 @@ pub enum DbError {
     Postgres(postgres::Error),
     /// The store was used out of order (a programming error).
     Misuse(&'static str),
+    /// A value read back that no datavakt writes.
+    Corrupt(String),
 }
 
 impl std::fmt::Display for DbError {
@@ -36,6 +38,7 @@ impl std::fmt::Display for DbError {
                 },
             },
             DbError::Misuse(what) => f.write_str(what),
+            DbError::Corrupt(what) => f.write_str(what),
         }
     }
 }

@@ -15,14 +15,17 @@
 //! end; another scan of the same file waits for it (and says so).
 
 mod db;
+mod marks;
 pub mod query;
 mod reconcile;
 mod scan;
+mod unread;
 
 pub use db::{to_postgres, Cell, Db, DbError, Param, Row};
 pub use scan::{
     Change, Copied, Counts, Current, End, FindingRow, Found, ItemEnd, Known, Meta, Store,
 };
+pub use unread::Unread;
 
 use std::path::{Path, PathBuf};
 
@@ -139,6 +142,14 @@ CREATE TABLE item_seen (
 -- An item's reasons are not kept (they name its age, which changes every day: a daily scan
 -- would rewrite every item for that); its severity and score are.
 ALTER TABLE items DROP COLUMN why;
+"#,
+    r#"
+-- The roots a scan did not cover, and why (JSON object root -> reason); NULL when it covered
+-- them all. A report says a folder is not covered since its last complete scan.
+ALTER TABLE scans ADD COLUMN incomplete TEXT;
+-- The errors of an item's last reading are carried over to later scans while it is
+-- unchanged: looked up by path, latest scan first.
+CREATE INDEX errors_path ON errors(path, scan_id);
 "#,
 ];
 

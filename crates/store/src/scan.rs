@@ -43,13 +43,15 @@ pub struct Meta {
 }
 
 /// What a scan counted, written when it ends.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Counts {
     pub files: u64,
     pub bytes: u64,
     /// Current findings: found now or carried over.
     pub findings: u64,
     pub errors: u64,
+    /// The roots not covered and why, as a JSON object; `None` when all were.
+    pub incomplete: Option<String>,
 }
 
 /// What the store knew of the scanned trees when the scan began: for the workers, to skip
@@ -258,7 +260,7 @@ struct Item {
 /// The findings of the items under a scan's roots, by item id, with the words they share.
 type Recalled = (HashMap<i64, Vec<Row>>, Words);
 
-struct ScanState {
+pub(crate) struct ScanState {
     id: i64,
     words: Words,
     /// The paths of the items under the roots by id, until their findings are loaded.
@@ -269,29 +271,32 @@ struct ScanState {
     /// items (`None` from it: it could not; `None` here: joined).
     loader: Option<std::thread::JoinHandle<Option<Recalled>>>,
     now: i64,
-    roots: Vec<String>,
+    pub(crate) roots: Vec<String>,
     items: HashMap<Arc<str>, Item>,
     new_findings: u64,
     resolved: u64,
     unchanged: u64,
     copies: u64,
+    /// The errors of the last reading of items under the roots, loaded when the first
+    /// unchanged item asks (see `unread.rs`).
+    pub(crate) unread: Option<HashMap<String, Vec<crate::unread::Unread>>>,
 }
 
 /// The writer of one database.
 pub struct Store {
-    db: Db,
+    pub(crate) db: Db,
     /// Where the database is, to open a second connection that loads findings.
     at: Location,
     /// Records written since the open transaction began.
     pending: usize,
-    scan: Option<ScanState>,
+    pub(crate) scan: Option<ScanState>,
 }
 
 /// The SQL condition "the item's path is `?1` or lies under it" (`?2` is `?1` with a slash,
 /// `?3` the first string after every such path), which the index on `items.path` serves.
-const UNDER: &str = "(path = ?1 OR (path >= ?2 AND path < ?3))";
+pub(crate) const UNDER: &str = "(path = ?1 OR (path >= ?2 AND path < ?3))";
 
-fn under(root: &str) -> (String, String, String) {
+pub(crate) fn under(root: &str) -> (String, String, String) {
     let dir = if root.ends_with('/') {
         root.to_string()
     } else {
@@ -371,6 +376,7 @@ impl Store {
             resolved: 0,
             unchanged: 0,
             copies: 0,
+            unread: None,
         };
         let mut known = Known::default();
         for root in roots {
@@ -875,7 +881,8 @@ impl Store {
         self.db
             .execute(
                 "UPDATE scans SET ended_at = ?2, files = ?3, bytes = ?4, findings = ?5,
-                     errors = ?6, new_findings = ?7, resolved = ?8, unchanged = ?9, copies = ?10
+                     errors = ?6, new_findings = ?7, resolved = ?8, unchanged = ?9, copies = ?10,
+                     incomplete = ?11
                  WHERE id = ?1",
                 &[
                     &s.id,
@@ -888,6 +895,7 @@ impl Store {
                     &n(s.resolved),
                     &n(s.unchanged),
                     &n(s.copies),
+                    &counts.incomplete,
                 ],
             )
             .map_err(err("cannot record the end of the scan"))?;

@@ -90,6 +90,20 @@ pub fn wav(data_len: usize) -> Vec<u8> {
     w
 }
 
+/// `len` bytes of ASCII text without numbers that look like identity numbers, compressing about
+/// tenfold: under the ratio that makes a compression bomb, over a small size limit.
+pub fn compressible_text(len: usize) -> Vec<u8> {
+    let mut t = String::new();
+    let mut i = 0u64;
+    while t.len() < len {
+        t.push_str(&format!("post {i}: arende {}\n", i * 7919 % 100_003));
+        i += 1;
+    }
+    let mut t = t.into_bytes();
+    t.truncate(len);
+    t
+}
+
 /// A self-signed certificate (`cert.pem`, `key.pem`) in `dir`; `false` without openssl.
 pub fn make_certificate(dir: &Path) -> bool {
     let made = Command::new("openssl")

@@ -41,6 +41,11 @@ impl Scratch {
             .env("XDG_DATA_HOME", self.dir.join("data"))
             .env_remove("DATAVAKT_NAMES")
             .env_remove("DATAVAKT_RULES")
+            .env_remove("DATAVAKT_CONFIG")
+            // Reports in English, whatever the machine's locale.
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .env_remove("NO_COLOR")
             .stdin(Stdio::null());
         c
@@ -90,6 +95,18 @@ pub fn write_key(path: &Path, key: &[u8]) {
         .open(path)
         .unwrap();
     std::io::Write::write_all(&mut f, key).unwrap();
+}
+
+/// A ZIP (deflated) of `(name, content)` members.
+pub fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in members {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
 }
 
 /// Sets a file's or folder's mode bits.

@@ -1,9 +1,12 @@
-//! The report for people: each item's path, severity, who can read it and why, then its
-//! findings; errors and warnings on stderr; the summary at the end.
+//! The report for people. By default: an overview first (items by severity and by who can
+//! read them, people identified, what could not be read, the items to handle first), then one
+//! line per item, most severe first, with its counts by kind and first reason; errors and
+//! warnings on stderr; the summary at the end. With `details`: every finding of every item.
 
+use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Write};
 
-use model::{Finding, OtherKind, Severity, Status, Summary};
+use model::{Audience, Finding, OtherKind, Severity, Status, Summary};
 
 use super::{audience, Out, Reporter};
 
@@ -14,22 +17,109 @@ const YELLOW: &str = "\x1b[33m";
 const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
+/// The items shown in the overview as the ones to handle first.
+const FIRST: usize = 5;
+
 /// The human report.
 pub struct Human<W: Write> {
     out: W,
     quiet: bool,
     color: bool,
-    /// The path whose findings are being listed.
+    /// Every finding, as before (`--details`), instead of a line per item.
+    details: bool,
+    /// The path whose findings are being listed (details) or counted (items).
     current: Option<String>,
+    /// The item being counted, and those done, most severe first (they come so).
+    item: Option<ItemLine>,
+    items: Vec<ItemLine>,
+    /// Distinct identity numbers (fingerprints), and those in items with health data.
+    people: HashSet<String>,
+    people_with_health: HashSet<String>,
+}
+
+/// One item of the report: what its line says.
+struct ItemLine {
+    path: String,
+    severity: Option<Severity>,
+    audience: Option<Audience>,
+    readable_by: Option<String>,
+    why: Option<String>,
+    kinds: BTreeMap<String, u64>,
+    /// The item's identity numbers (fingerprints), and whether it holds health data.
+    people: Vec<String>,
+    health: bool,
+}
+
+/// Kinds in the order of what they weigh: identity numbers, health, then the rest, names
+/// last.
+fn weight(kind: &str) -> (u8, &str) {
+    let rank = if detect::Kind::IDENTITY.iter().any(|k| k.name() == kind) {
+        0
+    } else {
+        match kind {
+            "health" => 1,
+            "payment-card" | "passport-mrz" | "iban" => 2,
+            "name" => 4,
+            _ => 3,
+        }
+    };
+    (rank, kind)
+}
+
+impl ItemLine {
+    fn of(f: &Finding) -> ItemLine {
+        ItemLine {
+            path: f.path.to_string(),
+            severity: f.severity,
+            audience: f.exposure.as_deref().map(|e| e.audience),
+            readable_by: audience(f),
+            why: f.why.as_deref().and_then(|w| w.first().cloned()),
+            kinds: BTreeMap::new(),
+            people: Vec::new(),
+            health: false,
+        }
+    }
+
+    fn add(&mut self, f: &Finding) {
+        *self.kinds.entry(f.kind.to_string()).or_default() += 1;
+        self.health |= f.kind == "health";
+        if let Some(fp) = &f.fingerprint {
+            if detect::Kind::IDENTITY.iter().any(|k| k.name() == f.kind) {
+                self.people.push(fp.to_string());
+            }
+        }
+    }
+
+    /// `94 dk-cpr, 94 name, health`.
+    fn counts(&self) -> String {
+        let mut kinds: Vec<(&String, &u64)> = self.kinds.iter().collect();
+        kinds.sort_by_key(|(k, _)| weight(k));
+        kinds
+            .iter()
+            .map(|(k, n)| {
+                if *k == "health" {
+                    "health".to_string()
+                } else {
+                    format!("{n} {k}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 impl<W: Write> Human<W> {
-    pub fn new(out: W, quiet: bool, color: bool) -> Human<W> {
+    pub fn new(out: W, quiet: bool, color: bool, details: bool) -> Human<W> {
         Human {
             out,
             quiet,
             color,
+            details,
             current: None,
+            item: None,
+            items: Vec::new(),
+            people: HashSet::new(),
+            people_with_health: HashSet::new(),
         }
     }
 
@@ -41,7 +131,141 @@ impl<W: Write> Human<W> {
         }
     }
 
+    fn severity_paint(&self, s: Severity) -> &'static str {
+        match s {
+            Severity::Critical | Severity::High => self.paint(RED),
+            Severity::Medium => self.paint(YELLOW),
+            _ => self.paint(DIM),
+        }
+    }
+
+    /// Counts a finding into its item's line (a new line when the path changes).
+    fn count(&mut self, f: &Finding) {
+        if self.item.as_ref().is_none_or(|i| i.path != *f.path) {
+            self.close_item();
+            self.item = Some(ItemLine::of(f));
+        }
+        if let Some(item) = self.item.as_mut() {
+            item.add(f);
+        }
+    }
+
+    fn close_item(&mut self) {
+        if let Some(item) = self.item.take() {
+            for p in &item.people {
+                if item.health {
+                    self.people_with_health.insert(p.clone());
+                }
+                self.people.insert(p.clone());
+            }
+            self.items.push(item);
+        }
+    }
+
+    /// An item's line: severity, path, who can read it, counts by kind, first reason.
+    fn item_line(&mut self, i: usize) -> io::Result<()> {
+        let item = &self.items[i];
+        let (sev, name) = match item.severity {
+            Some(s) => (self.severity_paint(s), s.name()),
+            None => ("", "-"),
+        };
+        let (magenta, dim, reset) = (self.paint(MAGENTA), self.paint(DIM), self.paint(RESET));
+        write!(
+            self.out,
+            "{sev}{name:<8}{reset} {magenta}{}{reset}  {}",
+            item.path,
+            item.counts()
+        )?;
+        if let Some(r) = &item.readable_by {
+            write!(self.out, "  {dim}readable by: {r}{reset}")?;
+        }
+        if let Some(w) = &item.why {
+            write!(self.out, "  {dim}why: {w}{reset}")?;
+        }
+        writeln!(self.out)
+    }
+
+    /// The overview: what management acts on, before any item.
+    fn overview(&mut self, s: &Summary) -> io::Result<()> {
+        let (bold, reset) = (self.paint(BOLD), self.paint(RESET));
+        writeln!(
+            self.out,
+            "{bold}Overview{reset}: {} items with findings, {} distinct people identified by \
+             number ({} of them beside health data).",
+            self.items.len(),
+            self.people.len(),
+            self.people_with_health.len()
+        )?;
+        let mut by_severity = [0u64; 5];
+        let mut by_audience: BTreeMap<&'static str, u64> = BTreeMap::new();
+        for i in &self.items {
+            if let Some(sev) = i.severity {
+                by_severity[sev as usize] += 1;
+            }
+            let who = i.audience.map_or("not assessed", |a| match a {
+                Audience::Public => "anyone (public)",
+                Audience::Organisation => "every employee",
+                Audience::Group => "a group",
+                Audience::Owner => "the owner only",
+                Audience::Unknown => "unknown",
+            });
+            *by_audience.entry(who).or_default() += 1;
+        }
+        let sev: Vec<String> = Severity::ALL
+            .iter()
+            .rev()
+            .filter(|s| by_severity[**s as usize] > 0)
+            .map(|s| format!("{} {}", by_severity[*s as usize], s.name()))
+            .collect();
+        if !sev.is_empty() {
+            writeln!(self.out, "  By severity:     {}", sev.join(", "))?;
+        }
+        let order = [
+            "anyone (public)",
+            "every employee",
+            "a group",
+            "the owner only",
+            "unknown",
+            "not assessed",
+        ];
+        let who: Vec<String> = order
+            .iter()
+            .filter_map(|k| by_audience.get(k).map(|n| format!("{n} {k}")))
+            .collect();
+        if !who.is_empty() {
+            writeln!(self.out, "  Readable by:     {}", who.join(", "))?;
+        }
+        if s.errors > 0 {
+            writeln!(
+                self.out,
+                "  Not read:        {} items could not be read (on stderr as they came; \
+                 see the summary)",
+                s.errors
+            )?;
+        }
+        if !s.incomplete_roots.is_empty() {
+            writeln!(
+                self.out,
+                "  {bold}Not covered{reset}:     {} roots (see INCOMPLETE below)",
+                s.incomplete_roots.len()
+            )?;
+        }
+        let first = self.items.len().min(FIRST);
+        if first > 0 {
+            writeln!(self.out, "Handle first:")?;
+            for i in 0..first {
+                write!(self.out, "  ")?;
+                self.item_line(i)?;
+            }
+        }
+        Ok(())
+    }
+
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        if !self.details {
+            self.count(f);
+            return Ok(());
+        }
         if self.current.as_deref() != Some(&*f.path) {
             if self.current.is_some() {
                 writeln!(self.out)?;
@@ -54,11 +278,7 @@ impl<W: Write> Human<W> {
                 self.paint(RESET)
             )?;
             if let Some(s) = f.severity {
-                let paint = match s {
-                    Severity::Critical | Severity::High => self.paint(RED),
-                    Severity::Medium => self.paint(YELLOW),
-                    _ => self.paint(DIM),
-                };
+                let paint = self.severity_paint(s);
                 write!(self.out, "  {paint}{}{}", s.name(), self.paint(RESET))?;
             }
             if let Some(audience) = audience(f) {
@@ -137,11 +357,34 @@ impl<W: Write> Reporter for Human<W> {
     }
 
     fn end(&mut self, s: &Summary) -> io::Result<()> {
+        self.close_item();
+        if !self.details {
+            if !self.quiet {
+                self.overview(s)?;
+                if !self.items.is_empty() {
+                    writeln!(
+                        self.out,
+                        "\nAll {} items, most severe first:",
+                        self.items.len()
+                    )?;
+                }
+            }
+            for i in 0..self.items.len() {
+                self.item_line(i)?;
+            }
+        }
         if !self.quiet {
-            if self.current.is_some() {
+            if self.current.is_some() || !self.items.is_empty() {
                 writeln!(self.out)?;
             }
             write_summary(&mut self.out, s)?;
+            if !self.details && s.findings > 0 {
+                writeln!(
+                    self.out,
+                    "--details lists each of the {} findings with its place in its item.",
+                    s.findings
+                )?;
+            }
         }
         self.out.flush()
     }
@@ -186,7 +429,14 @@ pub fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
             s.urls, s.urls_protected
         )?;
     }
-    if s.errors > 0 {
+    if s.errors > 0 && s.unread_unchanged > 0 {
+        writeln!(
+            w,
+            "Could not read {} items (listed above); {} of them are unchanged since an earlier \
+             scan could not read them (--rescan-all tries again).",
+            s.errors, s.unread_unchanged
+        )?;
+    } else if s.errors > 0 {
         writeln!(w, "Could not read {} items (listed above).", s.errors)?;
     }
     if s.ocr_reads > 0 {
@@ -198,7 +448,9 @@ pub fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
             100.0 * s.ocr_share
         )?;
     }
-    if s.findings == 0 {
+    if s.findings == 0 && !s.incomplete_roots.is_empty() {
+        writeln!(w, "No identity numbers found in what could be read.")?;
+    } else if s.findings == 0 {
         writeln!(w, "No identity numbers found.")?;
     } else {
         let kinds: Vec<String> = s
@@ -221,12 +473,39 @@ pub fn write_summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
             s.new_findings, s.resolved_findings
         )?;
     }
+    if s.false_positives > 0 {
+        writeln!(
+            w,
+            "{} findings marked false positive are not listed (datavakt findings list --status \
+             false-positive).",
+            s.false_positives
+        )?;
+    }
+    if s.below_min_severity > 0 {
+        writeln!(
+            w,
+            "{} findings in items below --min-severity not listed.",
+            s.below_min_severity
+        )?;
+    }
     if s.below_min_confidence > 0 {
         writeln!(
             w,
             "{} more below the confidence threshold (see them with --min-confidence low).",
             s.below_min_confidence
         )?;
+    }
+    // Last, where it cannot be missed: an incomplete scan is no all-clear.
+    if !s.incomplete_roots.is_empty() {
+        writeln!(
+            w,
+            "INCOMPLETE: {} of the roots given were not covered; what lies there was not \
+             scanned:",
+            s.incomplete_roots.len()
+        )?;
+        for (root, why) in &s.incomplete_roots {
+            writeln!(w, "  {root}: {why}")?;
+        }
     }
     Ok(())
 }

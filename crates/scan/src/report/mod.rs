@@ -32,15 +32,17 @@ pub enum Format {
 }
 
 impl Format {
-    /// The reporter of this format, writing to `out`; `quiet`: no summary, no warnings.
+    /// The reporter of this format, writing to `out`; `quiet`: no summary, no warnings;
+    /// `details`: the human report lists every finding, not a line per item.
     pub fn reporter<W: Write + Send + 'static>(
         self,
         out: W,
         quiet: bool,
         color: bool,
+        details: bool,
     ) -> Box<dyn Reporter + Send> {
         match self {
-            Format::Human => Box::new(Human::new(out, quiet, color)),
+            Format::Human => Box::new(Human::new(out, quiet, color, details)),
             Format::Jsonl => Box::new(Jsonl::new(out, quiet)),
             Format::Json => Box::new(Json::new(out, quiet)),
             Format::Csv => Box::new(Csv::new(out, quiet)),
@@ -244,7 +246,7 @@ mod tests {
     #[test]
     fn the_human_report_names_the_item_once_then_its_findings_and_sums_up() {
         let mut out = Vec::new();
-        feed(&mut Human::new(&mut out, false, false), None);
+        feed(&mut Human::new(&mut out, false, false, true), None);
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(

@@ -15,6 +15,8 @@ pub struct LocalTree {
     /// Follow symbolic links (else a scan never leaves the trees it was given).
     pub follow_links: bool,
     pub threads: usize,
+    /// `--exclude` and `--include`.
+    pub globs: sources::globs::Globs,
 }
 
 impl Source for LocalTree {
@@ -22,10 +24,16 @@ impl Source for LocalTree {
         self.roots.iter().cloned().map(Locator::Path).collect()
     }
 
+    fn count(&self, totals: &crate::progress::Totals) -> bool {
+        self.count_into(totals);
+        true
+    }
+
     fn walk(&self, scanner: &Scanners<'_>) -> Vec<End> {
         let opts = sources::WalkOptions {
             follow_links: self.follow_links,
             threads: self.threads,
+            globs: self.globs.clone(),
         };
         let follow = self.follow_links;
         sources::walk(&self.roots, &opts, || {
@@ -47,14 +55,54 @@ impl Source for LocalTree {
                 }
             })
         });
-        // A file system cannot say what a walk missed, but it can be asked for each file.
+        // A file system cannot say what a walk missed, but it can be asked for each file. A
+        // root that cannot be read at all was not covered.
         self.roots
             .iter()
             .map(|r| End {
                 root: Locator::Path(r.clone()),
-                walked: Walked::LookEach,
+                walked: match unreadable(r, follow) {
+                    Some(reason) => Walked::CutShort { reason },
+                    None => Walked::LookEach,
+                },
             })
             .collect()
+    }
+}
+
+impl LocalTree {
+    /// Counts the files and bytes under the roots (one thread, metadata only).
+    fn count_into(&self, totals: &crate::progress::Totals) {
+        let opts = sources::WalkOptions {
+            follow_links: self.follow_links,
+            threads: 1,
+            globs: self.globs.clone(),
+        };
+        sources::walk(&self.roots, &opts, || {
+            Box::new(move |entry| {
+                if let sources::Entry::File { path } = entry {
+                    totals.add(1, std::fs::symlink_metadata(path).map_or(0, |m| m.len()));
+                }
+                true
+            })
+        });
+    }
+}
+
+/// Why the root `r` could not be read, if it could not: gone, or a folder that cannot be
+/// listed (its walk met nothing under it).
+fn unreadable(r: &Path, follow: bool) -> Option<String> {
+    let m = if follow {
+        std::fs::metadata(r)
+    } else {
+        std::fs::symlink_metadata(r)
+    };
+    match m {
+        Err(e) => Some(format!("cannot read it: {e}")),
+        Ok(m) if m.is_dir() => std::fs::read_dir(r)
+            .err()
+            .map(|e| format!("cannot list it: {e}")),
+        Ok(_) => None,
     }
 }
 

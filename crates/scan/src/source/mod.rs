@@ -40,6 +40,13 @@ pub trait Source: Sync {
     /// thread the source uses (a scanner is not shared between threads). Returns how each
     /// root's walk ended. Stops early when a scanner says the scan is over (`false`).
     fn walk(&self, scanner: &Scanners<'_>) -> Vec<End>;
+
+    /// How many files and bytes it holds, counted quickly for the progress line (adding to
+    /// `totals` as it goes); `false` when it cannot tell before walking (a crawl).
+    fn count(&self, totals: &crate::progress::Totals) -> bool {
+        let _ = totals;
+        false
+    }
 }
 
 /// How the walk of one root ended: decides whether the items the scan database knows under
@@ -57,9 +64,13 @@ pub enum Walked {
     /// It met every item it could reach (no error, no limit): an item not met is gone,
     /// unless it lies under one of `unread` (places behind a password it could not pass).
     Complete { unread: Vec<String> },
-    /// It did not meet everything (an error, a limit, a server that went away): nothing
-    /// under the root is judged gone.
+    /// It met what it could reach, but some of it could not be read (errors, reported on
+    /// their own): nothing under the root is judged gone.
     Incomplete,
+    /// It did not cover the root (the root could not be reached or read, a limit stopped
+    /// it, the server went away), for `reason`: the scan is incomplete, says so and exits
+    /// with its own code; nothing under the root is judged gone.
+    CutShort { reason: String },
     /// It cannot tell, but each item can be looked for where it was (a file system): an
     /// item not met is gone when it is not there any more.
     LookEach,

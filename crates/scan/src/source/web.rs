@@ -18,21 +18,43 @@ impl Source for WebSite {
     fn walk(&self, scanner: &Scanners<'_>) -> Vec<End> {
         let mut scan = scanner();
         let mut errors = 0usize;
+        // URLs the server gave no answer for (refused, reset, timed out): not covered, and
+        // the first such failure, to say why.
+        let (mut unanswered, mut why) = (0usize, None);
         // What lies behind a password the crawl could not pass is unseen, not gone.
         let mut unread = Vec::new();
         let result = sources::web::crawl(&self.start, &self.options, &mut |item| {
             errors += usize::from(item.error.is_some());
+            if let (Some(e), None) = (&item.error, item.status) {
+                unanswered += 1;
+                why.get_or_insert_with(|| e.clone());
+            }
             if item.protected && item.body.is_empty() {
                 unread.push(item.url.clone());
             }
             scan.item(web_item(item))
         });
         let walked = match result {
-            Ok(s) if !s.limit_reached && !s.stopped && errors == 0 => Walked::Complete { unread },
+            Ok(s) if s.limit_reached => Walked::CutShort {
+                reason: format!(
+                    "the crawl stopped at its limit of {} URLs (--crawl-max-urls)",
+                    self.options.max_urls
+                ),
+            },
+            Ok(s) if s.stopped => Walked::CutShort {
+                reason: "the crawl was stopped".into(),
+            },
+            Ok(_) if unanswered > 0 => Walked::CutShort {
+                reason: format!(
+                    "the server did not answer for {unanswered} URLs ({})",
+                    why.unwrap_or_default()
+                ),
+            },
+            Ok(_) if errors == 0 => Walked::Complete { unread },
             Ok(_) => Walked::Incomplete,
             Err(reason) => {
                 scan.error(Some(&url(&self.start)), &reason);
-                Walked::Incomplete
+                Walked::CutShort { reason }
             }
         };
         vec![End {

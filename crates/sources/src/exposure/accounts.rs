@@ -168,6 +168,11 @@ fn with_buffer(mut call: impl FnMut(&mut [u8]) -> libc::c_int) -> Option<()> {
     None
 }
 
+/// The name of the account `uid` on this machine (its passwd file or directory service).
+pub fn user_name(uid: u32) -> Option<String> {
+    nss_user(uid)
+}
+
 fn nss_user(uid: u32) -> Option<String> {
     let mut name = None;
     with_buffer(|buf| {

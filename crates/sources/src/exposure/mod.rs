@@ -23,6 +23,7 @@ mod acl;
 mod local;
 mod verdict;
 
+pub use accounts::user_name;
 pub use local::Local;
 
 /// Who can read an item, and why: the model's types, shared with the output. Here

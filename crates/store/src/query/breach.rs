@@ -2,48 +2,10 @@
 //! notification (GDPR art. 33): under a folder, how many people, which categories, how many
 //! records, since when, readable by whom.
 
-use std::collections::BTreeMap;
+use model::{Breach, Exposure, IsoTime, Span};
 
 use super::{normalize, refs, Connection, Filter, CURRENT, IDENTITY_KINDS};
 use crate::{err, StoreError};
-
-/// The scope of a personal-data breach under a folder, for a notification (GDPR art. 33):
-/// how many people, which categories, how many records, since when, readable by whom.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Breach {
-    /// The folder (or file) the breach concerns.
-    pub prefix: String,
-    /// Resolved findings counted too (a breach of files since edited or deleted).
-    pub include_resolved: bool,
-    /// Distinct identity-number fingerprints over all identity kinds.
-    pub distinct_people: u64,
-    /// Distinct fingerprints per kind (every kind with fingerprints).
-    pub by_kind: BTreeMap<String, u64>,
-    /// The per-kind distinct identity numbers summed (the same person under two kinds
-    /// counts twice, which only happens with two different numbers).
-    pub identity_numbers_summed: u64,
-    /// Findings per kind (health included).
-    pub records_by_kind: BTreeMap<String, u64>,
-    /// Distinct identity numbers in items that also hold health data.
-    pub with_health: u64,
-    /// Items with health data.
-    pub health_items: u64,
-    /// Items with a finding.
-    pub items: u64,
-    /// Findings.
-    pub records: u64,
-    /// The earliest modification time of the items (nanoseconds since the epoch).
-    pub modified_earliest_ns: Option<i64>,
-    /// The latest modification time (nanoseconds since the epoch).
-    pub modified_latest_ns: Option<i64>,
-    /// The earliest first sighting of a finding (Unix seconds).
-    pub first_seen: Option<i64>,
-    /// The latest sighting of a finding (Unix seconds).
-    pub last_seen: Option<i64>,
-    /// Items by who can read them: the item's exposure JSON as stored (`None`: not
-    /// assessed), most items first.
-    pub exposure: Vec<(Option<String>, u64)>,
-}
 
 /// An integer that is not there (a plain `NULL` is text on PostgreSQL).
 const NO_INT: &str = "CAST(NULL AS INTEGER)";
@@ -56,6 +18,7 @@ pub fn breach(
     prefix: &str,
     confidences: &[&str],
     include_resolved: bool,
+    now: i64,
 ) -> Result<Breach, StoreError> {
     let read = err("cannot read the findings for the breach report");
     let mut statuses: Vec<String> = CURRENT.iter().map(|s| s.to_string()).collect();
@@ -77,6 +40,7 @@ pub fn breach(
         .join(", ");
     let mut b = Breach {
         prefix: normalize(prefix),
+        generated_at: IsoTime(now),
         include_resolved,
         ..Breach::default()
     };
@@ -129,16 +93,19 @@ pub fn breach(
          WHERE id IN (SELECT f.item_id {from})"
     ))?;
     b.items = n as u64;
-    b.modified_earliest_ns = lo;
-    b.modified_latest_ns = hi;
+    let seconds = |ns: Option<i64>| ns.map(|ns| IsoTime(ns.div_euclid(1_000_000_000)));
+    b.modified = Span {
+        earliest: seconds(lo),
+        latest: seconds(hi),
+    };
     let (_, lo, hi) = one(format!(
         "SELECT 0, min(f.first_seen), max({}) {from}",
         seen!()
     ))?;
-    b.first_seen = lo;
-    b.last_seen = hi;
+    b.first_seen = lo.map(IsoTime);
+    b.last_seen = hi.map(IsoTime);
     // NULLS FIRST: PostgreSQL sorts them last by default, SQLite first.
-    b.exposure = db
+    let exposures = db
         .rows(
             &format!(
                 "SELECT exposure, count(*) FROM items WHERE id IN (SELECT f.item_id {from})
@@ -148,11 +115,34 @@ pub fn breach(
             |r| Ok((r.get::<Option<String>>(0)?, r.get::<i64>(1)? as u64)),
         )
         .map_err(&read)?;
+    for (e, n) in exposures {
+        *b.exposure.entry(audience(e.as_deref())).or_insert(0) += n;
+    }
     Ok(b)
 }
 
+/// What a breach report groups items by: who can read them, with the principals
+/// (`group (group:hr)`); how each item got there (`via`) is left out, so that items open to
+/// the same people are one group.
+fn audience(stored: Option<&str>) -> String {
+    let Some(text) = stored else {
+        return UNKNOWN_EXPOSURE.to_string();
+    };
+    match serde_json::from_str::<Exposure>(text) {
+        Ok(e) if e.principals.is_empty() => e.audience.name().to_string(),
+        Ok(e) => format!("{} ({})", e.audience.name(), e.principals.join(", ")),
+        // Not this version's: shown as it is rather than hidden.
+        Err(_) => text.to_string(),
+    }
+}
+
+/// The group of items never assessed.
+pub const UNKNOWN_EXPOSURE: &str = "unknown (exposure not assessed)";
+
 #[cfg(test)]
 pub(super) mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::query::tests::{id_of, marking, scan, sqlite, TREE, WITH};
     use crate::query::{mark, Selection};
@@ -165,10 +155,10 @@ pub(super) mod tests {
         let mut db = open(at).unwrap();
         db.execute(
             "UPDATE items SET exposure = ?1 WHERE path = '/srv/a/list.csv'",
-            &[&r#"{"readers":"everyone"}"#],
+            &[&r#"{"audience":"group","principals":["group:hr"],"transport":"local","via":"acl"}"#],
         )
         .unwrap();
-        let b = breach(&db, "/srv/a", &[], false).unwrap();
+        let b = breach(&db, "/srv/a", &[], false, 300).unwrap();
         assert_eq!(b.prefix, "/srv/a");
         assert_eq!(b.distinct_people, 2, "P1 in two files is one person");
         assert_eq!(
@@ -179,17 +169,17 @@ pub(super) mod tests {
         assert_eq!(b.with_health, 1, "only P1 is beside health data");
         assert_eq!((b.health_items, b.items, b.records), (1, 2, 5));
         assert_eq!(b.records_by_kind["dk-cpr"], 3);
-        assert_eq!(b.modified_earliest_ns, Some(1_000_000_000));
-        assert_eq!(b.modified_latest_ns, Some(2_000_000_000));
-        assert_eq!(b.first_seen, Some(100));
+        assert_eq!(b.modified.earliest, Some(IsoTime(1)));
+        assert_eq!(b.modified.latest, Some(IsoTime(2)));
+        assert_eq!(b.first_seen, Some(IsoTime(100)));
         assert_eq!(
             b.exposure,
-            [
-                (None, 1),
-                (Some(r#"{"readers":"everyone"}"#.to_string()), 1)
-            ]
+            BTreeMap::from([
+                (UNKNOWN_EXPOSURE.to_string(), 1),
+                ("group (group:hr)".to_string(), 1)
+            ])
         );
-        let all = breach(&db, "/", &[], false).unwrap();
+        let all = breach(&db, "/", &[], false, 300).unwrap();
         assert_eq!(all.distinct_people, 4);
         assert_eq!(all.identity_numbers_summed, 4);
 
@@ -202,7 +192,10 @@ pub(super) mod tests {
             &marking("false-positive", Some("a leaflet"), 150),
         )
         .unwrap();
-        assert_eq!(breach(&db, "/srv/a", &[], false).unwrap().with_health, 0);
+        assert_eq!(
+            breach(&db, "/srv/a", &[], false, 300).unwrap().with_health,
+            0
+        );
         mark(
             &mut db,
             Selection::Ids(&[health]),
@@ -212,14 +205,28 @@ pub(super) mod tests {
         s.begin_scan(&["/srv".to_string()], "{}", WITH, 200)
             .unwrap();
         finish(&mut s, 201, &|p| !p.starts_with("/srv/a/"));
-        let now = breach(&db, "/srv/a", &[], false).unwrap();
+        let now = breach(&db, "/srv/a", &[], false, 300).unwrap();
         assert_eq!((now.distinct_people, now.records, now.items), (0, 0, 0));
         assert_eq!(now.first_seen, None);
-        let then = breach(&db, "/srv/a", &[], true).unwrap();
+        let then = breach(&db, "/srv/a", &[], true, 300).unwrap();
         assert_eq!(
             (then.distinct_people, then.with_health, then.records),
             (2, 1, 5)
         );
+    }
+
+    #[test]
+    fn items_open_to_the_same_readers_are_one_group_however_they_got_there() {
+        let org =
+            r#"{"audience":"organisation","via":"mode 0644","principals":[],"transport":"local"}"#;
+        let org2 =
+            r#"{"via":"mode 0666","audience":"organisation","principals":[],"transport":"smb"}"#;
+        let hr = r#"{"audience":"group","via":"x","principals":["group:hr"],"transport":"local"}"#;
+        assert_eq!(audience(None), UNKNOWN_EXPOSURE);
+        assert_eq!(audience(Some(org)), "organisation");
+        assert_eq!(audience(Some(org2)), "organisation");
+        assert_eq!(audience(Some(hr)), "group (group:hr)");
+        assert_eq!(audience(Some("not json")), "not json");
     }
 
     #[test]

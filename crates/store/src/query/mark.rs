@@ -20,6 +20,8 @@ pub struct Marking<'a> {
     pub by: Option<&'a str>,
     /// Unix seconds.
     pub now: i64,
+    /// Say what would change, and change nothing.
+    pub dry_run: bool,
 }
 
 /// A finding a mark applied to, with its status before and after.
@@ -148,6 +150,10 @@ pub fn mark(
                 outcome.unchanged.push(marked);
                 continue;
             }
+            if m.dry_run {
+                outcome.changed.push(marked);
+                continue;
+            }
             tx.execute(
                 "UPDATE findings SET status = ?2, status_reason = ?3, status_by = ?4,
                      status_at = ?5
@@ -208,7 +214,7 @@ pub(super) mod tests {
         )
         .unwrap_err();
         assert!(e.0.contains("no finding 9999"), "{e}");
-        assert!(finding(&db, id).unwrap().unwrap().history.is_empty());
+        assert!(finding(&db, id, 0).unwrap().unwrap().history.is_empty());
 
         // open -> false-positive -> open -> accepted -> false-positive -> accepted -> open
         let steps = [
@@ -232,24 +238,24 @@ pub(super) mod tests {
                 (out.changed[0].from.as_str(), out.changed[0].to.as_str()),
                 (*from, *to)
             );
-            let d = finding(&db, id).unwrap().unwrap();
-            assert_eq!(d.finding.status, *to);
+            let d = finding(&db, id, 0).unwrap().unwrap();
+            assert_eq!(d.stored.finding.status.name(), *to);
             assert_eq!(d.status_reason.as_deref(), *reason);
             assert_eq!(d.status_by.as_deref(), Some("dpo"));
-            assert_eq!(d.status_at, Some(at));
+            assert_eq!(d.status_at, Some(model::IsoTime(at)));
             assert_eq!(d.history.len(), n + 1);
             let h = d.history.last().unwrap();
             assert_eq!(
-                (h.status.as_str(), h.reason.as_deref(), h.by.as_deref()),
+                (h.status.name(), h.reason.as_deref(), h.by.as_deref()),
                 (*to, *reason, Some("dpo"))
             );
-            assert_eq!(h.scan_id, None, "a person's mark, not a scan's");
+            assert_eq!(h.scan, None, "a person's mark, not a scan's");
         }
         // The same status again changes nothing and writes no history.
         let out = mark(&mut db, Selection::Ids(&[id]), &marking("open", None, 400)).unwrap();
         assert!(out.changed.is_empty());
         assert_eq!(out.unchanged.len(), 1);
-        assert_eq!(finding(&db, id).unwrap().unwrap().history.len(), 6);
+        assert_eq!(finding(&db, id, 0).unwrap().unwrap().history.len(), 6);
         // Without a name, the login name.
         let out = mark(
             &mut db,
@@ -262,10 +268,21 @@ pub(super) mod tests {
         .unwrap();
         assert_eq!(out.changed.len(), 1);
         assert_eq!(
-            finding(&db, id).unwrap().unwrap().status_by,
-            Some(default_by())
+            finding(&db, id, 0).unwrap().unwrap().status_by,
+            Some(default_by().into())
         );
-        assert!(finding(&db, 9999).unwrap().is_none());
+        assert!(finding(&db, 9999, 0).unwrap().is_none());
+    }
+
+    /// The status of finding `id`.
+    fn status(db: &Connection, id: i64) -> &'static str {
+        finding(db, id, 0)
+            .unwrap()
+            .unwrap()
+            .stored
+            .finding
+            .status
+            .name()
     }
 
     pub(crate) fn mark_folder(at: &Location) {
@@ -296,10 +313,7 @@ pub(super) mod tests {
         finish(&mut s, 201, &|_| true);
         let mut db = open(at).unwrap();
         let gone = id_of(&db, "/srv/a/list.csv", "020290-****");
-        assert_eq!(
-            finding(&db, gone).unwrap().unwrap().finding.status,
-            "resolved"
-        );
+        assert_eq!(status(&db, gone), "resolved");
         let e = mark(
             &mut db,
             Selection::Ids(&[gone]),
@@ -313,6 +327,37 @@ pub(super) mod tests {
             kinds: vec!["dk-cpr".into()],
             ..Filter::default()
         };
+        // A dry run says what would change, and changes nothing.
+        let dry = mark(
+            &mut db,
+            Selection::Matching(&folder),
+            &Marking {
+                dry_run: true,
+                ..marking("accepted", Some("case files, allowed here"), 300)
+            },
+        )
+        .unwrap();
+        assert_eq!(dry.changed.len(), 2);
+        let accepted = Filter {
+            statuses: vec!["accepted".into()],
+            ..Filter::default()
+        };
+        assert!(list(&db, &accepted, 0).unwrap().is_empty());
+        // One value everywhere, by its fingerprint: P1 in two files.
+        let value = Filter {
+            fingerprints: vec!["P1".into()],
+            ..Filter::default()
+        };
+        let p1 = mark(
+            &mut db,
+            Selection::Matching(&value),
+            &Marking {
+                dry_run: true,
+                ..marking("false-positive", Some("a test number"), 300)
+            },
+        )
+        .unwrap();
+        assert_eq!(p1.changed.len(), 2);
         let out = mark(
             &mut db,
             Selection::Matching(&folder),
@@ -332,15 +377,8 @@ pub(super) mod tests {
                 ("/srv/a/list.csv", "010190-****")
             ]
         );
-        assert_eq!(
-            finding(&db, gone).unwrap().unwrap().finding.status,
-            "resolved"
-        );
-        let accepted = Filter {
-            statuses: vec!["accepted".into()],
-            ..Filter::default()
-        };
-        assert_eq!(list(&db, &accepted).unwrap().len(), 2);
+        assert_eq!(status(&db, gone), "resolved");
+        assert_eq!(list(&db, &accepted, 0).unwrap().len(), 2);
     }
 
     pub(crate) fn false_positive_later(at: &Location) {
@@ -355,17 +393,14 @@ pub(super) mod tests {
         )
         .unwrap();
         scan(&mut s, 200, TREE, "");
-        assert_eq!(
-            finding(&db, id).unwrap().unwrap().finding.status,
-            "false-positive"
-        );
+        assert_eq!(status(&db, id), "false-positive");
         scan(&mut s, 300, TREE, " edited");
-        let d = finding(&db, id).unwrap().unwrap();
-        assert_eq!(d.finding.status, "open");
+        let d = finding(&db, id, 0).unwrap().unwrap();
+        assert_eq!(d.stored.finding.status.name(), "open");
         let h: Vec<(&str, Option<&str>, Option<&str>)> = d
             .history
             .iter()
-            .map(|h| (h.status.as_str(), h.reason.as_deref(), h.by.as_deref()))
+            .map(|h| (h.status.name(), h.reason.as_deref(), h.by.as_deref()))
             .collect();
         assert_eq!(
             h,
@@ -382,10 +417,7 @@ pub(super) mod tests {
         )
         .unwrap();
         scan(&mut s, 400, TREE, " edited again");
-        assert_eq!(
-            finding(&db, id).unwrap().unwrap().finding.status,
-            "accepted"
-        );
+        assert_eq!(status(&db, id), "accepted");
     }
 
     #[test]

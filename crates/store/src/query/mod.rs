@@ -10,11 +10,18 @@
 //! - `breach.rs`: `datavakt report breach`, the scope of a breach under a folder.
 //!
 //! This module holds what they share: the [`Filter`], the [`Selection`] of findings a mark
-//! applies to, a finding as listed ([`Listed`]), and the SQL fragments and path bounds they
+//! applies to, a finding as a row (`Listed`) and its model, and the SQL fragments and path bounds they
 //! build on. Everything here works on a [`Connection`] from [`crate::connect`]. Every value a
 //! query takes from outside (paths, kinds, reasons, names) is a bound parameter; the SQL text
 //! is built only from fixed fragments. Like the rest of the store, nothing here can return a
 //! found value: the store has only masked values and keyed fingerprints.
+
+use std::borrow::Cow;
+
+use model::{
+    Audience, Confidence, Exposure, Finding, IsoTime, Media, Resolution, Severity, Status,
+    StoredFinding,
+};
 
 use crate::db::{Db, DbError, Param, Row};
 
@@ -54,6 +61,12 @@ pub struct Filter {
     pub confidences: Vec<String>,
     /// Only findings first seen at or before this time (Unix seconds).
     pub seen_before: Option<i64>,
+    /// Only findings in items the last scan judged this severe or more.
+    pub min_severity: Option<Severity>,
+    /// Only findings in items readable by one of these audiences, as the last scan judged.
+    pub audiences: Vec<Audience>,
+    /// Only findings of these values (their keyed fingerprints): one value everywhere.
+    pub fingerprints: Vec<String>,
 }
 
 impl Filter {
@@ -73,6 +86,7 @@ impl Filter {
             args.extend([exact, dir, end].map(|v| Box::new(v) as Box<dyn Param>));
         }
         for (column, values) in [
+            ("f.fingerprint", &self.fingerprints),
             ("f.kind", &self.kinds),
             ("f.status", &self.statuses),
             ("f.confidence", &self.confidences),
@@ -85,6 +99,29 @@ impl Filter {
         if let Some(t) = self.seen_before {
             cond.push("f.first_seen <= ?".into());
             args.push(Box::new(t));
+        }
+        if let Some(min) = self.min_severity {
+            let names: Vec<&str> = Severity::ALL
+                .iter()
+                .filter(|s| **s >= min)
+                .map(|s| s.name())
+                .collect();
+            cond.push(format!("i.severity IN ({})", marks(names.len())));
+            args.extend(
+                names
+                    .iter()
+                    .map(|v| Box::new(v.to_string()) as Box<dyn Param>),
+            );
+        }
+        if !self.audiences.is_empty() {
+            // The stored exposure is the model's JSON, whose first member is the audience.
+            let likes = vec!["i.exposure LIKE ?"; self.audiences.len()].join(" OR ");
+            cond.push(format!("({likes})"));
+            args.extend(
+                self.audiences.iter().map(|a| {
+                    Box::new(format!("{{\"audience\":\"{}\"%", a.name())) as Box<dyn Param>
+                }),
+            );
         }
         (cond.join(" AND "), args)
     }
@@ -118,35 +155,83 @@ fn normalize(p: &str) -> String {
     }
 }
 
-/// One finding with its item's path and modification time.
+/// One finding with its item's path, modification time and judgement, as a row.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Listed {
-    /// The row id (what `findings show` and `findings mark` take).
+pub(crate) struct Listed {
     pub id: i64,
-    /// The item's absolute path.
     pub path: String,
-    /// Where in the item (`line 3`, an archive member); empty when not applicable.
+    /// Empty when not applicable.
     pub location: String,
-    /// `dk-cpr`, `health`, `email`, or a rule's kind.
     pub kind: String,
-    /// `high`, `medium` or `low`.
     pub confidence: String,
-    /// The value with its identifying part hidden.
     pub masked: String,
-    /// Keyed hash of the normalised value; none for `health`.
     pub fingerprint: Option<String>,
-    /// A variant of the kind (`samordningsnummer`, `d-nummer`, ...).
     pub variant: Option<String>,
-    /// `open`, `accepted`, `false-positive` or `resolved`.
     pub status: String,
-    /// For a resolved finding: `removed`, `edited` or `remediated`.
     pub resolution: Option<String>,
     /// Unix seconds.
     pub first_seen: i64,
     /// Unix seconds.
     pub last_seen: i64,
-    /// The item's modification time in nanoseconds, when it is a file.
+    /// Nanoseconds, when the item is a file.
     pub item_mtime_ns: Option<i64>,
+    /// The item's exposure (JSON) and severity as its last scan judged them.
+    pub exposure: Option<String>,
+    pub severity: Option<String>,
+    pub score: Option<i64>,
+}
+
+impl Listed {
+    /// The finding in the model's terms, with its age at `now` (Unix seconds).
+    fn into_model(self, now: i64) -> Result<StoredFinding<'static>, DbError> {
+        let bad = |what: &str, v: &str| {
+            DbError::Corrupt(format!(
+                "a finding's {what} is {v:?}, which no datavakt writes"
+            ))
+        };
+        let confidence = Confidence::parse(&self.confidence)
+            .ok_or_else(|| bad("confidence", &self.confidence))?;
+        let status = Status::parse(&self.status).ok_or_else(|| bad("status", &self.status))?;
+        let resolution = match &self.resolution {
+            Some(r) => Some(Resolution::parse(r).ok_or_else(|| bad("resolution", r))?),
+            None => None,
+        };
+        // A severity or exposure this version cannot read is left out rather than failing
+        // the whole list: both are the last scan's judgement, made again by the next.
+        let severity = self.severity.as_deref().and_then(Severity::parse);
+        let exposure = self
+            .exposure
+            .as_deref()
+            .and_then(|e| serde_json::from_str::<Exposure>(e).ok());
+        Ok(StoredFinding {
+            id: self.id,
+            finding: Finding {
+                path: self.path.into(),
+                location: Some(self.location)
+                    .filter(|l| !l.is_empty())
+                    .map(Into::into),
+                kind: self.kind.into(),
+                confidence,
+                masked: self.masked.into(),
+                fingerprint: self.fingerprint.map(Into::into),
+                value: None,
+                variant: self.variant.map(Into::into),
+                media: Media::default(),
+                status,
+                resolution,
+                first_seen: IsoTime(self.first_seen),
+                exposure: exposure.map(Cow::Owned),
+                severity,
+                score: self.score.and_then(|s| u32::try_from(s).ok()),
+                why: None,
+            },
+            last_seen: IsoTime(self.last_seen),
+            age_days: (now - self.first_seen).max(0) / 86_400,
+            modified: self
+                .item_mtime_ns
+                .map(|ns| IsoTime(ns.div_euclid(1_000_000_000))),
+        })
+    }
 }
 
 /// When the item `i` was last seen: read (or met) by a scan (`items`), or carried over
@@ -180,9 +265,10 @@ const LISTED: &str = concat!(
     "f.id, i.path, f.location, f.kind, f.confidence, f.masked, f.fingerprint,
      f.variant, f.status, f.resolution, f.first_seen, ",
     seen!(),
-    ", i.mtime_ns"
+    ", i.mtime_ns, i.exposure, i.severity, i.score"
 );
 
+/// The columns of [`LISTED`] read.
 fn listed(r: &Row) -> Result<Listed, DbError> {
     Ok(Listed {
         id: r.get(0)?,
@@ -198,6 +284,9 @@ fn listed(r: &Row) -> Result<Listed, DbError> {
         first_seen: r.get(10)?,
         last_seen: r.get(11)?,
         item_mtime_ns: r.get(12)?,
+        exposure: r.get(13)?,
+        severity: r.get(14)?,
+        score: r.get(15)?,
     })
 }
 
@@ -217,11 +306,11 @@ mod list;
 mod mark;
 mod report;
 
-pub use breach::{breach, Breach};
-pub use detail::{finding, Detail, HistoryEntry, ItemInfo};
+pub use breach::{breach, UNKNOWN_EXPOSURE};
+pub use detail::finding;
 pub use list::{each_finding, list};
 pub use mark::{default_by, mark, MarkOutcome, Marked, Marking, MARKABLE};
-pub use report::{report, trend, Group, ItemCount, ScanPoint, Summary, AGE_BUCKETS};
+pub use report::{report, trend, AGE_BUCKETS};
 
 #[cfg(test)]
 pub(crate) mod tests {
@@ -331,6 +420,7 @@ pub(crate) mod tests {
             reason,
             by: Some("dpo"),
             now,
+            dry_run: false,
         }
     }
 

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use model::{Audience, Exposure, Group, IsoTime, Report, ScanPoint, Severity, TopItem};
+
 use super::{normalize, refs, Connection, Filter, CURRENT, IDENTITY_KINDS};
 use crate::{err, StoreError};
 
@@ -15,94 +17,16 @@ pub const AGE_BUCKETS: &[(&str, i64)] = &[
     ("older", i64::MAX),
 ];
 
-/// The findings and items of one part of a report.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Group {
-    /// What is counted: a folder, kind, confidence, status or age bucket.
-    pub name: String,
-    /// Findings.
-    pub findings: u64,
-    /// Items holding them.
-    pub items: u64,
-}
-
-/// One item among the report's worst: the most findings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ItemCount {
-    /// The item's absolute path.
-    pub path: String,
-    /// Findings.
-    pub findings: u64,
-    /// Distinct identity-number fingerprints.
-    pub identity_numbers: u64,
-    /// It also holds health data.
-    pub health: bool,
-    /// Its severity and score as the last scan assessed them.
-    pub severity: Option<String>,
-    pub score: Option<i64>,
-}
-
-/// One completed scan, for the trend.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScanPoint {
-    /// The scan's id.
-    pub id: i64,
-    /// The roots it scanned, joined by spaces.
-    pub target: String,
-    /// Unix seconds.
-    pub started_at: i64,
-    /// Unix seconds.
-    pub ended_at: i64,
-    /// Files it read or found unchanged.
-    pub files: i64,
-    /// Findings.
-    pub findings: i64,
-    /// Findings it saw for the first time (or again after they were resolved).
-    pub new_findings: i64,
-    /// Findings it resolved (their item edited or deleted).
-    pub resolved: i64,
-    /// Items it could not read.
-    pub errors: i64,
-}
-
-/// The summary of the current findings (open or accepted) under a folder.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Summary {
-    /// The folder reported on: the one asked for, else the deepest folder holding every
-    /// current finding.
-    pub prefix: String,
-    /// Findings.
-    pub findings: u64,
-    /// Items holding them.
-    pub items: u64,
-    /// Distinct identity-number fingerprints.
-    pub identity_numbers: u64,
-    /// By the first path component below the prefix (`.` for items directly in it), most
-    /// findings first.
-    pub by_folder: Vec<Group>,
-    /// Most findings first.
-    pub by_kind: Vec<Group>,
-    /// high, medium, low.
-    pub by_confidence: Vec<Group>,
-    /// Open and accepted.
-    pub by_status: Vec<Group>,
-    /// In the order of [`AGE_BUCKETS`].
-    pub by_age: Vec<Group>,
-    /// The ten most severe items (by the last scan's severity and score; then health data
-    /// with identity numbers, then the most findings).
-    pub top_items: Vec<ItemCount>,
-    /// Completed scans whose target overlaps the prefix, oldest first.
-    pub trend: Vec<ScanPoint>,
-}
-
 /// An item in the report's scope: its findings, distinct identity numbers and health data.
 struct InScope {
     path: String,
     findings: u64,
     identity: std::collections::HashSet<String>,
     health: bool,
-    severity: Option<String>,
+    severity: Option<Severity>,
     score: Option<i64>,
+    audience: Option<Audience>,
+    owner: Option<i64>,
 }
 
 /// The report on the current findings under `prefix` (everything when `None`) at `now`.
@@ -111,7 +35,7 @@ pub fn report(
     prefix: Option<&str>,
     confidences: &[&str],
     now: i64,
-) -> Result<Summary, StoreError> {
+) -> Result<Report, StoreError> {
     let read = err("cannot read the findings for the report");
     let filter = Filter {
         path: prefix.map(str::to_string),
@@ -126,10 +50,13 @@ pub fn report(
     let mut status: HashMap<String, (u64, std::collections::HashSet<usize>)> = HashMap::new();
     let mut ages = vec![(0u64, std::collections::HashSet::new()); AGE_BUCKETS.len()];
     let mut identity = std::collections::HashSet::new();
-    let mut s = Summary::default();
+    let mut s = Report {
+        generated_at: IsoTime(now),
+        ..Report::default()
+    };
     let sql = format!(
         "SELECT i.path, f.kind, f.confidence, f.status, f.first_seen, f.fingerprint,
-                i.severity, i.score
+                i.severity, i.score, i.exposure, i.owner
          FROM findings f JOIN items i ON i.id = f.item_id WHERE {cond}
          ORDER BY i.path"
     );
@@ -146,8 +73,16 @@ pub fn report(
                 findings: 0,
                 identity: Default::default(),
                 health: false,
-                severity: r.get(6)?,
+                severity: r
+                    .get::<Option<String>>(6)?
+                    .as_deref()
+                    .and_then(Severity::parse),
                 score: r.get(7)?,
+                audience: r
+                    .get::<Option<String>>(8)?
+                    .and_then(|e| serde_json::from_str::<Exposure>(&e).ok())
+                    .map(|e| e.audience),
+                owner: r.get(9)?,
             });
         }
         let ix = items.len() - 1;
@@ -180,6 +115,45 @@ pub fn report(
     .map_err(&read)?;
     s.items = items.len() as u64;
     s.identity_numbers = identity.len() as u64;
+    let mut with_health = std::collections::HashSet::new();
+    let (mut sev, mut aud): (Vec<Group>, Vec<Group>) = (Vec::new(), Vec::new());
+    for item in &items {
+        if item.health {
+            with_health.extend(item.identity.iter());
+        }
+        let s_name = item.severity.map_or("not assessed", |s| s.name());
+        let a_name = item.audience.map_or("not assessed", |a| a.name());
+        for (groups, name) in [(&mut sev, s_name), (&mut aud, a_name)] {
+            match groups.iter_mut().find(|g| g.name == name) {
+                Some(g) => {
+                    g.items += 1;
+                    g.findings += item.findings;
+                }
+                None => groups.push(Group {
+                    name: name.to_string(),
+                    findings: item.findings,
+                    items: 1,
+                }),
+            }
+        }
+    }
+    s.identity_numbers_with_health = with_health.len() as u64;
+    let rank_sev = |n: &str| Severity::parse(n).map_or(0, |s| s as usize + 1);
+    sev.sort_by_key(|g| std::cmp::Reverse(rank_sev(&g.name)));
+    let rank_aud = |n: &str| {
+        [
+            Audience::Public,
+            Audience::Organisation,
+            Audience::Group,
+            Audience::Owner,
+        ]
+        .iter()
+        .position(|a| a.name() == n)
+        .unwrap_or(9)
+    };
+    aud.sort_by_key(|g| rank_aud(&g.name));
+    s.by_severity = sev;
+    s.by_audience = aud;
     s.prefix = match prefix {
         Some(p) => normalize(p),
         None => common_folder(items.iter().map(|i| i.path.as_str())),
@@ -224,15 +198,18 @@ pub fn report(
             items: its.len() as u64,
         })
         .collect();
-    let mut top: Vec<ItemCount> = items
+    let mut top: Vec<TopItem> = items
         .into_iter()
-        .map(|i| ItemCount {
+        .map(|i| TopItem {
             identity_numbers: i.identity.len() as u64,
             path: i.path,
             findings: i.findings,
             health: i.health,
             severity: i.severity,
             score: i.score,
+            audience: i.audience,
+            owner: i.owner,
+            owner_name: None,
         })
         .collect();
     top.sort_by(|a, b| {
@@ -246,6 +223,27 @@ pub fn report(
     top.truncate(10);
     s.top_items = top;
     s.trend = trend(db, prefix)?;
+    // Everything (no prefix): every root; else the roots over or under the prefix.
+    let overlaps = |root: &str| {
+        let root = normalize(root);
+        prefix.is_none() || within(&root, &s.prefix) || within(&s.prefix, &root)
+    };
+    // The latest scan decides what is not covered now; the last one complete over the
+    // prefix, since when.
+    if let Some(last) = s.trend.last() {
+        s.not_covered = last
+            .incomplete
+            .iter()
+            .filter(|(root, _)| overlaps(root))
+            .map(|(r, why)| (r.clone(), why.clone()))
+            .collect();
+    }
+    s.last_complete_scan = s
+        .trend
+        .iter()
+        .rev()
+        .find(|p| !p.incomplete.keys().any(|r| overlaps(r)))
+        .map(|p| p.ended_at);
     Ok(s)
 }
 
@@ -255,20 +253,24 @@ pub fn trend(db: &Connection, prefix: Option<&str>) -> Result<Vec<ScanPoint>, St
     let all: Vec<ScanPoint> = db
         .rows(
             "SELECT id, target, started_at, ended_at, files, findings, new_findings, resolved,
-                    errors
+                    errors, incomplete
              FROM scans WHERE ended_at IS NOT NULL ORDER BY started_at, id",
             &[],
             |r| {
                 Ok(ScanPoint {
-                    id: r.get(0)?,
+                    scan: r.get(0)?,
                     target: r.get(1)?,
-                    started_at: r.get(2)?,
-                    ended_at: r.get(3)?,
+                    started_at: IsoTime(r.get(2)?),
+                    ended_at: IsoTime(r.get(3)?),
                     files: r.get(4)?,
                     findings: r.get(5)?,
                     new_findings: r.get(6)?,
                     resolved: r.get(7)?,
                     errors: r.get(8)?,
+                    incomplete: r
+                        .get::<Option<String>>(9)?
+                        .and_then(|j| serde_json::from_str(&j).ok())
+                        .unwrap_or_default(),
                 })
             },
         )
@@ -391,7 +393,7 @@ pub(super) mod tests {
         assert!(r.top_items[0].health);
         assert_eq!(r.top_items[1].identity_numbers, 2);
         assert_eq!(r.trend.len(), 2);
-        assert_eq!(r.trend[1].started_at, 40 * DAY);
+        assert_eq!(r.trend[1].started_at, IsoTime(40 * DAY));
 
         let sub = report(&db, Some("/srv/a/journal.txt"), &[], 45 * DAY).unwrap();
         assert_eq!((sub.findings, sub.by_folder[0].name.as_str()), (3, "."));
