@@ -458,7 +458,9 @@ impl<'d> Stream<'d> {
             if !normalized.is_empty() {
                 normalized = format!("{}:{normalized}", rule.kind);
             }
-            let line = self.line_of(h, start);
+            // The finding is where its value is (capture group 1, when the rule has one), as
+            // for every other finding; the whole match decides which chunk reports it.
+            let line = self.line_of(h, vs);
             let base = self.base as usize;
             if det.composes && self.matched.len() < MAX_PARTS {
                 m.start = base + start;
@@ -472,7 +474,7 @@ impl<'d> Stream<'d> {
                 kind: Kind::Custom,
                 variant: Variant::Ordinary,
                 confidence: m.confidence,
-                offset: self.base + start as u64,
+                offset: self.base + vs as u64,
                 line,
                 value,
                 normalized: Matched::new(normalized),
