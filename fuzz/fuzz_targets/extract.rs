@@ -4,6 +4,9 @@
 use datavakt_extract::{extract, Limits, Problem, Sink};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "common.rs"]
+mod common;
+
 struct Discard;
 
 impl Sink for Discard {
@@ -12,6 +15,7 @@ impl Sink for Discard {
 }
 
 fuzz_target!(|data: &[u8]| {
+    common::contained_panics_are_no_crash();
     let limits = Limits {
         max_item_bytes: 16 << 20,
         max_expanded_bytes: 64 << 20,

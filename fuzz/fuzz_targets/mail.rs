@@ -5,6 +5,9 @@
 use datavakt_extract::{extract, Limits, Problem, Sink};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "common.rs"]
+mod common;
+
 struct Discard;
 
 impl Sink for Discard {
@@ -13,6 +16,7 @@ impl Sink for Discard {
 }
 
 fuzz_target!(|data: &[u8]| {
+    common::contained_panics_are_no_crash();
     let limits = Limits {
         // OCR of attached images runs an external program: not what this target fuzzes.
         ocr_languages: None,

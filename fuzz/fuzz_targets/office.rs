@@ -13,6 +13,9 @@ use std::io::{Cursor, Write};
 use datavakt_extract::{extract, Limits, Problem, Sink};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "common.rs"]
+mod common;
+
 struct Discard;
 
 impl Sink for Discard {
@@ -61,6 +64,7 @@ fn compound_of(streams: &[(&str, &[u8])]) -> Vec<u8> {
 }
 
 fuzz_target!(|data: &[u8]| {
+    common::contained_panics_are_no_crash();
     let limits = Limits {
         max_item_bytes: 16 << 20,
         max_expanded_bytes: 64 << 20,

@@ -6,6 +6,9 @@
 use datavakt_extract::{extract, Limits, Problem, Sink};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "common.rs"]
+mod common;
+
 struct Discard;
 
 impl Sink for Discard {
@@ -14,6 +17,7 @@ impl Sink for Discard {
 }
 
 fuzz_target!(|data: &[u8]| {
+    common::contained_panics_are_no_crash();
     let limits = Limits {
         // OCR of scanned pages and attached images runs an external program.
         ocr_languages: None,
