@@ -526,8 +526,12 @@ fn show_text(d: &FindingDetail) -> String {
         None => "unknown (exposure not assessed)".to_string(),
     };
     line(&mut s, "readable by", &readable);
-    let _ = writeln!(s, "History");
-    let _ = writeln!(s, "  {}  first seen (open)", f.first_seen);
+    // The same entries as the JSON's `history`: every change after the first sighting.
+    if d.history.is_empty() {
+        let _ = writeln!(s, "History      no change since it was first seen");
+    } else {
+        let _ = writeln!(s, "History");
+    }
     for h in &d.history {
         let _ = write!(s, "  {}  {}", h.at, h.status.name());
         if let Some(r) = h.resolution {

@@ -64,6 +64,10 @@ pub struct ScanArgs {
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
     color: ColorArg,
 
+    /// Not an option: said instead of a suggestion by spelling (clap offered --insecure).
+    #[arg(long, hide = true, value_name = "WHEN", num_args = 0..=1)]
+    since: Option<Option<String>>,
+
     /// The human report lists every finding with its place in its item, instead of one line
     /// per item.
     #[arg(long, short = 'v')]
@@ -221,6 +225,14 @@ impl From<FormatArg> for scan::Format {
 }
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
+    if args.since.is_some() {
+        return Err(
+            "there is no --since: a scan with the same --db compares with the last one \
+                    by itself; --changes-only prints only what is new or resolved since then, \
+                    and `datavakt findings list --older-than DAYS` filters by age"
+                .into(),
+        );
+    }
     // Absolute paths: the scan database knows an item by one name, from wherever it is scanned.
     let mut roots = Vec::with_capacity(args.paths.len());
     let mut web_roots = Vec::new();

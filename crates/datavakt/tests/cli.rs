@@ -805,6 +805,10 @@ fn exclude_and_include_globs_choose_what_is_scanned() {
         paths(&["--include", "*.txt", "--exclude", "other/"]),
         ["HR/archive/old.txt", "a.txt"]
     );
+    // An option people reach for that does not exist points to what does.
+    let since = s.scan(&[t.to_str().unwrap(), "--since", "2026-01-01"]);
+    assert_eq!(since.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&since.stderr).contains("--changes-only"));
     let bad = s.scan(&[t.to_str().unwrap(), "--exclude", "[oops"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--exclude \"[oops\""));

@@ -261,7 +261,7 @@ fn findings_are_listed_shown_and_marked_and_false_positives_stay_dismissed() {
         "status       open",
         "fingerprint  hmac-sha256:",
         "History",
-        "first seen (open)",
+        "History      no change since it was first seen",
         "readable by  ",
     ] {
         assert!(shown.contains(part), "{part} not in {shown}");
