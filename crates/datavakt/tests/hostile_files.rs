@@ -186,3 +186,26 @@ fn a_nested_zip_bomb_is_one_record_with_how_many_members_it_skipped() {
     // The rest of the scan goes on.
     assert_eq!(common::findings(&out).len(), 1, "{stdout}");
 }
+
+/// A small `--item-memory` still reads documents (the limit once left no room for the
+/// worker's own stack: every document failed with "exit code 2").
+#[test]
+fn a_small_item_memory_still_reads_documents() {
+    let s = Scratch::new("item-memory");
+    let n = cpr("020290");
+    s.write(
+        "a.zip",
+        zip_of(&[("in.txt", format!("CPR-nr.: {n}\n").as_bytes())]),
+    );
+    let out = s.scan(&[
+        s.tree().to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--no-names",
+        "--item-memory",
+        "256",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(of_kind(&out, "error").is_empty(), "{:?}", records(&out));
+    assert!(records(&out).iter().any(|r| r["kind"] == "dk-cpr"));
+}

@@ -217,7 +217,9 @@ impl Drop for Worker {
 fn describe_exit(status: std::process::ExitStatus) -> String {
     use std::os::unix::process::ExitStatusExt;
     match (status.code(), status.signal()) {
-        (_, Some(6)) => "aborted, for example by a stack overflow".into(),
+        (_, Some(6)) => {
+            "aborted: a stack overflow, or memory beyond its limit (--item-memory)".into()
+        }
         (_, Some(9)) => "killed, for example for running out of memory".into(),
         (_, Some(11)) => "segmentation fault".into(),
         (_, Some(sig)) => format!("signal {sig}"),
@@ -319,11 +321,18 @@ fn read_event(r: &mut impl Read) -> io::Result<Event> {
 /// The worker process: reads requests from stdin until it closes, extracts each item, and
 /// writes the events to stdout.
 pub fn serve(limits: Limits, memory: u64) -> io::Result<()> {
-    limit_memory(memory);
-    // Deeply nested documents recurse deeply: give the parsers a large stack.
+    // Deeply nested documents recurse deeply: give the parsers a large stack. It is mapped
+    // before the limit is set, which then allows `memory` on top of what the process holds
+    // (with the limit first, a small `--item-memory` left no room for the stack).
+    let (go, ready) = std::sync::mpsc::channel::<()>();
     let worker = std::thread::Builder::new()
         .stack_size(256 << 20)
-        .spawn(move || serve_loop(&limits))?;
+        .spawn(move || {
+            let _ = ready.recv();
+            serve_loop(&limits)
+        })?;
+    limit_memory(memory);
+    let _ = go.send(());
     worker
         .join()
         .unwrap_or_else(|_| Err(io::Error::other("extractor panicked")))
@@ -436,9 +445,22 @@ impl<W: Write> Sink for FrameSink<'_, W> {
     }
 }
 
+/// The address space the process holds now (`VmSize`), 0 when it cannot be read.
+fn mapped() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmSize:"))?;
+            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kb << 10)
+        })
+        .unwrap_or(0)
+}
+
 /// Caps the worker's address space so that a runaway parser fails its allocation (and the
 /// worker dies) instead of taking the machine's memory.
 fn limit_memory(bytes: u64) {
+    let bytes = mapped().saturating_add(bytes);
     let lim = libc::rlimit {
         rlim_cur: bytes as libc::rlim_t,
         rlim_max: bytes as libc::rlim_t,
