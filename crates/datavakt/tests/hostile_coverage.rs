@@ -122,6 +122,12 @@ fn an_unreadable_file_not_read_again_is_still_counted_until_it_can_be_read() {
         assert_eq!(sum["unread_unchanged"], 1, "{sum}");
         assert_eq!(errors(&again), [bad.to_str().unwrap()]);
     }
+    // Reported again, not copied again: the database keeps the one error of the reading.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM errors", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1);
     // Replaced by a readable file: read again, and the error is over.
     std::fs::write(&bad, "now plain text\n").unwrap();
     let fixed = s.scan_db(&db, &[]);

@@ -147,8 +147,8 @@ ALTER TABLE items DROP COLUMN why;
 -- The roots a scan did not cover, and why (JSON object root -> reason); NULL when it covered
 -- them all. A report says a folder is not covered since its last complete scan.
 ALTER TABLE scans ADD COLUMN incomplete TEXT;
--- The errors of an item's last reading are carried over to later scans while it is
--- unchanged: looked up by path, latest scan first.
+-- The errors of an item's last reading are reported again by later scans while it is
+-- unchanged: looked up by path and the scan that read it.
 CREATE INDEX errors_path ON errors(path, scan_id);
 "#,
 ];

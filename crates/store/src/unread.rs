@@ -1,6 +1,6 @@
 //! What a scan could not read stays visible: an item that could not be read (or not wholly)
-//! and has not changed since is not read again, so the errors of its last reading are carried
-//! over to each later scan, until a scan reads it again.
+//! and has not changed since is not read again, so the errors of its last reading are
+//! reported again by each later scan, until a scan reads it again.
 
 use foldhash::HashMap;
 
@@ -11,9 +11,9 @@ use crate::{err, StoreError};
 /// An error of an item's last reading: where in it, and why.
 pub type Unread = (Option<String>, String);
 
-/// The errors of the last reading of every item under `roots` that is still there: the
-/// errors of the latest scan that recorded any for the item, when that scan read the item or
-/// came after the scan that did (carrying them over).
+/// The errors of the last reading of every item under `roots` that is still there: those the
+/// scan that last read it recorded (an unchanged item keeps that scan as its `last_scan`, so
+/// nothing is copied from scan to scan).
 pub(crate) fn load(db: &Db, roots: &[String]) -> Result<HashMap<String, Vec<Unread>>, DbError> {
     let mut out: HashMap<String, Vec<Unread>> = HashMap::default();
     for root in roots {
@@ -23,8 +23,7 @@ pub(crate) fn load(db: &Db, roots: &[String]) -> Result<HashMap<String, Vec<Unre
             &format!(
                 "SELECT e.path, e.location, e.reason FROM errors e
                  JOIN items i ON i.path = e.path
-                 WHERE {cond} AND i.gone_at IS NULL AND e.scan_id >= i.last_scan
-                   AND e.scan_id = (SELECT max(x.scan_id) FROM errors x WHERE x.path = e.path)
+                 WHERE {cond} AND i.gone_at IS NULL AND e.scan_id = i.last_scan
                  ORDER BY e.id"
             ),
             &[&r, &dir, &end],
@@ -40,8 +39,7 @@ pub(crate) fn load(db: &Db, roots: &[String]) -> Result<HashMap<String, Vec<Unre
 }
 
 impl Store {
-    /// The errors of the last reading of the unchanged item `path`, recorded again for this
-    /// scan (so that the next one carries them over too) and returned to report.
+    /// The errors of the last reading of the unchanged item `path`, to report again.
     pub fn unread_before(&mut self, path: &str) -> Result<Vec<Unread>, StoreError> {
         let Some(state) = self.scan.as_mut() else {
             return Ok(Vec::new());
@@ -51,14 +49,10 @@ impl Store {
                 .map_err(err("cannot read the errors of earlier scans"))?;
             state.unread = Some(loaded);
         }
-        let errors = state
+        Ok(state
             .unread
             .as_mut()
             .and_then(|u| u.remove(path))
-            .unwrap_or_default();
-        for (location, reason) in &errors {
-            self.error(path, location.as_deref(), reason)?;
-        }
-        Ok(errors)
+            .unwrap_or_default())
     }
 }
