@@ -44,7 +44,7 @@ pub fn completions(args: CompletionsArgs) -> Result<ExitCode, String> {
     let mut cmd = crate::Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, "datavakt", &mut out);
-    written(io::stdout().lock().write_all(&out))
+    crate::cmd_findings::written(io::stdout().lock().write_all(&out)).map(|()| ExitCode::SUCCESS)
 }
 
 pub fn man() -> Result<ExitCode, String> {
@@ -52,15 +52,5 @@ pub fn man() -> Result<ExitCode, String> {
     clap_mangen::Man::new(crate::Cli::command())
         .render(&mut out)
         .map_err(|e| format!("cannot render the manual page: {e}"))?;
-    written(io::stdout().lock().write_all(&out))
-}
-
-/// A closed pipe (`| head`) is not an error.
-fn written(r: io::Result<()>) -> Result<ExitCode, String> {
-    match r {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write the output: {e}"))
-        }
-        _ => Ok(ExitCode::SUCCESS),
-    }
+    crate::cmd_findings::written(io::stdout().lock().write_all(&out)).map(|()| ExitCode::SUCCESS)
 }

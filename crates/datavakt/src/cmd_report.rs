@@ -171,22 +171,10 @@ fn json(v: &impl serde::Serialize) -> Result<String, String> {
 /// Kinds in the order of what they weigh: identity numbers, health data, the rest, names
 /// last; then most findings.
 fn by_weight(g: &[Group]) -> Vec<Group> {
-    let weight = |k: &str| {
-        if query::IDENTITY_KINDS.contains(&k) {
-            0
-        } else {
-            match k {
-                "health" => 1,
-                "payment-card" | "passport-mrz" | "iban" => 2,
-                "name" => 4,
-                _ => 3,
-            }
-        }
-    };
     let mut g = g.to_vec();
     g.sort_by(|a, b| {
-        weight(&a.name)
-            .cmp(&weight(&b.name))
+        model::kind_weight(&a.name)
+            .cmp(&model::kind_weight(&b.name))
             .then(b.findings.cmp(&a.findings))
     });
     g

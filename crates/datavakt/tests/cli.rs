@@ -890,36 +890,26 @@ fn the_configuration_file_sets_what_the_command_line_does_not() {
     );
     // A mistake names the file and line, and nothing runs.
     let bad = s.dir.join("bad.toml");
-    std::fs::write(&bad, "[scan]\nmin-confidense = \"low\"\n").unwrap();
-    let out = s
-        .cmd()
-        .args([
-            "--config",
-            bad.to_str().unwrap(),
-            "scan",
-            t.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    // The stderr of a scan with the configuration `text`, which must refuse to start.
+    let refused = |text: &str| {
+        std::fs::write(&bad, text).unwrap();
+        let out = s
+            .cmd()
+            .arg("--config")
+            .arg(&bad)
+            .args(["scan", t.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = refused("[scan]\nmin-confidense = \"low\"\n");
     assert!(
         err.contains("bad.toml:2") && err.contains("min-confidense"),
         "{err}"
     );
-    std::fs::write(&bad, "[scan\n").unwrap();
-    let out = s
-        .cmd()
-        .args([
-            "--config",
-            bad.to_str().unwrap(),
-            "scan",
-            t.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml:1:"));
+    let err = refused("[scan\n");
+    assert!(err.contains("bad.toml:1:"), "{err}");
 }
 
 /// Every long option of every subcommand, as `--help` lists it.

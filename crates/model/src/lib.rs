@@ -16,7 +16,7 @@ mod stored;
 mod time;
 
 pub use exposure::{Audience, Exposure, Transport};
-pub use finding::{Confidence, Finding, Media, Resolution, Severity, Status};
+pub use finding::{kind_weight, Confidence, Finding, Media, Resolution, Severity, Status};
 pub use record::{Other, OtherKind, Record, Summary, Url};
 pub use stored::{
     Breach, FindingDetail, Group, Report, ScanPoint, Span, StatusChange, StoredFinding, StoredItem,
@@ -132,6 +132,13 @@ mod tests {
         );
         let back: Record = serde_json::from_str(&json).unwrap();
         assert_eq!(back, Record::Finding(f));
+    }
+
+    #[test]
+    fn kinds_weigh_identity_numbers_first_and_names_last() {
+        let mut kinds = ["name", "email", "health", "dk-cpr", "payment-card"];
+        kinds.sort_by_key(|k| kind_weight(k));
+        assert_eq!(kinds, ["dk-cpr", "health", "payment-card", "email", "name"]);
     }
 
     #[test]

@@ -50,22 +50,6 @@ struct ItemLine {
     health: bool,
 }
 
-/// Kinds in the order of what they weigh: identity numbers, health, then the rest, names
-/// last.
-fn weight(kind: &str) -> (u8, &str) {
-    let rank = if detect::Kind::IDENTITY.iter().any(|k| k.name() == kind) {
-        0
-    } else {
-        match kind {
-            "health" => 1,
-            "payment-card" | "passport-mrz" | "iban" => 2,
-            "name" => 4,
-            _ => 3,
-        }
-    };
-    (rank, kind)
-}
-
 impl ItemLine {
     fn of(f: &Finding) -> ItemLine {
         ItemLine {
@@ -93,7 +77,7 @@ impl ItemLine {
     /// `94 dk-cpr, 94 name, health`.
     fn counts(&self) -> String {
         let mut kinds: Vec<(&String, &u64)> = self.kinds.iter().collect();
-        kinds.sort_by_key(|(k, _)| weight(k));
+        kinds.sort_by_key(|(k, _)| (model::kind_weight(k), k.as_str()));
         kinds
             .iter()
             .map(|(k, n)| {
