@@ -166,3 +166,27 @@ fn the_conversion_file_readable_by_all_comes_first_and_says_why() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("policy.toml:4:"), "{err}");
 }
+
+#[test]
+fn a_doubt_shown_on_request_does_not_weigh_in_the_severity() {
+    let s = Scratch::new("severity-doubt");
+    // Health words about no one: a low-confidence finding, shown with --min-confidence low.
+    s.write(
+        "budget.txt",
+        "Hemtjänstens kostnader för diabetesvården ökade med 4 procent.\n",
+    );
+    let db = s.dir.join("scan.db");
+    let out = s.scan_db(&db, &["--min-confidence", "low"]);
+    let all = findings(&out);
+    let health = all
+        .iter()
+        .find(|f| f["kind"] == "health")
+        .expect("the health words are shown");
+    assert_eq!(health["confidence"], "low", "{health}");
+    assert!(
+        ["info", "low"].contains(&health["severity"].as_str().unwrap()),
+        "{health}"
+    );
+    let why = health["why"].to_string();
+    assert!(!why.contains("GDPR art. 9"), "{why}");
+}

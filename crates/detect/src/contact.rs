@@ -340,6 +340,148 @@ pub fn card_issuer(d: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Words that say a number nearby is a payment card: labels in the six languages, brands,
+/// and the security code and expiry that are written beside a card number. Each must start
+/// a word; the short ones must also end one.
+const CARD_WORDS: &[(&str, bool)] = &[
+    ("card", true),
+    ("cards", true),
+    ("cardnumber", true),
+    ("cardno", true),
+    ("card no", false),
+    ("card number", false),
+    ("credit card", false),
+    ("creditcard", false),
+    ("debit card", false),
+    ("kort", true),
+    ("kortet", true),
+    ("kortnr", false),
+    ("kortnummer", false),
+    ("kortets", false),
+    ("kreditkort", false),
+    ("betalkort", false),
+    ("betalingskort", false),
+    ("bankkort", false),
+    ("debetkort", false),
+    ("debitkort", false),
+    ("visakort", false),
+    ("kortti", false),
+    ("korttinumero", false),
+    ("kortin numero", false),
+    ("luottokort", false),
+    ("pankkikort", false),
+    ("maksukort", false),
+    ("kortnúmer", false),
+    ("greiðslukort", false),
+    ("visa", true),
+    ("mastercard", false),
+    ("maestro", true),
+    ("dankort", false),
+    ("amex", true),
+    ("american express", false),
+    ("diners", true),
+    ("discover", true),
+    ("jcb", true),
+    ("pan", true),
+    ("cvc", false),
+    ("cvv", false),
+    ("cvc2", true),
+    ("cvv2", true),
+    ("expiry", false),
+    ("expires", true),
+    ("exp", true),
+    ("valid thru", false),
+    ("giltig", false),
+    ("gyldig", false),
+    ("udløb", false),
+    ("utløp", false),
+    ("voimassa", false),
+    ("gildistím", false),
+];
+
+fn card_words() -> &'static (aho_corasick::AhoCorasick, Vec<bool>) {
+    static WORDS: std::sync::OnceLock<(aho_corasick::AhoCorasick, Vec<bool>)> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut patterns = vec![];
+        let mut whole = vec![];
+        for &(w, must_end) in CARD_WORDS {
+            for form in context::encodings([w.to_string()]) {
+                patterns.push(form);
+                whole.push(must_end);
+            }
+        }
+        let ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&patterns)
+            // The words are constants: building fails only on a programming error.
+            .unwrap_or_else(|e| panic!("card words: {e}"));
+        (ac, whole)
+    })
+}
+
+/// Whether `t` holds a word of [`CARD_WORDS`].
+pub(crate) fn names_a_card(t: &[u8]) -> bool {
+    let (ac, whole) = card_words();
+    ac.find_iter(t).any(|m| {
+        let starts = m.start() == 0 || !context::is_letter(t[m.start() - 1]);
+        let ends = !whole[m.pattern().as_usize()]
+            || t.get(m.end()).is_none_or(|&b| !context::is_letter(b));
+        starts && ends
+    })
+}
+
+/// An expiry date written as on a card: `MM/YY` or `MM/YYYY`.
+fn expiry(t: &[u8]) -> bool {
+    let d = |i: usize| t.get(i).is_some_and(u8::is_ascii_digit);
+    (0..t.len()).any(|i| {
+        let starts = i == 0 || !t[i - 1].is_ascii_alphanumeric();
+        let month = d(i)
+            && d(i + 1)
+            && matches!((t[i], t[i + 1]), (b'0', b'1'..=b'9') | (b'1', b'0'..=b'2'));
+        if !(starts && month && t.get(i + 2) == Some(&b'/') && d(i + 3) && d(i + 4)) {
+            return false;
+        }
+        let end = if d(i + 5) && d(i + 6) { i + 7 } else { i + 5 };
+        !d(end) && t.get(end).is_none_or(|b| !b.is_ascii_alphanumeric())
+    })
+}
+
+/// What says that the card-shaped number at `h[start..end]` is a card: a card word or an
+/// expiry date on its line or alone on the line above, within a short distance.
+pub(crate) fn card_context(h: &[u8], start: usize, end: usize) -> Option<&'static str> {
+    const BEFORE: usize = 80;
+    const AFTER: usize = 60;
+    // Its line and the line above, before it; the rest of its line after it.
+    let from = start.saturating_sub(BEFORE);
+    let line_start = memchr::memrchr(b'\n', &h[from..start]).map(|i| from + i);
+    let above = line_start
+        .and_then(|l| memchr::memrchr(b'\n', &h[from..l]).map(|i| from + i + 1))
+        .unwrap_or(from);
+    let before = &h[above..start];
+    let to = (end + AFTER).min(h.len());
+    let after = &h[end..memchr::memchr(b'\n', &h[end..to]).map_or(to, |i| end + i)];
+    if names_a_card(before) || names_a_card(after) {
+        Some("Luhn check in an issuer's range, a card word beside it")
+    } else if expiry(before) || expiry(after) {
+        Some("Luhn check in an issuer's range, an expiry date beside it")
+    } else {
+        None
+    }
+}
+
+/// The delimiter and index of the column of a table's header `line` that names a card.
+pub(crate) fn card_column(line: &[u8]) -> Option<(u8, usize)> {
+    let delimiter = *[b';', b'\t', b'|', b',']
+        .iter()
+        .max_by_key(|d| memchr::memchr_iter(**d, line).count())?;
+    line.split(|b| *b == delimiter)
+        .position(names_a_card)
+        .filter(|_| line.contains(&delimiter))
+        .map(|col| (delimiter, col))
+}
+
 /// IBANs, card numbers and labelled national phone numbers, from the runs of digits of a
 /// text in order ([`Groups::run`]).
 pub(crate) struct Groups {
@@ -349,11 +491,21 @@ pub(crate) struct Groups {
     to: usize,
     /// Where the last token read ends: runs inside it are part of it.
     done: usize,
+    /// Tokens shaped as a card number in an issuer's range, and how many of them pass the
+    /// Luhn check: where most fail, the few that pass do so by chance.
+    pub cards_tried: u32,
+    pub cards_valid: u32,
 }
 
 impl Groups {
     pub(crate) fn new(from: usize, to: usize) -> Groups {
-        Groups { from, to, done: 0 }
+        Groups {
+            from,
+            to,
+            done: 0,
+            cards_tried: 0,
+            cards_valid: 0,
+        }
     }
 
     /// Reads the token around the run of digits at `i`, unless an earlier token covered it.
@@ -387,7 +539,7 @@ impl Groups {
         if s < self.from || s >= self.to {
             return;
         }
-        let (end, found) = group(h, s, labels);
+        let (end, found) = group(h, s, labels, self);
         out.extend(found);
         self.done = end.max(i + 1);
     }
@@ -414,7 +566,7 @@ pub(crate) fn digit_groups(
 const TOKEN_MAX: usize = 35;
 
 /// Reads the token at `s` as an IBAN or a card number; returns where it ends.
-fn group(h: &[u8], s: usize, labels: &Labels) -> (usize, Option<Found>) {
+fn group(h: &[u8], s: usize, labels: &Labels, tally: &mut Groups) -> (usize, Option<Found>) {
     let part = |b: &u8| b.is_ascii_digit() || b.is_ascii_uppercase();
     let (n, e, letters, groups) = read_token(h, s);
     let glued = (s > 0 && h[s - 1].is_ascii_alphanumeric())
@@ -477,14 +629,20 @@ fn group(h: &[u8], s: usize, labels: &Labels) -> (usize, Option<Found>) {
         for x in d.iter_mut() {
             *x -= b'0';
         }
-        if card_issuer(d).is_some() && luhn(d) {
+        if card_issuer(d).is_none() {
+            return (e, None);
+        }
+        tally.cards_tried += 1;
+        if luhn(d) {
+            tally.cards_valid += 1;
             let f = Found {
                 kind: Kind::PaymentCard,
                 start: s,
                 end: e,
                 normalized: d.iter().map(|x| char::from(b'0' + x)).collect(),
                 keep: 6,
-                strong: true,
+                // Written the way cards are printed: 4-4-4-4, or American Express's 4-6-5.
+                strong: groups.splits >= 2,
             };
             return (e, Some(f));
         }

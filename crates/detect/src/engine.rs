@@ -262,6 +262,11 @@ struct Doc {
     /// by chance.
     bare_seen: u32,
     bare_valid: u32,
+    /// Card-shaped numbers in an issuer's range, and those of them that pass the Luhn check.
+    cards_tried: u32,
+    cards_valid: u32,
+    /// The delimiter and index of a column whose header names a payment card.
+    card_column: Option<(u8, usize)>,
 }
 
 impl Doc {
@@ -271,6 +276,12 @@ impl Doc {
     /// Whether bare digit groups in this document are mostly not identity numbers.
     fn bare_by_chance(&self) -> bool {
         self.bare_seen >= Self::BARE_SAMPLE && self.bare_valid * 2 < self.bare_seen
+    }
+
+    /// Whether card-shaped numbers in this document mostly fail the Luhn check (one random
+    /// number in ten passes it), so that those that pass do so by chance.
+    fn cards_by_chance(&self) -> bool {
+        self.cards_tried >= Self::BARE_SAMPLE && self.cards_valid * 2 < self.cards_tried
     }
 }
 
@@ -310,8 +321,9 @@ pub struct Stream<'d> {
     /// Stream offsets of identity numbers not labelled as other numbers, still in `buf`.
     ids: Vec<u64>,
     evidence: Evidence,
-    /// Lines of the first health words about a person, and of the others.
-    health_lines: (Option<u64>, Option<u64>),
+    /// (Stream offset, line) of the first health word about a person, of the first other
+    /// one, and of the first such held words (with an everyday sense).
+    health_lines: [Option<(u64, u64)>; 4],
     /// For compositions: the document's built-in findings (kind, stream offsets), its rule
     /// matches (stream offsets), and the line of each part's start.
     parts: Vec<(&'static str, usize, usize)>,
@@ -335,7 +347,7 @@ impl<'d> Stream<'d> {
             hpos: 0,
             ids: vec![],
             evidence: Evidence::default(),
-            health_lines: (None, None),
+            health_lines: [None; 4],
             parts: vec![],
             matched: vec![],
             part_lines: vec![],
@@ -375,6 +387,7 @@ impl<'d> Stream<'d> {
     fn finish_with(&mut self, h: &[u8], out: &mut Vec<Finding>) {
         let n = out.len();
         self.run(h, true, out);
+        self.evidence.settle(self.base + h.len() as u64);
         out.extend(self.health_finding());
         self.settle(n, out);
         self.compose(out);
@@ -550,6 +563,8 @@ impl<'d> Stream<'d> {
                 _ => {}
             },
         );
+        self.doc.cards_tried += groups.cards_tried;
+        self.doc.cards_valid += groups.cards_valid;
         self.name_findings(h, people, out);
         for a in addresses {
             let line = self.line_of(h, a.start);
@@ -581,7 +596,7 @@ impl<'d> Stream<'d> {
             let (confidence, reason) = match f.kind {
                 Kind::Iban => (Confidence::High, "valid IBAN check digits and length"),
                 Kind::PassportMrz => (Confidence::High, "every check digit of the zone holds"),
-                Kind::PaymentCard => (Confidence::Medium, "Luhn check in an issuer's range"),
+                Kind::PaymentCard => self.card_confidence(h, &f),
                 Kind::Phone => (Confidence::Medium, "Nordic country code, national length"),
                 _ if f.strong => (Confidence::Medium, "well-formed address"),
                 _ => (Confidence::Low, "an office's mailbox, not a person's"),
@@ -599,6 +614,43 @@ impl<'d> Stream<'d> {
                 reason: reason.into(),
                 custom: None,
             });
+        }
+    }
+
+    /// How sure a number that passes a card's checks is a card: digit runs in data files
+    /// pass the Luhn check one time in ten, so only card context makes one `medium`.
+    fn card_confidence(&self, h: &[u8], f: &crate::contact::Found) -> (Confidence, &'static str) {
+        if self.doc.cards_by_chance() {
+            return (
+                Confidence::Low,
+                "Luhn check in an issuer's range, but most such numbers in the document fail it",
+            );
+        }
+        let column = self
+            .doc
+            .card_column
+            .filter(|_| self.base + f.start as u64 > self.doc.header_end);
+        let in_column = column.is_some_and(|(delimiter, col)| {
+            let line_start = memchr::memrchr(b'\n', &h[..f.start]).map_or(0, |i| i + 1);
+            memchr::memchr_iter(delimiter, &h[line_start..f.start]).count() == col
+        });
+        if in_column {
+            (
+                Confidence::Medium,
+                "Luhn check in an issuer's range, in a card column",
+            )
+        } else if f.strong {
+            (
+                Confidence::Medium,
+                "Luhn check in an issuer's range, grouped as on a card",
+            )
+        } else if let Some(why) = crate::contact::card_context(h, f.start, f.end) {
+            (Confidence::Medium, why)
+        } else {
+            (
+                Confidence::Low,
+                "Luhn check in an issuer's range, but nothing around it says card",
+            )
         }
     }
 
@@ -652,17 +704,45 @@ impl<'d> Stream<'d> {
             .filter(|&&o| o >= base)
             .map(|&o| (o - base) as usize)
             .collect();
-        self.det
-            .lexicon()
-            .scan(h, self.hpos, to, &ids, base, &mut self.evidence);
+        self.det.lexicon().scan(
+            h,
+            self.hpos,
+            to,
+            &ids,
+            &self.det.names,
+            base,
+            &mut self.evidence,
+        );
         self.hpos = to;
-        let (first, other) = (self.evidence.first, self.evidence.first_other);
-        if let (None, Some(o)) = (self.health_lines.0, first) {
-            self.health_lines.0 = Some(self.line_of(h, (o - base) as usize));
+        // The lines of the first words of each sort, and of the first held ones (with an
+        // everyday sense), while they are in `h`: held words that come to count at the end
+        // of the document may be the first.
+        let (held_first, held_other) = self.evidence.held_first();
+        let ev = &self.evidence;
+        let wanted = [
+            (0, ev.first),
+            (1, ev.first_other),
+            (2, held_first),
+            (3, held_other),
+        ];
+        for (i, o) in wanted {
+            if let Some(o) = o {
+                if self.health_lines[i].is_none() && o >= base {
+                    let line = self.line_of(h, (o - base) as usize);
+                    self.health_lines[i] = Some((o, line));
+                }
+            }
         }
-        if let (None, Some(o)) = (self.health_lines.1, other) {
-            self.health_lines.1 = Some(self.line_of(h, (o - base) as usize));
-        }
+    }
+
+    /// The line of health evidence at stream offset `o`: the first word about a person
+    /// (`sort` 0) or of the others (1), counted or held.
+    fn health_line(&self, o: u64, sort: usize) -> Option<u64> {
+        [sort, sort + 2]
+            .iter()
+            .filter_map(|&i| self.health_lines[i])
+            .find(|&(at, _)| at == o)
+            .map(|(_, line)| line)
     }
 
     /// The document's health finding, if it has health words: about a person (medium or high)
@@ -683,14 +763,15 @@ impl<'d> Stream<'d> {
                     "health words in a sentence about a person",
                 )
             };
-            (c, r, ev.categories, ev.first?, self.health_lines.0?)
+            let first = ev.first?;
+            (c, r, ev.categories, first, self.health_line(first, 0)?)
         } else if ev.other > 0 {
             (
                 Confidence::Low,
                 "health words, but not in sentences about a person",
                 ev.other_categories,
                 ev.first_other?,
-                self.health_lines.1?,
+                self.health_line(ev.first_other?, 1)?,
             )
         } else {
             return None;
@@ -722,6 +803,7 @@ impl<'d> Stream<'d> {
             .unwrap_or(prefix.len());
         let end = memchr::memchr(b'\n', &prefix[start..]).map_or(prefix.len(), |e| start + e);
         self.doc.header = Header::parse(&det.labels, &prefix[start..end]);
+        self.doc.card_column = crate::contact::card_column(&prefix[start..end]);
         // Only health reads codes.
         self.evidence.codes_everywhere =
             self.health && health::names_codes(det.lexicon(), &prefix[start..end]);
@@ -1066,6 +1148,56 @@ mod tests {
         assert_eq!(health(&admin)[0].0, Confidence::Low);
     }
 
+    /// The health finding of `text` (confidence, line, categories), if any at medium or more.
+    fn health_of(text: &str) -> Option<(Confidence, u64, String)> {
+        let mut out = vec![];
+        det().scan(text.as_bytes(), &mut out);
+        out.iter()
+            .find(|f| f.kind == Kind::Health && f.confidence >= Confidence::Medium)
+            .map(|f| (f.confidence, f.line, f.masked.clone()))
+    }
+
+    #[test]
+    fn words_with_an_everyday_sense_count_only_in_medical_text() {
+        // Software text: operation, disabled, confusion, injection, diagnose, a maintainer.
+        for text in [
+            "Fixed confusion when the operation is disabled (thanks Anna Berg).\n",
+            "Prevent SQL injection. He diagnosed the problem; the operation was disabled.\n",
+            "Linus was confused by the operation.\n",
+            "* Non-maintainer upload. Redirects are not disabled when retries are disabled on \
+             PoolManager instantiation.\n -- Håvard Aasen <haavard_aasen@example.org>\n",
+            "Peter Krefting och Daniel Nylander.\nTed Unangst wrote it.\n",
+            "`worker.suicide` is deprecated; use state=disabled.\n",
+        ] {
+            assert_eq!(health_of(text), None, "{text}");
+        }
+        // In a care note the same words count, beside one without an everyday sense; the
+        // finding is located at the first of them.
+        let note = "Besök 3 maj.\nHon var förvirrad efter operationen.\nHon har diabetes.\n";
+        let (confidence, line, categories) = health_of(note).unwrap();
+        assert_eq!((confidence, line), (Confidence::High, 2));
+        assert!(categories.contains("treatment") && categories.contains("diagnosis"));
+        // A code right after "diagnosis" is a code; far after it, no more than the word.
+        assert!(health_of("Diagnosis: F32.1, she was seen today.\n").is_some());
+    }
+
+    #[test]
+    fn a_named_person_must_be_the_subject_of_the_health_statement() {
+        let names = crate::names::Names::parse("first\tse\tKarl\nlast\tse\tBerg\n").unwrap();
+        let det = det().with_names(names);
+        let health = |text: &str| {
+            let mut out = vec![];
+            det.scan(text.as_bytes(), &mut out);
+            out.iter()
+                .any(|f| f.kind == Kind::Health && f.confidence >= Confidence::Medium)
+        };
+        assert!(health("Karl Berg har diabetes.\n"));
+        assert!(health("I dag: Karl har trycksår på hälen.\n"));
+        // A name that is no subject, or a capitalised word that is not a first name.
+        assert!(!health("Rapport om diabetes, skriven av Karl Berg.\n"));
+        assert!(!health("Python has a diabetes module.\n"));
+    }
+
     #[test]
     fn endless_digits_keep_the_stream_small() {
         let det = det();
@@ -1202,5 +1334,52 @@ mod tests {
             (out[0].kind, out[0].confidence),
             (Kind::SePersonnummer, Confidence::Medium)
         );
+    }
+
+    /// The confidence of each payment card found in `text`.
+    fn cards(text: &str) -> Vec<Confidence> {
+        let mut out = vec![];
+        det().scan(text.as_bytes(), &mut out);
+        out.iter()
+            .filter(|f| f.kind == Kind::PaymentCard)
+            .map(|f| f.confidence)
+            .collect()
+    }
+
+    #[test]
+    fn a_card_number_needs_card_context() {
+        use Confidence::{Low, Medium};
+        // Luhn-valid Visa and Mastercard numbers, written bare.
+        assert_eq!(cards("id 4556737586899855 at 12:00"), [Low]);
+        assert_eq!(cards("Kortnummer: 4556737586899855"), [Medium]);
+        assert_eq!(cards("Korttinumero 5500005555555559"), [Medium]);
+        assert_eq!(cards("Visa\n4556737586899855"), [Medium]);
+        assert_eq!(cards("4556737586899855, 12/27"), [Medium]);
+        assert_eq!(cards("4556737586899855 exp. 03/2029"), [Medium]);
+        assert_eq!(cards("4556737586899855, CVC 123"), [Medium]);
+        // Grouped as printed on a card.
+        assert_eq!(cards("ref 4556 7375 8689 9855"), [Medium]);
+        // A word ending in "card" or a date that is not an expiry is no context.
+        assert_eq!(cards("scorecard 4556737586899855 on 12/2/27"), [Low]);
+        // A column headed so.
+        assert_eq!(
+            cards("namn;kortnummer;belopp\nAnna;4556737586899855;100\nBo;123;4556737586899855\n"),
+            [Medium, Low]
+        );
+    }
+
+    #[test]
+    fn cards_where_most_card_shaped_numbers_fail_the_check_are_chance() {
+        use Confidence::Low;
+        // Twenty Visa-shaped numbers in a card column of a data file, most failing the Luhn
+        // check: the two that pass do so by chance.
+        let mut text = String::from("kort;belopp\n");
+        for k in 0..20u64 {
+            text.push_str(&format!("{};100\n", 4_556_737_586_899_800 + k));
+        }
+        assert_eq!(cards(&text), [Low, Low]);
+        // The same two alone are cards.
+        let two = "kort;belopp\n4556737586899806;100\n4556737586899814;100\n";
+        assert_eq!(cards(two), [Confidence::Medium, Confidence::Medium]);
     }
 }

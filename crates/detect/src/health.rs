@@ -12,6 +12,7 @@ use aho_corasick::automaton::{Automaton as _, StateID};
 use aho_corasick::{dfa, Anchored, MatchKind};
 
 use crate::context::{encodings, is_letter};
+use crate::names::Names;
 
 /// Spellings of a term: lower case, and capitalised where the first letter is not ASCII (the
 /// automaton folds ASCII case itself; "Ödem" at a sentence start). All-capital text with
@@ -36,6 +37,11 @@ const RECORD_BEFORE: usize = 400;
 const RECORD_AFTER: usize = 200;
 /// Bytes after a code-context word ("diagnos", "ICD") searched for codes.
 const CODE_WINDOW: usize = 160;
+/// Bytes of text per health word without an everyday sense that make a document medical,
+/// letting its words with an everyday sense count.
+const MEDICAL_DENSITY: u64 = 32 * 1024;
+/// Bytes after a code-context word within which a code is announced by it, whatever else.
+const CODE_RIGHT_AFTER: usize = 12;
 /// Bytes read at a time, and read after a document is decided.
 const BLOCK: usize = 2048;
 const AFTER_DECISION: usize = 2048;
@@ -118,6 +124,12 @@ struct Term {
     whole: bool,
     /// Must match with the case as written.
     exact: bool,
+    /// Has an everyday or technical sense too ("operation", "disabled"): counts only in a
+    /// document that is otherwise medical or care text.
+    weak: bool,
+    /// A name (an eponym such as "Alzheimer"): capitalised inside a sentence, it is still the
+    /// term, not part of a proper noun.
+    eponym: bool,
 }
 
 /// A lexicon line that could not be read.
@@ -206,13 +218,17 @@ fn spellings(text: &str) -> Result<Vec<(Vec<u8>, Term)>, LexiconError> {
                 continue;
             }
             let mut t = base;
-            if let Some(w) = word.strip_prefix('=') {
-                t.exact = true;
-                word = w;
-            }
-            if let Some(w) = word.strip_prefix('~') {
-                t.inside = true;
-                word = w;
+            // The marks, in this order: ?^=~ before the term.
+            for (mark, flag) in [
+                ('?', &mut t.weak),
+                ('^', &mut t.eponym),
+                ('=', &mut t.exact),
+                ('~', &mut t.inside),
+            ] {
+                if let Some(w) = word.strip_prefix(mark) {
+                    *flag = true;
+                    word = w;
+                }
             }
             if let Some(w) = word.strip_suffix('.') {
                 t.whole = true;
@@ -230,6 +246,10 @@ fn spellings(text: &str) -> Result<Vec<(Vec<u8>, Term)>, LexiconError> {
                 match index.get(&form) {
                     Some(&i) => {
                         let old: &mut Term = &mut out[i].1;
+                        // Only evidence says whether a word has an everyday sense.
+                        if t.evidence != 0 {
+                            old.weak = t.weak && (old.weak || old.evidence == 0);
+                        }
                         old.evidence |= t.evidence;
                         old.person |= t.person;
                         old.admin |= t.admin;
@@ -237,6 +257,7 @@ fn spellings(text: &str) -> Result<Vec<(Vec<u8>, Term)>, LexiconError> {
                         old.inside |= t.inside;
                         old.whole &= t.whole;
                         old.exact &= t.exact;
+                        old.eponym |= t.eponym;
                     }
                     None => {
                         index.insert(form.clone(), out.len());
@@ -391,6 +412,11 @@ pub(crate) struct Evidence {
     pub codes_everywhere: bool,
     /// Stream offset where the document became surely about a person.
     pub decided_at: Option<u64>,
+    /// What words with an everyday sense showed while no other health word had been seen:
+    /// it counts once the document shows it is medical or care text.
+    weak: Option<Box<Evidence>>,
+    /// Health words without an everyday sense seen so far.
+    strong: u32,
 }
 
 impl Evidence {
@@ -405,6 +431,65 @@ impl Evidence {
     /// budgets, statistics.
     fn administrative(&self) -> bool {
         self.about_person == 0 && self.other >= ADMINISTRATIVE
+    }
+
+    /// Whether the document has shown itself to be medical or care text, so that words with
+    /// an everyday sense count: a health word without one in a sentence about a person, or
+    /// such words at a density of medical text (a few in a note; two thousand health words
+    /// would not make a software changelog of 1 MB medical, nor a dozen of them).
+    fn medical(&self, bytes: u64) -> bool {
+        self.about_person > 0 || u64::from(self.strong) >= (bytes / MEDICAL_DENSITY).max(2)
+    }
+
+    /// Notes a word with an everyday sense: held aside until the document ends.
+    fn note_weak(&mut self, offset: u64, category: u16, person: bool, id: bool, word: &[u8]) {
+        let held = self.weak.get_or_insert_with(Box::default);
+        held.note(offset, category, person, id, word);
+    }
+
+    /// Notes a word without an everyday sense.
+    fn note_strong(&mut self, offset: u64, category: u16, person: bool, id: bool, word: &[u8]) {
+        self.strong += 1;
+        self.note(offset, category, person, id, word);
+    }
+
+    /// At the end of a document of `bytes`: the held words with an everyday sense count if it
+    /// is medical or care text, and are dropped if not.
+    pub fn settle(&mut self, bytes: u64) {
+        if let Some(held) = self.weak.take() {
+            if self.medical(bytes) {
+                self.absorb(*held);
+            }
+        }
+    }
+
+    /// Stream offsets of the first held word about a person, and of the first other one.
+    pub fn held_first(&self) -> (Option<u64>, Option<u64>) {
+        self.weak
+            .as_ref()
+            .map_or((None, None), |w| (w.first, w.first_other))
+    }
+
+    /// Adds the held evidence of words with an everyday sense.
+    fn absorb(&mut self, held: Evidence) {
+        self.about_person += held.about_person;
+        self.with_id += held.with_id;
+        self.other += held.other;
+        self.categories |= held.categories;
+        self.other_categories |= held.other_categories;
+        self.first = match (self.first, held.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.first_other = match (self.first_other, held.first_other) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        for w in held.words {
+            if self.words.len() < Self::WORDS && !self.words.contains(&w) {
+                self.words.push(w);
+            }
+        }
     }
 
     fn note(&mut self, offset: u64, category: u16, person: bool, id: bool, word: &[u8]) {
@@ -487,14 +572,16 @@ const VERBS: &[&str] = &[
 
 impl Lexicon {
     /// Reads `h[from..to]` and adds what it shows to `ev`. `ids` are the offsets in `h` of
-    /// identity numbers that are not labelled as other numbers, ascending; `base` is the stream
-    /// offset of `h[0]`.
+    /// identity numbers that are not labelled as other numbers, ascending; `names` tell a
+    /// person's first name (when lists were given); `base` is the stream offset of `h[0]`.
+    #[allow(clippy::too_many_arguments)]
     pub fn scan(
         &self,
         h: &[u8],
         from: usize,
         to: usize,
         ids: &[usize],
+        names: &Names,
         base: u64,
         ev: &mut Evidence,
     ) {
@@ -517,47 +604,53 @@ impl Lexicon {
                     .is_some_and(|&i| i < end + RECORD_BEFORE + SENTENCE)
             };
             if !ev.administrative() || id_near() {
-                self.scan_block(h, at, end, ids, base, ev);
+                self.scan_block(h, at, end, ids, names, base, ev);
             }
             at = end;
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn scan_block(
         &self,
         h: &[u8],
         from: usize,
         to: usize,
         ids: &[usize],
+        names: &Names,
         base: u64,
         ev: &mut Evidence,
     ) {
         let mut hits = Vec::new();
-        // Terms that start in the block may end after it.
+        // Terms that start in the block may end after it. A term in code ("worker.suicide",
+        // an e-mail address) or in a proper noun ("Krefting") is not the word.
         self.words
             .find(h, from, (to + MAX_TERM).min(h.len()), &mut hits);
-        hits.retain(|x| x.start < to);
+        hits.retain(|x| x.start < to && !in_code(h, x) && !in_proper_noun(h, x));
         if hits.is_empty() && !ev.codes_everywhere {
             return;
         }
-        let mut evidence: Vec<(usize, usize, u16)> = hits
+        let mut evidence: Vec<(usize, usize, u16, bool)> = hits
             .iter()
             .filter(|x| x.term.evidence != 0)
-            .map(|x| (x.start, x.end, x.term.evidence))
+            .map(|x| (x.start, x.end, x.term.evidence, x.term.weak))
             .collect();
-        // Codes after a word that announces them, or everywhere in a diagnosis table.
-        let mut code = |s: usize, e: usize| {
+        // Codes after a word that announces them, or everywhere in a diagnosis table. A code
+        // a little after a word with an everyday sense ("diagnostics ... X448") is no stronger
+        // than the word; right after it ("Diagnos: F32.1") it is a code.
+        let mut code = |s: usize, e: usize, weak: bool| {
             codes(h, s, e, |cs, ce| {
                 if cs >= from && cs < to {
-                    evidence.push((cs, ce, Category::DiagnosisCode.bit()));
+                    let weak = weak && cs > s + CODE_RIGHT_AFTER;
+                    evidence.push((cs, ce, Category::DiagnosisCode.bit(), weak));
                 }
             })
         };
         if ev.codes_everywhere {
-            code(from, to);
+            code(from, to, false);
         } else {
             for x in hits.iter().filter(|x| x.term.code_context) {
-                code(x.end, (x.end + CODE_WINDOW).min(h.len()));
+                code(x.end, (x.end + CODE_WINDOW).min(h.len()), x.term.weak);
             }
         }
         evidence.sort_unstable();
@@ -565,18 +658,26 @@ impl Lexicon {
         // Sentences with several health words are judged once.
         let mut judged: Option<((usize, usize), bool, bool)> = None;
         let mut around = Vec::new();
-        for (start, end, category) in evidence {
+        for (start, end, category, weak) in evidence {
             let word = &h[start..end];
+            let offset = base + start as u64;
+            let note = |ev: &mut Evidence, about: bool, id: bool| {
+                if weak {
+                    ev.note_weak(offset, category, about, id, word);
+                } else {
+                    ev.note_strong(offset, category, about, id, word);
+                }
+            };
             // Once the document is surely about a person, its other health words only add
             // their categories; judging their sentences would change nothing.
             if ev.decided() {
-                ev.note(base + start as u64, category, true, false, word);
+                note(ev, true, false);
                 continue;
             }
             let (s, e) = sentence(h, start);
             if let Some((span, about, id)) = judged {
                 if span == (s, e) {
-                    ev.note(base + start as u64, category, about, id, word);
+                    note(ev, about, id);
                     continue;
                 }
             }
@@ -595,11 +696,11 @@ impl Lexicon {
             let admin = around.iter().any(|x| x.term.admin);
             let lo = hits.partition_point(|x| x.start < s);
             let hi = hits.partition_point(|x| x.start < e);
-            let about =
-                in_row || (!admin && (person || near || names_someone(h, s, e, &hits[lo..hi])));
+            let about = in_row
+                || (!admin && (person || near || names_someone(h, s, e, &hits[lo..hi], names)));
             let id = in_row || (near && about);
             judged = Some(((s, e), about, id));
-            ev.note(base + start as u64, category, about, id, word);
+            note(ev, about, id);
         }
     }
 }
@@ -637,49 +738,135 @@ fn upper_at(h: &[u8], i: usize) -> bool {
     }
 }
 
-/// Whether the sentence `h[s..e]` names someone: a capitalised word after its first word
-/// that is not a lexicon term ("... för Karl"), or a capitalised first word followed by a
-/// verb ("Karl har ...").
-fn names_someone(h: &[u8], s: usize, e: usize, hits: &[Hit]) -> bool {
+/// Capitalised words that start sentences and come before a verb but never name anyone.
+const NOT_NAMES: &[&str] = &[
+    "The", "This", "That", "These", "Those", "It", "There", "Here", "What", "Which", "Who", "Each",
+    "Every", "All", "Some", "Any", "One", "Nobody", "Everyone", "Det", "Den", "Der", "Dette",
+    "Denne", "Detta", "Dessa", "Disse", "Vi", "Jag", "Jeg", "Eg", "Du", "De", "Dei", "Ni", "Man",
+    "Alla", "Alle", "Ingen", "Hver", "Varje", "Tämä", "Se", "Ne", "Me", "Te", "Kaikki", "Joku",
+    "Það", "Þetta", "Allir", "Enginn",
+];
+
+/// The word of letters (and hyphens) starting at `i`, and where it ends.
+fn word_at(h: &[u8], i: usize, e: usize) -> usize {
+    let mut j = i;
+    while j < e && (is_letter(h[j]) || h[j] == b'-') {
+        j += 1;
+    }
+    j
+}
+
+/// Whether `h[a..b]` is a capitalised word: a capital, then some lower case.
+fn capitalised(h: &[u8], a: usize, b: usize) -> bool {
+    let word = &h[a..b];
+    upper_at(h, a)
+        && word.len() >= 2
+        && word
+            .iter()
+            .skip(1)
+            .any(|b| b.is_ascii_lowercase() || *b >= 0x80)
+        && !word.iter().skip(1).take(3).any(u8::is_ascii_uppercase)
+}
+
+/// Whether the sentence `h[s..e]` has a named person as the subject of a verb: a name (a
+/// capitalised word, and a last name after it) followed by a verb ("Karl har ...", "Anna
+/// Berg was ..."). With name lists, the name's first word must be a first name. A name
+/// elsewhere in the sentence (a maintainer credited in a changelog) is not its subject.
+fn names_someone(h: &[u8], s: usize, e: usize, hits: &[Hit], names: &Names) -> bool {
+    let term_at = |start: usize| hits.iter().any(|x| x.start <= start && start < x.end);
+    let skip_spaces = |mut j: usize| {
+        while j < e && h[j] == b' ' {
+            j += 1;
+        }
+        j
+    };
     let mut i = s;
-    let mut first = true;
     while i < e {
         while i < e && !is_letter(h[i]) {
             i += 1;
         }
         let start = i;
-        while i < e && (is_letter(h[i]) || h[i] == b'-') {
-            i += 1;
-        }
+        i = word_at(h, i, e);
         if start == i {
             break;
         }
+        if !capitalised(h, start, i) || term_at(start) {
+            continue;
+        }
         let word = &h[start..i];
-        let capitalised = upper_at(h, start)
-            && word.len() >= 2
-            && word
-                .iter()
-                .skip(1)
-                .any(|b| b.is_ascii_lowercase() || *b >= 0x80)
-            && !word.iter().skip(1).take(3).any(u8::is_ascii_uppercase);
-        let term = hits.iter().any(|x| x.start <= start && start < x.end);
-        if capitalised && !term {
-            if !first {
-                return true;
-            }
-            let mut j = i;
-            while j < e && h[j] == b' ' {
-                j += 1;
-            }
-            let k = (j..e).find(|&k| !is_letter(h[k])).unwrap_or(e);
-            let next = &h[j..k];
-            if VERBS.iter().any(|v| v.as_bytes() == next) {
-                return true;
+        let named = if names.is_empty() {
+            !NOT_NAMES.iter().any(|n| n.as_bytes() == word)
+        } else {
+            names.is_first(word)
+        };
+        if !named {
+            continue;
+        }
+        // Up to two more capitalised words (middle and last names), then the verb.
+        let mut j = skip_spaces(i);
+        for _ in 0..2 {
+            let k = word_at(h, j, e);
+            if k > j && capitalised(h, j, k) {
+                j = skip_spaces(k);
+            } else {
+                break;
             }
         }
-        first = false;
+        let k = (j..e).find(|&k| !is_letter(h[k])).unwrap_or(e);
+        if VERBS.iter().any(|v| v.as_bytes() == &h[j..k]) {
+            return true;
+        }
     }
     false
+}
+
+/// The word around a hit: the letters and digits before its start and after its end.
+fn word_around(h: &[u8], x: &Hit) -> (usize, usize) {
+    let part = |b: u8| is_letter(b) || b.is_ascii_digit();
+    let mut ws = x.start;
+    while ws > 0 && part(h[ws - 1]) {
+        ws -= 1;
+    }
+    let mut we = x.end;
+    while we < h.len() && part(h[we]) {
+        we += 1;
+    }
+    (ws, we)
+}
+
+/// Whether a hit is part of code or an address rather than prose: `worker.suicide`,
+/// `--disabled`, `state=disabled`, `haavard_aasen@...`, `` `operation` ``, `operation(`.
+fn in_code(h: &[u8], x: &Hit) -> bool {
+    let (ws, we) = word_around(h, x);
+    let at = |i: Option<usize>| i.and_then(|i| h.get(i).copied());
+    let (before, before2) = (at(ws.checked_sub(1)), at(ws.checked_sub(2)));
+    let (after, after2) = (at(Some(we)), at(Some(we + 1)));
+    let word_char = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
+    matches!(
+        before,
+        Some(b'_' | b'@' | b'\\' | b'`' | b'$' | b'#' | b'=')
+    ) || (before == Some(b'.') && word_char(before2))
+        || (before == Some(b'-') && before2 == Some(b'-'))
+        || matches!(after, Some(b'_' | b'@' | b'(' | b'`' | b'=' | b'\\'))
+        || (after == Some(b'.') && word_char(after2))
+}
+
+/// Whether a hit is only part of a capitalised word inside a sentence: a proper noun
+/// ("Peter Krefting", "Ted Unangst", "Waranted" in a title), not the term. Eponyms
+/// ("Alzheimers") and terms matched with their case are the term.
+fn in_proper_noun(h: &[u8], x: &Hit) -> bool {
+    if x.term.eponym || x.term.exact {
+        return false;
+    }
+    let (ws, we) = word_around(h, x);
+    if (ws, we) == (x.start, x.end) || !capitalised(h, ws, we) {
+        return false;
+    }
+    let mut i = ws;
+    while i > 0 && h[i - 1] == b' ' {
+        i -= 1;
+    }
+    i < ws && i > 0 && (is_letter(h[i - 1]) || h[i - 1].is_ascii_digit())
 }
 
 /// ICD-10 codes (`F32.1`, `E119`, Danish `DE119`) and ATC codes (`N06AB06`) in `h[from..to]`,
@@ -784,7 +971,15 @@ mod tests {
     fn evidence(text: &str) -> Evidence {
         let lex = Lexicon::builtin();
         let mut ev = Evidence::default();
-        lex.scan(text.as_bytes(), 0, text.len(), &[], 0, &mut ev);
+        lex.scan(
+            text.as_bytes(),
+            0,
+            text.len(),
+            &[],
+            &Names::empty(),
+            0,
+            &mut ev,
+        );
         ev
     }
 
@@ -873,7 +1068,7 @@ mod tests {
         let lex = Lexicon::builtin();
         let text = b"160487-2203;Ritva Nieminen;Puusepankatu 83;Haavanhoito\n";
         let mut ev = Evidence::default();
-        lex.scan(text, 0, text.len(), &[0], 0, &mut ev);
+        lex.scan(text, 0, text.len(), &[0], &Names::empty(), 0, &mut ev);
         assert_eq!((ev.about_person, ev.with_id), (1, 1));
     }
 
@@ -887,7 +1082,15 @@ mod tests {
         let id = text.len();
         text.push_str("640823-3234 Hon har trycksår.\n");
         let mut ev = Evidence::default();
-        lex.scan(text.as_bytes(), 0, text.len(), &[id], 0, &mut ev);
+        lex.scan(
+            text.as_bytes(),
+            0,
+            text.len(),
+            &[id],
+            &Names::empty(),
+            0,
+            &mut ev,
+        );
         // The pronoun's sentence, deep in administrative text, is no longer read; the record
         // with an identity number is.
         assert_eq!((ev.about_person, ev.with_id), (1, 1));

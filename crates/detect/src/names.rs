@@ -245,7 +245,7 @@ impl Names {
     }
 
     /// A first name, or first names joined by hyphens ("Anna-Karin").
-    fn is_first(&self, w: &[u8]) -> bool {
+    pub(crate) fn is_first(&self, w: &[u8]) -> bool {
         self.first.contains(w) || hyphenated(w, |p| self.first.contains(p))
     }
 

@@ -261,7 +261,14 @@ impl Emitter<'_> {
             return;
         }
         let mut facts = assess::ItemFacts::default();
-        for h in &held {
+        // A low-confidence finding is a doubt (health words not about anyone, a number that
+        // passes a check by chance), shown when asked for but no evidence of what the item
+        // holds: it does not weigh in its severity.
+        let doubt = |h: &&Held| {
+            model::Confidence::parse(&h.c.confidence).unwrap_or(model::Confidence::Low)
+                <= model::Confidence::Low
+        };
+        for h in held.iter().filter(|h| !doubt(h)) {
             facts.add_finding(&h.c.kind, None, h.c.fingerprint.as_deref(), h.c.first_seen);
         }
         let exposure = exposure.or_else(|| {
