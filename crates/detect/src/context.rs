@@ -347,6 +347,15 @@ const LANGUAGE_WORDS: &[(&str, u8)] = &[
     ("fyrir", IS),
     ("þess", IS),
     ("sem", IS),
+    // Words of two of the languages: they tell one from the third (Danish "og", "ikke", "et"
+    // against Swedish "och", "inte", "ett").
+    ("og", DK | NO),
+    ("ikke", DK | NO),
+    ("et", DK | NO),
+    ("jeg", DK | NO),
+    ("hun", DK | NO),
+    ("ett", SE),
+    ("jag", SE),
 ];
 
 /// Guesses a document's language from marker words.
@@ -374,7 +383,14 @@ impl Language {
     }
 
     /// The kind bit of the language that clearly dominates `text`, or 0.
+    #[cfg(test)]
     pub fn guess(&self, text: &[u8]) -> u8 {
+        dominant(&self.counts(text), ALL)
+    }
+
+    /// How many marker words of each kind's language `text` holds (by kind index); a word of
+    /// two languages counts for both.
+    pub fn counts(&self, text: &[u8]) -> [u32; 8] {
         let mut counts = [0u32; 8];
         for m in self.ac.find_iter(text) {
             let (start, end) = (m.start(), m.end());
@@ -383,16 +399,24 @@ impl Language {
             {
                 continue;
             }
-            counts[self.kind_of[m.pattern().as_usize()].trailing_zeros() as usize] += 1;
+            let kinds = self.kind_of[m.pattern().as_usize()];
+            for (i, c) in counts.iter_mut().enumerate() {
+                *c += u32::from(kinds >> i & 1);
+            }
         }
-        let mut order: Vec<usize> = (0..counts.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(counts[i]));
-        let (best, second) = (counts[order[0]], counts[order[1]]);
-        if best >= 3 && best * 2 >= second * 3 {
-            1 << order[0]
-        } else {
-            0
-        }
+        counts
+    }
+}
+
+/// The kind bit, among the kinds of `among`, whose language clearly dominates `counts`, or 0.
+pub(crate) fn dominant(counts: &[u32; 8], among: u8) -> u8 {
+    let mut order: Vec<usize> = (0..8).filter(|&i| among >> i & 1 == 1).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(counts[i]));
+    let best = order.first().map_or(0, |&i| counts[i]);
+    let second = order.get(1).map_or(0, |&i| counts[i]);
+    match order.first() {
+        Some(&i) if best >= 3 && best * 2 >= second * 3 => 1 << i,
+        _ => 0,
     }
 }
 

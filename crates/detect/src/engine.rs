@@ -252,8 +252,9 @@ struct Doc {
     header_end: u64,
     /// Kinds named by labels anywhere seen in the document.
     label_kinds: u8,
-    /// The kind that the document's language points to (0: none), once a number needed it.
-    language: Option<u8>,
+    /// How many marker words of each kind's language the document's start holds, once a
+    /// number needed them.
+    language: Option<[u32; 8]>,
     /// Numbers valid under exactly one kind, per kind.
     unambiguous: [u32; 5],
     /// Digit groups written without separators (bare 10, 11 or 12 digits): how many were
@@ -904,9 +905,14 @@ impl<'d> Stream<'d> {
                 j.c.start.saturating_sub(PREFIX / 2)
             };
             let to = (from + PREFIX).min(h.len());
-            self.doc.language = Some(self.det.language.guess(&h[from..to]));
+            self.doc.language = Some(self.det.language.counts(&h[from..to]));
         }
-        let language = self.doc.language.unwrap_or(0);
+        // The language that dominates among the kinds the number is valid as.
+        let among = j.valid.iter().fold(0, |a, v| a | v.kind.bit());
+        let language = self
+            .doc
+            .language
+            .map_or(0, |c| context::dominant(&c, among));
         let doc = &self.doc;
         let score = |v: &Valid| -> i32 {
             let bit = v.kind.bit();
@@ -1381,5 +1387,35 @@ mod tests {
         // The same two alone are cards.
         let two = "kort;belopp\n4556737586899806;100\n4556737586899814;100\n";
         assert_eq!(cards(two), [Confidence::Medium, Confidence::Medium]);
+    }
+
+    #[test]
+    fn a_number_of_two_kinds_takes_the_kind_of_the_text_s_language() {
+        let det = det();
+        // Valid as a CPR number (12 October 1911, mod 11) and as a Swedish one (1912-10-11,
+        // Luhn).
+        let n = (0..10_000)
+            .map(|serial| format!("121011-{serial:04}"))
+            .find(|n| {
+                let v = det.interpretations(n.as_bytes());
+                let has = |k: Kind| {
+                    v.iter()
+                        .any(|v| v.kind == k && v.strength == Strength::Checksum)
+                };
+                has(Kind::DkCpr) && has(Kind::SePersonnummer)
+            })
+            .unwrap();
+        let kind = |text: String| {
+            let mut out = vec![];
+            det.scan(text.as_bytes(), &mut out);
+            out.iter().find(|f| f.kind.is_identity()).map(|f| f.kind)
+        };
+        // Danish words shared with Norwegian ("og", "et", "ikke") tell Danish from Swedish.
+        let danish = format!(
+            "Personnummer: {n}\nAlf har et tryksår og skal ikke gå på badeværelset alene.\n"
+        );
+        assert_eq!(kind(danish), Some(Kind::DkCpr));
+        let swedish = format!("Personnummer: {n}\nAlf har ett trycksår och ska inte gå ensam.\n");
+        assert_eq!(kind(swedish), Some(Kind::SePersonnummer));
     }
 }
