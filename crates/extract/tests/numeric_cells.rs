@@ -36,7 +36,7 @@ fn cpr_candidates(dd: u32) -> impl Iterator<Item = String> {
         (20..37u32).flat_map(move |yy| {
             (0..4000u32).filter_map(move |serial| {
                 let s = format!("{dd:02}{mm:02}{yy:02}{serial:04}");
-                let ok = weighted(&digits(&s), &[4, 3, 2, 7, 6, 5, 4, 3, 2, 1]) % 11 == 0;
+                let ok = weighted(&digits(&s), &[4, 3, 2, 7, 6, 5, 4, 3, 2, 1]).is_multiple_of(11);
                 ok.then_some(s)
             })
         })
