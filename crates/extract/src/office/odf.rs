@@ -3,7 +3,9 @@
 //! - Text documents: `content.xml` a line per paragraph, a table row a line with its cells
 //!   separated by tabs; headers and footers from `styles.xml`.
 //! - Spreadsheets: each sheet at its name, a line per row (line N is row N), cells separated by
-//!   tabs, the text a cell shows (`text:p`) or else its value. Repeated rows and cells
+//!   tabs, the text a cell shows (`text:p`) or else its value; a number cell with an identity
+//!   number that lost its leading zero gets it back where its column says so (`cells.rs`;
+//!   not in the copies of a repeated row). Repeated rows and cells
 //!   (`table:number-rows-repeated`, `table:number-columns-repeated`) are honoured up to a cap:
 //!   empty repeats cost nothing, and a hostile count cannot explode memory.
 //! - Presentations and drawings: `slide N` (`page N`) and `notes N`.

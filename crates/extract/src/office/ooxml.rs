@@ -5,8 +5,9 @@
 //!   table row is a line with its cells separated by tabs.
 //! - XLSX: every worksheet, located by its name; one line per row with the row's number as the
 //!   line number, cells separated by tabs; shared and inline strings; numbers as the user sees
-//!   them (`101901234`, or `010190-1234` under the number format `000000-0000`). Comments and
-//!   drawings' text boxes too.
+//!   them (`101901234`, or `010190-1234` under the number format `000000-0000`), with the
+//!   leading zero an identity number lost in a number cell put back where its column says so
+//!   (`cells.rs`: `0101901234` under `CPR-nr.`). Comments and drawings' text boxes too.
 //! - PPTX: slides (`slide N`) and their notes (`notes N`), SmartArt and comments.
 //!
 //! All three: the document properties (`docProps/core.xml`, `docProps/custom.xml`), and embedded

@@ -1,7 +1,8 @@
 //! Excel 97–2003 workbooks (`.xls`, BIFF8; BIFF5 too): every worksheet, located by its
 //! name, a line per row (line N is row N), cells separated by tabs, numbers as the user sees
-//! them (under number formats such as `000000-0000` too), shared strings, formula results,
-//! and the text of comments and text boxes.
+//! them (under number formats such as `000000-0000` too, and with the leading zero an identity
+//! number lost in a number cell put back where its column says so: `cells.rs`), shared
+//! strings, formula results, and the text of comments and text boxes.
 //!
 //! A streaming record reader of its own: cells are kept sparse, so a sheet with a cell at
 //! A1 and one at IV65536 costs two cells, and nothing on hostile input panics.
