@@ -191,6 +191,24 @@ impl Detector {
         Stream::new(self)
     }
 
+    /// What a table's heading cell says its column holds, read as a header row's field is: the
+    /// identity kinds its first label names (none for a label of another number, such as an
+    /// invoice or customer number), or `None` without a label. Spreadsheet extraction asks it
+    /// which number cells are identity numbers that lost their leading zero.
+    pub fn heading(&self, cell: &[u8]) -> Option<Vec<Kind>> {
+        let mut first = None;
+        self.labels.find(cell, 0, cell.len(), |hit| {
+            first.get_or_insert(hit.kinds);
+        });
+        let kinds = first?;
+        Some(
+            Kind::IDENTITY
+                .into_iter()
+                .filter(|k| kinds & k.bit() != 0)
+                .collect(),
+        )
+    }
+
     /// Every interpretation under which `text` (one number as written, nothing around it) is a
     /// valid identity number, whatever the context.
     pub fn interpretations(&self, text: &[u8]) -> Vec<Valid> {
@@ -1311,6 +1329,28 @@ mod tests {
         det.scan(text.as_bytes(), &mut out);
         assert_eq!(out.len(), 20);
         assert!(out.iter().all(|f| f.confidence == Confidence::Medium));
+    }
+
+    #[test]
+    fn headings_name_the_kinds_of_their_column() {
+        let det = det();
+        assert_eq!(det.heading(b"CPR-nr."), Some(vec![Kind::DkCpr]));
+        assert_eq!(
+            det.heading("Fødselsnummer".as_bytes()),
+            Some(vec![Kind::NoFodselsnummer])
+        );
+        assert_eq!(
+            det.heading(b"Personnummer"),
+            Some(vec![
+                Kind::DkCpr,
+                Kind::SePersonnummer,
+                Kind::NoFodselsnummer
+            ])
+        );
+        // A label of another number says the column holds no identity numbers.
+        assert_eq!(det.heading(b"Kundenummer"), Some(vec![]));
+        assert_eq!(det.heading("Beløb".as_bytes()), None);
+        assert_eq!(det.heading(b"Navn"), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use crate::item::{Cx, Problem};
 
+mod cells;
 pub(crate) mod doc;
 mod odf;
 mod ooxml;

@@ -3,7 +3,9 @@
 //! - Text documents: `content.xml` a line per paragraph, a table row a line with its cells
 //!   separated by tabs; headers and footers from `styles.xml`.
 //! - Spreadsheets: each sheet at its name, a line per row (line N is row N), cells separated by
-//!   tabs, the text a cell shows (`text:p`) or else its value. Repeated rows and cells
+//!   tabs, the text a cell shows (`text:p`) or else its value; a number cell with an identity
+//!   number that lost its leading zero gets it back where its column says so (`cells.rs`;
+//!   not in the copies of a repeated row). Repeated rows and cells
 //!   (`table:number-rows-repeated`, `table:number-columns-repeated`) are honoured up to a cap:
 //!   empty repeats cost nothing, and a hostile count cannot explode memory.
 //! - Presentations and drawings: `slide N` (`page N`) and `notes N`.
@@ -13,6 +15,7 @@
 
 use std::io::{BufRead, Read, Seek};
 
+use super::cells::Numbers;
 use super::ooxml::Grid;
 use super::{attr, general_number, local, local_end, part_failed, report, Out, Package, Xml, X};
 use crate::item::Cx;
@@ -152,9 +155,12 @@ struct Sheet {
     row_start: Option<usize>,
     /// The column of the next cell (0-based).
     col: u64,
-    /// The cell being read: its repeat count and the value to use when it shows no text.
-    cell: Option<(u64, Option<String>)>,
+    /// The cell being read: its repeat count, the value to use when it shows no text, and
+    /// whether it is a number.
+    cell: Option<(u64, Option<String>, bool)>,
     cell_text: String,
+    /// Its number cells that may have lost a leading zero.
+    numbers: Numbers,
     /// Tables nested inside this one.
     nested: usize,
 }
@@ -225,7 +231,16 @@ impl Doc {
         self.segments.push((location, out));
     }
 
+    /// Ends the sheet being read: its number cells get back the zeros they lost.
+    fn end_sheet(&mut self) {
+        if let Some(sheet) = self.sheet.take() {
+            sheet.numbers.apply(&mut self.out);
+        }
+    }
+
     fn finish(&mut self) {
+        // A part cut short inside a sheet.
+        self.end_sheet();
         if let Some((location, out)) = self.notes.take() {
             self.cap = self.cap.saturating_sub(out.s.len());
             self.segments.push((location, out));
@@ -357,6 +372,7 @@ impl Doc {
                         col: 0,
                         cell: None,
                         cell_text: String::new(),
+                        numbers: Numbers::new(),
                         nested: 0,
                     });
                 }
@@ -388,8 +404,9 @@ impl Doc {
                 ]
                 .iter()
                 .find_map(|a| attr(e, a, true));
+                let number = attr(e, "value-type", true).as_deref() == Some("float");
                 if let Some(sheet) = self.sheet.as_mut() {
-                    sheet.cell = Some((repeat, value));
+                    sheet.cell = Some((repeat, value, number));
                     sheet.cell_text.clear();
                 }
                 if empty {
@@ -428,7 +445,7 @@ impl Doc {
                     if sheet.nested > 0 {
                         sheet.nested -= 1;
                     } else {
-                        self.sheet = None;
+                        self.end_sheet();
                         let next = self.default_location.clone();
                         self.switch(next);
                     }
@@ -480,7 +497,7 @@ impl Doc {
         let Some(sheet) = self.sheet.as_mut() else {
             return;
         };
-        let Some((repeat, value)) = sheet.cell.take() else {
+        let Some((repeat, value, number)) = sheet.cell.take() else {
             return;
         };
         let shown = sheet.cell_text.trim();
@@ -495,9 +512,13 @@ impl Doc {
                 sheet.row_start = Some(self.out.s.len());
             }
             for k in 0..repeat.min(REPEAT_CAP) {
-                sheet
-                    .grid
-                    .cell(sheet.col.saturating_add(k), &text, &mut self.out);
+                let col = sheet.col.saturating_add(k);
+                let at = sheet.grid.cell(col, &text, &mut self.out);
+                if number {
+                    sheet.numbers.number(col, &text, at);
+                } else {
+                    sheet.numbers.text(col, &text);
+                }
             }
         }
         sheet.col = sheet.col.saturating_add(repeat);

@@ -5,8 +5,9 @@
 //!   table row is a line with its cells separated by tabs.
 //! - XLSX: every worksheet, located by its name; one line per row with the row's number as the
 //!   line number, cells separated by tabs; shared and inline strings; numbers as the user sees
-//!   them (`101901234`, or `010190-1234` under the number format `000000-0000`). Comments and
-//!   drawings' text boxes too.
+//!   them (`101901234`, or `010190-1234` under the number format `000000-0000`), with the
+//!   leading zero an identity number lost in a number cell put back where its column says so
+//!   (`cells.rs`: `0101901234` under `CPR-nr.`). Comments and drawings' text boxes too.
 //! - PPTX: slides (`slide N`) and their notes (`notes N`), SmartArt and comments.
 //!
 //! All three: the document properties (`docProps/core.xml`, `docProps/custom.xml`), and embedded
@@ -14,6 +15,7 @@
 
 use std::io::{Read, Seek};
 
+use super::cells::Numbers;
 use super::{
     attr, general_number, local, local_end, one_line, part_failed, rels_of, report, resolve,
     DigitPattern, Out, Package, PackageKind, PartXml, X,
@@ -302,7 +304,7 @@ pub(super) fn docx<R: Read + Seek>(pkg: &mut Package<R>, cx: &mut Cx) -> Result<
 /// The largest row and column numbers of a sheet (Excel's own limits): a gap up to a row beyond
 /// them is not filled with empty lines.
 const MAX_ROWS: u64 = 1 << 20;
-const MAX_COLS: u64 = 1 << 14;
+pub(super) const MAX_COLS: u64 = 1 << 14;
 
 /// Shared strings, one after the other in one buffer.
 #[derive(Default)]
@@ -446,15 +448,19 @@ impl Grid {
         self.end = 0;
     }
 
-    /// Writes a cell's text at column `col` (0-based) of the current line.
-    pub fn cell(&mut self, col: u64, text: &str, out: &mut Out) {
+    /// Writes a cell's text at column `col` (0-based) of the current line; returns where the
+    /// text starts in `out`, `None` when it did not fit.
+    pub fn cell(&mut self, col: u64, text: &str, out: &mut Out) -> Option<usize> {
         let col = col.min(MAX_COLS).max(self.end);
         let tabs = col - self.end + u64::from(self.used);
         out.repeat('\t', usize::try_from(tabs).unwrap_or(0));
-        out.push_str(&one_line(text));
+        let at = out.s.len();
+        let text = one_line(text);
+        out.push_str(&text);
         self.end = col + 1;
         self.used = true;
         self.extent(out);
+        (out.s.len() == at + text.len()).then_some(at)
     }
 
     /// Repeats the current row `times` more times, a line each: the row's text is what `out`
@@ -472,11 +478,26 @@ impl Grid {
     }
 }
 
+/// Reads a worksheet, then puts back the leading zeros its number cells lost (`cells.rs`), in
+/// the text read before a failure too.
 fn sheet(
     xml: &mut PartXml<'_>,
     out: &mut Out,
     strings: &Strings,
     patterns: &[Option<DigitPattern>],
+) -> Result<(), String> {
+    let mut numbers = Numbers::new();
+    let result = sheet_cells(xml, out, strings, patterns, &mut numbers);
+    numbers.apply(out);
+    result
+}
+
+fn sheet_cells(
+    xml: &mut PartXml<'_>,
+    out: &mut Out,
+    strings: &Strings,
+    patterns: &[Option<DigitPattern>],
+    numbers: &mut Numbers,
 ) -> Result<(), String> {
     let mut grid = Grid::new();
     let mut row: u64 = 0;
@@ -523,6 +544,7 @@ fn sheet(
                 "rPh" => phonetic = phonetic.saturating_sub(1),
                 "c" => {
                     if let Some((col, kind, style)) = cell.take() {
+                        let number = matches!(kind.as_str(), "" | "n");
                         let text = match kind.as_str() {
                             "s" => value
                                 .trim()
@@ -542,7 +564,12 @@ fn sheet(
                             _ => value.clone(),
                         };
                         if !text.trim().is_empty() {
-                            grid.cell(col, &text, out);
+                            let at = grid.cell(col, &text, out);
+                            if number {
+                                numbers.number(col, &text, at);
+                            } else {
+                                numbers.text(col, &text);
+                            }
                         }
                         next_col = col.saturating_add(1);
                     }
@@ -816,7 +843,9 @@ mod tests {
         assert_eq!(lines[1], "");
         assert_eq!(lines[2], "Bo Ek\t\t101901234");
         assert_eq!(lines[3], "Ny rad\t010190-1234\t\tTRUE");
-        assert_eq!(lines[4], "\t101901234\tx");
+        // A number stored as a float, under the heading "CPR": its digits, with the zero the
+        // number cell lost (C3, under no heading, keeps its nine digits).
+        assert_eq!(lines[4], "\t0101901234\tx");
         assert_eq!(lines[5], "7");
         assert!(got.text_at("Blad 2").is_none());
     }

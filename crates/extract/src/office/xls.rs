@@ -1,13 +1,15 @@
 //! Excel 97–2003 workbooks (`.xls`, BIFF8; BIFF5 too): every worksheet, located by its
 //! name, a line per row (line N is row N), cells separated by tabs, numbers as the user sees
-//! them (under number formats such as `000000-0000` too), shared strings, formula results,
-//! and the text of comments and text boxes.
+//! them (under number formats such as `000000-0000` too, and with the leading zero an identity
+//! number lost in a number cell put back where its column says so: `cells.rs`), shared
+//! strings, formula results, and the text of comments and text boxes.
 //!
 //! A streaming record reader of its own: cells are kept sparse, so a sheet with a cell at
 //! A1 and one at IV65536 costs two cells, and nothing on hostile input panics.
 
 use std::collections::HashMap;
 
+use super::cells::Numbers;
 use super::ooxml::Grid;
 use super::{general_number, DigitPattern, Out};
 
@@ -256,7 +258,8 @@ fn rk(v: u32) -> f64 {
 
 struct Sheet {
     name: String,
-    cells: Vec<(u16, u16, String)>,
+    /// Row, column, text as shown, and whether the cell is a number.
+    cells: Vec<(u16, u16, String, bool)>,
     boxes: Vec<String>,
 }
 
@@ -312,7 +315,7 @@ pub(crate) fn workbook(data: &[u8], cap: usize) -> Result<Book, String> {
         if kind == STRING {
             if let (Some((row, col)), Some(sheet)) = (pending_string.take(), current.as_mut()) {
                 if let Some((text, _)) = strs.read(body, 0, true) {
-                    sheet.cells.push((row, col, text));
+                    sheet.cells.push((row, col, text, false));
                 }
             }
             continue;
@@ -417,9 +420,8 @@ pub(crate) fn workbook(data: &[u8], cap: usize) -> Result<Book, String> {
                         .get(xf as usize)
                         .and_then(|f| formats.get(f))
                         .and_then(|code| DigitPattern::parse(code));
-                    sheet
-                        .cells
-                        .push((row, c, general_number(&format_f64(v), pattern.as_ref())));
+                    let text = general_number(&format_f64(v), pattern.as_ref());
+                    sheet.cells.push((row, c, text, true));
                     c = c.saturating_add(1);
                     p += 6;
                 }
@@ -444,7 +446,10 @@ pub(crate) fn workbook(data: &[u8], cap: usize) -> Result<Book, String> {
             _ => None,
         };
         if let Some(text) = text {
-            sheet.cells.push((row, col, text));
+            // A formula's result is a number unless its last two bytes mark another type.
+            let number = matches!(kind, NUMBER | RK)
+                || (kind == FORMULA && body.get(12..14) != Some(&[0xFF, 0xFF][..]));
+            sheet.cells.push((row, col, text, number));
         }
         if kind == TXO {
             pending_txo = u16_at(body, 10).map(usize::from).filter(|n| *n > 0);
@@ -456,11 +461,12 @@ pub(crate) fn workbook(data: &[u8], cap: usize) -> Result<Book, String> {
     let mut out = Vec::new();
     let mut cap = cap;
     for mut sheet in sheets {
-        sheet.cells.sort_by_key(|(r, c, _)| (*r, *c));
+        sheet.cells.sort_by_key(|(r, c, _, _)| (*r, *c));
         let mut text = Out::new(cap);
         let mut grid = Grid::new();
+        let mut numbers = Numbers::new();
         let mut row = None;
-        for (r, c, t) in &sheet.cells {
+        for (r, c, t, number) in &sheet.cells {
             if t.trim().is_empty() {
                 continue;
             }
@@ -468,8 +474,14 @@ pub(crate) fn workbook(data: &[u8], cap: usize) -> Result<Book, String> {
                 grid.row(u64::from(*r) + 1, &mut text);
                 row = Some(*r);
             }
-            grid.cell(u64::from(*c), t, &mut text);
+            let at = grid.cell(u64::from(*c), t, &mut text);
+            if *number {
+                numbers.number(u64::from(*c), t, at);
+            } else {
+                numbers.text(u64::from(*c), t);
+            }
         }
+        numbers.apply(&mut text);
         if !sheet.boxes.is_empty() {
             if !text.s.is_empty() {
                 text.push('\n');
