@@ -83,11 +83,15 @@ fn the_issues_cases_are_found_on_their_line() {
     let (c, d) = PNR.split_once('-').unwrap();
     s.write(
         "ndash.html",
-        format!("<html><body>\n<p>Ärende</p>\n<p>Personnummer: {c}&ndash;{d}</p>\n</body></html>\n"),
+        format!(
+            "<html><body>\n<p>Ärende</p>\n<p>Personnummer: {c}&ndash;{d}</p>\n</body></html>\n"
+        ),
     );
     s.write(
         "attribute.html",
-        format!("<html><body>\n<form>\n<input name=\"cpr\" value=\"{a}{b}\">\n</form></body></html>\n"),
+        format!(
+            "<html><body>\n<form>\n<input name=\"cpr\" value=\"{a}{b}\">\n</form></body></html>\n"
+        ),
     );
     let out = scan(&s);
     for (name, _) in &cases {
@@ -113,7 +117,12 @@ fn a_column_header_labels_its_column() {
     // valid both ways is read as Danish. Here: the header alone makes the bare number high.
     let s = Scratch::new("markup-header");
     let rows: String = (0..3)
-        .map(|i| format!("<tr><td>Navn {i}</td><td>{}</td></tr>\n", CPR.replace('-', "")))
+        .map(|i| {
+            format!(
+                "<tr><td>Navn {i}</td><td>{}</td></tr>\n",
+                CPR.replace('-', "")
+            )
+        })
         .collect();
     s.write(
         "list.html",
@@ -123,7 +132,10 @@ fn a_column_header_labels_its_column() {
     let found = located(&out, "list.html", &masked(CPR));
     let lines: Vec<&str> = found.iter().map(|f| f.2.as_str()).collect();
     assert_eq!(lines, ["line 3", "line 4", "line 5"]);
-    assert!(found.iter().all(|f| f.0 == "dk-cpr" && f.1 == "high"), "{found:?}");
+    assert!(
+        found.iter().all(|f| f.0 == "dk-cpr" && f.1 == "high"),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -170,7 +182,10 @@ fn json_escapes_are_decoded_and_keys_label_values() {
     // JSON Lines, in an archive: the member's lines.
     let (c, d) = PNR.split_once('-').unwrap();
     let lines = format!("{{\"id\": 1}}\n{{\"personnummer\": \"{c}\\u2010{d}\"}}\n");
-    s.write("export.zip", zip_of(&[("data/people.jsonl", lines.as_bytes())]));
+    s.write(
+        "export.zip",
+        zip_of(&[("data/people.jsonl", lines.as_bytes())]),
+    );
     let out = scan(&s);
     assert_eq!(
         located(&out, "clients.json", &masked(CPR)),
@@ -194,7 +209,11 @@ fn html_in_an_archive_keeps_its_tables_and_lines() {
     let out = scan(&s);
     assert_eq!(
         located(&out, "cases.zip", &masked(CPR)),
-        [("dk-cpr".into(), "high".into(), "web/sag.html: line 8".into())]
+        [(
+            "dk-cpr".into(),
+            "high".into(),
+            "web/sag.html: line 8".into()
+        )]
     );
 }
 
@@ -207,13 +226,24 @@ fn hostile_markup_ends_and_is_read_past() {
     page.push('\n');
     // An attribute of 3 MB, and a comment that never ends.
     page.push_str(&format!("<p title=\"{}\">x</p>\n", "a".repeat(3 << 20)));
-    page.push_str(&format!("<p>CPR-nr: {CPR}</p>\n<!-- {}", "b".repeat(3 << 20)));
+    page.push_str(&format!(
+        "<p>CPR-nr: {CPR}</p>\n<!-- {}",
+        "b".repeat(3 << 20)
+    ));
     s.write("deep.html", &page);
     // An entity expansion attack: the DTD is never read, nothing expands.
-    let mut laughs = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n");
+    let mut laughs =
+        String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n");
     for i in 1..10 {
-        let prev = if i == 1 { "lol".to_string() } else { format!("lol{}", i - 1) };
-        laughs.push_str(&format!("<!ENTITY lol{i} \"{}\">\n", format!("&{prev};").repeat(10)));
+        let prev = if i == 1 {
+            "lol".to_string()
+        } else {
+            format!("lol{}", i - 1)
+        };
+        laughs.push_str(&format!(
+            "<!ENTITY lol{i} \"{}\">\n",
+            format!("&{prev};").repeat(10)
+        ));
     }
     laughs.push_str(&format!("]>\n<lolz>&lol9;</lolz>\n<cpr>{CPR}</cpr>\n"));
     s.write("laughs.xml", &laughs);

@@ -445,14 +445,14 @@ impl State {
                 return;
             }
         }
-        self.to_line(line);
+        self.advance_to(line);
         if self.line_has_text {
             self.pending_break = true;
         }
     }
 
     /// Moves the running text on to source line `line` (never back).
-    fn to_line(&mut self, line: u64) {
+    fn advance_to(&mut self, line: u64) {
         while self.src_line < line {
             self.newline(self.src_line + 1);
         }
@@ -477,7 +477,7 @@ impl State {
                 return;
             }
         }
-        self.to_line(line);
+        self.advance_to(line);
         let mut rest = text;
         let mut src = line;
         while !rest.is_empty() {

@@ -617,9 +617,28 @@ fn scan_markup<R: Read>(
         stream.push(&out.flow, found);
         out.flow.clear();
         let lines = markup.flow_lines();
-        let mut ok = forward(ctx, path, Place::Mapped { location: "", lines }, found, tx);
+        let mut ok = forward(
+            ctx,
+            path,
+            Place::Mapped {
+                location: "",
+                lines,
+            },
+            found,
+            tx,
+        );
         for (t, lines) in out.tables.drain(..) {
-            ok = ok && detect_all(ctx, path, &t, Place::Mapped { location: "", lines: &lines }, tx);
+            ok = ok
+                && detect_all(
+                    ctx,
+                    path,
+                    &t,
+                    Place::Mapped {
+                        location: "",
+                        lines: &lines,
+                    },
+                    tx,
+                );
         }
         ok
     };
@@ -634,7 +653,16 @@ fn scan_markup<R: Read>(
                 stream.finish(&mut found);
                 let lines = markup.flow_lines();
                 let alive = alive
-                    && forward(ctx, path, Place::Mapped { location: "", lines }, &mut found, tx)
+                    && forward(
+                        ctx,
+                        path,
+                        Place::Mapped {
+                            location: "",
+                            lines,
+                        },
+                        &mut found,
+                        tx,
+                    )
                     && read_failed(path, &e, tx);
                 return Reached::from(alive, false);
             }
@@ -647,7 +675,16 @@ fn scan_markup<R: Read>(
     alive &= detect(&markup, &mut out, &mut stream, &mut found);
     stream.finish(&mut found);
     let lines = markup.flow_lines();
-    alive &= forward(ctx, path, Place::Mapped { location: "", lines }, &mut found, tx);
+    alive &= forward(
+        ctx,
+        path,
+        Place::Mapped {
+            location: "",
+            lines,
+        },
+        &mut found,
+        tx,
+    );
     let alive = alive
         && tx
             .send(Msg::Done(Outcome::Text {
@@ -851,7 +888,10 @@ fn forward(
                     }
                     _ => format!("{location}: line {}", f.line),
                 },
-                Place::Mapped { location: "", lines } => format!("line {}", lines.source(f.line)),
+                Place::Mapped {
+                    location: "",
+                    lines,
+                } => format!("line {}", lines.source(f.line)),
                 Place::Mapped { lines, .. } => {
                     format!("{location}: line {}", lines.source(f.line))
                 }

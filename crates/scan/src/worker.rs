@@ -16,8 +16,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use extract::media::{intern, Media};
 use extract::markup::{LineMap, Run};
+use extract::media::{intern, Media};
 use extract::{Limits, Problem, Sink};
 
 const PROBLEMS: [Problem; 6] = [
