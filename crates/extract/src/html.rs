@@ -885,7 +885,10 @@ mod tests {
         let src = "<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY a \"aaaa\">]>\n<r><person id=\"7\"><cpr>070761&#45;4285</cpr><note><![CDATA[x < y &amp; z]]></note><x>&a;</x></person></r>";
         let (flow, map, tables) = read(src, true, 4);
         assert!(tables.is_empty());
-        assert!(flow.contains(" cpr: 070761-4285 note: x < y &amp; z"), "{flow:?}");
+        assert!(
+            flow.contains(" cpr: 070761-4285 note: x < y &amp; z"),
+            "{flow:?}"
+        );
         assert!(flow.contains("person:  id: 7"), "{flow:?}");
         assert!(!flow.contains("aaaaaaaa"), "{flow:?}");
         assert_eq!(line_of(&flow, &map, "cpr"), 3);
