@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 
 use crate::expand::Expanded;
+use crate::markup::{LineMap, MarkupKind};
 use crate::media::{camera_photo, image_format, media_format, recording, Media, MediaKind};
 use crate::text::{sniff, Content};
 
@@ -84,6 +85,11 @@ pub trait Sink {
     fn sheet(&mut self, location: &str, text: &[u8], _grid_end: usize) {
         self.text(location, text);
     }
+    /// Text whose lines are not the source's (markup without its tags, a table's rows):
+    /// `lines` gives the source line of each; sinks that do not locate lines take it as text.
+    fn lines(&mut self, location: &str, text: &[u8], _lines: &LineMap) {
+        self.text(location, text);
+    }
     /// The name of a member (archive entry, attachment) at `location` (`inner.zip: file name`),
     /// which may hold personal data of its own.
     fn name(&mut self, _location: &str, _name: &str) {}
@@ -94,8 +100,10 @@ pub trait Sink {
 /// The formats extraction knows, recognised from the name and the first bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// Plain text (including HTML, XML, JSON, CSV: read as text, markup and all).
+    /// Plain text (CSV too).
     Text,
+    /// HTML, XML or JSON: read as the text they show, without their markup.
+    Markup(MarkupKind),
     Zip,
     Tar,
     Gzip,
@@ -127,6 +135,7 @@ impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::Text => "text",
+            Format::Markup(kind) => kind.name(),
             Format::Zip => "zip",
             Format::Tar => "tar",
             Format::Gzip => "gzip",
@@ -145,9 +154,12 @@ impl Format {
     }
 
     /// True for formats read as a whole item in memory (containers and documents); plain text
-    /// is streamed instead.
+    /// and markup are streamed instead.
     pub fn is_container(self) -> bool {
-        !matches!(self, Format::Text | Format::Other(_) | Format::Media(..))
+        !matches!(
+            self,
+            Format::Text | Format::Markup(_) | Format::Other(_) | Format::Media(..)
+        )
     }
 }
 
@@ -163,6 +175,8 @@ pub fn format_of(name: &str, head: &[u8]) -> Format {
                 Format::Mbox
             } else if crate::mail::is_eml(name, head) {
                 Format::Eml
+            } else if let Some(kind) = crate::markup::markup_of(name, &text_bytes(head)) {
+                Format::Markup(kind)
             } else {
                 Format::Text
             }
@@ -343,6 +357,7 @@ impl Extraction<'_> {
                 cx.text("", &text_bytes(data));
                 Ok(())
             }
+            Format::Markup(kind) => crate::markup::extract(kind, data, &mut cx),
             Format::Zip => crate::archive::zip(data, &mut cx),
             Format::Tar => crate::archive::tar(data, &mut cx),
             Format::Gzip => crate::archive::gzip(data, &mut cx),
@@ -424,6 +439,12 @@ impl Cx<'_, '_> {
     pub fn sheet(&mut self, sub: &str, text: &[u8], grid_end: usize) {
         let loc = self.join(sub);
         self.ex.sink.sheet(&loc, text, grid_end);
+    }
+
+    /// Reports text at `sub` whose lines lie on the source lines `lines` gives.
+    pub fn lines(&mut self, sub: &str, text: &[u8], lines: &LineMap) {
+        let loc = self.join(sub);
+        self.ex.sink.lines(&loc, text, lines);
     }
 
     /// Reports a problem at `sub` in `format`.

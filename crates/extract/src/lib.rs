@@ -9,11 +9,17 @@
 //!   documents): it recognises the format, reports text segments with their location to a
 //!   [`Sink`], recurses into members within [`Limits`] on depth, size and compression ratio,
 //!   and reports what it cannot inspect (corrupt, encrypted, bombs) as a [`Problem`].
+//! - [`markup::Markup`] reads HTML, XML and JSON as the text they show, in a stream of chunks:
+//!   tags dropped, references and escapes decoded, tables as rows of cells, with a
+//!   [`markup::LineMap`] back to the source's lines.
 
 mod archive;
 mod expand;
+mod html;
 mod item;
+mod json;
 mod mail;
+pub mod markup;
 pub mod media;
 pub mod ocr;
 mod office;

@@ -539,6 +539,9 @@ fn scan_reader<R: Read>(
         );
         return Reached::from(alive, true);
     }
+    if let extract::Format::Markup(kind) = format {
+        return scan_markup(ctx, path, text, kind, tx);
+    }
     if let Some(all) = text.whole() {
         if !detect_all(ctx, path, all, Place::Lines(""), tx) {
             return Reached::Gone;
@@ -572,6 +575,122 @@ fn scan_reader<R: Read>(
             bytes: text.bytes_read(),
         }))
         .is_ok();
+    Reached::from(alive, true)
+}
+
+/// What markup conversion hands over between two chunks.
+#[derive(Default)]
+struct Converted {
+    flow: Vec<u8>,
+    tables: Vec<(Vec<u8>, extract::markup::LineMap)>,
+}
+
+impl extract::markup::Out for Converted {
+    fn flow(&mut self, text: &[u8]) {
+        self.flow.extend_from_slice(text);
+    }
+
+    fn table(&mut self, text: &[u8], lines: &extract::markup::LineMap) {
+        self.tables.push((text.to_vec(), lines.clone()));
+    }
+}
+
+/// Reads HTML, XML or JSON as the text it shows, chunk by chunk as plain text is read: the
+/// running text is one document for the detectors, each table one more.
+fn scan_markup<R: Read>(
+    ctx: &Ctx,
+    path: &str,
+    mut text: TextReader<R>,
+    kind: extract::markup::MarkupKind,
+    tx: &mut Outbox,
+) -> Reached {
+    let mut markup = extract::markup::Markup::new(kind, text.content());
+    let mut out = Converted::default();
+    let mut found = Vec::new();
+    let mut stream = ctx.det.stream();
+    let mut alive = true;
+    // Detects in what the last chunk gave; false once the writer is gone.
+    let mut detect = |markup: &extract::markup::Markup,
+                      out: &mut Converted,
+                      stream: &mut detect::Stream,
+                      found: &mut Vec<detect::Finding>| {
+        stream.push(&out.flow, found);
+        out.flow.clear();
+        let lines = markup.flow_lines();
+        let mut ok = forward(
+            ctx,
+            path,
+            Place::Mapped {
+                location: "",
+                lines,
+            },
+            found,
+            tx,
+        );
+        for (t, lines) in out.tables.drain(..) {
+            ok = ok
+                && detect_all(
+                    ctx,
+                    path,
+                    &t,
+                    Place::Mapped {
+                        location: "",
+                        lines: &lines,
+                    },
+                    tx,
+                );
+        }
+        ok
+    };
+    loop {
+        match text.next_chunk() {
+            Ok(Some(chunk)) => markup.push(chunk, &mut out),
+            Ok(None) => break,
+            Err(e) => {
+                // Report what was found before the failure, then the failure.
+                markup.finish(&mut out);
+                alive = detect(&markup, &mut out, &mut stream, &mut found);
+                stream.finish(&mut found);
+                let lines = markup.flow_lines();
+                let alive = alive
+                    && forward(
+                        ctx,
+                        path,
+                        Place::Mapped {
+                            location: "",
+                            lines,
+                        },
+                        &mut found,
+                        tx,
+                    )
+                    && read_failed(path, &e, tx);
+                return Reached::from(alive, false);
+            }
+        }
+        if !detect(&markup, &mut out, &mut stream, &mut found) {
+            return Reached::Gone;
+        }
+    }
+    markup.finish(&mut out);
+    alive &= detect(&markup, &mut out, &mut stream, &mut found);
+    stream.finish(&mut found);
+    let lines = markup.flow_lines();
+    alive &= forward(
+        ctx,
+        path,
+        Place::Mapped {
+            location: "",
+            lines,
+        },
+        &mut found,
+        tx,
+    );
+    let alive = alive
+        && tx
+            .send(Msg::Done(Outcome::Text {
+                bytes: text.bytes_read(),
+            }))
+            .is_ok();
     Reached::from(alive, true)
 }
 
@@ -625,6 +744,10 @@ impl extract::Sink for ItemSink<'_, '_> {
             grid_end,
         };
         self.detect(text, place);
+    }
+
+    fn lines(&mut self, location: &str, text: &[u8], lines: &extract::markup::LineMap) {
+        self.detect(text, Place::Mapped { location, lines });
     }
 
     fn name(&mut self, location: &str, name: &str) {
@@ -700,6 +823,11 @@ enum Place<'a> {
         text: &'a [u8],
         grid_end: usize,
     },
+    /// Text whose lines lie on the source lines `lines` gives (markup read without its tags).
+    Mapped {
+        location: &'a str,
+        lines: &'a extract::markup::LineMap,
+    },
 }
 
 /// The cell reference (`C12`) of byte `offset` in a grid whose line N is row N and whose
@@ -741,7 +869,10 @@ fn forward(
     let mut records = Vec::with_capacity(found.len());
     // A place inside an item names members and attachments, which may hold values too.
     let location = match place {
-        Place::Lines(l) | Place::Name(l) | Place::Cells { location: l, .. } => ctx.mask.text(l),
+        Place::Lines(l)
+        | Place::Name(l)
+        | Place::Cells { location: l, .. }
+        | Place::Mapped { location: l, .. } => ctx.mask.text(l),
     };
     for f in found.drain(..) {
         let written = f.value.expose();
@@ -757,6 +888,13 @@ fn forward(
                     }
                     _ => format!("{location}: line {}", f.line),
                 },
+                Place::Mapped {
+                    location: "",
+                    lines,
+                } => format!("line {}", lines.source(f.line)),
+                Place::Mapped { lines, .. } => {
+                    format!("{location}: line {}", lines.source(f.line))
+                }
             },
             kind: f.kind_name(),
             confidence: f.confidence,

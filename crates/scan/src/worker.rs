@@ -6,7 +6,8 @@
 //! first use and again after a crash. The pipe protocol is framed binary:
 //! request `u32 name length, name, u64 data length, data`; replies are events
 //! `T loc text` (text), `S loc text grid_end` (a sheet: text whose first `grid_end` bytes are a
-//! grid of cells), `P loc format problem reason` (problem), `M loc media facts` (a recording or
+//! grid of cells), `L loc text runs` (text whose lines map to the source's: `u32` count, then
+//! per run `u64 out, u64 src, u8 step`), `P loc format problem reason` (problem), `M loc media facts` (a recording or
 //! photo), `N loc name` (a member's name), `O seconds` (time spent in OCR), `E` (item done),
 //! each string as `u32 length, bytes`.
 
@@ -15,6 +16,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use extract::markup::{LineMap, Run};
 use extract::media::{intern, Media};
 use extract::{Limits, Problem, Sink};
 
@@ -66,6 +68,8 @@ impl std::fmt::Display for Failure {
 enum Event {
     /// Text, and for a sheet where its grid of cells ends.
     Text(String, Vec<u8>, Option<u64>),
+    /// Text and where its lines lie in the source.
+    Lines(String, Vec<u8>, LineMap),
     Problem(String, String, u8, String),
     Media(String, Media),
     Ocr(Duration),
@@ -168,6 +172,7 @@ impl Worker {
                 Ok(Event::Text(loc, text, Some(end))) => {
                     sink.sheet(&loc, &text, usize::try_from(end).unwrap_or(usize::MAX))
                 }
+                Ok(Event::Lines(loc, text, lines)) => sink.lines(&loc, &text, &lines),
                 Ok(Event::Problem(loc, format, p, reason)) => {
                     let problem = PROBLEMS
                         .get(usize::from(p))
@@ -272,6 +277,33 @@ fn read_event(r: &mut impl Read) -> io::Result<Event> {
                 None
             };
             Event::Text(loc, text, grid_end)
+        }
+        b'L' => {
+            let loc = get_string(r)?;
+            let text = get_bytes(r, u32::MAX as usize)?;
+            let mut n = [0u8; 4];
+            r.read_exact(&mut n)?;
+            let n = u32::from_le_bytes(n) as usize;
+            // Each run stands for at least one line of the text.
+            if n > text.len() + 1 {
+                return Err(io::Error::other("frame too large"));
+            }
+            let mut runs = Vec::with_capacity(n);
+            for _ in 0..n {
+                let mut run = [0u8; 17];
+                r.read_exact(&mut run)?;
+                let word = |i: usize| {
+                    let mut w = [0u8; 8];
+                    w.copy_from_slice(&run[i..i + 8]);
+                    u64::from_le_bytes(w)
+                };
+                runs.push(Run {
+                    out: word(0),
+                    src: word(8),
+                    step: run[16] != 0,
+                });
+            }
+            Event::Lines(loc, text, LineMap::from_runs(runs))
         }
         b'P' => {
             let loc = get_string(r)?;
@@ -399,6 +431,22 @@ impl<W: Write> FrameSink<'_, W> {
 impl<W: Write> Sink for FrameSink<'_, W> {
     fn sheet(&mut self, location: &str, text: &[u8], grid_end: usize) {
         self.put_text(location, text, Some(grid_end));
+    }
+
+    fn lines(&mut self, location: &str, text: &[u8], lines: &LineMap) {
+        self.put(|w| {
+            w.write_all(b"L")?;
+            put_bytes(w, location.as_bytes())?;
+            put_bytes(w, text)?;
+            let runs = lines.runs();
+            w.write_all(&(runs.len() as u32).to_le_bytes())?;
+            for run in runs {
+                w.write_all(&run.out.to_le_bytes())?;
+                w.write_all(&run.src.to_le_bytes())?;
+                w.write_all(&[u8::from(run.step)])?;
+            }
+            Ok(())
+        });
     }
 
     fn name(&mut self, location: &str, name: &str) {
