@@ -515,7 +515,13 @@ impl Gen<'_> {
     /// A street line, a postcode, a town and their country.
     fn address(&mut self, lang: &'static str) -> (String, String, String, &'static str) {
         let country = self.name_lang(lang);
-        let street = self.of("street", country);
+        let mut street = self.of("street", country);
+        // mimesis keeps the word after a street named after someone apart ("Rolf Wickstrøms").
+        let suffixes = self.words.of("street-suffix", country);
+        if street.ends_with('s') && ["da", "no", "sv"].contains(&country) && !suffixes.is_empty() {
+            let suffix = &self.rng.pick(suffixes).0;
+            street = format!("{street} {}", suffix.to_lowercase());
+        }
         let mut number = format!("{}", 1 + self.rng.below(120));
         if self.rng.chance(15) {
             number.push_str([" A", "B", " C"][self.rng.below(3)]);
@@ -932,13 +938,13 @@ fn names_and_addresses_are_found_with_measured_precision_and_recall() {
     // Floors: what the detectors reach on this set (see the numbers printed above).
     let names = &total["name"];
     assert!(names.precision() >= 0.95, "name precision below 0.95");
-    assert!(names.recall() >= 0.42, "name recall below 0.42");
+    assert!(names.recall() >= 0.73, "name recall below 0.73");
     let addresses = &total["address"];
     assert!(
         addresses.precision() >= 0.95,
         "address precision below 0.95"
     );
-    assert!(addresses.recall() >= 0.58, "address recall below 0.58");
+    assert!(addresses.recall() >= 0.73, "address recall below 0.73");
 }
 
 /// A finding of medium or high confidence, as scored.
