@@ -62,7 +62,8 @@ const SURNAME_ENDINGS: &[&str] = &[
     "blom", "dahl", "dal", "stedt", "stad", "ander", "fors", "lind", "bäck", "borg", "feldt",
     "felt", "rud", "heim", "vik", "land", "haug", "bakken", "gaard", "gård", "rup", "bjerg",
     "holt", "toft", "vold", "man", "mann", "sten", "stierna", "stjerna", "sköld", "én", "ér",
-    // Finnish.
+    "bakke", "lie", "lien", "seth", "by", "bye", "aker", "nes", "næs", "sæter", "seter", "brekke",
+    "hagen", "moen", "bråten", "braaten", "bæk", "skov", // Finnish.
     "nen", "la", "lä", "mäki", "salo", "aho", "niemi", "koski", "vaara", "oja", "lahti", "järvi",
     "harju", "ranta", "virta", "kallio", "vuori",
 ];
@@ -499,6 +500,9 @@ const STREET_WORDS: &[&str] = &[
     "tie",
 ];
 
+/// How far back from a cell its row's start is looked for.
+const ROW_MAX: usize = 2048;
+
 /// The columns of a delimited table whose header names them as people's names: a field whose
 /// last word is a name label ("Namn", "Patientens namn", "Nimi").
 pub(crate) struct NameColumns {
@@ -537,7 +541,14 @@ impl NameColumns {
         if c > 0 && h[c - 1] == b'"' {
             c -= 1;
         }
-        let line_start = memchr::memrchr(b'\n', &h[..c]).map_or(0, |i| i + 1);
+        // Rows are short; a cell further than this from its line's start (or from the text's,
+        // in a chunk that begins mid-line) is not read, so that a long line costs no more.
+        let from = c.saturating_sub(ROW_MAX);
+        let line_start = match memchr::memrchr(b'\n', &h[from..c]) {
+            Some(i) => from + i + 1,
+            None if from == 0 => 0,
+            None => return false,
+        };
         if c != line_start && h[c - 1] != self.delimiter {
             return false;
         }
