@@ -70,6 +70,11 @@ const SURNAME_ENDINGS: &[&str] = &[
 /// Words that some list holds as a first name but that begin place names in Nordic text
 /// ("Lilla Hammar", "Villa Segeborg").
 const PLACE_WORDS: &[&str] = &["Lilla", "Villa", "Stora", "Sankt", "Santa"];
+/// Courtesy titles before a name ("Fru Berit Brandt", "Hr. Jon Olsen"): no part of it, and a
+/// label before the title labels the name.
+const TITLES: &[&str] = &[
+    "Hr", "Herr", "Fru", "Frk", "Fröken", "Mr", "Mrs", "Ms", "Miss", "Dr",
+];
 /// Words before a `:` that announce a name ("Namn:", "Patientens namn:", "Nimi:").
 const NAME_LABELS: &[&str] = &[
     "namn",
@@ -99,8 +104,10 @@ pub struct Names {
     endings: Vec<Vec<u8>>,
     /// Surname endings in every spelling ([`SURNAME_ENDINGS`]).
     shapes: Vec<Vec<u8>>,
-    /// [`PLACE_WORDS`] in every spelling.
+    /// [`PLACE_WORDS`] and [`TITLES`] in every spelling: words that begin no name.
     places: Set,
+    /// [`TITLES`] in every spelling.
+    titles: Set,
     count: usize,
 }
 
@@ -134,7 +141,10 @@ impl Names {
         let mut names = Names {
             endings: encodings(PATRONYMIC.iter().map(|s| s.to_string())),
             shapes: encodings(SURNAME_ENDINGS.iter().map(|s| s.to_string())),
-            places: encodings(PLACE_WORDS.iter().map(|s| s.to_string()))
+            places: encodings(PLACE_WORDS.iter().chain(TITLES).map(|s| s.to_string()))
+                .into_iter()
+                .collect(),
+            titles: encodings(TITLES.iter().map(|s| s.to_string()))
                 .into_iter()
                 .collect(),
             ..Names::default()
@@ -228,7 +238,8 @@ impl Names {
         }
         let known = self.is_first(&h[s..first]);
         // After a name label the words are a name even when no list holds the first name.
-        let labelled = labelled(h, s) || columns.is_some_and(|c| c.named_at(h, s));
+        let from = self.title_before(h, s);
+        let labelled = labelled(h, from) || columns.is_some_and(|c| c.named_at(h, from));
         if !known && !labelled {
             return None;
         }
@@ -283,6 +294,30 @@ impl Names {
             });
         }
         self.last_name_first(h, s, first)
+    }
+
+    /// Where a courtesy title right before `s` begins ("Fru " or "Hr. "), else `s`.
+    fn title_before(&self, h: &[u8], s: usize) -> usize {
+        let mut e = s;
+        if e == 0 || h[e - 1] != b' ' {
+            return s;
+        }
+        e -= 1;
+        if e > 0 && h[e - 1] == b'.' {
+            e -= 1;
+        }
+        let mut t = e;
+        while t > 0 && e - t < MAX_WORD && letter_len(h, t - 1) == 1 {
+            t -= 1;
+        }
+        if t > 0 && letter_len(h, t - 1) == 0 && h[t - 1] >= 0x80 {
+            return s;
+        }
+        if self.titles.contains(&h[t..e]) {
+            t
+        } else {
+            s
+        }
     }
 
     /// "Lindqvist, Anna" after a name label: a last name, a comma and a first name, one of the
@@ -702,6 +737,13 @@ mod tests {
         // Part names and other headers are no name columns.
         assert!(NameColumns::parse(b"F\xc3\xb6rnamn;Efternamn;Ort").is_none());
         assert!(NameColumns::parse(b"Namn").is_none());
+    }
+
+    #[test]
+    fn a_courtesy_title_is_no_part_of_a_name_and_keeps_its_label() {
+        assert_eq!(found(b"Namn: Fru Anna Ohly"), [("anna ohly".into(), true)]);
+        assert_eq!(found(b"Navn: Hr. Anna Berg"), [("anna berg".into(), true)]);
+        assert_eq!(found(b"Fru Anna Berg"), [("anna berg".into(), false)]);
     }
 
     #[test]
