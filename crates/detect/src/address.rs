@@ -29,7 +29,7 @@ pub(crate) struct Address {
     pub start: usize,
     /// Byte offset after the town name.
     pub end: usize,
-    /// "se", "dk", "no", "fi" or "is".
+    /// "se", "dk", "no", "fi" or "is"; "dk/no" where nothing tells Denmark and Norway apart.
     pub country: &'static str,
     /// Input of a keyed fingerprint, the same for UTF-8 and Windows-1252 text: street, house
     /// number, postcode and town, lower case, single spaces, the country prefix dropped. The
@@ -67,7 +67,8 @@ fn country_code(c: u8) -> &'static str {
         DK => "dk",
         NO => "no",
         FI => "fi",
-        _ => "is",
+        IS => "is",
+        _ => "dk/no",
     }
 }
 
@@ -792,12 +793,15 @@ fn labelled_words(h: &[u8], ws: usize, le: usize) -> Option<(usize, Hints)> {
 }
 
 /// The one country left, or a tie broken: a Swedish name with a five-digit postcode is
-/// Swedish; Danish or Norwegian only by a Danish floor or district, or a Norwegian flat.
+/// Swedish; Danish or Norwegian by a Danish floor or district, or a Norwegian flat. Street and
+/// postcode that agree on both Denmark and Norway ("Solbakken 3, 4000 Roskilde": both write
+/// streets and postcodes so) are still an address, of either: `DK | NO`.
 fn resolve(countries: u8, dk: bool, no: bool) -> Option<u8> {
     match countries {
         c if c.count_ones() == 1 => Some(c),
         c if c == SE | FI => Some(SE),
         c if c == DK | NO && dk != no => Some(if dk { DK } else { NO }),
+        c if c == DK | NO => Some(c),
         _ => None,
     }
 }
@@ -1016,11 +1020,18 @@ mod tests {
     }
 
     #[test]
-    fn danish_or_norwegian_ending_needs_a_danish_district_or_floor() {
+    fn danish_or_norwegian_ending_is_told_apart_by_a_danish_district_or_floor() {
         assert_eq!(one("Frederiksberg Allé 5, 1820 Frederiksberg C").0, "dk");
         assert_eq!(one("Solbakken 3, 2. th, 4000 Roskilde").0, "dk");
         // "-bakken" and four digits: Denmark or Norway, nothing to tell them apart.
-        none("Solbakken 3, 4000 Roskilde");
+        assert_eq!(
+            one("Solbakken 3, 4000 Roskilde"),
+            ("dk/no", "solbakken 3 4000 roskilde".into())
+        );
+        assert_eq!(
+            found(b"Solbakken 3, 4000 Roskilde")[0].3,
+            "[address] 40** (dk/no)"
+        );
     }
 
     #[test]
@@ -1098,7 +1109,7 @@ mod tests {
         // Without the label the same street is not read.
         none("Kungsholms strand 5, 112 48 Stockholm");
         // Danish and Norwegian labels are the same word.
-        none("Adresse: Bryggen 5, 5003 Bergen");
+        assert_eq!(one("Adresse: Bryggen 5, 5003 Bergen").0, "dk/no");
         // A post-office box is not where someone lives.
         none("Adress: Box 123, 114 55 Stockholm");
     }

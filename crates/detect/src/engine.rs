@@ -266,6 +266,8 @@ fn interpret(form: &Form, today: Date) -> Vec<Valid> {
 struct Doc {
     prefix_read: bool,
     header: Option<Header>,
+    /// The columns of that header line that name people ("Namn;Adress;..."), for names.
+    name_columns: Option<crate::names::NameColumns>,
     /// Stream offset where the header line ends; its columns apply after it.
     header_end: u64,
     /// Kinds named by labels anywhere seen in the document.
@@ -558,6 +560,10 @@ impl<'d> Stream<'d> {
         let mut groups = contact::Groups::new(self.hpos, to);
         let mut postcodes = address::Postcodes::new(self.hpos, to);
         let mut names_done = 0;
+        // Below a header row, cells of a column headed "Namn" hold names.
+        let columns = self.doc.name_columns.as_ref();
+        let header_end = self.doc.header_end;
+        let base = self.base;
         let end = if contact {
             (to + address::AFTER).min(h.len())
         } else {
@@ -570,7 +576,8 @@ impl<'d> Stream<'d> {
             (names, contact),
             |i, class| match class {
                 bytes::Class::WordCapital if names && i < to && i >= names_done => {
-                    if let Some(n) = det.names.name_at(h, i) {
+                    let column = columns.filter(|_| base + i as u64 > header_end);
+                    if let Some(n) = det.names.name_at(h, i, column) {
                         names_done = n.end;
                         people.push(n);
                     }
@@ -823,6 +830,7 @@ impl<'d> Stream<'d> {
         let end = memchr::memchr(b'\n', &prefix[start..]).map_or(prefix.len(), |e| start + e);
         self.doc.header = Header::parse(&det.labels, &prefix[start..end]);
         self.doc.card_column = crate::contact::card_column(&prefix[start..end]);
+        self.doc.name_columns = crate::names::NameColumns::parse(&prefix[start..end]);
         // Only health reads codes.
         self.evidence.codes_everywhere =
             self.health && health::names_codes(det.lexicon(), &prefix[start..end]);
