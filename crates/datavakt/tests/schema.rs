@@ -135,8 +135,10 @@ fn the_corpora_scans_are_valid_against_the_schema() {
     };
     let s = Scratch::new("schema-corpus");
     let v = validator(&s);
-    for set in ["corpus/files", "external/osdatascanner/files"] {
+    // Enough records that every sort of record is checked: thousands from the corpus, about
+    // a hundred from the other scanner's files (most of its health words are about no one).
+    for (set, least) in [("corpus/files", 1000), ("external/osdatascanner/files", 50)] {
         let n = all_valid(&s, &v, &[shared.join(set).to_str().unwrap()]);
-        assert!(n > 100, "{set}: {n} records");
+        assert!(n > least, "{set}: {n} records");
     }
 }
