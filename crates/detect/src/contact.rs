@@ -473,12 +473,9 @@ pub(crate) fn card_context(h: &[u8], start: usize, end: usize) -> Option<&'stati
 
 /// The delimiter and index of the column of a table's header `line` that names a card.
 pub(crate) fn card_column(line: &[u8]) -> Option<(u8, usize)> {
-    let delimiter = *[b';', b'\t', b'|', b',']
-        .iter()
-        .max_by_key(|d| memchr::memchr_iter(**d, line).count())?;
+    let delimiter = context::delimiter_of(line)?;
     line.split(|b| *b == delimiter)
         .position(names_a_card)
-        .filter(|_| line.contains(&delimiter))
         .map(|col| (delimiter, col))
 }
 

@@ -266,6 +266,20 @@ pub(crate) fn local_label(labels: &Labels, h: &[u8], start: usize) -> Option<Hit
     ok.then_some(hit)
 }
 
+/// The delimiter of a delimited table's header `line`: the most frequent of `;`, tab, `|` and
+/// `,`, if it holds one. Every reader of header rows (labels, names, cards) splits by it.
+pub(crate) fn delimiter_of(line: &[u8]) -> Option<u8> {
+    let delimiter = *[b';', b'\t', b'|', b',']
+        .iter()
+        .max_by_key(|d| memchr::memchr_iter(**d, line).count())?;
+    line.contains(&delimiter).then_some(delimiter)
+}
+
+/// The column (counted from 0) that `h[line_start..at]` ends in.
+pub(crate) fn column_of(h: &[u8], line_start: usize, at: usize, delimiter: u8) -> usize {
+    memchr::memchr_iter(delimiter, &h[line_start..at]).count()
+}
+
 /// Column labels from a table's header line: the delimiter and, per column, the label found.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Header {
@@ -276,12 +290,7 @@ pub(crate) struct Header {
 impl Header {
     /// Reads `line` as the header of a delimited table, if it is one with at least one label.
     pub fn parse(labels: &Labels, line: &[u8]) -> Option<Header> {
-        let delimiter = *[b';', b'\t', b'|', b',']
-            .iter()
-            .max_by_key(|d| memchr::memchr_iter(**d, line).count())?;
-        if !line.contains(&delimiter) {
-            return None;
-        }
+        let delimiter = delimiter_of(line)?;
         let mut columns = vec![];
         let mut any = false;
         for field in line.split(|b| *b == delimiter) {
@@ -297,7 +306,7 @@ impl Header {
 
     /// The label of the column that `h[line_start..at]` ends in.
     pub fn column_label(&self, h: &[u8], line_start: usize, at: usize) -> Option<u8> {
-        let col = memchr::memchr_iter(self.delimiter, &h[line_start..at]).count();
+        let col = column_of(h, line_start, at, self.delimiter);
         self.columns.get(col).copied().flatten()
     }
 }

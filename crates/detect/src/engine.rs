@@ -658,7 +658,7 @@ impl<'d> Stream<'d> {
             .filter(|_| self.base + f.start as u64 > self.doc.header_end);
         let in_column = column.is_some_and(|(delimiter, col)| {
             let line_start = memchr::memrchr(b'\n', &h[..f.start]).map_or(0, |i| i + 1);
-            memchr::memchr_iter(delimiter, &h[line_start..f.start]).count() == col
+            context::column_of(h, line_start, f.start, delimiter) == col
         });
         if in_column {
             (

@@ -412,11 +412,9 @@ pub(crate) struct Evidence {
     pub codes_everywhere: bool,
     /// Stream offset where the document became surely about a person.
     pub decided_at: Option<u64>,
-    /// What words with an everyday sense showed while no other health word had been seen:
-    /// it counts once the document shows it is medical or care text.
+    /// What words with an everyday sense showed, held aside: it counts at the document's end
+    /// if the other words show it is medical or care text ([`Evidence::settle`]).
     weak: Option<Box<Evidence>>,
-    /// Health words without an everyday sense seen so far.
-    strong: u32,
 }
 
 impl Evidence {
@@ -435,22 +433,17 @@ impl Evidence {
 
     /// Whether the document has shown itself to be medical or care text, so that words with
     /// an everyday sense count: a health word without one in a sentence about a person, or
-    /// such words at a density of medical text (a few in a note; two thousand health words
-    /// would not make a software changelog of 1 MB medical, nor a dozen of them).
+    /// such words at a density of medical text (two in a note; a dozen in a software
+    /// changelog of 1 MB do not make it medical). Held words are not in these counts.
     fn medical(&self, bytes: u64) -> bool {
-        self.about_person > 0 || u64::from(self.strong) >= (bytes / MEDICAL_DENSITY).max(2)
+        let words = u64::from(self.about_person + self.other);
+        self.about_person > 0 || words >= (bytes / MEDICAL_DENSITY).max(2)
     }
 
     /// Notes a word with an everyday sense: held aside until the document ends.
     fn note_weak(&mut self, offset: u64, category: u16, person: bool, id: bool, word: &[u8]) {
         let held = self.weak.get_or_insert_with(Box::default);
         held.note(offset, category, person, id, word);
-    }
-
-    /// Notes a word without an everyday sense.
-    fn note_strong(&mut self, offset: u64, category: u16, person: bool, id: bool, word: &[u8]) {
-        self.strong += 1;
-        self.note(offset, category, person, id, word);
     }
 
     /// At the end of a document of `bytes`: the held words with an everyday sense count if it
@@ -665,7 +658,7 @@ impl Lexicon {
                 if weak {
                     ev.note_weak(offset, category, about, id, word);
                 } else {
-                    ev.note_strong(offset, category, about, id, word);
+                    ev.note(offset, category, about, id, word);
                 }
             };
             // Once the document is surely about a person, its other health words only add

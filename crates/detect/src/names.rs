@@ -548,12 +548,7 @@ pub(crate) struct NameColumns {
 impl NameColumns {
     /// Reads `line` as a header row with at least one name column.
     pub(crate) fn parse(line: &[u8]) -> Option<NameColumns> {
-        let delimiter = *[b';', b'\t', b'|', b',']
-            .iter()
-            .max_by_key(|d| memchr::memchr_iter(**d, line).count())?;
-        if !line.contains(&delimiter) {
-            return None;
-        }
+        let delimiter = crate::context::delimiter_of(line)?;
         let named: Vec<bool> = line
             .split(|&b| b == delimiter)
             .map(|field| {
@@ -587,7 +582,7 @@ impl NameColumns {
         if c != line_start && h[c - 1] != self.delimiter {
             return false;
         }
-        let col = memchr::memchr_iter(self.delimiter, &h[line_start..c]).count();
+        let col = crate::context::column_of(h, line_start, c, self.delimiter);
         self.named.get(col).copied().unwrap_or(false)
     }
 }

@@ -642,35 +642,18 @@ fn scan_markup<R: Read>(
         }
         ok
     };
-    loop {
+    // Read to the end or to a read failure; what was found before a failure is reported
+    // first, then the failure.
+    let failed = loop {
         match text.next_chunk() {
             Ok(Some(chunk)) => markup.push(chunk, &mut out),
-            Ok(None) => break,
-            Err(e) => {
-                // Report what was found before the failure, then the failure.
-                markup.finish(&mut out);
-                alive = detect(&markup, &mut out, &mut stream, &mut found);
-                stream.finish(&mut found);
-                let lines = markup.flow_lines();
-                let alive = alive
-                    && forward(
-                        ctx,
-                        path,
-                        Place::Mapped {
-                            location: "",
-                            lines,
-                        },
-                        &mut found,
-                        tx,
-                    )
-                    && read_failed(path, &e, tx);
-                return Reached::from(alive, false);
-            }
+            Ok(None) => break None,
+            Err(e) => break Some(e),
         }
         if !detect(&markup, &mut out, &mut stream, &mut found) {
             return Reached::Gone;
         }
-    }
+    };
     markup.finish(&mut out);
     alive &= detect(&markup, &mut out, &mut stream, &mut found);
     stream.finish(&mut found);
@@ -685,6 +668,9 @@ fn scan_markup<R: Read>(
         &mut found,
         tx,
     );
+    if let Some(e) = failed {
+        return Reached::from(alive && read_failed(path, &e, tx), false);
+    }
     let alive = alive
         && tx
             .send(Msg::Done(Outcome::Text {

@@ -138,15 +138,21 @@ impl Numbers {
         Some(i)
     }
 
+    /// A cell of column `col` with digits that keep their form: counted among its part's
+    /// data, and among its identity numbers if it is one.
+    fn data(&mut self, col: u64, text: &str) {
+        let id = is_identity(text);
+        if let Some(s) = self.segment(col) {
+            s.data += 1;
+            s.ids += u32::from(id);
+        }
+    }
+
     /// A text cell of column `col`.
     pub fn text(&mut self, col: u64, text: &str) {
         let text = text.trim();
         if text.bytes().any(|b| b.is_ascii_digit()) {
-            let id = is_identity(text);
-            if let Some(s) = self.segment(col) {
-                s.data += 1;
-                s.ids += u32::from(id);
-            }
+            self.data(col, text);
             return;
         }
         // Marks such as `-` or `?` in place of a number head nothing.
@@ -178,11 +184,7 @@ impl Numbers {
         let lost = digits && matches!(text.len(), 9 | 10) && !text.starts_with('0');
         if !lost {
             if text.bytes().any(|b| b.is_ascii_digit()) {
-                let id = is_identity(text);
-                if let Some(s) = self.segment(col) {
-                    s.data += 1;
-                    s.ids += u32::from(id);
-                }
+                self.data(col, text);
             }
             return;
         }
