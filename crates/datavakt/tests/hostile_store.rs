@@ -170,6 +170,36 @@ fn a_new_database_is_private() {
     }
 }
 
+/// A database made before with a mode others may read is used, with a warning that says how
+/// to make it private.
+#[test]
+fn a_database_others_may_read_is_named_with_how_to_fix_it() {
+    let s = Scratch::new("shared-db");
+    s.write("a.txt", format!("CPR-nr.: {}\n", cprs(1)[0]));
+    let db = s.dir.join("scan.db");
+    s.scan_db(&db, &[]);
+    chmod(&db, 0o644);
+    let out = s.scan(&[
+        s.tree().to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "-q",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("chmod 600 {}*", db.display())),
+        "{err}"
+    );
+    chmod(&db, 0o600);
+    let out = s.scan(&[
+        s.tree().to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("chmod"));
+}
+
 /// A key file others may read is refused, with how to fix it; a private one is used.
 #[test]
 fn a_key_file_others_may_read_is_refused() {

@@ -700,7 +700,8 @@ impl<'d> Stream<'d> {
             // otherwise be searched whole for every name in it.
             const NEAR: usize = 4096;
             let from = n.start.saturating_sub(NEAR);
-            let line_start = memchr::memrchr(b'\n', &h[from..n.start]).map_or(from, |i| from + i + 1);
+            let line_start =
+                memchr::memrchr(b'\n', &h[from..n.start]).map_or(from, |i| from + i + 1);
             let till = h.len().min(n.end + NEAR);
             let line_end = memchr::memchr(b'\n', &h[n.end..till]).map_or(till, |i| n.end + i);
             let (a, b) = (base + line_start as u64, base + line_end as u64);

@@ -851,8 +851,10 @@ fn forward(
         return true;
     }
     // Every confidence goes to the writer and the scan database; the writer prints those at or
-    // above the threshold (so a re-scan with another threshold needs no reading).
-    let mut records = Vec::with_capacity(found.len());
+    // above the threshold (so a re-scan with another threshold needs no reading). Sent in
+    // parts: an item of 100,000 findings is not held twice over, as found and as records.
+    const PART: usize = 1024;
+    let mut records = Vec::with_capacity(found.len().min(PART));
     // A place inside an item names members and attachments, which may hold values too.
     let location = match place {
         Place::Lines(l)
@@ -861,6 +863,12 @@ fn forward(
         | Place::Mapped { location: l, .. } => ctx.mask.text(l),
     };
     for f in found.drain(..) {
+        if records.len() == PART {
+            let part = std::mem::replace(&mut records, Vec::with_capacity(PART));
+            if tx.send(Msg::Records(part)).is_err() {
+                return false;
+            }
+        }
         let written = f.value.expose();
         records.push(Record::Finding(FindingOut {
             path: path.to_string(),

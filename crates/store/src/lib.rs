@@ -151,6 +151,11 @@ ALTER TABLE scans ADD COLUMN incomplete TEXT;
 -- unchanged: looked up by path and the scan that read it.
 CREATE INDEX errors_path ON errors(path, scan_id);
 "#,
+    r#"
+-- The unique index on (item_id, location, kind, masked, fingerprint) serves every lookup by
+-- item; a second index on item_id alone cost one more B-tree insert per finding.
+DROP INDEX findings_item;
+"#,
 ];
 
 /// A store that cannot be opened, upgraded or written, with what to do.
@@ -262,7 +267,7 @@ pub fn connect(path: &Path) -> Result<Db, StoreError> {
         .open(path)
     {
         Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => warn_if_shared(path),
         Err(e) => return Err(StoreError(format!("{open}: {e}"))),
     }
     let sqlite = |e: rusqlite::Error| StoreError(format!("{open}: {e}"));
@@ -284,11 +289,34 @@ pub fn connect(path: &Path) -> Result<Db, StoreError> {
         .map_err(sqlite)?;
     db.pragma_update(None, "cache_size", -65_536)
         .map_err(sqlite)?;
+    // A finding's insert checks its foreign keys and may abort, so SQLite keeps a statement
+    // journal for it: in memory (a few pages per statement), not a temporary file written
+    // with a system call per page.
+    db.pragma_update(None, "temp_store", "MEMORY")
+        .map_err(sqlite)?;
     // Every statement of the writer stays prepared.
     db.set_prepared_statement_cache_capacity(64);
     let db = Db::Sqlite(db);
     migrate(&db).map_err(|e| StoreError(format!("{open}: {}", e.0)))?;
     Ok(db)
+}
+
+/// Says on standard error when a database made before (or by hand) can be read by others,
+/// with how to make it private. Its mode is the owner's choice (a group may share it on
+/// purpose), so it is not changed behind their back.
+fn warn_if_shared(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        let p = path.display();
+        eprintln!(
+            "datavakt: warning: the scan database {p} can be read by others (mode {mode:o}); \
+             it maps where personal data lies. Make it private: chmod 600 {p}*"
+        );
+    }
 }
 
 /// Connects to the PostgreSQL database of `url` and, with `create`, brings its schema up to
