@@ -126,8 +126,11 @@ impl Fingerprinter {
         let tag = mac.finalize().into_bytes();
         let mut s = String::with_capacity(12 + 64);
         s.push_str("hmac-sha256:");
+        // A finding each: written digit by digit, not formatted.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         for b in tag {
-            s.push_str(&format!("{b:02x}"));
+            s.push(char::from(HEX[usize::from(b >> 4)]));
+            s.push(char::from(HEX[usize::from(b & 15)]));
         }
         s
     }
@@ -167,5 +170,15 @@ mod tests {
         assert_ne!(fa, a.fingerprint(Kind::DkCpr, &w));
         assert_ne!(fa, a.fingerprint(Kind::SePersonnummer, &v));
         assert!(!fa.contains("0101901234"));
+        // The form stored by every earlier version: the tag in lowercase hexadecimal.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(b"key one").unwrap();
+        mac.update(b"dk-cpr:0101901234");
+        let hex: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(fa, format!("hmac-sha256:{hex}"));
     }
 }

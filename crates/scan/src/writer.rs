@@ -20,7 +20,8 @@ use crate::source::Walked;
 struct Held {
     c: store::Current,
     value: Option<String>,
-    media: Option<extract::media::Media>,
+    /// Boxed: rare, and an item may hold 100,000 findings until its end.
+    media: Option<Box<extract::media::Media>>,
     /// New since the last scan.
     new: bool,
 }
@@ -34,7 +35,7 @@ impl Held {
             return Held {
                 c,
                 value: f.value,
-                media: f.media,
+                media: f.media.map(Box::new),
                 new,
             };
         }
@@ -54,7 +55,7 @@ impl Held {
                 exposure,
             },
             value: f.value,
-            media: f.media,
+            media: f.media.map(Box::new),
         }
     }
 }
@@ -307,7 +308,7 @@ impl Emitter<'_> {
                 let f = finding(
                     &h.c,
                     h.value.as_deref(),
-                    h.media.as_ref(),
+                    h.media.as_deref(),
                     exposure.as_deref(),
                     Some(&a),
                 );
@@ -343,7 +344,7 @@ impl Emitter<'_> {
                 let f = finding(
                     &h.c,
                     h.value.as_deref(),
-                    h.media.as_ref(),
+                    h.media.as_deref(),
                     exposure.as_deref(),
                     Some(a),
                 );
