@@ -121,13 +121,6 @@ fn item_members(exposure: Option<&model::Exposure>, a: &assess::Assessment) -> S
     String::from_utf8(object).unwrap_or_default()
 }
 
-/// What an exposure says, in the terms of the assessment.
-fn apply(e: &model::Exposure, facts: &mut assess::ItemFacts) {
-    facts.audience = assess::Audience::of(e);
-    facts.transport = e.transport;
-    facts.listed = e.listed_by.is_some();
-}
-
 /// Exposures read back from the scan database (items carried over, resolved findings), parsed
 /// when they differ from the last one: items side by side mostly share one. Those the
 /// scanning threads made come typed with their items.
@@ -261,22 +254,18 @@ impl Emitter<'_> {
             return;
         }
         let mut facts = assess::ItemFacts::default();
-        // A low-confidence finding is a doubt (health words not about anyone, a number that
-        // passes a check by chance), shown when asked for but no evidence of what the item
-        // holds: it does not weigh in its severity.
-        let doubt = |h: &&Held| {
-            model::Confidence::parse(&h.c.confidence).unwrap_or(model::Confidence::Low)
-                <= model::Confidence::Low
-        };
-        for h in held.iter().filter(|h| !doubt(h)) {
-            facts.add_finding(&h.c.kind, None, h.c.fingerprint.as_deref(), h.c.first_seen);
+        for h in &held {
+            let confidence =
+                model::Confidence::parse(&h.c.confidence).unwrap_or(model::Confidence::Low);
+            let fingerprint = h.c.fingerprint.as_deref();
+            facts.add_found(&h.c.kind, confidence, fingerprint, h.c.first_seen);
         }
         let exposure = exposure.or_else(|| {
             let text = held.iter().find_map(|h| h.c.exposure.as_ref())?;
             self.stored.of(text)
         });
         if let Some(e) = &exposure {
-            apply(e, &mut facts);
+            facts.exposed(e);
         }
         facts.modified = modified;
         let zone = self.policy.and_then(|p| p.zone_of(path));
