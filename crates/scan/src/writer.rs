@@ -4,9 +4,9 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use model::{OtherKind, Summary};
@@ -171,7 +171,15 @@ struct Emitter<'p> {
     stored: Stored,
     /// What the sources hold and when the scan started, for the progress line.
     totals: &'p crate::progress::Totals,
+    /// When the progress line was last drawn.
+    drawn: Instant,
 }
+
+/// The progress line is drawn at most this often (each line reads every thread's slot).
+const DRAW_EVERY: Duration = Duration::from_millis(100);
+/// Without messages for this long (a thread held by OCR sends none), the line is drawn
+/// anyway, to say what holds the scan.
+const TICK: Duration = Duration::from_millis(250);
 
 impl Emitter<'_> {
     fn check(&mut self, r: io::Result<()>) {
@@ -377,15 +385,26 @@ impl Emitter<'_> {
             Outcome::Unchanged => s.unchanged_files += 1,
             Outcome::Error | Outcome::Skipped => {}
         }
-        if let Some(pb) = &self.progress {
-            let files = s.files_scanned + s.binary_skipped + s.copies + s.unchanged_files;
-            pb.set_message(self.totals.line(
-                files,
-                s.bytes_read,
-                s.findings,
-                self.totals.started.elapsed(),
-            ));
+        self.draw();
+    }
+
+    /// Draws the progress line, if it is shown and was not drawn just now.
+    fn draw(&mut self) {
+        let Some(pb) = &self.progress else {
+            return;
+        };
+        if self.drawn.elapsed() < DRAW_EVERY {
+            return;
         }
+        self.drawn = Instant::now();
+        let s = &self.s;
+        let files = s.files_scanned + s.binary_skipped + s.copies + s.unchanged_files;
+        pb.set_message(self.totals.line(
+            files,
+            s.bytes_read,
+            s.findings,
+            self.totals.started.elapsed(),
+        ));
     }
 }
 
@@ -641,6 +660,7 @@ pub(crate) fn write_all(
         by_severity: by_severity.then(Vec::new),
         stored: Stored::default(),
         totals,
+        drawn: Instant::now(),
     };
     let mut db = Db {
         store: db,
@@ -658,7 +678,17 @@ pub(crate) fn write_all(
     let mut ends = Ends::default();
     let result = e.w.begin();
     e.check(result);
-    for msg in rx.into_iter().flatten() {
+    // With the line shown, a wait without messages ends in a tick that redraws it.
+    let tick = e.progress.is_some().then_some(TICK);
+    let batches = std::iter::from_fn(|| match tick {
+        None => rx.recv().ok(),
+        Some(t) => match rx.recv_timeout(t) {
+            Ok(batch) => Some(batch),
+            Err(RecvTimeoutError::Timeout) => Some(vec![Msg::Tick]),
+            Err(RecvTimeoutError::Disconnected) => None,
+        },
+    });
+    for msg in batches.flatten() {
         match msg {
             Msg::Records(records) => {
                 for r in records {
@@ -764,6 +794,7 @@ pub(crate) fn write_all(
                 e.s.ocr_seconds += spent.as_secs_f64();
             }
             Msg::Done(o) => e.done(o),
+            Msg::Tick => e.draw(),
         }
     }
     // What the walks did not meet: gone (resolved) or still there (carried over), as each
