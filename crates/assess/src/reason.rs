@@ -639,13 +639,13 @@ mod tests {
     fn every_reason_is_said_in_every_language() {
         for r in every_reason() {
             let english = r.say("en");
-            for lang in &model::words::LANGUAGES {
+            for lang in ["en", "sv", "da", "nb", "fi"] {
                 let words = r.say(lang);
                 // Every key found and every value filled in (the zone's name keeps its braces).
                 assert!(!words.contains("why."), "{lang}: {words}");
                 let braces = words.replace("{drive}", "");
                 assert!(!braces.contains(['{', '}']), "{lang}: {words}");
-                if *lang != "en" {
+                if lang != "en" {
                     assert_ne!(words, english, "{lang}: {r:?} not translated");
                 }
             }
