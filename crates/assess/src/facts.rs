@@ -196,6 +196,30 @@ impl ItemFacts {
         self
     }
 
+    /// Counts a finding as the scan weighs it: one of low confidence is a doubt (health words
+    /// not about anyone, a number that passes a check by chance), shown when asked for but
+    /// no evidence of what the item holds, so it is not counted.
+    pub fn add_found(
+        &mut self,
+        kind: &str,
+        confidence: model::Confidence,
+        fingerprint: Option<&str>,
+        first_seen: i64,
+    ) -> &mut Self {
+        if confidence > model::Confidence::Low {
+            self.add_finding(kind, None, fingerprint, first_seen);
+        }
+        self
+    }
+
+    /// Who can reach the item and how, as its exposure says.
+    pub fn exposed(&mut self, e: &model::Exposure) -> &mut Self {
+        self.audience = Audience::of(e);
+        self.transport = e.transport;
+        self.listed = e.listed_by.is_some();
+        self
+    }
+
     /// Counts one finding of a user rule with its `category` (`identifier`, `health`,
     /// `contact`, `financial`, `other`) and `sensitivity` (`low`, `medium`, `high`; anything
     /// else counts as medium).
@@ -295,6 +319,27 @@ mod tests {
         assert_eq!((c.custom_low, c.custom_medium, c.custom_high), (2, 1, 1));
         assert_eq!(f.people, 0);
         assert!(f.special_category() && f.personal_data());
+    }
+
+    #[test]
+    fn a_doubt_does_not_count_and_an_exposure_says_who_and_how() {
+        let mut f = ItemFacts::default();
+        f.add_found("dk-cpr", model::Confidence::Low, Some("a"), 5)
+            .add_found("health", model::Confidence::Low, None, 5);
+        assert_eq!((f.people, f.counts.health, f.first_seen), (0, 0, None));
+        f.add_found("dk-cpr", model::Confidence::Medium, Some("a"), 7)
+            .add_found("health", model::Confidence::High, None, 9);
+        assert_eq!((f.people, f.counts.health, f.first_seen), (1, 1, Some(7)));
+        f.exposed(&model::Exposure {
+            audience: model::Audience::Public,
+            transport: Transport::Http,
+            listed_by: Some("https://example.dk/".into()),
+            ..Default::default()
+        });
+        assert_eq!(
+            (f.audience, f.transport, f.listed),
+            (Audience::Public, Transport::Http, true)
+        );
     }
 
     #[test]

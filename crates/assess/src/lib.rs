@@ -64,6 +64,11 @@
 //! then the exact number of people, the number of findings, the age in years, and
 //! unencrypted transport.
 //!
+//! The reasons are data ([`Reason`], in [`Assessment::reasons`]) as well as English
+//! sentences ([`Assessment::why`]), both from the catalogue of the reports' words
+//! (`model::words`): the scan prints the sentences, and `datavakt report` says the same steps
+//! in its reader's language ([`Reason::say`]).
+//!
 //! Not counted: names, addresses and contact details raise no volume (a public staff
 //! directory is not a leak), and a passport's fingerprint is not a person (it cannot be
 //! compared with an identity number's, so one person could count twice).
@@ -98,8 +103,10 @@
 
 mod facts;
 pub mod policy;
+mod reason;
 mod severity;
 
 pub use facts::{Audience, Counts, ItemFacts, Transport, IDENTITY_KINDS};
 pub use policy::{Holds, Policy, PolicyError, Zone};
+pub use reason::{Band, Class, Readers, Reason, Span};
 pub use severity::{assess, Assessment, Severity};

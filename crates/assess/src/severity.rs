@@ -1,8 +1,9 @@
 //! Severity of one item: what it holds, for how many people, who can reach it, and what the
 //! policy says about where it lies. See the crate documentation for the model.
 
-use crate::facts::{Audience, ItemFacts, Transport};
+use crate::facts::{Audience, ItemFacts};
 use crate::policy::{Holds, Zone};
+use crate::reason::{Band, Class, Readers, Reason, Span};
 
 /// How urgently an item needs the DPO's attention, ordered `Info < … < Critical`: the
 /// model's type, shared with the output.
@@ -17,8 +18,10 @@ pub struct Assessment {
     /// severity only (sort by severity, then score).
     pub score: u32,
     /// One plain sentence per step of the judgement, in order: data, number of people,
-    /// exposure, zone, age, result.
+    /// exposure, zone, age, result (`reasons` in English, as the output writes them).
     pub why: Vec<String>,
+    /// The same steps with their numbers, for words in another language.
+    pub reasons: Vec<Reason>,
 }
 
 /// Risk from which each severity starts (risk = impact × exposure), for items with personal
@@ -47,86 +50,73 @@ pub fn assess(item: &ItemFacts, zone: Option<&Zone>, now_unix: i64) -> Assessmen
 
     // 1. What the data is: the most sensitive class present.
     describe_data(item, &mut why);
-    let mut class: u32 = 0;
-    let mut class_words = "";
-    let mut take = |points: u32, words: &'static str| {
-        if points > class {
-            class = points;
-            class_words = words;
+    let mut class: Option<Class> = None;
+    let mut take = |candidate: Class| {
+        if class.is_none_or(|c| candidate.points() > c.points()) {
+            class = Some(candidate);
         }
     };
     if c.contact + c.names + c.addresses + c.custom_low > 0 {
-        take(1, "ordinary personal data");
+        take(Class::Ordinary);
     }
     if c.encrypted > 0 {
-        take(2, "an archive that could not be inspected");
+        take(Class::Uninspected);
     }
     if identity || c.payment + c.photos + c.custom_medium > 0 {
-        take(3, "identity numbers, payment data or photos");
+        take(Class::Identifying);
     }
     if c.custom_high > 0 {
-        take(4, "data your rules call highly sensitive");
+        take(Class::RulesHigh);
     }
     if c.recordings > 0 {
-        take(5, "recordings of people");
+        take(Class::Recordings);
     }
     if item.special_category() {
-        take(5, "health data");
+        take(Class::Health);
     }
     if item.special_category() && identity {
-        take(7, "health data with identity numbers");
+        take(Class::HealthWithIdentity);
     }
 
     // 2. How many people: recordings and photos are a person each, as no fingerprint says
     // otherwise.
     let subjects = item.people.max(c.recordings.saturating_add(c.photos));
     let tier = PEOPLE_TIERS.iter().filter(|t| subjects >= **t).count() as u32;
-    let impact = if class == 0 { 0 } else { class + tier };
-    if class > 0 {
-        let mut s = format!("impact {impact}: {class_words} ({class})");
-        if tier > 0 {
-            let from = PEOPLE_TIERS[tier as usize - 1];
-            s.push_str(&format!(", at least {} people (+{tier})", thousands(from)));
-        }
-        why.push(s);
+    let impact = class.map_or(0, |c| c.points() + tier);
+    if let Some(class) = class {
+        why.push(Reason::Impact {
+            impact,
+            class,
+            people: (tier > 0).then(|| (PEOPLE_TIERS[tier as usize - 1], tier)),
+        });
     }
 
     // 3. Who can reach it.
-    let (exposure, exposure_words) = exposure(item);
-    why.push(format!("{exposure_words}: exposure {exposure}"));
+    let (exposure, readers) = exposure(item);
+    why.push(Reason::Exposure {
+        readers,
+        points: exposure,
+    });
     if item.audience != Audience::Public && item.transport.is_plain() {
-        why.push(format!(
-            "travels unencrypted over the network ({})",
-            transport_words(item.transport)
-        ));
+        why.push(Reason::Unencrypted(item.transport));
     }
 
     // 4. The policy: each broken rule is one step up.
     let mut steps = 0usize;
     if let Some(z) = zone {
-        let mut s = format!("in zone '{}' ({}", z.name, z.holds.name());
-        if let Some(o) = &z.owner {
-            s.push_str(&format!("; owner {o}"));
-        }
-        if let Some(k) = &z.contact {
-            s.push_str(&format!("; contact {k}"));
-        }
-        s.push(')');
-        why.push(s);
+        why.push(Reason::Zone {
+            name: z.name.clone(),
+            holds: z.holds,
+            owner: z.owner.clone(),
+            contact: z.contact.clone(),
+        });
         if personal && z.holds == Holds::NoPersonalData {
             steps += 1;
-            why.push(format!(
-                "zone '{}' must hold no personal data: one step up",
-                z.name
-            ));
+            why.push(Reason::NoPersonalDataZone(z.name.clone()));
         }
         if item.special_category() && z.holds == Holds::PersonalData {
             steps += 1;
-            why.push(format!(
-                "zone '{}' may hold personal data but no health or other special \
-                 categories: one step up",
-                z.name
-            ));
+            why.push(Reason::NoSpecialCategoryZone(z.name.clone()));
         }
     }
 
@@ -134,22 +124,15 @@ pub fn assess(item: &ItemFacts, zone: Option<&Zone>, now_unix: i64) -> Assessmen
     let mut age_days = 0i64;
     if let Some(since) = item.since() {
         age_days = (now_unix.saturating_sub(since) / DAY).max(0);
-        let what = if item.first_seen == Some(since) {
-            "first seen"
-        } else {
-            "last modified"
-        };
-        why.push(format!(
-            "there for {} ({what} {})",
-            duration_words(age_days),
-            date(since)
-        ));
+        why.push(Reason::There {
+            span: Span::of_days(age_days),
+            since,
+            first_seen: item.first_seen == Some(since),
+        });
         if let Some(days) = zone.and_then(|z| z.retention_days) {
             if personal && age_days > i64::from(days) {
                 steps += 1;
-                why.push(format!(
-                    "older than the zone's retention of {days} days: one step up"
-                ));
+                why.push(Reason::Retention(days));
             }
         }
     }
@@ -168,30 +151,30 @@ pub fn assess(item: &ItemFacts, zone: Option<&Zone>, now_unix: i64) -> Assessmen
         Severity::Low
     };
     let mut severity = base.raised(steps);
-    let mut result = if impact == 0 {
-        "info: nothing here identifies a person".to_string()
+    if impact == 0 {
+        why.push(Reason::NothingIdentifies);
     } else {
         let band = match base {
-            Severity::Critical => format!("{CRITICAL_FROM} and above"),
-            Severity::High => format!("{HIGH_FROM} to {}", CRITICAL_FROM - 1),
-            Severity::Medium => format!("{MEDIUM_FROM} to {}", HIGH_FROM - 1),
-            _ => format!("below {MEDIUM_FROM}"),
+            Severity::Critical => Band::From(CRITICAL_FROM),
+            Severity::High => Band::Between(HIGH_FROM, CRITICAL_FROM - 1),
+            Severity::Medium => Band::Between(MEDIUM_FROM, HIGH_FROM - 1),
+            _ => Band::Below(MEDIUM_FROM),
         };
-        format!(
-            "risk {risk} = impact {impact} × exposure {exposure}: {} ({band})",
-            base.name()
-        )
-    };
-    if severity != base {
-        result.push_str(&format!(", raised to {} by the policy", severity.name()));
+        why.push(Reason::Risk {
+            risk,
+            impact,
+            exposure,
+            base,
+            band,
+            raised: (severity != base).then_some(severity),
+        });
     }
-    why.push(result);
     // An archive that could not be opened may hold anything or nothing: it must not crowd
     // out what is known, unless anyone can fetch it.
     let encrypted_alone = c.encrypted > 0 && !personal;
     if encrypted_alone && item.audience != Audience::Public && severity > Severity::Medium {
         severity = Severity::Medium;
-        why.push("an encrypted archive alone, not public, is medium at most".into());
+        why.push(Reason::EncryptedAloneCap);
     }
 
     // Within a severity: higher risk, then broken rules, then more people, more findings,
@@ -208,147 +191,91 @@ pub fn assess(item: &ItemFacts, zone: Option<&Zone>, now_unix: i64) -> Assessmen
     Assessment {
         severity,
         score,
-        why,
+        why: why.iter().map(ToString::to_string).collect(),
+        reasons: why,
     }
 }
 
-/// Exposure points and their words. Public items get a point more for plain transport and
-/// for a directory listing (anyone browsing the server finds them).
-fn exposure(item: &ItemFacts) -> (u32, String) {
+/// Exposure points and who they stand for. Public items get a point more for plain
+/// transport and for a directory listing (anyone browsing the server finds them).
+fn exposure(item: &ItemFacts) -> (u32, Readers) {
     match item.audience {
         Audience::Public => {
-            let mut points = 12;
-            let mut s = String::from("reachable by anyone without credentials");
-            if item.transport.is_plain() {
-                points += 1;
-                s.push_str(&format!(" over {}", transport_words(item.transport)));
-            }
-            if item.listed {
-                points += 1;
-                s.push_str(", found through a directory listing");
-            }
-            (points, s)
+            let plain = item.transport.is_plain().then_some(item.transport);
+            let points = 12 + u32::from(plain.is_some()) + u32::from(item.listed);
+            (
+                points,
+                Readers::Public {
+                    plain,
+                    listed: item.listed,
+                },
+            )
         }
-        Audience::Organisation => (8, "readable by every employee (organisation)".into()),
+        Audience::Organisation => (8, Readers::Organisation),
         Audience::Group { size: Some(n) } if n > LARGE_GROUP => (
             7,
-            format!(
-                "readable by a group of {} people (more than {LARGE_GROUP}: close to every \
-                 employee)",
-                thousands(u64::from(n))
-            ),
+            Readers::LargeGroup {
+                size: n,
+                more_than: LARGE_GROUP,
+            },
         ),
-        Audience::Group { size: Some(n) } if n > SMALL_GROUP => {
-            (5, format!("readable by a group of {n} people"))
-        }
-        Audience::Group { size: Some(n) } => (
-            4,
-            format!(
-                "readable by a group of {n} {}",
-                plural(u64::from(n), "person", "people")
-            ),
-        ),
-        Audience::Group { size: None } => (4, "readable by a group (size unknown)".into()),
-        Audience::Owner => (2, "readable only by its owner".into()),
-        Audience::Unknown => (
-            4,
-            "could not tell who can read it: assessed as a group".into(),
-        ),
+        Audience::Group { size: Some(n) } if n > SMALL_GROUP => (5, Readers::Group(n)),
+        Audience::Group { size: Some(n) } => (4, Readers::SmallGroup(n)),
+        Audience::Group { size: None } => (4, Readers::GroupOfUnknownSize),
+        Audience::Owner => (2, Readers::Owner),
+        Audience::Unknown => (4, Readers::Unknown),
     }
 }
 
-fn transport_words(t: Transport) -> &'static str {
-    match t {
-        Transport::Http => "plain HTTP",
-        Transport::Smb => "unencrypted SMB",
-        Transport::Https => "HTTPS",
-        Transport::Smb3Encrypted => "encrypted SMB 3",
-        Transport::Local => "a local disk",
-    }
-}
-
-/// One line per kind of data found, most telling first.
-fn describe_data(item: &ItemFacts, why: &mut Vec<String>) {
+/// One reason per kind of data found, most telling first.
+fn describe_data(item: &ItemFacts, why: &mut Vec<Reason>) {
     let c = &item.counts;
     if item.people > 0 {
-        why.push(format!(
-            "{} {} identified by identity number",
-            thousands(item.people),
-            plural(item.people, "person", "people")
-        ));
+        why.push(Reason::People(item.people));
     } else if c.identity > 0 {
-        why.push(format!(
-            "{} identity-number or passport {} (people not counted: no fingerprints)",
-            thousands(c.identity),
-            plural(c.identity, "finding", "findings")
-        ));
+        why.push(Reason::IdentityFindings(c.identity));
     }
     if item.special_category() {
         if item.people > 0 || c.identity > 0 {
-            why.push("health data together with identity numbers (GDPR art. 9)".into());
+            why.push(Reason::HealthWithIdentity);
         } else {
-            why.push("health data about a person (GDPR art. 9)".into());
+            why.push(Reason::Health);
         }
     }
-    if c.recordings > 0 {
-        why.push(format!(
-            "{} audio or video {}: voices identify people, and what is said cannot be checked",
-            thousands(c.recordings),
-            plural(c.recordings, "recording", "recordings")
-        ));
-    }
-    if c.photos > 0 {
-        why.push(format!(
-            "{} camera {}: may show people",
-            thousands(c.photos),
-            plural(c.photos, "photo", "photos")
-        ));
-    }
-    if c.payment > 0 {
-        why.push(format!(
-            "{} payment {} (IBAN, card)",
-            thousands(c.payment),
-            plural(c.payment, "detail", "details")
-        ));
-    }
-    let mut ordinary = vec![];
-    for (n, one, many) in [
-        (c.contact, "contact detail", "contact details"),
-        (c.names, "name", "names"),
-        (c.addresses, "address", "addresses"),
+    for (n, reason) in [
+        (c.recordings, Reason::Recordings(c.recordings)),
+        (c.photos, Reason::Photos(c.photos)),
+        (c.payment, Reason::Payment(c.payment)),
     ] {
         if n > 0 {
-            ordinary.push(format!("{} {}", thousands(n), plural(n, one, many)));
+            why.push(reason);
         }
     }
-    if !ordinary.is_empty() {
-        why.push(format!("ordinary personal data: {}", ordinary.join(", ")));
+    if c.contact + c.names + c.addresses > 0 {
+        why.push(Reason::Ordinary {
+            contact: c.contact,
+            names: c.names,
+            addresses: c.addresses,
+        });
     }
-    for (n, level) in [
+    for (findings, sensitivity) in [
         (c.custom_high, "high"),
         (c.custom_medium, "medium"),
         (c.custom_low, "low"),
     ] {
-        if n > 0 {
-            why.push(format!(
-                "{} {} of your own rules ({level} sensitivity)",
-                thousands(n),
-                plural(n, "finding", "findings")
-            ));
+        if findings > 0 {
+            why.push(Reason::Rules {
+                findings,
+                sensitivity,
+            });
         }
     }
     if c.encrypted > 0 {
-        why.push(format!(
-            "{} encrypted {}: the contents could not be inspected",
-            thousands(c.encrypted),
-            plural(c.encrypted, "archive", "archives")
-        ));
+        why.push(Reason::Encrypted(c.encrypted));
     }
     if !item.personal_data() {
-        why.push(if c.encrypted > 0 {
-            "no personal data found in what could be read".into()
-        } else {
-            "no personal data found".into()
+        why.push(Reason::NoPersonalData {
+            uninspected: c.encrypted > 0,
         });
     }
 }
@@ -373,57 +300,10 @@ fn total(item: &ItemFacts) -> u64 {
     .fold(0u64, |a, b| a.saturating_add(*b))
 }
 
-fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
-}
-
-/// `12345` → `12,345`: counts a reader takes in at a glance.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
-
-/// A duration in the unit a person would use.
-fn duration_words(days: i64) -> String {
-    let (n, one, many) = match days {
-        0 => return "less than a day".into(),
-        1..=59 => (days, "day", "days"),
-        60..=729 => (days / 30, "month", "months"),
-        _ => (days / 365, "year", "years"),
-    };
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// A Unix time as a UTC calendar date, `YYYY-MM-DD` (proleptic Gregorian calendar).
-fn date(unix: i64) -> String {
-    // Days since 1970-01-01, shifted to an era starting 0000-03-01 so that leap days fall at
-    // the end of a year; each era is 400 years of 146,097 days.
-    let z = unix.div_euclid(DAY) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::Transport;
     use crate::policy::Policy;
 
     /// 2024-06-01 00:00 UTC.
@@ -822,22 +702,6 @@ contact = "omsorg-it@example.dk"
             assert_eq!(Severity::parse(s.name()), Some(s));
         }
         assert_eq!(Severity::Critical.raised(3), Severity::Critical);
-    }
-
-    #[test]
-    fn words() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(912), "912");
-        assert_eq!(thousands(2_700_000), "2,700,000");
-        assert_eq!(date(0), "1970-01-01");
-        assert_eq!(date(951_782_400), "2000-02-29");
-        assert_eq!(date(1_646_092_800), "2022-03-01");
-        assert_eq!(date(-86_400), "1969-12-31");
-        assert_eq!(duration_words(0), "less than a day");
-        assert_eq!(duration_words(1), "1 day");
-        assert_eq!(duration_words(45), "45 days");
-        assert_eq!(duration_words(548), "18 months");
-        assert_eq!(duration_words(4 * 365 + 1), "4 years");
     }
 
     #[test]

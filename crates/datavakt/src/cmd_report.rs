@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use assess::{Assessment, ItemFacts, Reason};
 use clap::{Args, Subcommand, ValueEnum};
-use model::{Breach, Group, Report, ScanPoint};
+use model::{Breach, Group, Report, ScanPoint, TopItem};
 use store::query;
 
 use crate::args::ConfidenceArg;
@@ -27,8 +28,10 @@ Examples:
 The report counts current findings (open and accepted; false positives and resolved
 findings are left out): by top folder (the first folder below the prefix; '.' for files
 directly in it), by kind, confidence, status and age (since a scan first saw them), the
-items with the most findings (health data with identity numbers first), and the trend over
-the completed scans that covered the folder. CSV rows are section,name,count,items,new,
+most severe items (with who owns them, who can read them, why, and what to do), and the trend
+over the completed scans that covered the folder. The reasons are judged again when the
+report is made, from each item's findings, exposure and dates in the database and the policy
+(--policy, as for scan), in the words the scan uses. CSV rows are section,name,count,items,new,
 resolved (items is files for the scan rows). The HTML page has no scripts and loads
 nothing: it can be mailed or archived as it is.";
 
@@ -76,6 +79,11 @@ pub struct ReportArgs {
     /// LC_ALL, LC_MESSAGES or LANG, else English].
     #[arg(long, value_enum)]
     lang: Option<Lang>,
+
+    /// Zones and what they may hold (TOML), for the reasons of the items to handle first, as
+    /// for scan [default: $DATAVAKT_POLICY, else ~/.config/datavakt/policy.toml if it exists].
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -141,20 +149,26 @@ pub fn run(args: ReportArgs) -> Result<(), String> {
         }
         None => {
             let p = args.prefix.as_deref().map(prefix).transpose()?;
-            let mut s = query::report(&conn, p.as_deref(), &args.min_confidence.at_least(), now)
-                .map_err(|e| e.to_string())?;
+            let confidences = args.min_confidence.at_least();
+            let mut s =
+                query::report(&conn, p.as_deref(), &confidences, now).map_err(|e| e.to_string())?;
+            let policy = crate::cmd_scan::load_policy(args.policy.as_deref())?;
+            let mut judged = Vec::with_capacity(s.top_items.len());
             for i in &mut s.top_items {
                 i.owner_name = i
                     .owner
                     .and_then(|uid| u32::try_from(uid).ok())
                     .and_then(sources::exposure::user_name);
+                let j = judge(&conn, i, &confidences, policy.as_ref(), now)?;
+                i.why = j.assessment.why.clone();
+                judged.push(j);
             }
             let lang = Lang::chosen(args.lang);
             match args.format {
-                ReportFormat::Human => summary_text(&s, lang),
+                ReportFormat::Human => summary_text(&s, &judged, lang),
                 ReportFormat::Json => json(&s)?,
                 ReportFormat::Csv => summary_csv(&s)?,
-                ReportFormat::Html => html(&s, lang),
+                ReportFormat::Html => html(&s, &judged, lang),
             }
         }
     };
@@ -207,21 +221,87 @@ fn named(g: &[Group], prefix: &str, l: Lang) -> Vec<Group> {
         .collect()
 }
 
-/// What was found in an item: people, and health data.
-fn found(i: &model::TopItem, l: Lang) -> String {
-    let mut found = format!("{} {}", i.identity_numbers, l.t("people"));
-    if i.health {
-        found.push_str(&format!(", {}", l.t("health")));
-    }
-    found
+/// An item to handle first, judged again now from what the database holds, as the scan
+/// judges an item it completes: its facts and their assessment.
+struct Judged {
+    facts: ItemFacts,
+    assessment: Assessment,
 }
 
-/// What to do about an item, by who can read it.
-fn action(i: &model::TopItem, l: Lang) -> String {
-    l.t(&format!(
-        "action.{}",
-        i.audience.unwrap_or(model::Audience::Unknown).name()
-    ))
+/// Judges `item` from its current findings of `confidences` (a doubt, of low confidence,
+/// weighs nothing, as in the scan), its exposure, first sighting and modification time, in
+/// its zone of `policy`.
+fn judge(
+    conn: &store::Db,
+    item: &TopItem,
+    confidences: &[&str],
+    policy: Option<&assess::Policy>,
+    now: i64,
+) -> Result<Judged, String> {
+    let filter = query::Filter {
+        path: Some(item.path.clone()),
+        statuses: query::CURRENT.iter().map(|s| s.to_string()).collect(),
+        confidences: confidences.iter().map(|c| c.to_string()).collect(),
+        ..query::Filter::default()
+    };
+    // The filter takes what lies under the path too (a URL's pages below it): this item only.
+    let findings: Vec<model::StoredFinding> = query::list(conn, &filter, now)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|f| f.finding.path == item.path)
+        .collect();
+    let mut facts = ItemFacts::default();
+    for f in &findings {
+        let found = &f.finding;
+        let fingerprint = found.fingerprint.as_deref();
+        facts.add_found(
+            &found.kind,
+            found.confidence,
+            fingerprint,
+            found.first_seen.0,
+        );
+    }
+    // Every finding carries its item's exposure and modification time.
+    if let Some(f) = findings.first() {
+        if let Some(e) = &f.finding.exposure {
+            facts.exposed(e);
+        }
+        facts.modified = f.modified.map(|t| t.0);
+    }
+    let zone = policy.and_then(|p| p.zone_of(&item.path));
+    let assessment = assess::assess(&facts, zone, now);
+    Ok(Judged { facts, assessment })
+}
+
+/// What to do about an item: by who can read it, and, where a DPO would act otherwise, by
+/// what it holds (health data; an archive that could not be opened and nothing else).
+fn action(i: &TopItem, j: &Judged, l: Lang) -> String {
+    use model::Audience::{Public, Unknown};
+    let audience = i.audience.unwrap_or(Unknown);
+    let uninspected = !j.facts.personal_data() && j.facts.counts.encrypted > 0;
+    let key = if j.facts.special_category() && audience != Unknown {
+        format!("action.{}.health", audience.name())
+    } else if uninspected && !matches!(audience, Public | Unknown) {
+        "action.encrypted".to_string()
+    } else {
+        format!("action.{}", audience.name())
+    };
+    l.t(&key)
+}
+
+/// The owner's account name, else the user id.
+fn owner(i: &TopItem) -> String {
+    match (&i.owner_name, i.owner) {
+        (Some(n), _) => n.clone(),
+        (None, Some(uid)) => format!("uid {uid}"),
+        _ => "-".into(),
+    }
+}
+
+/// The steps that compute the severity (impact, risk), as against those that describe the
+/// item: the page shows them less loudly.
+fn arithmetic(r: &Reason) -> bool {
+    matches!(r, Reason::Impact { .. } | Reason::Risk { .. })
 }
 
 fn table(out: &mut String, title: &str, g: &[Group], l: Lang) {
@@ -236,7 +316,7 @@ fn table(out: &mut String, title: &str, g: &[Group], l: Lang) {
     }
 }
 
-fn summary_text(s: &Report, l: Lang) -> String {
+fn summary_text(s: &Report, judged: &[Judged], l: Lang) -> String {
     let mut out = String::new();
     let (date, findings, items, people) = (
         s.generated_at.to_string()[..10].to_string(),
@@ -286,18 +366,30 @@ fn summary_text(s: &Report, l: Lang) -> String {
         table(&mut out, &l.t("by_status"), &s.by_status, l);
         table(&mut out, &l.t("by_age"), &s.by_age, l);
         let _ = writeln!(out, "\n{}", l.t("handle_first"));
-        for i in &s.top_items {
+        for (i, j) in s.top_items.iter().zip(judged) {
             let sev = i.severity.map_or("not assessed", |s| s.name());
             let aud = i.audience.map_or("not assessed", |a| a.name());
             let _ = writeln!(
                 out,
-                "  {:<10} {}\n             {}; {}: {}\n             {}",
+                "  {:<10} {}\n             {}: {}; {}: {}",
                 l.t(&format!("sev.{sev}")),
                 i.path,
-                found(i, l),
+                l.t("col_owner"),
+                owner(i),
                 l.t("col_readable"),
                 l.t(&format!("aud.{aud}")),
-                action(i, l)
+            );
+            let label = format!("{}: ", l.t("col_why"));
+            for (n, r) in j.assessment.reasons.iter().enumerate() {
+                let lead = if n == 0 { label.as_str() } else { "" };
+                let width = label.chars().count();
+                let _ = writeln!(out, "             {lead:<width$}{}", r.say(l.code()));
+            }
+            let _ = writeln!(
+                out,
+                "             {}: {}",
+                l.t("col_action"),
+                action(i, j, l)
             );
         }
     }
@@ -418,14 +510,15 @@ fn esc(s: &str) -> String {
 }
 
 const CSS: &str = "
-body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#222;padding:0 1em}
+body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;color:#222;padding:0 1em}
 h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em}
 .sub{color:#666}.cards{display:flex;gap:1em;flex-wrap:wrap;margin:1.5em 0}
 .card{border:1px solid #ddd;border-radius:6px;padding:.6em 1.2em}
 .card b{display:block;font-size:1.8em}
 table{border-collapse:collapse;margin:.5em 0}td,th{padding:.2em .8em;border-bottom:1px solid #eee;text-align:left}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-td.p{word-break:break-all}svg{max-width:100%;height:auto}
+td.p{overflow-wrap:anywhere;min-width:10em}svg{max-width:100%;height:auto}td{vertical-align:top}
+ul.why{margin:0;padding-left:1.1em;min-width:20em}ul.why li.calc{color:#777;font-size:.85em}
 .warn{border-color:#c0392b;background:#fdf2f0}.cols{display:flex;gap:3em;flex-wrap:wrap}
 h3{font-size:1em;margin:.5em 0}.sev-critical{color:#c0392b;font-weight:bold}.sev-high{color:#c0392b}
 svg text{font:12px system-ui,sans-serif;fill:#333}
@@ -597,7 +690,7 @@ fn comparable(trend: &[ScanPoint]) -> Vec<ScanPoint> {
 
 /// One self-contained page: inline CSS and SVG, no scripts, nothing loaded from elsewhere.
 /// The overview first, then the items to handle first, then the trend and the details.
-fn html(s: &Report, l: Lang) -> String {
+fn html(s: &Report, judged: &[Judged], l: Lang) -> String {
     let mut o = String::new();
     let count = |g: &[Group], name: &str| g.iter().find(|g| g.name == name).map_or(0, |g| g.items);
     let open = count(&s.by_audience, "public") + count(&s.by_audience, "organisation");
@@ -658,27 +751,27 @@ fn html(s: &Report, l: Lang) -> String {
             esc(&l.t("col_item")),
             esc(&l.t("col_owner")),
             esc(&l.t("col_readable")),
-            esc(&l.t("col_found")),
+            esc(&l.t("col_why")),
             esc(&l.t("col_action")),
         );
-        for i in &s.top_items {
+        for (i, j) in s.top_items.iter().zip(judged) {
             let sev = i.severity.map_or("not assessed", |s| s.name());
-            let owner = match (&i.owner_name, i.owner) {
-                (Some(n), _) => n.clone(),
-                (None, Some(uid)) => format!("uid {uid}"),
-                _ => "-".into(),
-            };
             let aud = i.audience.map_or("not assessed", |a| a.name());
+            let mut why = String::from("<ul class=\"why\">");
+            for r in &j.assessment.reasons {
+                let class = if arithmetic(r) { " class=\"calc\"" } else { "" };
+                let _ = write!(why, "<li{class}>{}</li>", esc(&r.say(l.code())));
+            }
+            why.push_str("</ul>");
             let _ = write!(
                 o,
                 "<tr><td class=\"sev-{sev_class}\">{}</td><td class=\"p\">{}</td><td>{}</td>\
-                 <td>{}</td><td>{}</td><td>{}</td></tr>",
+                 <td>{}</td><td>{why}</td><td>{}</td></tr>",
                 esc(&l.t(&format!("sev.{sev}"))),
                 esc(below(&s.prefix, &i.path)),
-                esc(&owner),
+                esc(&owner(i)),
                 esc(&l.t(&format!("aud.{aud}"))),
-                esc(&found(i, l)),
-                esc(&action(i, l)),
+                esc(&action(i, j, l)),
                 sev_class = sev.replace(' ', "-"),
             );
         }
@@ -874,5 +967,45 @@ mod tests {
         }];
         let svg = bars(&g);
         assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>"));
+    }
+
+    #[test]
+    fn the_action_depends_on_what_was_found_and_who_can_read_it() {
+        let item = |audience| TopItem {
+            path: "/srv/a.txt".into(),
+            findings: 2,
+            identity_numbers: 1,
+            health: false,
+            severity: None,
+            score: None,
+            audience: Some(audience),
+            owner: None,
+            owner_name: None,
+            why: Vec::new(),
+        };
+        let judged = |kinds: &[&str]| {
+            let mut facts = ItemFacts::default();
+            for k in kinds {
+                facts.add_finding(k, None, Some("fp"), 0);
+            }
+            let assessment = assess::assess(&facts, None, 0);
+            Judged { facts, assessment }
+        };
+        let number = judged(&["dk-cpr"]);
+        let health = judged(&["dk-cpr", "health"]);
+        let locked = judged(&["encrypted-archive"]);
+        let en = |i: &TopItem, j: &Judged| action(i, j, Lang::En);
+        let org = item(model::Audience::Organisation);
+        assert_eq!(en(&org, &number), Lang::En.t("action.organisation"));
+        assert!(en(&org, &health).starts_with("Restrict access at once, then decide whether"));
+        assert_eq!(en(&org, &locked), Lang::En.t("action.encrypted"));
+        let public = item(model::Audience::Public);
+        assert!(en(&public, &health).contains("72 hours"));
+        assert_eq!(en(&public, &locked), Lang::En.t("action.public"));
+        let unknown = item(model::Audience::Unknown);
+        assert_eq!(en(&unknown, &health), Lang::En.t("action.unknown"));
+        for a in [model::Audience::Group, model::Audience::Owner] {
+            assert_ne!(en(&item(a), &health), en(&item(a), &number), "{a:?}");
+        }
     }
 }

@@ -410,8 +410,10 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
 }
 
 /// The policy file: `explicit`, else `$DATAVAKT_POLICY`, else the default file if there is one.
-/// A mistake in it stops the scan at start with the file, line and column.
-fn load_policy(explicit: Option<&std::path::Path>) -> Result<Option<assess::Policy>, String> {
+/// A mistake in it stops the scan (or report) at start with the file, line and column.
+pub(crate) fn load_policy(
+    explicit: Option<&std::path::Path>,
+) -> Result<Option<assess::Policy>, String> {
     let path = match paths::chosen(explicit, "DATAVAKT_POLICY") {
         Some(p) => p,
         None => match paths::config_file("policy.toml") {

@@ -20,6 +20,9 @@ pub struct WorkerArgs {
     pub max_ratio: u64,
     #[arg(long)]
     pub ocr: Option<String>,
+    /// Tell what holds an item (OCR, unpacking), for the scan's progress line.
+    #[arg(long)]
+    pub phases: bool,
 }
 
 pub fn run(w: WorkerArgs) -> ExitCode {
@@ -30,7 +33,7 @@ pub fn run(w: WorkerArgs) -> ExitCode {
         max_ratio: w.max_ratio,
         ocr_languages: w.ocr,
     };
-    match scan::worker::serve(limits, w.memory) {
+    match scan::worker::serve(limits, w.memory, w.phases) {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) => ExitCode::from(2),
     }

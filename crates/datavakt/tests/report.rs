@@ -143,6 +143,31 @@ fn lines(s: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The lines of the text report about the item at `path` to handle first: its line, and the
+/// indented lines after it.
+fn text_block(text: &str, path: &str) -> String {
+    let mut lines = text
+        .lines()
+        .skip_while(|l| !(l.starts_with("  ") && l.ends_with(&format!(" {path}"))));
+    let first = lines
+        .next()
+        .unwrap_or_else(|| panic!("no block for {path}: {text}"));
+    let rest = lines.take_while(|l| l.starts_with(&" ".repeat(13)));
+    std::iter::once(first)
+        .chain(rest)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `s` as the HTML page writes text.
+fn html_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
 fn json(s: &str) -> Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON: {s}: {e}"))
 }
@@ -502,7 +527,7 @@ fn the_report_summarises_and_the_breach_scope_counts_people_health_records_and_t
         "--reason",
         "example",
     ]);
-    t.scan();
+    let scanned = findings(&t.scan());
     let root = t.root();
 
     let r = json(&t.ok(&["report", &root, "--format", "json"]));
@@ -550,7 +575,122 @@ fn the_report_summarises_and_the_breach_scope_counts_people_health_records_and_t
         .unwrap()
         .ends_with("journal.txt"));
 
+    // Each item to handle first with its reasons, judged again from the database: the first
+    // is the scan's first for the item, and says what the item's findings hold.
+    let scan_first: BTreeMap<&str, &str> = scanned
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["why"][0].as_str().unwrap()))
+        .collect();
+    let current = lines(&t.ok(&["findings", "list", "--format", "jsonl"]));
+    let top = r["top_items"].as_array().unwrap();
+    assert_eq!(top.len(), 5);
+    let html = t.ok(&["report", &root, "--format", "html"]);
     let text = t.ok(&["report", &root]);
+    for item in top {
+        let path = item["path"].as_str().unwrap();
+        let why: Vec<&str> = item["why"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no reasons for {path}: {item}"))
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
+        assert!(why.len() >= 3, "data, exposure and result: {why:?}");
+        assert_eq!(why[0], scan_first[path], "{path}");
+        let of_item = || current.iter().filter(|f| f["path"] == path);
+        let people: BTreeSet<&str> = of_item()
+            .filter(|f| IDENTITY.contains(&f["kind"].as_str().unwrap()))
+            .map(|f| f["fingerprint"].as_str().unwrap())
+            .collect();
+        let person = if people.len() == 1 {
+            "person"
+        } else {
+            "people"
+        };
+        assert_eq!(
+            why[0],
+            format!("{} {person} identified by identity number", people.len()),
+            "{path}"
+        );
+        let health = of_item().any(|f| f["kind"] == "health");
+        assert_eq!(
+            why.contains(&"health data together with identity numbers (GDPR art. 9)"),
+            health,
+            "{path}: {why:?}"
+        );
+        // On the page and in the text, every reason, in the item's row and block.
+        let row = html
+            .split("<tr>")
+            .find(|r| {
+                r.contains(&format!(
+                    "<td class=\"p\">{}</td>",
+                    html_text(&path[root.len() + 1..])
+                ))
+            })
+            .unwrap_or_else(|| panic!("no row for {path}"));
+        let block = text_block(&text, path);
+        for w in &why {
+            assert!(row.contains(&html_text(w)), "{w} not in {row}");
+            assert!(block.contains(w), "{w} not in {block}");
+        }
+        assert!(block.contains(&format!("why: {}", why[0])), "{block}");
+        // Health data changes what to do, unless who can read it is not known.
+        let acted = block.lines().last().unwrap();
+        assert!(acted.contains("what to do: "), "{block}");
+        if health && item["audience"] != "unknown" {
+            assert!(
+                acted.contains("health data") || acted.contains("journal system"),
+                "{acted}"
+            );
+        }
+    }
+    assert_eq!(html.matches("<ul class=\"why\">").count(), top.len());
+
+    // A policy names the zone and its broken rule among the reasons.
+    let policy = t.s.dir.join("policy.toml");
+    std::fs::write(
+        &policy,
+        format!(
+            "[[zone]]\nname = \"Case files\"\npaths = [\"{}\"]\nholds = \"personal-data\"\n\
+             owner = \"Home care\"\n",
+            t.s.tree().join("Hjemmepleje").display()
+        ),
+    )
+    .unwrap();
+    let zoned = json(&t.ok(&[
+        "report",
+        &root,
+        "--format",
+        "json",
+        "--policy",
+        policy.to_str().unwrap(),
+    ]));
+    let journal = zoned["top_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"].as_str().unwrap().ends_with("journal.txt"))
+        .unwrap();
+    let why = journal["why"].to_string();
+    for part in [
+        "in zone 'Case files' (personal-data; owner Home care)",
+        "zone 'Case files' may hold personal data but no health or other special categories: \
+         one step up",
+    ] {
+        assert!(why.contains(part), "{part} not in {why}");
+    }
+    let sv = t.ok(&[
+        "report",
+        &root,
+        "--lang",
+        "sv",
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    assert!(
+        sv.contains("zonen 'Case files' får innehålla personuppgifter men inte hälsouppgifter"),
+        "{sv}"
+    );
+
     assert!(text.contains("8 current findings in 5 items, 5 distinct identity numbers"));
     assert!(
         text.contains("By folder") && text.contains("Hjemmepleje"),
@@ -585,7 +725,6 @@ fn the_report_summarises_and_the_breach_scope_counts_people_health_records_and_t
     );
     let html_da = t.ok(&["report", &root, "--format", "html", "--lang", "da"]);
     assert!(html_da.contains("<html lang=\"da\">") && html_da.contains("Håndter først"));
-    let html = t.ok(&["report", &root, "--format", "html"]);
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(
         html.contains("Handle first") && html.contains("what to do"),
@@ -870,8 +1009,20 @@ fn the_html_report_renders_in_a_browser_in_every_language() {
     t.scan();
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshots");
     std::fs::create_dir_all(&dir).unwrap();
-    for lang in ["en", "sv", "da", "nb", "fi"] {
+    for (lang, one_person) in [
+        ("en", "1 person identified by identity number"),
+        ("sv", "1 person identifierad med identitetsnummer"),
+        ("da", "1 person identificeret ved identitetsnummer"),
+        ("nb", "1 person identifisert med identitetsnummer"),
+        ("fi", "1 henkilö tunnistettu henkilötunnuksella"),
+    ] {
         let html = t.ok(&["report", &t.root(), "--format", "html", "--lang", lang]);
+        // The reasons in the reader's language, one list per item to handle first.
+        assert!(
+            html.contains(&format!("<li>{one_person}</li>")),
+            "{lang}: {html}"
+        );
+        assert_eq!(html.matches("<ul class=\"why\">").count(), 6, "{lang}");
         let page = dir.join(format!("report-{lang}.html"));
         std::fs::write(&page, &html).unwrap();
         let png = dir.join(format!("report-{lang}.png"));

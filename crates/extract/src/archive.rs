@@ -14,7 +14,9 @@ pub fn zip(data: &[u8], cx: &mut Cx) -> Result<(), String> {
     if let Some(kind) = crate::office::package_kind(&mut zip) {
         return crate::office::package(&mut zip, kind, cx);
     }
+    let total = zip.len() as u64;
     for i in 0..zip.len() {
+        cx.unpacking(i as u64, Some(total));
         zip_member(&mut zip, i, "zip", cx);
     }
     Ok(())
@@ -73,11 +75,15 @@ pub fn tar(data: &[u8], cx: &mut Cx) -> Result<(), String> {
     let entries = archive
         .entries()
         .map_err(|e| format!("not a readable TAR: {e}"))?;
+    // A TAR says how many members it holds only at its end.
+    let mut done = 0;
     for entry in entries {
         let mut entry = entry.map_err(|e| format!("damaged TAR entry: {e}"))?;
         if !entry.header().entry_type().is_file() {
             continue;
         }
+        cx.unpacking(done, None);
+        done += 1;
         let name = entry
             .path()
             .map(|p| p.to_string_lossy().into_owned())
@@ -153,11 +159,16 @@ pub fn seven_z(data: &[u8], cx: &mut Cx) -> Result<(), String> {
         }
         Err(e) => return Err(format!("not a readable 7z archive: {e}")),
     };
+    let files = |e: &&sevenz_rust2::ArchiveEntry| !e.is_directory() && e.has_stream();
+    let total = reader.archive().files.iter().filter(files).count() as u64;
+    let mut done = 0;
     reader
         .for_each_entries(|entry, r| {
-            if entry.is_directory() || !entry.has_stream() {
+            if !files(&entry) {
                 return Ok(true);
             }
+            cx.unpacking(done, Some(total));
+            done += 1;
             // Entries come from one solid stream, once each.
             let size = Size::Declared(entry.size());
             let mut fill = |w: &mut dyn Write| io::copy(r, w).map(drop);
@@ -227,6 +238,50 @@ mod tests {
         let mut sink = Collect::default();
         extract(name, data, limits, &mut sink);
         sink
+    }
+
+    /// The members an extraction says it unpacks: `(location, done, total)`.
+    #[derive(Default)]
+    struct Phases(Vec<(String, u64, Option<u64>)>);
+
+    impl crate::Sink for Phases {
+        fn text(&mut self, _: &str, _: &[u8]) {}
+        fn problem(&mut self, _: &str, _: &str, _: Problem, _: &str) {}
+        fn phase(&mut self, phase: crate::Phase<'_>) {
+            if let crate::Phase::Unpacking {
+                location,
+                done,
+                total,
+            } = phase
+            {
+                self.0.push((location.to_string(), done, total));
+            }
+        }
+    }
+
+    #[test]
+    fn an_archive_tells_each_member_as_it_unpacks_it() {
+        let limits = Limits {
+            ocr_languages: None,
+            ..Limits::default()
+        };
+        let inner = zip_of(&[("a.txt", b"a"), ("b.txt", b"b")]);
+        let outer = zip_of(&[("inner.zip", &inner), ("c.txt", b"c")]);
+        let mut got = Phases::default();
+        extract("outer.zip", &outer, &limits, &mut got);
+        assert_eq!(
+            got.0,
+            [
+                (String::new(), 0, Some(2)),
+                ("inner.zip".to_string(), 0, Some(2)),
+                ("inner.zip".to_string(), 1, Some(2)),
+                (String::new(), 1, Some(2)),
+            ]
+        );
+        // A TAR says how many it holds only at its end; a TAR in a GZIP is the item's.
+        let mut got = Phases::default();
+        extract("a.tar.gz", &gz(&tar_of("m.txt", b"x")), &limits, &mut got);
+        assert_eq!(got.0, [(String::new(), 0, None)]);
     }
 
     #[test]

@@ -72,6 +72,22 @@ impl Problem {
     }
 }
 
+/// What holds an item's extraction for long, told as it starts (for a progress line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase<'a> {
+    /// OCR of the image or scanned page at `location` (empty: the item itself).
+    Ocr(&'a str),
+    /// Unpacking the archive at `location` (empty: the item itself): `done` members so far,
+    /// of `total` when the archive says how many it holds.
+    Unpacking {
+        location: &'a str,
+        done: u64,
+        total: Option<u64>,
+    },
+    /// The slow part is over (the OCR of one image or page).
+    Reading,
+}
+
 /// Receives what extraction finds.
 pub trait Sink {
     /// Text of the item. `location` is empty for the item itself, or names the place inside
@@ -95,6 +111,9 @@ pub trait Sink {
     fn name(&mut self, _location: &str, _name: &str) {}
     /// Time spent in OCR for this item (reported so that the summary can show its share).
     fn ocr_time(&mut self, _spent: std::time::Duration) {}
+    /// What the extraction is doing when it may take long: OCR, each member of an archive.
+    /// Called often (once a member); a sink that shows no progress ignores it.
+    fn phase(&mut self, _phase: Phase<'_>) {}
 }
 
 /// The formats extraction knows, recognised from the name and the first bytes.
@@ -462,16 +481,17 @@ impl Cx<'_, '_> {
 
     /// Reads the text of an image with OCR, when OCR is on and available.
     pub fn ocr_image(&mut self, format: &str, data: &[u8]) {
-        match self.ocr(|languages| crate::ocr::image_text(data, languages)) {
+        match self.ocr("", |languages| crate::ocr::image_text(data, languages)) {
             Some(Ok(Some(text))) => self.text("", text.as_bytes()),
             Some(Ok(None)) | None => {}
             Some(Err(reason)) => self.problem("", format, Problem::Corrupt, &reason),
         }
     }
 
-    /// Runs `read` with the OCR languages and reports the time it took; `None` when OCR is
-    /// off, or not installed (then a `skipped` problem says how to install it).
-    pub fn ocr<T>(&mut self, read: impl FnOnce(&str) -> T) -> Option<T> {
+    /// Runs `read` with the OCR languages on the image or page at `sub` and reports the time
+    /// it took; `None` when OCR is off, or not installed (then a `skipped` problem says how to
+    /// install it).
+    pub fn ocr<T>(&mut self, sub: &str, read: impl FnOnce(&str) -> T) -> Option<T> {
         let languages = self.ex.limits.ocr_languages.clone()?;
         if !crate::ocr::available() {
             let reason =
@@ -479,10 +499,22 @@ impl Cx<'_, '_> {
             self.problem("", "ocr", Problem::Skipped, reason);
             return None;
         }
+        self.ex.sink.phase(Phase::Ocr(&self.join(sub)));
         let started = std::time::Instant::now();
         let out = read(&languages);
         self.ex.sink.ocr_time(started.elapsed());
+        self.ex.sink.phase(Phase::Reading);
         Some(out)
+    }
+
+    /// Tells the sink that this archive is being unpacked: `done` members so far, of `total`
+    /// when known.
+    pub(crate) fn unpacking(&mut self, done: u64, total: Option<u64>) {
+        self.ex.sink.phase(Phase::Unpacking {
+            location: &self.location,
+            done,
+            total,
+        });
     }
 
     /// Reports a recording or a camera photo at `sub`.

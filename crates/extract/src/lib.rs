@@ -28,5 +28,7 @@ mod pdf;
 mod rtf;
 mod text;
 
-pub use item::{extract, format_of, quick_reject, text_bytes, Cx, Format, Limits, Problem, Sink};
+pub use item::{
+    extract, format_of, quick_reject, text_bytes, Cx, Format, Limits, Phase, Problem, Sink,
+};
 pub use text::{sniff, Content, TextReader, BLOCK};

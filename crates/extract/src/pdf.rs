@@ -105,11 +105,12 @@ fn scanned_pages(data: &[u8], pages: &[usize], cx: &mut Cx) {
         return;
     }
     for &n in pages {
-        match cx.ocr(|languages| crate::ocr::pdf_page_text(data, n, languages)) {
-            Some(Ok(text)) => cx.text(&format!("page {n}"), text.as_bytes()),
-            Some(Err(reason)) => {
-                cx.problem(&format!("page {n}"), FORMAT, Problem::Corrupt, &reason)
-            }
+        let page = format!("page {n}");
+        match cx.ocr(&page, |languages| {
+            crate::ocr::pdf_page_text(data, n, languages)
+        }) {
+            Some(Ok(text)) => cx.text(&page, text.as_bytes()),
+            Some(Err(reason)) => cx.problem(&page, FORMAT, Problem::Corrupt, &reason),
             // OCR is off, or not installed (reported once by `ocr`).
             None => return,
         }

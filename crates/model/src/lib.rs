@@ -6,6 +6,8 @@
 //! [`Report`] and [`Breach`]. [`schema`] gives the JSON Schema (draft 2020-12) of each. Field order and names are the
 //! output contract: the contract changes only by adding fields and kinds.
 //!
+//! [`words`] is the catalogue of the reports' words in five languages.
+//!
 //! Text fields are `Cow<str>`, so that a writer can describe a finding it holds without
 //! copying it ([`Finding<'a>`]) and a reader can own what it parsed (`Finding<'static>`).
 
@@ -14,6 +16,7 @@ mod finding;
 mod record;
 mod stored;
 mod time;
+pub mod words;
 
 pub use exposure::{Audience, Exposure, Transport};
 pub use finding::{kind_weight, Confidence, Finding, Media, Resolution, Severity, Status};

@@ -29,6 +29,8 @@ pub(crate) struct ItemScanner<'a> {
 struct Thread {
     buf: Vec<u8>,
     worker: Worker,
+    /// Where this thread says what holds it, when the progress line is shown.
+    slot: Option<Arc<crate::progress::Slot>>,
     /// The stored forms of the folders this thread has met.
     folders: Folders,
     /// The last exposure judged (as the source gave it) and what it became: files side by
@@ -38,11 +40,13 @@ struct Thread {
 
 impl<'a> ItemScanner<'a> {
     pub(crate) fn new(ctx: &'a Ctx<'a>, out: Outbox) -> ItemScanner<'a> {
+        let slot = ctx.progress.map(crate::progress::Totals::slot);
         ItemScanner {
             ctx,
             th: Thread {
                 buf: Vec::new(),
-                worker: Worker::new(ctx.opts.worker.clone()),
+                worker: Worker::new(ctx.opts.worker.clone(), slot.is_some()),
+                slot,
                 folders: Folders::default(),
                 last_exposure: None,
             },
@@ -512,8 +516,12 @@ fn scan_reader<R: Read>(
             path,
             tx,
             alive: true,
+            slot: th.slot.as_deref(),
         };
         let extracted = th.worker.extract(path, &data, &mut sink);
+        if let Some(slot) = sink.slot {
+            slot.set(path, None);
+        }
         let whole = extracted.is_ok();
         if let Err(failure) = extracted {
             let reason = format!("{}: {failure}", format.name());
@@ -713,6 +721,8 @@ struct ItemSink<'a, 'c> {
     tx: &'a mut Outbox,
     /// False once the writer is gone.
     alive: bool,
+    /// Where the thread says what holds it (the progress line is shown).
+    slot: Option<&'a crate::progress::Slot>,
 }
 
 impl ItemSink<'_, '_> {
@@ -742,6 +752,29 @@ impl extract::Sink for ItemSink<'_, '_> {
 
     fn ocr_time(&mut self, spent: Duration) {
         self.alive &= self.tx.send(Msg::Ocr(spent)).is_ok();
+    }
+
+    fn phase(&mut self, phase: extract::Phase<'_>) {
+        use crate::progress::Doing;
+        let Some(slot) = self.slot else {
+            return;
+        };
+        // Member names may hold values: masked as every location shown.
+        let masked = |location: &str| self.ctx.mask.text(location).into_owned();
+        let doing = match phase {
+            extract::Phase::Ocr(location) => Some(Doing::Ocr(masked(location))),
+            extract::Phase::Unpacking {
+                location,
+                done,
+                total,
+            } => Some(Doing::Unpacking {
+                location: masked(location),
+                done,
+                total,
+            }),
+            extract::Phase::Reading => None,
+        };
+        slot.set(self.path, doing);
     }
 
     fn media(&mut self, location: &str, media: &extract::media::Media) {
@@ -928,6 +961,7 @@ mod tests {
             mask: &mask,
             opts: &opts,
             memory: &memory,
+            progress: None,
         };
         let cpr = cprs("030385").next().unwrap();
         let (tx, rx) = sync_channel(64);

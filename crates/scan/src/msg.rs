@@ -114,6 +114,9 @@ pub(crate) enum Msg {
         original: String,
     },
     Done(Outcome),
+    /// No message came for a while: the writer's own, to redraw the progress line while an
+    /// item holds every thread (OCR, a large archive).
+    Tick,
     /// The walk of a root ended (its stored form, and what the walk can say of the items it
     /// did not meet; places in `unread` stored too).
     Ended {

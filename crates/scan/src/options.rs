@@ -37,6 +37,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) mask: &'a Masker<'a>,
     pub(crate) opts: &'a Options,
     pub(crate) memory: &'a Memory,
+    /// The progress line's totals, when the line is shown: each thread says there what holds
+    /// it.
+    pub(crate) progress: Option<&'a crate::progress::Totals>,
 }
 
 /// What the scan database remembers, and the digest of the settings items are read with.

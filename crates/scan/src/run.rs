@@ -37,17 +37,19 @@ pub fn run(
 ) -> Result<model::Summary, String> {
     let fp = Fingerprinter::new(key);
     let mask = Masker::new(det, &fp);
+    // The progress line's totals, counted beside the scan, and what holds each scanning
+    // thread: only when the line is shown.
+    let shown = !opts.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let totals = crate::progress::Totals::default();
     let ctx = Ctx {
         det,
         fp: &fp,
         mask: &mask,
         opts,
         memory,
+        progress: shown.then_some(&totals),
     };
     let (tx, rx) = sync_channel::<Vec<Msg>>(64);
-    // The progress line's totals, counted beside the scan: only when the line is shown.
-    let shown = !opts.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let totals = crate::progress::Totals::default();
     std::thread::scope(|s| {
         let scanned_with = memory.scanned_with.as_str();
         let mask = &mask;

@@ -8,8 +8,10 @@
 //! `T loc text` (text), `S loc text grid_end` (a sheet: text whose first `grid_end` bytes are a
 //! grid of cells), `L loc text runs` (text whose lines map to the source's: `u32` count, then
 //! per run `u64 out, u64 src, u8 step`), `P loc format problem reason` (problem), `M loc media facts` (a recording or
-//! photo), `N loc name` (a member's name), `O seconds` (time spent in OCR), `E` (item done),
-//! each string as `u32 length, bytes`.
+//! photo), `N loc name` (a member's name), `O seconds` (time spent in OCR), `H kind loc done
+//! total` (what holds the item: `u8` 0 nothing slow, 1 OCR, 2 unpacking, then `u64` members
+//! done and of how many, `u64::MAX` when not known; only from a worker started with
+//! `--phases`), `E` (item done), each string as `u32 length, bytes`.
 
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -18,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use extract::markup::{LineMap, Run};
 use extract::media::{intern, Media};
-use extract::{Limits, Problem, Sink};
+use extract::{Limits, Phase, Problem, Sink};
 
 const PROBLEMS: [Problem; 6] = [
     Problem::Corrupt,
@@ -74,6 +76,8 @@ enum Event {
     Media(String, Media),
     Ocr(Duration),
     Name(String, String),
+    /// What holds the item: kind (as in the frame), location, members done and of how many.
+    Phase(u8, String, u64, Option<u64>),
     Done,
     /// The worker's output ended.
     Closed,
@@ -88,13 +92,16 @@ struct Running {
 /// A scanning thread's handle on its worker process.
 pub struct Worker {
     limits: WorkerLimits,
+    /// The worker tells what holds an item (for the progress line, when it is shown).
+    phases: bool,
     running: Option<Running>,
 }
 
 impl Worker {
-    pub fn new(limits: WorkerLimits) -> Worker {
+    pub fn new(limits: WorkerLimits, phases: bool) -> Worker {
         Worker {
             limits,
+            phases,
             running: None,
         }
     }
@@ -120,6 +127,7 @@ impl Worker {
                     .into_iter()
                     .flatten(),
             )
+            .args(self.phases.then_some("--phases"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -183,6 +191,15 @@ impl Worker {
                 Ok(Event::Media(loc, media)) => sink.media(&loc, &media),
                 Ok(Event::Ocr(spent)) => sink.ocr_time(spent),
                 Ok(Event::Name(loc, name)) => sink.name(&loc, &name),
+                Ok(Event::Phase(kind, location, done, total)) => sink.phase(match kind {
+                    1 => Phase::Ocr(&location),
+                    2 => Phase::Unpacking {
+                        location: &location,
+                        done,
+                        total,
+                    },
+                    _ => Phase::Reading,
+                }),
                 Ok(Event::Done) => {
                     self.running = Some(run);
                     return Ok(());
@@ -249,6 +266,12 @@ fn get_bytes(r: &mut impl Read, max: usize) -> io::Result<Vec<u8>> {
     let mut b = vec![0; n];
     r.read_exact(&mut b)?;
     Ok(b)
+}
+
+fn get_u64(r: &mut impl Read) -> io::Result<u64> {
+    let mut b = [0u8; 8];
+    r.read_exact(&mut b)?;
+    Ok(u64::from_le_bytes(b))
 }
 
 fn get_string(r: &mut impl Read) -> io::Result<String> {
@@ -345,14 +368,22 @@ fn read_event(r: &mut impl Read) -> io::Result<Event> {
             let loc = get_string(r)?;
             Event::Name(loc, get_string(r)?)
         }
+        b'H' => {
+            let mut kind = [0u8; 1];
+            r.read_exact(&mut kind)?;
+            let loc = get_string(r)?;
+            let done = get_u64(r)?;
+            let total = Some(get_u64(r)?).filter(|t| *t != u64::MAX);
+            Event::Phase(kind[0], loc, done, total)
+        }
         b'E' => Event::Done,
         _ => return Err(io::Error::other("bad frame from worker")),
     })
 }
 
 /// The worker process: reads requests from stdin until it closes, extracts each item, and
-/// writes the events to stdout.
-pub fn serve(limits: Limits, memory: u64) -> io::Result<()> {
+/// writes the events to stdout; with `phases`, also what holds an item.
+pub fn serve(limits: Limits, memory: u64, phases: bool) -> io::Result<()> {
     // Deeply nested documents recurse deeply: give the parsers a large stack. It is mapped
     // before the limit is set, which then allows `memory` on top of what the process holds
     // (with the limit first, a small `--item-memory` left no room for the stack).
@@ -361,7 +392,7 @@ pub fn serve(limits: Limits, memory: u64) -> io::Result<()> {
         .stack_size(256 << 20)
         .spawn(move || {
             let _ = ready.recv();
-            serve_loop(&limits)
+            serve_loop(&limits, phases)
         })?;
     limit_memory(memory);
     let _ = go.send(());
@@ -370,7 +401,7 @@ pub fn serve(limits: Limits, memory: u64) -> io::Result<()> {
         .unwrap_or_else(|_| Err(io::Error::other("extractor panicked")))
 }
 
-fn serve_loop(limits: &Limits) -> io::Result<()> {
+fn serve_loop(limits: &Limits, phases: bool) -> io::Result<()> {
     let mut input = io::stdin().lock();
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     loop {
@@ -390,6 +421,8 @@ fn serve_loop(limits: &Limits) -> io::Result<()> {
         let mut sink = FrameSink {
             out: &mut out,
             error: None,
+            phases,
+            last_members: None,
         };
         extract::extract(&name, &data, limits, &mut sink);
         if let Some(e) = sink.error {
@@ -403,7 +436,15 @@ fn serve_loop(limits: &Limits) -> io::Result<()> {
 struct FrameSink<'a, W: Write> {
     out: &'a mut W,
     error: Option<io::Error>,
+    /// Phases are sent (the scan shows a progress line).
+    phases: bool,
+    /// When an archive's members were last told.
+    last_members: Option<Instant>,
 }
+
+/// A large archive tells its members at most this often: a few frames a second, not one a
+/// member.
+const PHASE_EVERY: Duration = Duration::from_millis(100);
 
 impl<W: Write> FrameSink<'_, W> {
     /// A `T` frame, or an `S` frame when the text is a sheet whose grid ends at `grid_end`.
@@ -464,6 +505,35 @@ impl<W: Write> Sink for FrameSink<'_, W> {
         });
     }
 
+    fn phase(&mut self, phase: Phase<'_>) {
+        if !self.phases {
+            return;
+        }
+        let (kind, location, done, total) = match phase {
+            Phase::Reading => (0u8, "", 0, None),
+            Phase::Ocr(location) => (1, location, 0, None),
+            Phase::Unpacking {
+                location,
+                done,
+                total,
+            } => {
+                if self.last_members.is_some_and(|t| t.elapsed() < PHASE_EVERY) {
+                    return;
+                }
+                self.last_members = Some(Instant::now());
+                (2, location, done, total)
+            }
+        };
+        // Sent at once: the item's other frames wait in the buffer until it is done.
+        self.put(|w| {
+            w.write_all(&[b'H', kind])?;
+            put_bytes(w, location.as_bytes())?;
+            w.write_all(&done.to_le_bytes())?;
+            w.write_all(&total.unwrap_or(u64::MAX).to_le_bytes())?;
+            w.flush()
+        });
+    }
+
     fn media(&mut self, location: &str, m: &Media) {
         self.put(|w| {
             w.write_all(b"M")?;
@@ -516,5 +586,40 @@ fn limit_memory(bytes: u64) {
     // SAFETY: setrlimit reads the struct we pass and changes only this process's limits.
     unsafe {
         libc::setrlimit(libc::RLIMIT_AS, &lim);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sink(out: &mut Vec<u8>, phases: bool) -> FrameSink<'_, Vec<u8>> {
+        FrameSink {
+            out,
+            error: None,
+            phases,
+            last_members: None,
+        }
+    }
+
+    #[test]
+    fn a_phase_crosses_the_pipe_only_when_the_scan_shows_progress() {
+        let mut out = Vec::new();
+        sink(&mut out, false).phase(Phase::Ocr("page 3"));
+        assert!(out.is_empty());
+        let mut s = sink(&mut out, true);
+        s.phase(Phase::Ocr("scans/a.pdf: page 3"));
+        s.phase(Phase::Reading);
+        s.phase(Phase::Unpacking {
+            location: "inner.zip",
+            done: 1_204,
+            total: Some(5_000),
+        });
+        let mut r = &out[..];
+        let mut next = || read_event(&mut r).ok();
+        assert!(matches!(next(), Some(Event::Phase(1, l, 0, None)) if l == "scans/a.pdf: page 3"));
+        assert!(matches!(next(), Some(Event::Phase(0, l, 0, None)) if l.is_empty()));
+        assert!(matches!(next(), Some(Event::Phase(2, l, 1_204, Some(5_000))) if l == "inner.zip"));
+        assert!(next().is_none());
     }
 }

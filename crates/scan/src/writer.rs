@@ -4,9 +4,9 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use model::{OtherKind, Summary};
@@ -122,13 +122,6 @@ fn item_members(exposure: Option<&model::Exposure>, a: &assess::Assessment) -> S
     String::from_utf8(object).unwrap_or_default()
 }
 
-/// What an exposure says, in the terms of the assessment.
-fn apply(e: &model::Exposure, facts: &mut assess::ItemFacts) {
-    facts.audience = assess::Audience::of(e);
-    facts.transport = e.transport;
-    facts.listed = e.listed_by.is_some();
-}
-
 /// Exposures read back from the scan database (items carried over, resolved findings), parsed
 /// when they differ from the last one: items side by side mostly share one. Those the
 /// scanning threads made come typed with their items.
@@ -179,7 +172,15 @@ struct Emitter<'p> {
     stored: Stored,
     /// What the sources hold and when the scan started, for the progress line.
     totals: &'p crate::progress::Totals,
+    /// When the progress line was last drawn.
+    drawn: Instant,
 }
+
+/// The progress line is drawn at most this often (each line reads every thread's slot).
+const DRAW_EVERY: Duration = Duration::from_millis(100);
+/// Without messages for this long (a thread held by OCR sends none), the line is drawn
+/// anyway, to say what holds the scan.
+const TICK: Duration = Duration::from_millis(250);
 
 impl Emitter<'_> {
     fn check(&mut self, r: io::Result<()>) {
@@ -262,22 +263,18 @@ impl Emitter<'_> {
             return;
         }
         let mut facts = assess::ItemFacts::default();
-        // A low-confidence finding is a doubt (health words not about anyone, a number that
-        // passes a check by chance), shown when asked for but no evidence of what the item
-        // holds: it does not weigh in its severity.
-        let doubt = |h: &&Held| {
-            model::Confidence::parse(&h.c.confidence).unwrap_or(model::Confidence::Low)
-                <= model::Confidence::Low
-        };
-        for h in held.iter().filter(|h| !doubt(h)) {
-            facts.add_finding(&h.c.kind, None, h.c.fingerprint.as_deref(), h.c.first_seen);
+        for h in &held {
+            let confidence =
+                model::Confidence::parse(&h.c.confidence).unwrap_or(model::Confidence::Low);
+            let fingerprint = h.c.fingerprint.as_deref();
+            facts.add_found(&h.c.kind, confidence, fingerprint, h.c.first_seen);
         }
         let exposure = exposure.or_else(|| {
             let text = held.iter().find_map(|h| h.c.exposure.as_ref())?;
             self.stored.of(text)
         });
         if let Some(e) = &exposure {
-            apply(e, &mut facts);
+            facts.exposed(e);
         }
         facts.modified = modified;
         let zone = self.policy.and_then(|p| p.zone_of(path));
@@ -389,15 +386,26 @@ impl Emitter<'_> {
             Outcome::Unchanged => s.unchanged_files += 1,
             Outcome::Error | Outcome::Skipped => {}
         }
-        if let Some(pb) = &self.progress {
-            let files = s.files_scanned + s.binary_skipped + s.copies + s.unchanged_files;
-            pb.set_message(self.totals.line(
-                files,
-                s.bytes_read,
-                s.findings,
-                self.totals.started.elapsed(),
-            ));
+        self.draw();
+    }
+
+    /// Draws the progress line, if it is shown and was not drawn just now.
+    fn draw(&mut self) {
+        let Some(pb) = &self.progress else {
+            return;
+        };
+        if self.drawn.elapsed() < DRAW_EVERY {
+            return;
         }
+        self.drawn = Instant::now();
+        let s = &self.s;
+        let files = s.files_scanned + s.binary_skipped + s.copies + s.unchanged_files;
+        pb.set_message(self.totals.line(
+            files,
+            s.bytes_read,
+            s.findings,
+            self.totals.started.elapsed(),
+        ));
     }
 }
 
@@ -653,6 +661,7 @@ pub(crate) fn write_all(
         by_severity: by_severity.then(Vec::new),
         stored: Stored::default(),
         totals,
+        drawn: Instant::now(),
     };
     let mut db = Db {
         store: db,
@@ -670,7 +679,17 @@ pub(crate) fn write_all(
     let mut ends = Ends::default();
     let result = e.w.begin();
     e.check(result);
-    for msg in rx.into_iter().flatten() {
+    // With the line shown, a wait without messages ends in a tick that redraws it.
+    let tick = e.progress.is_some().then_some(TICK);
+    let batches = std::iter::from_fn(|| match tick {
+        None => rx.recv().ok(),
+        Some(t) => match rx.recv_timeout(t) {
+            Ok(batch) => Some(batch),
+            Err(RecvTimeoutError::Timeout) => Some(vec![Msg::Tick]),
+            Err(RecvTimeoutError::Disconnected) => None,
+        },
+    });
+    for msg in batches.flatten() {
         match msg {
             Msg::Records(records) => {
                 for r in records {
@@ -776,6 +795,7 @@ pub(crate) fn write_all(
                 e.s.ocr_seconds += spent.as_secs_f64();
             }
             Msg::Done(o) => e.done(o),
+            Msg::Tick => e.draw(),
         }
     }
     // What the walks did not meet: gone (resolved) or still there (carried over), as each

@@ -210,6 +210,7 @@ pub fn report(
             audience: i.audience,
             owner: i.owner,
             owner_name: None,
+            why: Vec::new(),
         })
         .collect();
     top.sort_by(|a, b| {
