@@ -58,15 +58,6 @@ pub(crate) struct Row {
 }
 
 impl Row {
-    fn key(&self) -> String {
-        key(
-            &self.location,
-            &self.kind,
-            &self.masked,
-            self.fingerprint.as_deref(),
-        )
-    }
-
     /// Still there and not dismissed: printed as part of the tree's state.
     pub(crate) fn reportable(&self) -> bool {
         self.resolution.is_none() && matches!(&*self.status, "open" | "accepted")
@@ -79,19 +70,17 @@ impl Row {
         !self.matched && self.resolution.is_none()
     }
 
-    fn same_value(&self, f: &FindingRow) -> bool {
+    fn same_value_as(&self, f: &FindingRow) -> bool {
         *self.kind == *f.kind
             && *self.masked == *f.masked
             && self.fingerprint.as_deref() == f.fingerprint
     }
-}
 
-/// A finding's place and value, as the index of exact matches keys it.
-fn key(location: &str, kind: &str, masked: &str, fingerprint: Option<&str>) -> String {
-    format!(
-        "{location}\0{kind}\0{masked}\0{}",
-        fingerprint.unwrap_or_default()
-    )
+    fn same_row_value(&self, other: &Row) -> bool {
+        self.kind == other.kind
+            && self.masked == other.masked
+            && self.fingerprint == other.fingerprint
+    }
 }
 
 /// A finding's value, as the index of moves keys it (rows found under a key are compared
@@ -176,13 +165,88 @@ impl Action {
     }
 }
 
+/// Rows by place and value: their indexes in a table hashed from the rows' own texts, so that
+/// an item of 100,000 findings holds no second copy of its texts as keys. Of a place and value
+/// held twice (no fingerprint), the last row.
+struct Exact {
+    table: hashbrown::HashTable<usize>,
+    hasher: foldhash::fast::RandomState,
+}
+
+fn place_hash(
+    hasher: &foldhash::fast::RandomState,
+    location: &str,
+    kind: &str,
+    masked: &str,
+    fingerprint: Option<&str>,
+) -> u64 {
+    use std::hash::BuildHasher;
+    hasher.hash_one((location, kind, masked, fingerprint))
+}
+
+fn row_hash(hasher: &foldhash::fast::RandomState, r: &Row) -> u64 {
+    place_hash(
+        hasher,
+        &r.location,
+        &r.kind,
+        &r.masked,
+        r.fingerprint.as_deref(),
+    )
+}
+
+impl Exact {
+    fn of(rows: &[Row]) -> Exact {
+        let mut exact = Exact {
+            table: hashbrown::HashTable::with_capacity(rows.len()),
+            hasher: foldhash::fast::RandomState::default(),
+        };
+        for i in 0..rows.len() {
+            exact.set(rows, i);
+        }
+        exact
+    }
+
+    /// The row at the place and value of `f`.
+    fn get(&self, rows: &[Row], f: &FindingRow) -> Option<usize> {
+        let h = place_hash(&self.hasher, f.location, f.kind, f.masked, f.fingerprint);
+        self.table
+            .find(h, |&j| {
+                *rows[j].location == *f.location && rows[j].same_value_as(f)
+            })
+            .copied()
+    }
+
+    /// Indexes row `i` at its place, in place of a row held there.
+    fn set(&mut self, rows: &[Row], i: usize) {
+        let hasher = &self.hasher;
+        let r = &rows[i];
+        let h = row_hash(hasher, r);
+        let same = |&j: &usize| rows[j].location == r.location && rows[j].same_row_value(r);
+        match self.table.find_mut(h, same) {
+            Some(j) => *j = i,
+            None => {
+                self.table
+                    .insert_unique(h, i, |&j| row_hash(hasher, &rows[j]));
+            }
+        }
+    }
+
+    /// Row `i` is no longer at its place (it moves).
+    fn remove(&mut self, rows: &[Row], i: usize) {
+        let h = row_hash(&self.hasher, &rows[i]);
+        if let Ok(entry) = self.table.find_entry(h, |&j| j == i) {
+            entry.remove();
+        }
+    }
+}
+
 /// The rows of one item, with their indexes; made when the scan first reports a finding of
 /// the item (never, for the items a re-scan carries over).
 #[derive(Default)]
 pub(crate) struct Rows {
     rows: Vec<Row>,
-    /// Row by place and value ([`key`]); of a key held twice (no fingerprint), the last row.
-    exact: Option<HashMap<String, usize>>,
+    /// Row by place and value (see [`Exact`]).
+    exact: Option<Exact>,
     /// Rows by value ([`value_key`]) in the order held, and how many of them at the front
     /// may move no more; made when a finding is first not at a place held.
     values: Option<HashMap<String, (usize, Vec<usize>)>>,
@@ -221,12 +285,9 @@ impl Rows {
     /// [`Action::Insert`].
     pub(crate) fn found(&mut self, f: &FindingRow, now: i64, words: &mut Words) -> Action {
         let rows = &self.rows;
-        let exact = self
-            .exact
-            .get_or_insert_with(|| rows.iter().enumerate().map(|(i, r)| (r.key(), i)).collect());
-        let k = key(f.location, f.kind, f.masked, f.fingerprint);
-        let hit = match exact.get(&k) {
-            Some(&i) => Some(i),
+        let exact = self.exact.get_or_insert_with(|| Exact::of(rows));
+        let hit = match exact.get(rows, f) {
+            Some(i) => Some(i),
             None => {
                 let values = self.values.get_or_insert_with(|| {
                     let mut values = HashMap::<String, (usize, Vec<usize>)>::new();
@@ -246,13 +307,12 @@ impl Rows {
                         at[*passed..]
                             .iter()
                             .copied()
-                            .find(|&i| rows[i].may_move() && rows[i].same_value(f))
+                            .find(|&i| rows[i].may_move() && rows[i].same_value_as(f))
                     })
             }
         };
         let Some(i) = hit else {
             let at = self.rows.len();
-            exact.insert(k, at);
             let open = words.get("open");
             self.rows.push(Row {
                 id: 0,
@@ -267,18 +327,17 @@ impl Rows {
                 first_seen: now,
                 matched: true,
             });
+            exact.set(&self.rows, at);
             return Action::Insert(at);
         };
         let moved = *self.rows[i].location != *f.location;
         if moved {
-            exact.remove(&self.rows[i].key());
-            exact.insert(k, i);
+            exact.remove(&self.rows, i);
+            self.rows[i].location = f.location.into();
+            exact.set(&self.rows, i);
         }
         let row = &mut self.rows[i];
         let reopened = row.resolution.is_some();
-        if moved {
-            row.location = f.location.into();
-        }
         row.matched = true;
         row.confidence = words.get(f.confidence);
         if reopened {
@@ -340,6 +399,25 @@ impl Rows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Row {
+        fn key(&self) -> String {
+            key(
+                &self.location,
+                &self.kind,
+                &self.masked,
+                self.fingerprint.as_deref(),
+            )
+        }
+    }
+
+    /// A finding's place and value, as the index of exact matches keys it.
+    fn key(location: &str, kind: &str, masked: &str, fingerprint: Option<&str>) -> String {
+        format!(
+            "{location}\0{kind}\0{masked}\0{}",
+            fingerprint.unwrap_or_default()
+        )
+    }
 
     /// A row held, of kind `dk-cpr` with the masked value as its fingerprint; `status` may be
     /// `resolved`, then resolved as edited.
@@ -545,7 +623,7 @@ mod tests {
             let hit = exact
                 .get(&k)
                 .copied()
-                .or_else(|| rows.iter().position(|r| r.may_move() && r.same_value(f)));
+                .or_else(|| rows.iter().position(|r| r.may_move() && r.same_value_as(f)));
             let action = match hit {
                 None => {
                     let mut r = held_row_of(f);
