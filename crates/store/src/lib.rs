@@ -274,26 +274,33 @@ pub fn connect(path: &Path) -> Result<Db, StoreError> {
     let db = rusqlite::Connection::open(path).map_err(sqlite)?;
     // Before anything that locks: scans started together wait for each other's first steps.
     db.busy_timeout(db::BUSY_TIMEOUT).map_err(sqlite)?;
-    db.pragma_update(None, "journal_mode", "WAL")
-        .map_err(sqlite)?;
-    db.pragma_update(None, "foreign_keys", true)
-        .map_err(sqlite)?;
+    // Scans started together on a new database race to switch it to WAL, and SQLite answers
+    // some of them busy at once, without waiting: tried again for as long as a lock is waited.
+    let pragma = |name: &str, value: &dyn rusqlite::ToSql| -> rusqlite::Result<()> {
+        let begun = std::time::Instant::now();
+        loop {
+            match db.pragma_update(None, name, value) {
+                Err(e) if db::is_busy(&e) && begun.elapsed() < db::BUSY_TIMEOUT => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    };
+    pragma("journal_mode", &"WAL").map_err(sqlite)?;
+    pragma("foreign_keys", &true).map_err(sqlite)?;
     // With WAL, NORMAL keeps the file consistent on a crash and does not wait for the disk at
     // every commit (a power cut may lose the last batches, never the file).
-    db.pragma_update(None, "synchronous", "NORMAL")
-        .map_err(sqlite)?;
+    pragma("synchronous", &"NORMAL").map_err(sqlite)?;
     // A re-scan reads every item and finding under its roots: through the page cache's own
     // memory rather than a read call and a copy per page, and kept (64 MiB of pages at most)
     // for the writes that follow.
-    db.pragma_update(None, "mmap_size", 1i64 << 30)
-        .map_err(sqlite)?;
-    db.pragma_update(None, "cache_size", -65_536)
-        .map_err(sqlite)?;
+    pragma("mmap_size", &(1i64 << 30)).map_err(sqlite)?;
+    pragma("cache_size", &-65_536).map_err(sqlite)?;
     // A finding's insert checks its foreign keys and may abort, so SQLite keeps a statement
     // journal for it: in memory (a few pages per statement), not a temporary file written
     // with a system call per page.
-    db.pragma_update(None, "temp_store", "MEMORY")
-        .map_err(sqlite)?;
+    pragma("temp_store", &"MEMORY").map_err(sqlite)?;
     // Every statement of the writer stays prepared.
     db.set_prepared_statement_cache_capacity(64);
     let db = Db::Sqlite(db);
