@@ -275,6 +275,17 @@ pub(crate) fn delimiter_of(line: &[u8]) -> Option<u8> {
     line.contains(&delimiter).then_some(delimiter)
 }
 
+/// The line around `h[start..end]`, looked for within `NEAR` bytes on each side: a text of
+/// one long line would otherwise be searched whole for every finding in it.
+pub(crate) fn line_around(h: &[u8], start: usize, end: usize) -> (usize, usize) {
+    const NEAR: usize = 4096;
+    let from = start.saturating_sub(NEAR);
+    let line_start = memchr::memrchr(b'\n', &h[from..start]).map_or(from, |i| from + i + 1);
+    let till = h.len().min(end + NEAR);
+    let line_end = memchr::memchr(b'\n', &h[end..till]).map_or(till, |i| end + i);
+    (line_start, line_end)
+}
+
 /// The column (counted from 0) that `h[line_start..at]` ends in.
 pub(crate) fn column_of(h: &[u8], line_start: usize, at: usize, delimiter: u8) -> usize {
     memchr::memchr_iter(delimiter, &h[line_start..at]).count()
@@ -391,12 +402,6 @@ impl Language {
         Language { ac, kind_of }
     }
 
-    /// The kind bit of the language that clearly dominates `text`, or 0.
-    #[cfg(test)]
-    pub fn guess(&self, text: &[u8]) -> u8 {
-        dominant(&self.counts(text), ALL)
-    }
-
     /// How many marker words of each kind's language `text` holds (by kind index); a word of
     /// two languages counts for both.
     pub fn counts(&self, text: &[u8]) -> [u32; 8] {
@@ -433,27 +438,47 @@ pub(crate) fn dominant(counts: &[u32; 8], among: u8) -> u8 {
 mod tests {
     use super::*;
 
+    /// The kind bit of the language that clearly dominates `text` among all, or 0.
+    fn guess(lang: &Language, text: &[u8]) -> u8 {
+        dominant(&lang.counts(text), ALL)
+    }
+
     #[test]
     fn guesses_the_language() {
         let lang = Language::new();
         assert_eq!(
-            lang.guess("Hon är inte hemma och ringer till oss från sjukhuset.".as_bytes()),
+            guess(
+                &lang,
+                "Hon är inte hemma och ringer till oss från sjukhuset.".as_bytes()
+            ),
             SE
         );
         assert_eq!(
-            lang.guess("Hän oli kotona ja myös lääkäri on paikalla, mutta ei".as_bytes()),
+            guess(
+                &lang,
+                "Hän oli kotona ja myös lääkäri on paikalla, mutta ei".as_bytes()
+            ),
             FI
         );
         assert_eq!(
-            lang.guess("Hun blev hjulpet af hjemmeplejen efter hvad vi ved".as_bytes()),
+            guess(
+                &lang,
+                "Hun blev hjulpet af hjemmeplejen efter hvad vi ved".as_bytes()
+            ),
             DK
         );
         assert_eq!(
-            lang.guess("Hun ble hjulpet av hjemmetjenesten etter hva vi vet".as_bytes()),
+            guess(
+                &lang,
+                "Hun ble hjulpet av hjemmetjenesten etter hva vi vet".as_bytes()
+            ),
             NO
         );
-        assert_eq!(lang.guess("Hún er ekki heima og við fyrir".as_bytes()), IS);
-        assert_eq!(lang.guess(b"CPR 0101901234"), 0);
+        assert_eq!(
+            guess(&lang, "Hún er ekki heima og við fyrir".as_bytes()),
+            IS
+        );
+        assert_eq!(guess(&lang, b"CPR 0101901234"), 0);
     }
 
     fn label_for(text: &str) -> Option<u8> {

@@ -668,7 +668,7 @@ impl<'d> Stream<'d> {
             .card_column
             .filter(|_| self.base + f.start as u64 > self.doc.header_end);
         let in_column = column.is_some_and(|(delimiter, col)| {
-            let line_start = memchr::memrchr(b'\n', &h[..f.start]).map_or(0, |i| i + 1);
+            let (line_start, _) = context::line_around(h, f.start, f.end);
             context::column_of(h, line_start, f.start, delimiter) == col
         });
         if in_column {
@@ -696,14 +696,7 @@ impl<'d> Stream<'d> {
     fn name_findings(&mut self, h: &[u8], found: Vec<crate::names::Name>, out: &mut Vec<Finding>) {
         let base = self.base;
         for n in found {
-            // A record's line, looked for within `NEAR` bytes: a text of one long line would
-            // otherwise be searched whole for every name in it.
-            const NEAR: usize = 4096;
-            let from = n.start.saturating_sub(NEAR);
-            let line_start =
-                memchr::memrchr(b'\n', &h[from..n.start]).map_or(from, |i| from + i + 1);
-            let till = h.len().min(n.end + NEAR);
-            let line_end = memchr::memchr(b'\n', &h[n.end..till]).map_or(till, |i| n.end + i);
+            let (line_start, line_end) = context::line_around(h, n.start, n.end);
             let (a, b) = (base + line_start as u64, base + line_end as u64);
             // `ids` is in text order.
             let first = self.ids.partition_point(|&o| o < a);
@@ -1199,11 +1192,23 @@ mod tests {
         assert_eq!(health(&admin)[0].0, Confidence::Low);
     }
 
+    /// What `det` finds in `text`, read whole.
+    fn scanned(det: &Detector, text: &str) -> Vec<Finding> {
+        let mut out = vec![];
+        det.scan(text.as_bytes(), &mut out);
+        out
+    }
+
+    /// A detector whose name lists hold the first name Karl and the last name Berg.
+    fn karl_berg() -> Detector {
+        let names = crate::names::Names::parse("first\tse\tKarl\nlast\tse\tBerg\n").unwrap();
+        det().with_names(names)
+    }
+
     /// The health finding of `text` (confidence, line, categories), if any at medium or more.
     fn health_of(text: &str) -> Option<(Confidence, u64, String)> {
-        let mut out = vec![];
-        det().scan(text.as_bytes(), &mut out);
-        out.iter()
+        scanned(&det(), text)
+            .iter()
             .find(|f| f.kind == Kind::Health && f.confidence >= Confidence::Medium)
             .map(|f| (f.confidence, f.line, f.masked.clone()))
     }
@@ -1234,12 +1239,10 @@ mod tests {
 
     #[test]
     fn a_named_person_must_be_the_subject_of_the_health_statement() {
-        let names = crate::names::Names::parse("first\tse\tKarl\nlast\tse\tBerg\n").unwrap();
-        let det = det().with_names(names);
+        let det = karl_berg();
         let health = |text: &str| {
-            let mut out = vec![];
-            det.scan(text.as_bytes(), &mut out);
-            out.iter()
+            scanned(&det, text)
+                .iter()
                 .any(|f| f.kind == Kind::Health && f.confidence >= Confidence::Medium)
         };
         assert!(health("Karl Berg har diabetes.\n"));
@@ -1251,8 +1254,7 @@ mod tests {
 
     #[test]
     fn names_are_placed_on_their_lines_beside_their_numbers_whole_or_streamed() {
-        let names = crate::names::Names::parse("first\tse\tKarl\nlast\tse\tBerg\n").unwrap();
-        let det = det().with_names(names);
+        let det = karl_berg();
         // Every other line names a person beside a number; the others name one alone.
         let text: String = (0..3000)
             .map(|i| match i % 2 {
@@ -1272,9 +1274,7 @@ mod tests {
                 _ => (i + 1, Confidence::Medium),
             })
             .collect();
-        let mut whole = vec![];
-        det.scan(text.as_bytes(), &mut whole);
-        assert_eq!(placed(&whole), expected);
+        assert_eq!(placed(&scanned(&det, &text)), expected);
         let mut streamed = vec![];
         let mut s = det.stream();
         for chunk in text.as_bytes().chunks(1000) {
@@ -1446,9 +1446,8 @@ mod tests {
 
     /// The confidence of each payment card found in `text`.
     fn cards(text: &str) -> Vec<Confidence> {
-        let mut out = vec![];
-        det().scan(text.as_bytes(), &mut out);
-        out.iter()
+        scanned(&det(), text)
+            .iter()
             .filter(|f| f.kind == Kind::PaymentCard)
             .map(|f| f.confidence)
             .collect()
@@ -1508,9 +1507,10 @@ mod tests {
             })
             .unwrap();
         let kind = |text: String| {
-            let mut out = vec![];
-            det.scan(text.as_bytes(), &mut out);
-            out.iter().find(|f| f.kind.is_identity()).map(|f| f.kind)
+            scanned(&det, &text)
+                .iter()
+                .find(|f| f.kind.is_identity())
+                .map(|f| f.kind)
         };
         // Danish words shared with Norwegian ("og", "et", "ikke") tell Danish from Swedish.
         let danish = format!(

@@ -470,14 +470,9 @@ impl Evidence {
         self.other += held.other;
         self.categories |= held.categories;
         self.other_categories |= held.other_categories;
-        self.first = match (self.first, held.first) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        self.first_other = match (self.first_other, held.first_other) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let earliest = |a: Option<u64>, b: Option<u64>| a.min(b).or(a).or(b);
+        self.first = earliest(self.first, held.first);
+        self.first_other = earliest(self.first_other, held.first_other);
         for w in held.words {
             if self.words.len() < Self::WORDS && !self.words.contains(&w) {
                 self.words.push(w);
@@ -813,15 +808,18 @@ fn names_someone(h: &[u8], s: usize, e: usize, hits: &[Hit], names: &Names) -> b
     false
 }
 
-/// The word around a hit: the letters and digits before its start and after its end.
+/// The word around a hit: the letters and digits before its start and after its end, at most
+/// `WORD_MAX` of each (a hit inside a long run of letters, such as base64, is read in
+/// constant time, and no word that long is prose).
 fn word_around(h: &[u8], x: &Hit) -> (usize, usize) {
+    const WORD_MAX: usize = 64;
     let part = |b: u8| is_letter(b) || b.is_ascii_digit();
     let mut ws = x.start;
-    while ws > 0 && part(h[ws - 1]) {
+    while ws > 0 && x.start - ws < WORD_MAX && part(h[ws - 1]) {
         ws -= 1;
     }
     let mut we = x.end;
-    while we < h.len() && part(h[we]) {
+    while we < h.len() && we - x.end < WORD_MAX && part(h[we]) {
         we += 1;
     }
     (ws, we)
@@ -855,8 +853,9 @@ fn in_proper_noun(h: &[u8], x: &Hit) -> bool {
     if (ws, we) == (x.start, x.end) || !capitalised(h, ws, we) {
         return false;
     }
+    // After a word and a few spaces (at most 16 looked at).
     let mut i = ws;
-    while i > 0 && h[i - 1] == b' ' {
+    while i > 0 && ws - i < 16 && h[i - 1] == b' ' {
         i -= 1;
     }
     i < ws && i > 0 && (is_letter(h[i - 1]) || h[i - 1].is_ascii_digit())
