@@ -624,17 +624,7 @@ fn scan_markup<R: Read>(
                       found: &mut Vec<detect::Finding>| {
         stream.push(&out.flow, found);
         out.flow.clear();
-        let lines = markup.flow_lines();
-        let mut ok = forward(
-            ctx,
-            path,
-            Place::Mapped {
-                location: "",
-                lines,
-            },
-            found,
-            tx,
-        );
+        let mut ok = forward_flow(ctx, path, markup, found, tx);
         for (t, lines) in out.tables.drain(..) {
             ok = ok
                 && detect_all(
@@ -665,17 +655,7 @@ fn scan_markup<R: Read>(
     markup.finish(&mut out);
     alive &= detect(&markup, &mut out, &mut stream, &mut found);
     stream.finish(&mut found);
-    let lines = markup.flow_lines();
-    alive &= forward(
-        ctx,
-        path,
-        Place::Mapped {
-            location: "",
-            lines,
-        },
-        &mut found,
-        tx,
-    );
+    alive &= forward_flow(ctx, path, &markup, &mut found, tx);
     if let Some(e) = failed {
         return Reached::from(alive && read_failed(path, &e, tx), false);
     }
@@ -686,6 +666,22 @@ fn scan_markup<R: Read>(
             }))
             .is_ok();
     Reached::from(alive, true)
+}
+
+/// Sends the findings in a document's running text, placed on its source lines.
+fn forward_flow(
+    ctx: &Ctx,
+    path: &str,
+    markup: &extract::markup::Markup,
+    found: &mut Vec<detect::Finding>,
+    tx: &mut Outbox,
+) -> bool {
+    let lines = markup.flow_lines();
+    let place = Place::Mapped {
+        location: "",
+        lines,
+    };
+    forward(ctx, path, place, found, tx)
 }
 
 /// A recording or camera photo as a finding: no value to mask, its facts instead.
