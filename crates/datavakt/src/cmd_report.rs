@@ -152,16 +152,24 @@ pub fn run(args: ReportArgs) -> Result<(), String> {
             let confidences = args.min_confidence.at_least();
             let mut s =
                 query::report(&conn, p.as_deref(), &confidences, now).map_err(|e| e.to_string())?;
-            let policy = crate::cmd_scan::load_policy(args.policy.as_deref())?;
+            // CSV rows say no reasons: nothing is judged for them.
+            let reasons = !matches!(args.format, ReportFormat::Csv);
+            let policy = if reasons {
+                crate::cmd_scan::load_policy(args.policy.as_deref())?
+            } else {
+                None
+            };
             let mut judged = Vec::with_capacity(s.top_items.len());
             for i in &mut s.top_items {
                 i.owner_name = i
                     .owner
                     .and_then(|uid| u32::try_from(uid).ok())
                     .and_then(sources::exposure::user_name);
-                let j = judge(&conn, i, &confidences, policy.as_ref(), now)?;
-                i.why = j.assessment.why.clone();
-                judged.push(j);
+                if reasons {
+                    let mut j = judge(&conn, i, &confidences, policy.as_ref(), now)?;
+                    i.why = std::mem::take(&mut j.assessment.why);
+                    judged.push(j);
+                }
             }
             let lang = Lang::chosen(args.lang);
             match args.format {

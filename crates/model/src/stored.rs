@@ -120,8 +120,10 @@ pub struct TopItem {
     pub owner: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_name: Option<String>,
-    /// Why it is this severe, a sentence per step as the scan's `why` says them: judged again
-    /// when the report is made, from its findings, exposure and dates in the database.
+    /// Why it is severe, a sentence per step as the scan's `why` says them: judged again when
+    /// the report is made, from its findings, exposure and dates in the database. `severity`
+    /// is the last scan's, so the last step may already name another after a mark or a policy
+    /// change since.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub why: Vec<String>,
 }
