@@ -82,23 +82,10 @@ fn compression_bombs_are_reported_not_followed() {
 fn a_crashing_extractor_is_reported_and_the_scan_goes_on() {
     let s = Scratch::new("crash");
     let n = cpr("101112");
-    // A well-formed start header (with its checksums) pointing at that header.
     let mut header = b"\x01\x05".to_vec();
     header.extend_from_slice(&[0xe2; 40]);
     header.extend_from_slice(&[0; 4]);
-    let crc = |b: &[u8]| {
-        let mut c = flate2::Crc::new();
-        c.update(b);
-        c.sum()
-    };
-    let mut start = 0u64.to_le_bytes().to_vec();
-    start.extend_from_slice(&(header.len() as u64).to_le_bytes());
-    start.extend_from_slice(&crc(&header).to_le_bytes());
-    let mut bomb = b"7z\xbc\xaf\x27\x1c\x00\x04".to_vec();
-    bomb.extend_from_slice(&crc(&start).to_le_bytes());
-    bomb.extend_from_slice(&start);
-    bomb.extend_from_slice(&header);
-    s.write("doc.7z", &bomb);
+    s.write("doc.7z", testkit::seven_z(&header));
     s.write("plain.txt", format!("CPR {n}\n"));
     let out = s.scan(&[s.tree().to_str().unwrap(), "--format", "jsonl"]);
     assert_eq!(out.status.code(), Some(0));

@@ -234,23 +234,6 @@ mod tests {
         );
     }
 
-    /// A 7z of `header` behind a well-formed start header (offsets and checksums right).
-    fn seven_z_of(header: &[u8]) -> Vec<u8> {
-        let crc = |b: &[u8]| {
-            let mut c = flate2::Crc::new();
-            c.update(b);
-            c.sum()
-        };
-        let mut start = 0u64.to_le_bytes().to_vec();
-        start.extend_from_slice(&(header.len() as u64).to_le_bytes());
-        start.extend_from_slice(&crc(header).to_le_bytes());
-        let mut data = b"7z\xbc\xaf\x27\x1c\x00\x04".to_vec();
-        data.extend_from_slice(&crc(&start).to_le_bytes());
-        data.extend_from_slice(&start);
-        data.extend_from_slice(header);
-        data
-    }
-
     /// Behind a well-formed start header, a header whose counts make the library panic
     /// (capacity overflow) is reported damaged: the panic is contained, as the PDF parser's.
     #[test]
@@ -258,7 +241,7 @@ mod tests {
         let mut header = b"\x01\x05".to_vec();
         header.extend_from_slice(&[0xff; 9]);
         header.extend_from_slice(&[0; 8]);
-        let c = crate::office::tests::run("x.7z", &seven_z_of(&header));
+        let c = crate::office::tests::run("x.7z", &testkit::seven_z(&header));
         assert!(
             c.problems.iter().any(|p| p.3.contains("header is damaged")),
             "{:?}",

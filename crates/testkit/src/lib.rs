@@ -90,6 +90,24 @@ pub fn wav(data_len: usize) -> Vec<u8> {
     w
 }
 
+/// A 7z archive of `header` behind a well-formed start header (offset, size and both CRC-32
+/// checksums right), so that a reader gets as far as the header.
+pub fn seven_z(header: &[u8]) -> Vec<u8> {
+    let crc = |b: &[u8]| {
+        let mut c = flate2::Crc::new();
+        c.update(b);
+        c.sum()
+    };
+    let mut start = 0u64.to_le_bytes().to_vec();
+    start.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    start.extend_from_slice(&crc(header).to_le_bytes());
+    let mut data = b"7z\xbc\xaf\x27\x1c\x00\x04".to_vec();
+    data.extend_from_slice(&crc(&start).to_le_bytes());
+    data.extend_from_slice(&start);
+    data.extend_from_slice(header);
+    data
+}
+
 /// `len` bytes of ASCII text without numbers that look like identity numbers, compressing about
 /// tenfold: under the ratio that makes a compression bomb, over a small size limit.
 pub fn compressible_text(len: usize) -> Vec<u8> {
