@@ -13,7 +13,7 @@ const SE: u8 = 1 << Kind::SePersonnummer as u8;
 const NO: u8 = 1 << Kind::NoFodselsnummer as u8;
 const FI: u8 = 1 << Kind::FiHetu as u8;
 const IS: u8 = 1 << Kind::IsKennitala as u8;
-const ALL: u8 = DK | SE | NO | FI | IS;
+pub(crate) const ALL: u8 = DK | SE | NO | FI | IS;
 /// A label for another kind of number.
 const OTHER: u8 = 0;
 
@@ -367,9 +367,9 @@ const LANGUAGE_WORDS: &[(&str, u8)] = &[
     ("fyrir", IS),
     ("þess", IS),
     ("sem", IS),
-    // Words of two of the languages: they tell one from the third (Danish "og", "ikke", "et"
-    // against Swedish "och", "inte", "ett").
-    ("og", DK | NO),
+    // Words of two or three of the languages: they tell those from the others (Danish "og",
+    // "ikke", "et" against Swedish "och", "inte", "ett"; "og" is Icelandic too).
+    ("og", DK | NO | IS),
     ("ikke", DK | NO),
     ("et", DK | NO),
     ("jeg", DK | NO),

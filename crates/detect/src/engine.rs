@@ -696,6 +696,14 @@ impl<'d> Stream<'d> {
     fn name_findings(&mut self, h: &[u8], found: Vec<crate::names::Name>, out: &mut Vec<Finding>) {
         let base = self.base;
         for n in found {
+            // The lexicon that makes a guess holds no Icelandic words, and Icelandic
+            // surnames are patronymics, which need no guess.
+            if n.guessed
+                && context::dominant(&self.read_language(h, n.start), context::ALL)
+                    == Kind::IsKennitala.bit()
+            {
+                continue;
+            }
             let (line_start, line_end) = context::line_around(h, n.start, n.end);
             let (a, b) = (base + line_start as u64, base + line_end as u64);
             // `ids` is in text order.
@@ -707,6 +715,11 @@ impl<'d> Stream<'d> {
                 (
                     Confidence::High,
                     "first and last name beside an identity number",
+                )
+            } else if n.guessed {
+                (
+                    Confidence::Medium,
+                    "a listed name beside a capitalised word that is no common word",
                 )
             } else {
                 (Confidence::Medium, "listed first and last name")
@@ -932,18 +945,28 @@ impl<'d> Stream<'d> {
         }
     }
 
+    /// Counts the document's language markers once, in its start or around `at`.
+    fn read_language(&mut self, h: &[u8], at: usize) -> [u32; 8] {
+        if let Some(c) = self.doc.language {
+            return c;
+        }
+        let from = if self.base == 0 {
+            0
+        } else {
+            at.saturating_sub(PREFIX / 2)
+        };
+        let to = (from + PREFIX).min(h.len());
+        let counts = self.det.language.counts(&h[from..to]);
+        self.doc.language = Some(counts);
+        counts
+    }
+
     /// Chooses one kind for the occurrence and sets its confidence.
     fn decide(&mut self, h: &[u8], j: &Judged, out: &mut Vec<Finding>) {
         let local = j.local.map(|l| l.kinds);
-        if j.valid.len() > 1 && self.doc.language.is_none() {
+        if j.valid.len() > 1 {
             // Only ambiguous numbers need the language; most documents never pay for it.
-            let from = if self.base == 0 {
-                0
-            } else {
-                j.c.start.saturating_sub(PREFIX / 2)
-            };
-            let to = (from + PREFIX).min(h.len());
-            self.doc.language = Some(self.det.language.counts(&h[from..to]));
+            self.read_language(h, j.c.start);
         }
         // The language that dominates among the kinds the number is valid as.
         let among = j.valid.iter().fold(0, |a, v| a | v.kind.bit());

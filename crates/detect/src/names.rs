@@ -8,6 +8,12 @@
 //! counts only after a name label. A capitalised word alone is never a name: precision matters
 //! more than recall.
 //!
+//! Most surnames are on no list (half of Danish ones are not on Faker's). With a lexicon of the
+//! languages' common words (role `word`, from Debian's word lists), a listed first name and a
+//! capitalised word that is no common word ("Mette Aaen") make a name too, as do a capitalised
+//! word that is no common word and a listed last name ("Ingvild Hansen"); "Viola Hotell",
+//! "Rose Catering" and "Kontakt Hansen" do not, their other word being a common one.
+//!
 //! Speed: the text is read many bytes at a time for capital letters at the start of a word
 //! (ASCII A–Z or the first byte of Ä, Ø, Þ in UTF-8 and in Latin-1, after a space or
 //! punctuation; [`crate::bytes`]); a word is looked up (with a cheap hash) only when another
@@ -95,11 +101,47 @@ const NAME_LABELS: &[&str] = &[
     "kontaktperson",
 ];
 
+/// Words after a name that make it a company's ("Lind Bygg AB", "Aaen & Søn").
+const COMPANY_AFTER: &[&[u8]] = &[
+    b"AB", b"A/S", b"ApS", b"AS", b"ASA", b"Oy", b"Oyj", b"Ab", b"ehf", b"hf", b"Ltd", b"Inc",
+    b"GmbH", b"&",
+];
+
+/// Closing formulas of letters and mails: the line after one names its writer, as a label
+/// would ("Med vänlig hälsning" / "Anna Berg").
+const CLOSINGS: &[&str] = &[
+    "med vänlig hälsning",
+    "med vänliga hälsningar",
+    "vänliga hälsningar",
+    "vänlig hälsning",
+    "hälsningar",
+    "mvh",
+    "med venlig hilsen",
+    "venlig hilsen",
+    "med vennlig hilsen",
+    "vennlig hilsen",
+    "hilsen",
+    "ystävällisin terveisin",
+    "ystävällisesti",
+    "terveisin",
+    "með kveðju",
+    "bestu kveðjur",
+    "kveðja",
+    "kind regards",
+    "best regards",
+    "regards",
+    "yours sincerely",
+    "sincerely",
+];
+
 /// The first and last names to look for.
 #[derive(Default)]
 pub struct Names {
     first: Set,
     last: Set,
+    /// FNV hashes of the lexicon's lower-case common words, sorted: 1.7 million words take
+    /// 14 MB so, and a lookup happens only for a listed name beside an unlisted word.
+    words: Vec<u64>,
     /// Patronymic endings in every spelling: a last name may be a first name plus one.
     endings: Vec<Vec<u8>>,
     /// Surname endings in every spelling ([`SURNAME_ENDINGS`]).
@@ -127,6 +169,8 @@ pub(crate) struct Name {
     pub normalized: String,
     /// After a name label, or written "Last, First" after one.
     pub labelled: bool,
+    /// One of its two words is on no list, only not a common word: a weaker guess.
+    pub guessed: bool,
 }
 
 impl Names {
@@ -158,6 +202,17 @@ impl Names {
                 line: i + 1,
                 reason: reason.to_string(),
             };
+            // The common words are most of the file: read by bytes, not by fields.
+            if let Some(rest) = line.strip_prefix("word\t") {
+                let word = memchr::memchr(b'\t', rest.as_bytes()).map(|t| &rest[t + 1..]);
+                match word {
+                    Some(w) if !w.is_empty() && w.len() <= MAX_WORD && !w.contains([' ', '\t']) => {
+                        names.words.push(lower_hash(w));
+                        continue;
+                    }
+                    _ => return Err(err("a word is one word of at most 40 bytes")),
+                }
+            }
             let mut fields = line.split('\t');
             let (Some(role), Some(_country), Some(name), None) =
                 (fields.next(), fields.next(), fields.next(), fields.next())
@@ -169,7 +224,7 @@ impl Names {
             let set = match role {
                 "first" => &mut names.first,
                 "last" => &mut names.last,
-                _ => return Err(err("the role must be `first` or `last`")),
+                _ => return Err(err("the role must be `first`, `last` or `word`")),
             };
             if !name.chars().next().is_some_and(char::is_uppercase) || name.contains(' ') {
                 return Err(err("a name is one capitalised word"));
@@ -182,6 +237,8 @@ impl Names {
             }
             names.count += 1;
         }
+        names.words.sort_unstable();
+        names.words.dedup();
         Ok(names)
     }
 
@@ -239,8 +296,11 @@ impl Names {
         let known = self.is_first(&h[s..first]);
         // After a name label the words are a name even when no list holds the first name.
         let from = self.title_before(h, s);
-        let labelled = labelled(h, from) || columns.is_some_and(|c| c.named_at(h, from));
-        if !known && !labelled {
+        let labelled = labelled(h, from)
+            || columns.is_some_and(|c| c.named_at(h, from))
+            || after_closing(h, from);
+        // Else only a listed last name may follow ([`Names::guess`]).
+        if !known && !labelled && self.words.is_empty() {
             return None;
         }
         // On the stack: this runs for every first name in the text.
@@ -258,13 +318,21 @@ impl Names {
             }
         }
         let parts = &parts[..n];
+        if !known && !labelled {
+            return self.guess(h, s, parts, false, false);
+        }
         // The longest run of first (or middle) names ending in a last name.
         let last = (1..parts.len()).rev().filter(|_| known).find_map(|j| {
             let (a, b) = parts[j];
             let end = self.last_end(h, a, b)?;
+            // A middle name on no list is one if it is no common word ("Sofie Vibeke
+            // Hessellund"), when there is a lexicon to say so.
             parts[1..j]
                 .iter()
-                .all(|&(a, b)| self.is_first(&h[a..b]) || self.is_last(&h[a..b]))
+                .all(|&(a, b)| {
+                    let w = &h[a..b];
+                    self.is_first(w) || self.is_last(w) || self.unlisted(w)
+                })
                 .then_some((j, end))
         });
         if let Some((j, end)) = last {
@@ -278,19 +346,27 @@ impl Names {
                 end,
                 normalized: normalize(&parts, h),
                 labelled,
+                guessed: false,
             });
+        }
+        if let Some(name) = self.guess(h, s, parts, known, labelled) {
+            return Some(name);
         }
         // "Namn: Olaus Lindgren", "Navn: Anna Ohly": capitalised words after a label, the first
         // a listed first name or the last a listed or surname-shaped one ("Berg Propulsion" in
         // a column of names is neither).
         let (a, b) = parts[n - 1];
-        let ends_known = known || self.is_last(&h[a..b]);
-        if labelled && n >= 2 && ends_known && !street_after(h, b) {
+        // Or, with a lexicon, two or three words that are none of its common words ("Navn:
+        // Vidia Onstad").
+        let listed = known || self.is_last(&h[a..b]);
+        let guessed = !listed && n <= 3 && parts.iter().all(|&(a, b)| self.unlisted(&h[a..b]));
+        if labelled && n >= 2 && (listed || guessed) && !street_after(h, b) {
             return Some(Name {
                 start: s,
                 end: parts[n - 1].1,
                 normalized: normalize(parts, h),
                 labelled,
+                guessed,
             });
         }
         self.last_name_first(h, s, first)
@@ -333,7 +409,65 @@ impl Names {
             end,
             normalized: normalize(&[(given, end), (s, e)], h),
             labelled: true,
+            guessed: false,
         })
+    }
+
+    /// Two capitalised words, one listed (a first name, or a last name), the other on no list
+    /// but no common word of the lexicon either: "Mette Aaen", "Ingvild Hansen". Only two
+    /// words standing alone (no capitalised word before or after, which would make a longer
+    /// proper name such as a company's or an institution's), and not a street or a company.
+    fn guess(
+        &self,
+        h: &[u8],
+        s: usize,
+        parts: &[(usize, usize)],
+        known: bool,
+        labelled: bool,
+    ) -> Option<Name> {
+        if self.words.is_empty() || parts.len() != 2 {
+            return None;
+        }
+        let (a, b) = parts[1];
+        let second = &h[a..b];
+        let first = &h[parts[0].0..parts[0].1];
+        let fits = if known {
+            !self.is_last(second)
+                && self.unlisted(second)
+                && !street_word_in(second)
+                && !finnish_case(second)
+        } else {
+            self.is_last(second)
+                && self.unlisted(first)
+                && !self.is_last(first)
+                && !capitalised_before(h, s)
+        };
+        if !fits || street_after(h, b) || company_after(h, b) {
+            return None;
+        }
+        Some(Name {
+            start: s,
+            end: b,
+            normalized: normalize(parts, h),
+            labelled,
+            guessed: true,
+        })
+    }
+
+    /// A word that is no common word of the lexicon, nor a place word or a title; false
+    /// without a lexicon.
+    fn unlisted(&self, w: &[u8]) -> bool {
+        !self.words.is_empty() && !self.places.contains(w) && !self.is_word(w)
+    }
+
+    /// A common word of the lexicon, in any case ("Hotell", "KONSULT").
+    fn is_word(&self, w: &[u8]) -> bool {
+        let hash = match std::str::from_utf8(w) {
+            Ok(t) => lower_hash(t),
+            // Latin-1: each byte is its character.
+            Err(_) => lower_hash(&w.iter().map(|&c| char::from(c)).collect::<String>()),
+        };
+        self.words.binary_search(&hash).is_ok()
     }
 
     /// A first name, or first names joined by hyphens ("Anna-Karin").
@@ -483,6 +617,65 @@ fn hyphenated(w: &[u8], f: impl Fn(&[u8]) -> bool) -> bool {
     w.contains(&b'-') && w.split(|&b| b == b'-').all(|p| !p.is_empty() && f(p))
 }
 
+/// Endings of Finnish local cases and of the translative ("Hotelliin", "Koulussa"): the
+/// lexicon holds no Finnish, and a surname in the nominative rarely ends so.
+const FINNISH_CASES: &[&str] = &[
+    "iin", "hin", "seen", "ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä", "lle", "ksi",
+];
+
+fn finnish_case(w: &[u8]) -> bool {
+    let lower = String::from_utf8_lossy(w).to_lowercase();
+    FINNISH_CASES.iter().any(|e| lower.ends_with(e))
+}
+
+/// Whether a word ends in a street word ("Christoffersgatan", "Hoffmannsvej").
+fn street_word_in(w: &[u8]) -> bool {
+    let lower = String::from_utf8_lossy(w).to_lowercase();
+    STREET_WORDS
+        .iter()
+        .any(|s| lower.len() > s.len() + 2 && lower.ends_with(s))
+}
+
+/// The hash of a word's lower-case UTF-8, built only when the word has a capital: 1.7 million
+/// words are read at every start.
+fn lower_hash(w: &str) -> u64 {
+    let mut f = Fnv::default();
+    if w.bytes().all(|b| !b.is_ascii_uppercase()) && w.chars().all(|c| !c.is_uppercase()) {
+        f.write(w.as_bytes());
+    } else {
+        f.write(w.to_lowercase().as_bytes());
+    }
+    f.finish()
+}
+
+/// Whether a capitalised word ends right before `s` (past one space): `s` is inside a longer
+/// run of capitalised words.
+fn capitalised_before(h: &[u8], s: usize) -> bool {
+    if s < 2 || h[s - 1] != b' ' {
+        return false;
+    }
+    let mut t = s - 1;
+    // Back over the word's letters (any byte past ASCII may be part of one).
+    while t > 0 && s - t <= MAX_WORD && (h[t - 1].is_ascii_alphabetic() || h[t - 1] >= 0x80) {
+        t -= 1;
+    }
+    t < s - 1 && upper_at(h, t)
+}
+
+/// Whether a company form follows the word ending at `e` ("Lind Bygg AB", "Aaen & Søn").
+fn company_after(h: &[u8], e: usize) -> bool {
+    if h.get(e) != Some(&b' ') {
+        return false;
+    }
+    let rest = &h[e + 1..];
+    COMPANY_AFTER.iter().any(|c| {
+        rest.starts_with(c)
+            && rest
+                .get(c.len())
+                .is_none_or(|&b| !b.is_ascii_alphanumeric() && b < 0x80)
+    })
+}
+
 /// Whether the word after `e` (past a space) names a street: "Asta Nielsens Stræde" and
 /// "Hans Nielsen Hauges gate" are addresses, not people.
 fn street_after(h: &[u8], e: usize) -> bool {
@@ -585,6 +778,23 @@ impl NameColumns {
         let col = crate::context::column_of(h, line_start, c, self.delimiter);
         self.named.get(col).copied().unwrap_or(false)
     }
+}
+
+/// Whether `s` begins a line and the line before is a closing formula ([`CLOSINGS`]).
+fn after_closing(h: &[u8], s: usize) -> bool {
+    let Some(end) = s.checked_sub(1).filter(|&e| h[e] == b'\n') else {
+        return false;
+    };
+    let from = end.saturating_sub(40);
+    let Some(nl) = memchr::memrchr(b'\n', &h[from..end])
+        .map(|i| from + i + 1)
+        .or((from == 0).then_some(0))
+    else {
+        return false;
+    };
+    let line = String::from_utf8_lossy(&h[nl..end]).to_lowercase();
+    let line = line.trim().trim_end_matches([',', '.', '!']);
+    CLOSINGS.contains(&line)
 }
 
 /// Whether a name label and `:` come right before `s` on the same line.
@@ -739,6 +949,72 @@ mod tests {
         assert_eq!(found(b"Namn: Fru Anna Ohly"), [("anna ohly".into(), true)]);
         assert_eq!(found(b"Navn: Hr. Anna Berg"), [("anna berg".into(), true)]);
         assert_eq!(found(b"Fru Anna Berg"), [("anna berg".into(), false)]);
+    }
+
+    /// The test list and a few common words: the lexicon that allows a guess.
+    fn guessed(text: &str) -> Vec<(String, bool)> {
+        let list = format!(
+            "{LIST}word\tsv\thotell\nword\tsv\tkontakt\nword\tda\thvid\nword\ten\ttechnologies\n"
+        );
+        let names = Names::parse(&list).unwrap();
+        let mut out = vec![];
+        let h = text.as_bytes();
+        names.find(h, 0, h.len(), &mut out);
+        out.into_iter().map(|n| (n.normalized, n.guessed)).collect()
+    }
+
+    #[test]
+    fn a_listed_name_beside_a_word_that_is_no_common_word_is_a_guessed_name() {
+        // A listed first name and an unlisted surname; an unlisted first name and a listed
+        // surname.
+        assert_eq!(
+            guessed("Vi ringde Anna Aaen i dag."),
+            [("anna aaen".into(), true)]
+        );
+        assert_eq!(
+            guessed("Sedan kom Ingvild Strand hit."),
+            [("ingvild strand".into(), true)]
+        );
+        // An unlisted middle name between listed names is no guess.
+        assert_eq!(
+            guessed("Anna Vibeke Berg kom."),
+            [("anna vibeke berg".into(), false)]
+        );
+        // Common words, companies, streets, longer proper names and Finnish cases are not.
+        for text in [
+            "Viola Hotell",
+            "Kontakt Strand",
+            "Mette Hvid",
+            "Anna Aaen AB",
+            "Anna Aaen & Søn",
+            "Anna Christoffersgatan",
+            "Region Ingvild Strand",
+            "Anna Aaen Gruppen",
+            "Anna Hotelliin",
+        ] {
+            assert!(guessed(text).iter().all(|n| !n.1), "{text}");
+        }
+        // Without a lexicon there is no guess at all.
+        assert!(one("Vi ringde Anna Aaen i dag.").is_empty());
+    }
+
+    #[test]
+    fn a_closing_formula_labels_the_name_below_it() {
+        let list = format!("{LIST}word\tsv\thandl\u{e4}ggare\n");
+        let names = Names::parse(&list).unwrap();
+        let text = "Tack!\n\nMed v\u{e4}nlig h\u{e4}lsning,\nVidia Onstad\nHandl\u{e4}ggare\n";
+        let mut out = vec![];
+        names.find(text.as_bytes(), 0, text.len(), &mut out);
+        let found: Vec<_> = out
+            .iter()
+            .map(|n| (n.normalized.as_str(), n.labelled))
+            .collect();
+        assert_eq!(found, [("vidia onstad", true)]);
+        // Two unknown words in running text are no name.
+        let text = "Sedan kom Vidia Onstad hit.";
+        let mut out = vec![];
+        names.find(text.as_bytes(), 0, text.len(), &mut out);
+        assert!(out.is_empty());
     }
 
     #[test]
