@@ -640,7 +640,12 @@ fn street_word_in(w: &[u8]) -> bool {
 /// words are read at every start.
 fn lower_hash(w: &str) -> u64 {
     let mut f = Fnv::default();
-    if w.bytes().all(|b| !b.is_ascii_uppercase()) && w.chars().all(|c| !c.is_uppercase()) {
+    let plain = if w.is_ascii() {
+        !w.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        !w.chars().any(char::is_uppercase)
+    };
+    if plain {
         f.write(w.as_bytes());
     } else {
         f.write(w.to_lowercase().as_bytes());
