@@ -437,12 +437,9 @@ impl Names {
                 && !street_word_in(second)
                 && !finnish_case(second)
         } else {
-            self.is_last(second)
-                && self.unlisted(first)
-                && !self.is_last(first)
-                && !capitalised_before(h, s)
+            self.is_last(second) && self.unlisted(first) && !self.is_last(first)
         };
-        if !fits || street_after(h, b) || company_after(h, b) {
+        if !fits || capitalised_before(h, s) || street_after(h, b) || company_after(h, b) {
             return None;
         }
         Some(Name {
@@ -653,8 +650,9 @@ fn lower_hash(w: &str) -> u64 {
     f.finish()
 }
 
-/// Whether a capitalised word ends right before `s` (past one space): `s` is inside a longer
-/// run of capitalised words.
+/// Whether a capitalised word that does not begin a sentence ends right before `s` (past one
+/// space): `s` is inside a longer proper name ("Region Anna Aaen"), not after a sentence's
+/// first word ("Kontakt Anna Aaen").
 fn capitalised_before(h: &[u8], s: usize) -> bool {
     if s < 2 || h[s - 1] != b' ' {
         return false;
@@ -664,7 +662,15 @@ fn capitalised_before(h: &[u8], s: usize) -> bool {
     while t > 0 && s - t <= MAX_WORD && (h[t - 1].is_ascii_alphabetic() || h[t - 1] >= 0x80) {
         t -= 1;
     }
-    t < s - 1 && upper_at(h, t)
+    if t == s - 1 || !upper_at(h, t) {
+        return false;
+    }
+    // What comes before that word, past spaces: nothing, a line's end or a sentence's.
+    let before = h[..t].iter().rev().find(|&&b| b != b' ' && b != b'\t');
+    !matches!(
+        before,
+        None | Some(b'\n' | b'\r' | b'.' | b'!' | b'?' | b':' | b'"' | b'(' | b'-')
+    )
 }
 
 /// Whether a company form follows the word ending at `e` ("Lind Bygg AB", "Aaen & Søn").
@@ -993,7 +999,8 @@ mod tests {
             "Anna Aaen AB",
             "Anna Aaen & Søn",
             "Anna Christoffersgatan",
-            "Region Ingvild Strand",
+            "i Region Ingvild Strand",
+            "hos Region Anna Aaen i dag",
             "Anna Aaen Gruppen",
             "Anna Hotelliin",
         ] {
