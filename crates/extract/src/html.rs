@@ -598,31 +598,46 @@ impl State {
             }
         }
         self.advance_to(line);
-        let mut rest = text;
-        let mut src = line;
-        while !rest.is_empty() {
-            let (part, nl) = match rest.find('\n') {
-                Some(i) => (&rest[..i], true),
-                None => (rest, false),
-            };
-            if !part.trim().is_empty() {
-                if self.pending_break && self.flow_map.len() < MAX_RUNS {
-                    self.newline(self.src_line);
-                } else if self.pending_break {
-                    self.flow.push(b' ');
-                    self.pending_break = false;
-                }
-                self.line_has_text = true;
-            }
-            self.flow.extend_from_slice(part.as_bytes());
-            if nl {
-                src += 1;
-                self.newline(src);
-                rest = &rest[part.len() + 1..];
-            } else {
-                rest = "";
+        let bytes = text.as_bytes();
+        let Some(first) = memchr::memchr(b'\n', bytes) else {
+            self.line_text(text);
+            return;
+        };
+        self.line_text(&text[..first]);
+        // The other lines at once: after a line break no block is pending, so each line only
+        // moves the map on, and whether a line has text matters for the last one alone.
+        let last = memchr::memrchr(b'\n', bytes).unwrap_or(first);
+        let breaks = 1 + memchr::memchr_iter(b'\n', &bytes[first + 1..]).count() as u64;
+        self.flow.extend_from_slice(&bytes[first..]);
+        let out = self.out_line;
+        if self.src_line <= line + 1 {
+            self.flow_map.push_lines(out + 1, line + 1, breaks);
+        } else {
+            // The text is behind the map (a block's break put it on a later line): its
+            // lines stay on that line until the source catches up.
+            for i in 1..=breaks {
+                self.flow_map.push(out + i, self.src_line.max(line + i));
             }
         }
+        self.out_line += breaks;
+        self.src_line = self.src_line.max(line + breaks);
+        self.line_has_text = !text[last + 1..].trim().is_empty();
+        self.pending_break = false;
+    }
+
+    /// Text of the current line (no line break in it).
+    fn line_text(&mut self, part: &str) {
+        // Blank or not only matters while a break is pending or the line has no text yet.
+        if (self.pending_break || !self.line_has_text) && !part.trim().is_empty() {
+            if self.pending_break && self.flow_map.len() < MAX_RUNS {
+                self.newline(self.src_line);
+            } else if self.pending_break {
+                self.flow.push(b' ');
+                self.pending_break = false;
+            }
+            self.line_has_text = true;
+        }
+        self.flow.extend_from_slice(part.as_bytes());
     }
 
     fn end(&mut self) {
