@@ -49,6 +49,10 @@ pub(crate) struct Html {
     latin1: bool,
     /// The end of the last chunk when it cut a UTF-8 sequence.
     carry: Vec<u8>,
+    /// The tokenizer has been given nothing since it started: it is in its data state, where
+    /// text without `<`, `&` or NUL is one character token, so such text goes to the state
+    /// directly (a file of plain text named .html is read as plain text is).
+    plain: bool,
     /// The running text's line map as of the last hand-over (the state's own lives inside
     /// the tokenizer, out of reach of a borrow that outlives a call).
     flow_map: LineMap,
@@ -68,6 +72,7 @@ impl Html {
             newlines: 0,
             latin1,
             carry: Vec::new(),
+            plain: true,
             flow_map: LineMap::default(),
         }
     }
@@ -91,21 +96,49 @@ impl Html {
     }
 
     fn feed(&mut self, text: Decoded) {
-        let text = text.into_tendril();
-        if text.is_empty() {
+        let len = text.as_str().len();
+        if len == 0 {
             return;
         }
-        let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
-        self.since_token += text.len();
-        self.queue.push_back(text);
-        // With no script handling, the tokenizer only stops when the input is used up.
-        let _ = self.tok.feed(&self.queue);
+        self.since_token += len;
+        let mut from = 0;
+        let mut bypassed = false;
+        if self.plain {
+            let s = text.as_str();
+            // The tokenizer drops a byte order mark at the front of each input it is fed.
+            if s.starts_with('\u{feff}') {
+                from = '\u{feff}'.len_utf8();
+            }
+            let end =
+                memchr::memchr3(b'<', b'&', 0, &s.as_bytes()[from..]).map_or(len, |i| from + i);
+            if end > from {
+                let plain = &s[from..end];
+                let line = self.newlines + 1;
+                self.newlines += memchr::memchr_iter(b'\n', plain.as_bytes()).count() as u64;
+                self.tok.sink.state.borrow_mut().text(plain, line);
+                bypassed = true;
+            }
+            from = end;
+            if from < len {
+                // Markup: the tokenizer reads on from here, counting lines from 1 again.
+                self.plain = false;
+                self.tok.sink.state.borrow_mut().line_base = self.newlines;
+            }
+        }
+        if from < len {
+            let rest = text.into_tendril(from);
+            let newlines = memchr::memchr_iter(b'\n', rest.as_bytes()).count() as u64;
+            self.queue.push_back(rest);
+            // With no script handling, the tokenizer only stops when the input is used up.
+            let _ = self.tok.feed(&self.queue);
+            self.newlines += newlines;
+        }
+        // Text read past the tokenizer counts as its token would have.
         let tokens = self.tok.sink.tokens.get();
-        if tokens != self.tokens_seen {
+        if tokens != self.tokens_seen || bypassed {
             self.tokens_seen = tokens;
             self.since_token = 0;
         }
-        self.newlines += newlines;
         if self.since_token > MAX_TOKEN {
             // A tag, comment or doctype that does not end: drop it and read on as text.
             self.restart();
@@ -125,6 +158,7 @@ impl Html {
         self.queue = BufferQueue::default();
         self.tokens_seen = 0;
         self.since_token = 0;
+        self.plain = true;
     }
 
     fn hand_over(&mut self, out: &mut dyn Out) {
@@ -227,10 +261,24 @@ enum Decoded<'c> {
 }
 
 impl Decoded<'_> {
-    fn into_tendril(self) -> StrTendril {
+    fn as_str(&self) -> &str {
         match self {
-            Decoded::Borrowed(s) => StrTendril::from_slice(s),
+            Decoded::Borrowed(s) => s,
             Decoded::Owned(t) => t,
+        }
+    }
+
+    /// The text from byte `from` on (a character boundary) as the tokenizer's input.
+    fn into_tendril(self, from: usize) -> StrTendril {
+        match self {
+            Decoded::Borrowed(s) => StrTendril::from_slice(s.get(from..).unwrap_or_default()),
+            Decoded::Owned(mut t) => {
+                // Dropping the front shares the buffer rather than copying it.
+                match u32::try_from(from).map(|n| t.try_pop_front(n)) {
+                    Ok(Ok(())) => t,
+                    _ => StrTendril::from_slice(t.get(from..).unwrap_or_default()),
+                }
+            }
         }
     }
 }
@@ -954,6 +1002,28 @@ mod tests {
         }
     }
 
+    /// Text before the first markup skips the tokenizer and reads as its character tokens
+    /// would: lines, the byte order mark dropped, and markup after it read as markup.
+    #[test]
+    fn plain_text_before_markup() {
+        let src = "\u{feff}one\ntwo\r\n<p>three</p>\nfour &amp; five\n<!-- x\n-->six";
+        for step in [1, 2, 3, 5, 1 << 16] {
+            let (flow, map, _) = read(src, false, step);
+            for (word, line) in [("one", 1), ("two", 2), ("three", 3), ("four & five", 4)] {
+                assert_eq!(
+                    line_of(&flow, &map, word),
+                    line,
+                    "{word} in {flow:?}, step {step}"
+                );
+            }
+            assert_eq!(line_of(&flow, &map, "six"), 6, "step {step}");
+            assert!(
+                !flow.contains('\u{feff}') && !flow.contains("<p>"),
+                "{flow:?}"
+            );
+        }
+    }
+
     /// A carriage return is a line break to the tokenizer but not to the line count, which
     /// counts line feeds as every other reader does (the `markup` fuzz target's find: a row
     /// mapped past the last line).
@@ -1113,10 +1183,10 @@ mod tests {
             let mut rest = &src[..];
             while !rest.is_empty() {
                 let (chunk, more) = rest.split_at(1 + next(rest.len().min(70)));
-                got.push_str(&h.decode(chunk, false).into_tendril());
+                got.push_str(h.decode(chunk, false).as_str());
                 rest = more;
             }
-            got.push_str(&h.decode(&[], true).into_tendril());
+            got.push_str(h.decode(&[], true).as_str());
             assert_eq!(got, whole(&src), "{src:x?}");
         }
     }
