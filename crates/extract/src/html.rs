@@ -49,6 +49,10 @@ pub(crate) struct Html {
     latin1: bool,
     /// The end of the last chunk when it cut a UTF-8 sequence.
     carry: Vec<u8>,
+    /// The tokenizer has been given nothing since it started: it is in its data state, where
+    /// text without `<`, `&` or NUL is one character token, so such text goes to the state
+    /// directly (a file of plain text named .html is read as plain text is).
+    plain: bool,
     /// The running text's line map as of the last hand-over (the state's own lives inside
     /// the tokenizer, out of reach of a borrow that outlives a call).
     flow_map: LineMap,
@@ -68,6 +72,7 @@ impl Html {
             newlines: 0,
             latin1,
             carry: Vec::new(),
+            plain: true,
             flow_map: LineMap::default(),
         }
     }
@@ -90,28 +95,50 @@ impl Html {
         self.hand_over(out);
     }
 
-    fn feed(&mut self, text: String) {
-        if text.is_empty() {
+    fn feed(&mut self, text: Decoded) {
+        let len = text.as_str().len();
+        if len == 0 {
             return;
         }
-        // The tokenizer reads a lone carriage return as a line break, and lines are counted
-        // by line feeds: as a space it is the same text without a line the source lacks.
-        let text = if text.contains('\r') {
-            text.replace('\r', " ")
-        } else {
-            text
-        };
-        let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
-        self.since_token += text.len();
-        self.queue.push_back(StrTendril::from(text));
-        // With no script handling, the tokenizer only stops when the input is used up.
-        let _ = self.tok.feed(&self.queue);
+        self.since_token += len;
+        let mut from = 0;
+        let mut bypassed = false;
+        if self.plain {
+            let s = text.as_str();
+            // The tokenizer drops a byte order mark at the front of each input it is fed.
+            if s.starts_with('\u{feff}') {
+                from = '\u{feff}'.len_utf8();
+            }
+            let end =
+                memchr::memchr3(b'<', b'&', 0, &s.as_bytes()[from..]).map_or(len, |i| from + i);
+            if end > from {
+                let plain = &s[from..end];
+                let line = self.newlines + 1;
+                self.newlines += memchr::memchr_iter(b'\n', plain.as_bytes()).count() as u64;
+                self.tok.sink.state.borrow_mut().text(plain, line);
+                bypassed = true;
+            }
+            from = end;
+            if from < len {
+                // Markup: the tokenizer reads on from here, counting lines from 1 again.
+                self.plain = false;
+                self.tok.sink.state.borrow_mut().line_base = self.newlines;
+            }
+        }
+        if from < len {
+            let rest = text.into_tendril(from);
+            let newlines = memchr::memchr_iter(b'\n', rest.as_bytes()).count() as u64;
+            self.queue.push_back(rest);
+            // With no script handling, the tokenizer only stops when the input is used up.
+            let _ = self.tok.feed(&self.queue);
+            self.newlines += newlines;
+        }
+        // Text read past the tokenizer counts as its token would have.
         let tokens = self.tok.sink.tokens.get();
-        if tokens != self.tokens_seen {
+        if tokens != self.tokens_seen || bypassed {
             self.tokens_seen = tokens;
             self.since_token = 0;
         }
-        self.newlines += newlines;
         if self.since_token > MAX_TOKEN {
             // A tag, comment or doctype that does not end: drop it and read on as text.
             self.restart();
@@ -131,6 +158,7 @@ impl Html {
         self.queue = BufferQueue::default();
         self.tokens_seen = 0;
         self.since_token = 0;
+        self.plain = true;
     }
 
     fn hand_over(&mut self, out: &mut dyn Out) {
@@ -144,48 +172,172 @@ impl Html {
     }
 
     /// UTF-8, with bytes that are not (Windows-1252 text, or a stray byte) read as
-    /// Windows-1252, so that "f\xf8dselsnummer" still reads as a label.
-    fn decode(&mut self, chunk: &[u8], last: bool) -> String {
-        let mut data = std::mem::take(&mut self.carry);
-        data.extend_from_slice(chunk);
-        if self.latin1 {
-            return encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(&data)
-                .0
-                .into_owned();
-        }
-        let mut s = String::with_capacity(data.len());
-        let mut rest = &data[..];
-        loop {
-            match std::str::from_utf8(rest) {
-                Ok(t) => {
-                    s.push_str(t);
-                    break;
+    /// Windows-1252, so that "f\xf8dselsnummer" still reads as a label. A character cut at
+    /// the end of the chunk waits for the next one.
+    ///
+    /// The common chunk, valid UTF-8 with no carriage return and nothing held from the last,
+    /// is its own text: validated once (SIMD) and borrowed, not copied.
+    fn decode<'c>(&mut self, chunk: &'c [u8], last: bool) -> Decoded<'c> {
+        if !self.latin1 && self.carry.is_empty() && memchr::memchr(b'\r', chunk).is_none() {
+            let cut = if last { chunk.len() } else { cut_char(chunk) };
+            let (whole, tail) = chunk.split_at(cut);
+            if let Ok(text) = simdutf8::basic::from_utf8(whole) {
+                if tail.is_empty() {
+                    return Decoded::Borrowed(text);
                 }
-                Err(e) => {
-                    let (good, bad) = rest.split_at(e.valid_up_to());
-                    s.push_str(std::str::from_utf8(good).unwrap_or_default());
-                    match e.error_len() {
-                        Some(n) => {
-                            let (c, _) =
-                                encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bad[..n]);
-                            s.push_str(&c);
-                            rest = &bad[n..];
-                        }
-                        None if !last => {
-                            self.carry = bad.to_vec();
-                            break;
-                        }
-                        None => {
-                            let (c, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bad);
-                            s.push_str(&c);
-                            break;
-                        }
-                    }
+                if starts_char(tail) {
+                    self.carry.extend_from_slice(tail);
+                    return Decoded::Borrowed(text);
                 }
             }
         }
-        s
+        let mut out = StrTendril::with_capacity(u32::try_from(chunk.len()).unwrap_or(u32::MAX));
+        if self.latin1 {
+            push_text(
+                &mut out,
+                &encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(chunk)
+                    .0,
+            );
+            return Decoded::Owned(out);
+        }
+        let rest = self.complete_carry(chunk, last, &mut out);
+        if rest.is_empty() {
+            return Decoded::Owned(out);
+        }
+        let cut = if last { rest.len() } else { cut_char(rest) };
+        let (whole, tail) = rest.split_at(cut);
+        match simdutf8::basic::from_utf8(whole) {
+            Ok(text) => push_text(&mut out, text),
+            // Nothing in `whole` is held back: what follows it starts a character.
+            Err(_) => push_lossy(&mut out, whole),
+        }
+        if starts_char(tail) {
+            self.carry.extend_from_slice(tail);
+        } else {
+            push_lossy(&mut out, tail);
+        }
+        Decoded::Owned(out)
+    }
+
+    /// Completes the character the last chunk cut with the first bytes of `chunk`, or reads
+    /// it as Windows-1252 when they do not continue it; returns the rest of `chunk`.
+    fn complete_carry<'c>(
+        &mut self,
+        chunk: &'c [u8],
+        last: bool,
+        out: &mut StrTendril,
+    ) -> &'c [u8] {
+        let Some(&lead) = self.carry.first() else {
+            return chunk;
+        };
+        let held = self.carry.len();
+        let take = char_width(lead).saturating_sub(held).min(chunk.len());
+        self.carry.extend_from_slice(&chunk[..take]);
+        let rest = match std::str::from_utf8(&self.carry) {
+            Ok(c) => {
+                push_text(out, c);
+                &chunk[take..]
+            }
+            // Still cut (the chunk was shorter than the character's rest).
+            Err(e) if e.error_len().is_none() && !last => return &chunk[take..],
+            Err(e) => {
+                // The held bytes begin a character, so the invalid sequence holds them all;
+                // what it took of the chunk beyond is read again with the rest.
+                let bad = e.error_len().unwrap_or(self.carry.len()).max(held);
+                push_lossy(out, &self.carry[..bad]);
+                &chunk[bad - held..]
+            }
+        };
+        self.carry.clear();
+        rest
+    }
+}
+
+/// The text of one chunk: borrowed from the chunk itself when it needs no change.
+enum Decoded<'c> {
+    Borrowed(&'c str),
+    Owned(StrTendril),
+}
+
+impl Decoded<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Decoded::Borrowed(s) => s,
+            Decoded::Owned(t) => t,
+        }
+    }
+
+    /// The text from byte `from` on (a character boundary) as the tokenizer's input.
+    fn into_tendril(self, from: usize) -> StrTendril {
+        match self {
+            Decoded::Borrowed(s) => StrTendril::from_slice(s.get(from..).unwrap_or_default()),
+            Decoded::Owned(mut t) => {
+                // Dropping the front shares the buffer rather than copying it.
+                match u32::try_from(from).map(|n| t.try_pop_front(n)) {
+                    Ok(Ok(())) => t,
+                    _ => StrTendril::from_slice(t.get(from..).unwrap_or_default()),
+                }
+            }
+        }
+    }
+}
+
+/// Appends `text` with each carriage return as a space: the tokenizer reads a lone one as a
+/// line break, and lines are counted by line feeds, so as a space it is the same text
+/// without a line the source lacks.
+fn push_text(out: &mut StrTendril, text: &str) {
+    let mut rest = text;
+    while let Some(i) = memchr::memchr(b'\r', rest.as_bytes()) {
+        out.push_slice(&rest[..i]);
+        out.push_char(' ');
+        rest = &rest[i + 1..];
+    }
+    out.push_slice(rest);
+}
+
+/// Appends `bytes` as UTF-8 where they are, and as Windows-1252 where they are not (an
+/// incomplete character at the end included).
+fn push_lossy(out: &mut StrTendril, bytes: &[u8]) {
+    for chunk in bytes.utf8_chunks() {
+        push_text(out, chunk.valid());
+        if !chunk.invalid().is_empty() {
+            let (c, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(chunk.invalid());
+            push_text(out, &c);
+        }
+    }
+}
+
+/// Where the character that `bytes` ends in starts when the end cuts it: its lead byte
+/// among the last three; the length when nothing is cut.
+fn cut_char(bytes: &[u8]) -> usize {
+    for back in 1..=bytes.len().min(3) {
+        let at = bytes.len() - back;
+        let b = bytes[at];
+        if b & 0xc0 != 0x80 {
+            // ASCII or a lead byte: cut when the character is longer than what is left.
+            return if b >= 0xc0 && char_width(b) > back {
+                at
+            } else {
+                bytes.len()
+            };
+        }
+    }
+    bytes.len()
+}
+
+/// Whether `bytes` are the start of a valid UTF-8 character, cut before its end.
+fn starts_char(bytes: &[u8]) -> bool {
+    !bytes.is_empty()
+        && matches!(std::str::from_utf8(bytes), Err(e) if e.valid_up_to() == 0 && e.error_len().is_none())
+}
+
+/// The length of the UTF-8 character that lead byte `b` starts.
+fn char_width(b: u8) -> usize {
+    match b {
+        0xf0.. => 4,
+        0xe0.. => 3,
+        _ => 2,
     }
 }
 
@@ -494,31 +646,46 @@ impl State {
             }
         }
         self.advance_to(line);
-        let mut rest = text;
-        let mut src = line;
-        while !rest.is_empty() {
-            let (part, nl) = match rest.find('\n') {
-                Some(i) => (&rest[..i], true),
-                None => (rest, false),
-            };
-            if !part.trim().is_empty() {
-                if self.pending_break && self.flow_map.len() < MAX_RUNS {
-                    self.newline(self.src_line);
-                } else if self.pending_break {
-                    self.flow.push(b' ');
-                    self.pending_break = false;
-                }
-                self.line_has_text = true;
-            }
-            self.flow.extend_from_slice(part.as_bytes());
-            if nl {
-                src += 1;
-                self.newline(src);
-                rest = &rest[part.len() + 1..];
-            } else {
-                rest = "";
+        let bytes = text.as_bytes();
+        let Some(first) = memchr::memchr(b'\n', bytes) else {
+            self.line_text(text);
+            return;
+        };
+        self.line_text(&text[..first]);
+        // The other lines at once: after a line break no block is pending, so each line only
+        // moves the map on, and whether a line has text matters for the last one alone.
+        let last = memchr::memrchr(b'\n', bytes).unwrap_or(first);
+        let breaks = 1 + memchr::memchr_iter(b'\n', &bytes[first + 1..]).count() as u64;
+        self.flow.extend_from_slice(&bytes[first..]);
+        let out = self.out_line;
+        if self.src_line <= line + 1 {
+            self.flow_map.push_lines(out + 1, line + 1, breaks);
+        } else {
+            // The text is behind the map (a block's break put it on a later line): its
+            // lines stay on that line until the source catches up.
+            for i in 1..=breaks {
+                self.flow_map.push(out + i, self.src_line.max(line + i));
             }
         }
+        self.out_line += breaks;
+        self.src_line = self.src_line.max(line + breaks);
+        self.line_has_text = !text[last + 1..].trim().is_empty();
+        self.pending_break = false;
+    }
+
+    /// Text of the current line (no line break in it).
+    fn line_text(&mut self, part: &str) {
+        // Blank or not only matters while a break is pending or the line has no text yet.
+        if (self.pending_break || !self.line_has_text) && !part.trim().is_empty() {
+            if self.pending_break && self.flow_map.len() < MAX_RUNS {
+                self.newline(self.src_line);
+            } else if self.pending_break {
+                self.flow.push(b' ');
+                self.pending_break = false;
+            }
+            self.line_has_text = true;
+        }
+        self.flow.extend_from_slice(part.as_bytes());
     }
 
     fn end(&mut self) {
@@ -835,6 +1002,28 @@ mod tests {
         }
     }
 
+    /// Text before the first markup skips the tokenizer and reads as its character tokens
+    /// would: lines, the byte order mark dropped, and markup after it read as markup.
+    #[test]
+    fn plain_text_before_markup() {
+        let src = "\u{feff}one\ntwo\r\n<p>three</p>\nfour &amp; five\n<!-- x\n-->six";
+        for step in [1, 2, 3, 5, 1 << 16] {
+            let (flow, map, _) = read(src, false, step);
+            for (word, line) in [("one", 1), ("two", 2), ("three", 3), ("four & five", 4)] {
+                assert_eq!(
+                    line_of(&flow, &map, word),
+                    line,
+                    "{word} in {flow:?}, step {step}"
+                );
+            }
+            assert_eq!(line_of(&flow, &map, "six"), 6, "step {step}");
+            assert!(
+                !flow.contains('\u{feff}') && !flow.contains("<p>"),
+                "{flow:?}"
+            );
+        }
+    }
+
     /// A carriage return is a line break to the tokenizer but not to the line count, which
     /// counts line feeds as every other reader does (the `markup` fuzz target's find: a row
     /// mapped past the last line).
@@ -943,6 +1132,63 @@ mod tests {
         let (flow, _, tables) = read(&deep, false, 1 << 18);
         assert!(flow.is_empty() || !flow.contains("deep"));
         assert!(tables.iter().any(|(t, _)| t.contains("deep")));
+    }
+
+    /// Chunk by chunk, cut anywhere, the text is what reading the whole input at once gives:
+    /// UTF-8 where it is, Windows-1252 where it is not, carriage returns as spaces.
+    #[test]
+    fn decoding_does_not_depend_on_where_chunks_end() {
+        let whole = |bytes: &[u8]| {
+            let mut s = String::new();
+            for c in bytes.utf8_chunks() {
+                s.push_str(c.valid());
+                s.push_str(
+                    &encoding_rs::WINDOWS_1252
+                        .decode_without_bom_handling(c.invalid())
+                        .0,
+                );
+            }
+            s.replace('\r', " ")
+        };
+        let pieces: [&[u8]; 14] = [
+            b"a",
+            b"<p>",
+            b"\r\n",
+            "\u{e6}".as_bytes(),
+            "\u{20ac}".as_bytes(),
+            "\u{1d11e}".as_bytes(),
+            b"\x80",
+            b"\xc3",
+            b"\xe2\x82",
+            b"\xf0\x90\x80",
+            b"\xff",
+            b"\xc0\xaf",
+            b"\xed\xa0\x80",
+            b"\xe0\x80",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let mut src = Vec::new();
+            for _ in 0..next(40) {
+                src.extend_from_slice(pieces[next(pieces.len())]);
+            }
+            let mut h = Html::new(false, false);
+            let mut got = String::new();
+            let mut rest = &src[..];
+            while !rest.is_empty() {
+                let (chunk, more) = rest.split_at(1 + next(rest.len().min(70)));
+                got.push_str(h.decode(chunk, false).as_str());
+                rest = more;
+            }
+            got.push_str(h.decode(&[], true).as_str());
+            assert_eq!(got, whole(&src), "{src:x?}");
+        }
     }
 
     #[test]

@@ -184,7 +184,8 @@ impl Format {
 
 /// Recognises a format from an item's name and first bytes (at least 512 when available).
 pub fn format_of(name: &str, head: &[u8]) -> Format {
-    match sniff(head) {
+    let content = sniff(head);
+    match content {
         Content::Text { .. } => {
             if head.len() > 262 && &head[257..262] == b"ustar" {
                 Format::Tar
@@ -194,7 +195,7 @@ pub fn format_of(name: &str, head: &[u8]) -> Format {
                 Format::Mbox
             } else if crate::mail::is_eml(name, head) {
                 Format::Eml
-            } else if let Some(kind) = crate::markup::markup_of(name, &text_bytes(head)) {
+            } else if let Some(kind) = crate::markup::markup_of(name, &text_in(content, head)) {
                 Format::Markup(kind)
             } else {
                 Format::Text
@@ -260,7 +261,12 @@ pub fn quick_reject(format: Format, head: &[u8]) -> Option<&'static str> {
 /// Text bytes ready for the detectors: UTF-16 transcoded, a UTF-8 byte order mark removed,
 /// anything ASCII-compatible passed through.
 pub fn text_bytes(data: &[u8]) -> Cow<'_, [u8]> {
-    match sniff(data) {
+    text_in(sniff(data), data)
+}
+
+/// [`text_bytes`] of `data` whose content is known (`sniff` has read it).
+fn text_in(content: Content, data: &[u8]) -> Cow<'_, [u8]> {
+    match content {
         Content::Text {
             encoding: "utf-16le",
         } => Cow::Owned(transcode(encoding_rs::UTF_16LE, data)),

@@ -129,6 +129,21 @@ impl LineMap {
         });
     }
 
+    /// Text lines `out..out + n` are on source lines `src..src + n`: what pushing each gives,
+    /// in three pushes. After the first two the last run holds both lines (a new run, or the
+    /// one they continue) and steps with them, so every later line continues it.
+    pub(crate) fn push_lines(&mut self, out: u64, src: u64, n: u64) {
+        if n > 0 {
+            self.push(out, src);
+        }
+        if n > 1 {
+            self.push(out + 1, src + 1);
+        }
+        if n > 2 {
+            self.push(out + n - 1, src + n - 1);
+        }
+    }
+
     /// The source line of text line `out`; the same number where nothing was pushed.
     pub fn source(&self, out: u64) -> u64 {
         let i = self.runs.partition_point(|r| r.out <= out);
@@ -280,6 +295,35 @@ mod tests {
         assert_eq!(one_line.source(500), 1);
         assert_eq!(LineMap::default().source(7), 7);
         assert_eq!(LineMap::from_runs(m.runs().to_vec()).source(7), 9);
+    }
+
+    #[test]
+    fn pushing_lines_at_once_is_pushing_each() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..2000 {
+            let (mut each, mut at_once) = (LineMap::default(), LineMap::default());
+            let (mut out, mut src) = (1, 1);
+            for _ in 0..next(12) {
+                // Lines from the last one's source line, the next or a later one.
+                let start = src + [0, 1, 1 + next(5)][next(3) as usize];
+                let n = if next(2) == 0 { 1 } else { next(6) };
+                for i in 0..n {
+                    each.push(out + i, start + i);
+                }
+                at_once.push_lines(out, start, n);
+                assert_eq!(each, at_once);
+                if n > 0 {
+                    out += n;
+                    src = start + n - 1;
+                }
+            }
+        }
     }
 
     #[test]

@@ -85,7 +85,9 @@ pub fn sniff(head: &[u8]) -> Content {
         }
         return Content::Binary { format: "binary" };
     }
-    let encoding = match std::str::from_utf8(head) {
+    // simdutf8's errors are std's (valid_up_to, error_len), at SIMD speed: every text item's
+    // head is validated here, twice (the reader, then format_of).
+    let encoding = match simdutf8::compat::from_utf8(head) {
         Ok(_) => "utf-8",
         // A multi-byte character cut at the end of the sniffed block is still UTF-8.
         Err(e) if e.error_len().is_none() => "utf-8",

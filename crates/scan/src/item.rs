@@ -586,16 +586,17 @@ fn scan_reader<R: Read>(
     Reached::from(alive, true)
 }
 
-/// What markup conversion hands over between two chunks.
-#[derive(Default)]
-struct Converted {
-    flow: Vec<u8>,
+/// What markup conversion hands over: the running text straight to the detector's stream
+/// (not copied aside until the chunk is done), tables kept for scans of their own.
+struct Converted<'d> {
+    stream: detect::Stream<'d>,
+    found: Vec<detect::Finding>,
     tables: Vec<(Vec<u8>, extract::markup::LineMap)>,
 }
 
-impl extract::markup::Out for Converted {
+impl extract::markup::Out for Converted<'_> {
     fn flow(&mut self, text: &[u8]) {
-        self.flow.extend_from_slice(text);
+        self.stream.push(text, &mut self.found);
     }
 
     fn table(&mut self, text: &[u8], lines: &extract::markup::LineMap) {
@@ -613,18 +614,15 @@ fn scan_markup<R: Read>(
     tx: &mut Outbox,
 ) -> Reached {
     let mut markup = extract::markup::Markup::new(kind, text.content());
-    let mut out = Converted::default();
-    let mut found = Vec::new();
-    let mut stream = ctx.det.stream();
+    let mut out = Converted {
+        stream: ctx.det.stream(),
+        found: Vec::new(),
+        tables: Vec::new(),
+    };
     let mut alive = true;
-    // Detects in what the last chunk gave; false once the writer is gone.
-    let mut detect = |markup: &extract::markup::Markup,
-                      out: &mut Converted,
-                      stream: &mut detect::Stream,
-                      found: &mut Vec<detect::Finding>| {
-        stream.push(&out.flow, found);
-        out.flow.clear();
-        let mut ok = forward_flow(ctx, path, markup, found, tx);
+    // Sends what the last chunk gave; false once the writer is gone.
+    let mut detect = |markup: &extract::markup::Markup, out: &mut Converted| {
+        let mut ok = forward_flow(ctx, path, markup, &mut out.found, tx);
         for (t, lines) in out.tables.drain(..) {
             ok = ok
                 && detect_all(
@@ -648,12 +646,15 @@ fn scan_markup<R: Read>(
             Ok(None) => break None,
             Err(e) => break Some(e),
         }
-        if !detect(&markup, &mut out, &mut stream, &mut found) {
+        if !detect(&markup, &mut out) {
             return Reached::Gone;
         }
     };
     markup.finish(&mut out);
-    alive &= detect(&markup, &mut out, &mut stream, &mut found);
+    alive &= detect(&markup, &mut out);
+    let Converted {
+        stream, mut found, ..
+    } = out;
     stream.finish(&mut found);
     alive &= forward_flow(ctx, path, &markup, &mut found, tx);
     if let Some(e) = failed {
