@@ -19,7 +19,7 @@ esac
 command -v rg >/dev/null || { apt-get install -y -qq ripgrep >/dev/null 2>&1 ||
   { apt-get update -qq && apt-get install -y -qq ripgrep >/dev/null; }; }
 (cd "$top" && cargo build --release -q -p datavakt)
-bin=$top/target/release/datavakt
+bin=${CARGO_TARGET_DIR:-$top/target}/release/datavakt
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 (umask 077 && head -c 32 /dev/urandom > "$dir/key")
