@@ -1,7 +1,7 @@
 //! Where the writer keeps an item's findings until the item is complete (its severity goes
-//! on each of them): the first [`HOLD`] in memory, the rest in runs written to one anonymous
-//! temporary file for the whole scan and read back, in order, when the item completes. An
-//! item of a million findings holds a thousand in memory, whatever its size.
+//! on each of them): at most [`HOLD`] in memory, each [`HOLD`] written as a run to one
+//! anonymous temporary file for the whole scan and read back, in order, when the item
+//! completes. An item of a million findings holds a thousand in memory.
 //!
 //! The file is made with no name (`O_TMPFILE` where the system has it: nothing to find, gone
 //! when the scan ends, however it ends) and everything in it is encrypted with ChaCha20 under a

@@ -185,8 +185,9 @@ impl Stored {
     }
 }
 
-/// The findings of an item not yet complete: counted and weighed as they arrive, held (the
-/// first [`HOLD`] in memory, the rest in the scan's [`Spill`]) to be printed with its severity.
+/// The findings of an item not yet complete: counted and weighed as they arrive, held (at
+/// most [`HOLD`] in memory, the others in runs in the scan's [`Spill`]) to be printed with its
+/// severity.
 struct Pending {
     path: Arc<str>,
     /// Runs in the spill, in order, before `held`.
