@@ -1322,6 +1322,54 @@ pub(crate) mod tests {
         );
     }
 
+    /// New findings with fingerprints are written, not held: an item of many holds none of
+    /// them (the memory of a scan is not its findings'), a second report at the same place is
+    /// seen again through the database, and a copy of the item found in the same scan gets
+    /// them all from the database.
+    #[test]
+    fn new_findings_are_not_held() {
+        let at = crate::tests::sqlite("unheld");
+        let mut s = Store::at(&at).unwrap();
+        s.begin_scan(&roots(), "{}", WITH, 100).unwrap();
+        let n = 5000;
+        let places: Vec<String> = (0..n).map(|i| format!("line {i}")).collect();
+        let values: Vec<String> = (0..n).map(|i| format!("{i:06}-****")).collect();
+        for (place, value) in places.iter().zip(&values) {
+            let found = s.finding(&row("/srv/big.txt", place, value)).unwrap();
+            assert_eq!((found.change, found.held), (Change::New, None));
+        }
+        let again = s
+            .finding(&row("/srv/big.txt", "line 7", &values[7]))
+            .unwrap();
+        assert_eq!(
+            (again.change, again.first_seen, &*again.status),
+            (Change::Seen, 100, "open")
+        );
+        let item = &s.scan.as_ref().unwrap().items["/srv/big.txt"];
+        assert_eq!((item.rows.iter().count(), item.unheld), (0, n as u64));
+        s.item_read("/srv/big.txt", Some(&meta(10, 1)), Some("h"), WITH)
+            .unwrap();
+        finish(&mut s, 101, &|_| true);
+        assert_eq!(one(&at, "SELECT count(*) FROM findings"), n as i64);
+        assert_eq!(one(&at, "SELECT new_findings FROM scans"), n as i64);
+
+        // The next scan: the item is edited to hold one more, and a new file with its new
+        // content is a copy of it.
+        s.begin_scan(&roots(), "{}", WITH, 200).unwrap();
+        for (place, value) in places.iter().zip(&values) {
+            s.finding(&row("/srv/big.txt", place, value)).unwrap();
+        }
+        s.finding(&row("/srv/big.txt", "line 9999", "X")).unwrap();
+        s.item_read("/srv/big.txt", Some(&meta(11, 2)), Some("h2"), WITH)
+            .unwrap();
+        let copied = s
+            .item_copy("/srv/copy.txt", &meta(11, 3), "h2", "/srv/gone.txt", WITH)
+            .unwrap()
+            .unwrap();
+        assert_eq!(copied.found.len(), n + 1);
+        finish(&mut s, 201, &|_| true);
+    }
+
     #[test]
     fn a_crash_keeps_committed_batches_and_a_consistent_database() {
         crash(&crate::tests::sqlite("crash"));
