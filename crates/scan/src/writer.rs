@@ -320,13 +320,10 @@ impl Emitter<'_> {
             for h in &p.held {
                 spill::encode(&mut run, &h.view());
             }
-            match self.spill.write(run, p.runs.is_empty()) {
-                Ok(r) => {
-                    p.runs.push(r);
-                    p.held.clear();
-                }
-                // Kept in memory: the scan goes on as it did before there was a file.
-                Err(_) => {}
+            // On a failure they stay in memory: the scan goes on as before there was a file.
+            if let Ok(r) = self.spill.write(run, p.runs.is_empty()) {
+                p.runs.push(r);
+                p.held.clear();
             }
         }
         #[cfg(test)]
