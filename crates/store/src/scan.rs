@@ -128,7 +128,8 @@ pub struct Found {
     /// `open`, `accepted` or `false-positive` (not reported as a finding).
     pub status: Arc<str>,
     /// The finding as the store holds it (its exposure not set): its texts are the store's
-    /// own, shared, so that holding an item's findings until its end copies no text.
+    /// own, shared, so that holding an item's findings until its end copies no text. `None`
+    /// for a finding with a fingerprint that no row held before this scan: not held.
     pub held: Option<Current>,
 }
 
