@@ -14,6 +14,29 @@ pub const IDENTITY_KINDS: [&str; 5] = [
     "is-kennitala",
 ];
 
+/// A fingerprint as a 128-bit key, for the sets that count distinct ones: an item or a scan
+/// of a million findings holds 16 bytes for each, not its 76 characters. A keyed fingerprint
+/// (`hmac-sha256:` and 64 lowercase hexadecimal digits) gives the first half of its tag, as
+/// random as the tag (two people share it with a chance of one in 2^128); any other text two
+/// SipHash values of it.
+pub fn fingerprint_key(fp: &str) -> u128 {
+    let tag = fp
+        .strip_prefix("hmac-sha256:")
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .and_then(|t| t.get(..32))
+        .and_then(|t| u128::from_str_radix(t, 16).ok());
+    tag.unwrap_or_else(|| {
+        use std::hash::{Hash, Hasher};
+        let half = |salt: u8| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            salt.hash(&mut h);
+            fp.hash(&mut h);
+            h.finish()
+        };
+        (u128::from(half(0)) << 64) | u128::from(half(1))
+    })
+}
+
 /// Who can reach an item, the same scale as `sources::exposure::Audience` plus the size of
 /// a group when it is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -143,8 +166,8 @@ pub struct ItemFacts {
     pub first_seen: Option<i64>,
     /// The item's modification time (Unix seconds), if known.
     pub modified: Option<i64>,
-    /// Identity fingerprints seen, to count people once each.
-    fingerprints: HashSet<String>,
+    /// Identity fingerprints seen ([`fingerprint_key`]), to count people once each.
+    fingerprints: HashSet<u128>,
 }
 
 impl ItemFacts {
@@ -170,9 +193,8 @@ impl ItemFacts {
             k if IDENTITY_KINDS.contains(&k) => {
                 c.identity += 1;
                 if let Some(fp) = fingerprint {
-                    // Count each person once; allocate only for a new one.
-                    if !self.fingerprints.contains(fp) {
-                        self.fingerprints.insert(fp.to_string());
+                    // Count each person once.
+                    if self.fingerprints.insert(fingerprint_key(fp)) {
                         self.people += 1;
                     }
                 }
@@ -289,6 +311,21 @@ mod tests {
         assert_eq!(f.counts.identity, 7);
         assert_eq!(f.first_seen, Some(50));
         assert!(!f.special_category());
+    }
+
+    #[test]
+    fn fingerprint_keys_tell_fingerprints_apart() {
+        let tag = |c: char| format!("hmac-sha256:{}", c.to_string().repeat(64));
+        let (a, b) = (tag('a'), tag('b'));
+        assert_eq!(fingerprint_key(&a), u128::MAX / 15 * 10);
+        assert_ne!(fingerprint_key(&a), fingerprint_key(&b));
+        // Anything else is hashed: upper case, a short tag, another scheme.
+        let upper = a.to_uppercase().replace("HMAC-SHA256", "hmac-sha256");
+        for other in [upper.as_str(), "hmac-sha256:ab", "x", "y"] {
+            assert_ne!(fingerprint_key(other), fingerprint_key(&a), "{other}");
+        }
+        assert_ne!(fingerprint_key("x"), fingerprint_key("y"));
+        assert_eq!(fingerprint_key("x"), fingerprint_key("x"));
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub mod policy;
 mod reason;
 mod severity;
 
-pub use facts::{Audience, Counts, ItemFacts, Transport, IDENTITY_KINDS};
+pub use facts::{fingerprint_key, Audience, Counts, ItemFacts, Transport, IDENTITY_KINDS};
 pub use policy::{Holds, Policy, PolicyError, Zone};
 pub use reason::{Band, Class, Readers, Reason, Span};
 pub use severity::{assess, Assessment, Severity};

@@ -14,6 +14,8 @@
 //! - `item.rs`: one item through extraction and detection, in the source's thread.
 //! - `writer.rs`: the single writer thread: the scan database, severities, the summary and
 //!   the progress line; it prints through a [`Reporter`] (one file per format in `report/`).
+//!   `spill.rs`: where it keeps an item's findings until the item is complete (past a
+//!   thousand, in an encrypted anonymous temporary file).
 //! - [`scan_bytes`]: one item held in memory, with the same extraction, detection and
 //!   assessment and no database, for callers that are not walks.
 
@@ -26,6 +28,7 @@ pub mod progress;
 pub mod report;
 mod run;
 pub mod source;
+mod spill;
 pub mod worker;
 mod writer;
 

@@ -15,6 +15,7 @@ use crate::msg::{FindingOut, Msg, Outcome, Record};
 use crate::options::Options;
 use crate::report::{Out, Reporter};
 use crate::source::Walked;
+use crate::spill::{self, Run, Spill, View, HOLD};
 
 /// A finding held until its item is complete, so that the item's severity can go with it.
 struct Held {
@@ -60,33 +61,71 @@ impl Held {
     }
 }
 
-/// A finding of the store in the model's terms, its item's exposure and assessment with it.
+impl Held {
+    fn view(&self) -> View<'_> {
+        let c = &self.c;
+        View {
+            location: &c.location,
+            kind: &c.kind,
+            confidence: &c.confidence,
+            masked: &c.masked,
+            fingerprint: c.fingerprint.as_deref(),
+            variant: c.variant.as_deref(),
+            status: &c.status,
+            resolution: c.resolution.as_deref(),
+            first_seen: c.first_seen,
+            value: self.value.as_deref(),
+            media: self.media.as_deref(),
+            new: self.new,
+        }
+    }
+}
+
+/// A finding of the store in the model's terms.
+fn view_of(c: &store::Current) -> View<'_> {
+    View {
+        location: &c.location,
+        kind: &c.kind,
+        confidence: &c.confidence,
+        masked: &c.masked,
+        fingerprint: c.fingerprint.as_deref(),
+        variant: c.variant.as_deref(),
+        status: &c.status,
+        resolution: c.resolution.as_deref(),
+        first_seen: c.first_seen,
+        value: None,
+        media: None,
+        new: false,
+    }
+}
+
+/// A finding of the item at `path` in the model's terms, its item's exposure and assessment
+/// with it.
 fn finding<'a>(
-    c: &'a store::Current,
-    value: Option<&'a str>,
-    media: Option<&'a extract::media::Media>,
+    path: &'a str,
+    c: &View<'a>,
     exposure: Option<&'a model::Exposure>,
     a: Option<&'a assess::Assessment>,
 ) -> model::Finding<'a> {
     let b = |s: &'a str| Cow::Borrowed(s);
     model::Finding {
-        path: b(&c.path),
-        location: (!c.location.is_empty()).then(|| b(&c.location)),
-        kind: b(&c.kind),
-        confidence: model::Confidence::parse(&c.confidence).unwrap_or(model::Confidence::Low),
-        masked: b(&c.masked),
-        fingerprint: c.fingerprint.as_deref().map(b),
-        value: value.map(b),
-        variant: c.variant.as_deref().map(b),
-        media: media.map_or_else(Default::default, |m| model::Media {
+        path: b(path),
+        location: (!c.location.is_empty()).then(|| b(c.location)),
+        kind: b(c.kind),
+        confidence: model::Confidence::parse(c.confidence).unwrap_or(model::Confidence::Low),
+        masked: b(c.masked),
+        fingerprint: c.fingerprint.map(b),
+        value: c.value.map(b),
+        variant: c.variant.map(b),
+        media: c.media.map_or_else(Default::default, |m| model::Media {
             format: Some(b(m.format)),
             duration_seconds: m.duration_seconds,
             camera: m.camera.as_deref().map(b),
             captured: m.captured.as_deref().map(b),
             gps: (m.kind == "camera-photo").then_some(m.gps),
         }),
-        status: model::Status::parse(&c.status).unwrap_or(model::Status::Open),
-        resolution: c.resolution.as_deref().and_then(model::Resolution::parse),
+        status: model::Status::parse(c.status).unwrap_or(model::Status::Open),
+        resolution: c.resolution.and_then(model::Resolution::parse),
         first_seen: model::IsoTime(c.first_seen),
         exposure: exposure.map(Cow::Borrowed),
         severity: a.map(|a| a.severity),
@@ -146,20 +185,40 @@ impl Stored {
     }
 }
 
+/// The findings of an item not yet complete: counted and weighed as they arrive, held (at
+/// most [`HOLD`] in memory, the others in runs in the scan's [`Spill`]) to be printed with its
+/// severity.
+struct Pending {
+    path: Arc<str>,
+    /// Runs in the spill, in order, before `held`.
+    runs: Vec<Run>,
+    held: Vec<Held>,
+    /// Findings kept (not false positives, not below the confidence threshold).
+    kept: u64,
+    /// Of them, those printed (new ones only, with --changes-only).
+    printed: u64,
+    facts: assess::ItemFacts,
+    /// The first exposure the database held for it (carried and resolved findings).
+    exposure: Option<Arc<str>>,
+}
+
 /// An item's assessment, exposure and findings, kept for the human report's order.
-type Assessed = (assess::Assessment, Option<Arc<model::Exposure>>, Vec<Held>);
+type Assessed = (assess::Assessment, Option<Arc<model::Exposure>>, Pending);
 
 /// The output side of the writer: prints findings and keeps the summary.
 struct Emitter<'p> {
     w: Box<dyn Reporter + Send + 'p>,
     s: Summary,
-    distinct: HashSet<Arc<str>>,
+    /// Identity numbers of the scan, by [`assess::fingerprint_key`].
+    distinct: HashSet<u128>,
     broken_pipe: bool,
     fatal: Option<io::Error>,
     progress: Option<indicatif::ProgressBar>,
     changes_only: bool,
     /// Findings of items not yet complete, by path.
-    pending: HashMap<Arc<str>, Vec<Held>>,
+    pending: HashMap<Arc<str>, Pending>,
+    /// Where held findings past the first [`HOLD`] of an item go.
+    spill: Spill,
     policy: Option<&'p assess::Policy>,
     /// The threshold for printing (and counting) a finding.
     min_confidence: model::Confidence,
@@ -174,6 +233,9 @@ struct Emitter<'p> {
     totals: &'p crate::progress::Totals,
     /// When the progress line was last drawn.
     drawn: Instant,
+    /// The most findings held in memory at once, for the tests.
+    #[cfg(test)]
+    most_held: usize,
 }
 
 /// The progress line is drawn at most this often (each line reads every thread's slot).
@@ -210,19 +272,64 @@ impl Emitter<'_> {
             s.new_findings += 1;
         }
         if let Some(fp) = &c.fingerprint {
-            if !self.distinct.contains(fp) {
-                self.distinct.insert(fp.clone());
-            }
+            self.distinct.insert(assess::fingerprint_key(fp));
         }
     }
 
-    /// Keeps a finding with the others of its item (the path copied once per item).
+    /// Keeps a finding with the others of its item (the path copied once per item): counted
+    /// and weighed now, printed when the item is complete. A false positive is no finding:
+    /// not counted, not printed, no weight. Below the threshold: counted as such, and no
+    /// weight either.
     fn hold(&mut self, held: Held) {
-        match self.pending.get_mut(&held.c.path) {
-            Some(all) => all.push(held),
-            None => {
-                self.pending.insert(held.c.path.clone(), vec![held]);
+        if &*held.c.status == "false-positive" {
+            return;
+        }
+        let confidence =
+            model::Confidence::parse(&held.c.confidence).unwrap_or(model::Confidence::Low);
+        if confidence < self.min_confidence {
+            self.s.below_min_confidence += 1;
+            return;
+        }
+        self.count(&held.c, held.new);
+        let p = match self.pending.get_mut(&held.c.path) {
+            Some(p) => p,
+            None => self
+                .pending
+                .entry(held.c.path.clone())
+                .or_insert_with(|| Pending {
+                    path: held.c.path.clone(),
+                    runs: Vec::new(),
+                    held: Vec::new(),
+                    kept: 0,
+                    printed: 0,
+                    facts: assess::ItemFacts::default(),
+                    exposure: None,
+                }),
+        };
+        let c = &held.c;
+        p.facts
+            .add_found(&c.kind, confidence, c.fingerprint.as_deref(), c.first_seen);
+        if p.exposure.is_none() {
+            p.exposure.clone_from(&c.exposure);
+        }
+        p.kept += 1;
+        p.printed += u64::from(held.new || !self.changes_only);
+        p.held.push(held);
+        if p.held.len() >= HOLD && self.spill.usable() {
+            let mut run = Vec::with_capacity(p.held.len() * 160);
+            for h in &p.held {
+                spill::encode(&mut run, &h.view());
             }
+            // On a failure they stay in memory: the scan goes on as before there was a file.
+            if let Ok(r) = self.spill.write(run, p.runs.is_empty()) {
+                p.runs.push(r);
+                p.held.clear();
+            }
+        }
+        #[cfg(test)]
+        {
+            let held = self.pending.values().map(|p| p.held.len()).sum();
+            self.most_held = self.most_held.max(held);
         }
     }
 
@@ -236,10 +343,55 @@ impl Emitter<'_> {
         });
     }
 
+    /// Prints each of an item's findings in order (only new ones with --changes-only), with
+    /// its exposure and assessment (`item_json`: the two serialised, for JSON); then its runs
+    /// in the spill are no longer needed.
+    fn print(
+        &mut self,
+        p: &Pending,
+        exposure: Option<&model::Exposure>,
+        a: &assess::Assessment,
+        item_json: Option<&str>,
+    ) {
+        let changes_only = self.changes_only;
+        let each = |e: &mut Self, v: &View<'_>| {
+            if v.new || !changes_only {
+                let f = finding(&p.path, v, exposure, Some(a));
+                e.emit(&Out::Finding {
+                    finding: &f,
+                    item_json,
+                });
+            }
+        };
+        let mut buf = Vec::new();
+        for &run in &p.runs {
+            let read = self.spill.read(run, &mut buf).and_then(|()| {
+                spill::decode(&buf, &mut |v| {
+                    each(self, v);
+                    Ok(())
+                })
+            });
+            if let Err(e) = read {
+                self.fatal.get_or_insert(e);
+                break;
+            }
+        }
+        for h in &p.held {
+            each(self, &h.view());
+        }
+    }
+
+    /// An item's findings are printed or will never be: its runs in the spill can go.
+    fn release(&mut self, p: &Pending) {
+        if !p.runs.is_empty() {
+            self.spill.release();
+        }
+    }
+
     /// The item at `path` is complete: its severity is assessed from all its findings and
     /// its exposure (`exposure`, as the scanning thread judged it; else as the database
-    /// holds it), kept in the database, and its findings are counted and printed (the
-    /// human report keeps them for the end, to print the most severe items first).
+    /// holds it), kept in the database, and its findings are printed (the human report keeps
+    /// them for the end, to print the most severe items first).
     fn complete(
         &mut self,
         path: &str,
@@ -247,74 +399,38 @@ impl Emitter<'_> {
         exposure: Option<Arc<model::Exposure>>,
         db: &mut Db,
     ) {
-        let Some(mut held) = self.pending.remove(path) else {
+        let Some(mut p) = self.pending.remove(path) else {
             return;
         };
-        // A false positive is no finding: not counted, not printed, no weight. Below the
-        // threshold: counted as such, and no weight either.
-        held.retain(|h| &*h.c.status != "false-positive");
-        let before = held.len();
-        let min = self.min_confidence;
-        held.retain(|h| {
-            model::Confidence::parse(&h.c.confidence).unwrap_or(model::Confidence::Low) >= min
-        });
-        self.s.below_min_confidence += (before - held.len()) as u64;
-        if held.is_empty() {
-            return;
-        }
-        let mut facts = assess::ItemFacts::default();
-        for h in &held {
-            let confidence =
-                model::Confidence::parse(&h.c.confidence).unwrap_or(model::Confidence::Low);
-            let fingerprint = h.c.fingerprint.as_deref();
-            facts.add_found(&h.c.kind, confidence, fingerprint, h.c.first_seen);
-        }
-        let exposure = exposure.or_else(|| {
-            let text = held.iter().find_map(|h| h.c.exposure.as_ref())?;
-            self.stored.of(text)
-        });
+        let exposure = exposure.or_else(|| self.stored.of(p.exposure.as_ref()?));
         if let Some(e) = &exposure {
-            facts.exposed(e);
+            p.facts.exposed(e);
         }
-        facts.modified = modified;
-        let zone = self.policy.and_then(|p| p.zone_of(path));
-        let a = assess::assess(&facts, zone, self.now);
+        p.facts.modified = modified;
+        let zone = self.policy.and_then(|policy| policy.zone_of(path));
+        let a = assess::assess(&p.facts, zone, self.now);
         db.severity(path, &a);
         *self
             .s
             .findings_by_severity
             .entry(a.severity.name().into())
-            .or_default() += held.len() as u64;
-        for h in &held {
-            self.count(&h.c, h.new);
-        }
+            .or_default() += p.kept;
         if self.min_severity.is_some_and(|min| a.severity < min) {
-            self.s.below_min_severity += held.len() as u64;
+            self.s.below_min_severity += p.kept;
+            self.release(&p);
             return;
         }
         if let Some(sorted) = self.by_severity.as_mut() {
-            held.retain(|h| h.new || !self.changes_only);
-            if !held.is_empty() {
-                sorted.push((a, exposure, held));
+            if p.printed > 0 {
+                sorted.push((a, exposure, p));
+            } else {
+                self.release(&p);
             }
             return;
         }
         let members = self.w.json().then(|| item_members(exposure.as_deref(), &a));
-        for h in &held {
-            if h.new || !self.changes_only {
-                let f = finding(
-                    &h.c,
-                    h.value.as_deref(),
-                    h.media.as_deref(),
-                    exposure.as_deref(),
-                    Some(&a),
-                );
-                self.emit(&Out::Finding {
-                    finding: &f,
-                    item_json: members.as_deref(),
-                });
-            }
-        }
+        self.print(&p, exposure.as_deref(), &a, members.as_deref());
+        self.release(&p);
     }
 
     /// Completes every item still held (the end of the scan).
@@ -334,22 +450,11 @@ impl Emitter<'_> {
         sorted.sort_by(|(a, _, x), (b, _, y)| {
             (b.severity, b.score)
                 .cmp(&(a.severity, a.score))
-                .then_with(|| x[0].c.path.cmp(&y[0].c.path))
+                .then_with(|| x.path.cmp(&y.path))
         });
-        for (a, exposure, held) in &sorted {
-            for h in held {
-                let f = finding(
-                    &h.c,
-                    h.value.as_deref(),
-                    h.media.as_deref(),
-                    exposure.as_deref(),
-                    Some(a),
-                );
-                self.emit(&Out::Finding {
-                    finding: &f,
-                    item_json: None,
-                });
-            }
+        for (a, exposure, p) in &sorted {
+            self.print(p, exposure.as_deref(), a, None);
+            self.release(p);
         }
     }
 
@@ -359,7 +464,7 @@ impl Emitter<'_> {
         if self.changes_only {
             for c in resolved {
                 let exposure = c.exposure.as_ref().and_then(|t| self.stored.of(t));
-                let f = finding(c, None, None, exposure.as_deref(), None);
+                let f = finding(&c.path, &view_of(c), exposure.as_deref(), None);
                 self.emit(&Out::Finding {
                     finding: &f,
                     item_json: None,
@@ -654,6 +759,7 @@ pub(crate) fn write_all(
         progress,
         changes_only: opts.changes_only,
         pending: HashMap::new(),
+        spill: Spill::default(),
         policy: opts.policy.as_ref(),
         min_confidence: opts.min_confidence,
         min_severity: opts.min_severity,
@@ -662,6 +768,8 @@ pub(crate) fn write_all(
         stored: Stored::default(),
         totals,
         drawn: Instant::now(),
+        #[cfg(test)]
+        most_held: 0,
     };
     let mut db = Db {
         store: db,
@@ -817,6 +925,8 @@ pub(crate) fn write_all(
     e.s.false_positives = db.false_positives();
     db.end(&e.s);
     e.print_by_severity();
+    #[cfg(test)]
+    HELD.with(|h| h.set((e.most_held, e.spill.most)));
     let Emitter {
         mut w,
         mut s,
@@ -843,6 +953,13 @@ pub(crate) fn write_all(
         (None, Some(e)) => Err(format!("scan database: {e}")),
         (None, None) => Ok(s),
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The most findings the last scan of this thread held in memory at once, and the most
+    /// bytes its spill held.
+    static HELD: std::cell::Cell<(usize, u64)> = const { std::cell::Cell::new((0, 0)) };
 }
 
 /// Counts one more under `key` (a key is copied once, not once per count).
@@ -975,6 +1092,77 @@ mod tests {
         );
         assert!(f.severity.is_some() && f.why.is_some_and(|w| !w.is_empty()));
         assert_eq!(s.findings_by_severity.values().sum::<u64>(), 1);
+    }
+
+    /// An item of many findings holds at most [`HOLD`] of them in memory, the rest in the
+    /// spill in a compact form (a bound per finding, so that neither grows back), and prints
+    /// them all, in order, with their values; an item beside it is not disturbed.
+    #[test]
+    fn an_item_of_many_findings_holds_few_in_memory() {
+        let det = detect::Detector::new(crate::options::today());
+        let fp = detect::Fingerprinter::new(b"0123456789abcdef");
+        let mask = Masker::new(&det, &fp);
+        let opts = crate::options::test_options();
+        let n = 20 * HOLD + 7;
+        let (tx, rx) = sync_channel(8);
+        let sender = std::thread::spawn(move || {
+            let one = |path: &str, i: usize| {
+                let masked = format!("{:06}-****", i % 1_000_000);
+                Record::Finding(FindingOut {
+                    path: path.into(),
+                    location: format!("line {i}"),
+                    kind: "dk-cpr",
+                    confidence: detect::Confidence::High,
+                    fingerprint: Some(format!("hmac-sha256:{i:032x}{:032x}", 7)),
+                    value: Some(format!("{:06}{:04}", i % 1_000_000, i % 10_000)),
+                    masked,
+                    variant: None,
+                    media: None,
+                })
+            };
+            for start in (0..n).step_by(500) {
+                let mut records: Vec<Record> = (start..n.min(start + 500))
+                    .map(|i| one("/srv/a.txt", i))
+                    .collect();
+                records.push(one("/srv/b.txt", start));
+                tx.send(vec![Msg::Records(records)]).unwrap();
+            }
+            for path in ["/srv/b.txt", "/srv/a.txt"] {
+                tx.send(vec![Msg::Read {
+                    path: path.into(),
+                    meta: None,
+                    hash: None,
+                }])
+                .unwrap();
+            }
+        });
+        let mut out = Vec::new();
+        let reporter = Box::new(Jsonl::new(&mut out, true));
+        let s = write_all(rx, &opts, None, "", &mask, reporter, &Default::default()).unwrap();
+        sender.join().unwrap();
+        let (most_held, most_spilled) = HELD.with(|h| h.get());
+        let b = n.div_ceil(500);
+        assert_eq!(s.findings, (n + b) as u64);
+        assert_eq!(s.distinct_numbers, n as u64);
+        // The small item's findings, and fewer than HOLD of the large one's.
+        assert!(most_held < HOLD + b, "{most_held} held in memory");
+        assert!(
+            most_spilled <= (n * 160) as u64,
+            "{most_spilled} bytes spilled for {n} findings"
+        );
+        let text = String::from_utf8(out).unwrap();
+        let mut a = Vec::new();
+        for line in text.lines().filter(|l| !l.contains(r#""kind":"summary""#)) {
+            let model::Record::Finding(f) = serde_json::from_str(line).unwrap() else {
+                panic!("not a finding: {line}");
+            };
+            assert!(f.severity.is_some() && f.value.is_some());
+            if f.path == "/srv/a.txt" {
+                a.push(f.location.unwrap().into_owned());
+            }
+        }
+        let expected: Vec<String> = (0..n).map(|i| format!("line {i}")).collect();
+        assert_eq!(a, expected);
     }
 
     #[test]

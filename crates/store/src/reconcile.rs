@@ -13,7 +13,10 @@
 //! - else the first row (in the order held) of the same value (kind, masked value,
 //!   fingerprint) not yet matched by this scan and not resolved: it moved within the item,
 //!   an edit above it ([`Action::Move`]);
-//! - else a new row ([`Action::Insert`]).
+//! - else a new row: with a fingerprint not held here at all (`None`; the database's unique
+//!   index tells a second report of it at the same place, so an item of a million new findings
+//!   holds none of them), without one held ([`Action::Insert`]: the database's unique index
+//!   does not compare missing fingerprints).
 //!
 //! An item read to its end resolves the rows it did not report again (`edited`), and opens
 //! again the false positives it reported if its content changed; a deleted item resolves all of
@@ -282,8 +285,8 @@ impl Rows {
 
     /// A finding the scan reported at `now`: which row it is, if any (see the module's
     /// documentation). Returns [`Action::Seen`], [`Action::Move`], [`Action::Reopen`] or
-    /// [`Action::Insert`].
-    pub(crate) fn found(&mut self, f: &FindingRow, now: i64, words: &mut Words) -> Action {
+    /// [`Action::Insert`]; `None` for a new finding with a fingerprint, which is not held.
+    pub(crate) fn found(&mut self, f: &FindingRow, now: i64, words: &mut Words) -> Option<Action> {
         let rows = &self.rows;
         let exact = self.exact.get_or_insert_with(|| Exact::of(rows));
         let hit = match exact.get(rows, f) {
@@ -312,6 +315,9 @@ impl Rows {
             }
         };
         let Some(i) = hit else {
+            if f.fingerprint.is_some() {
+                return None;
+            }
             let at = self.rows.len();
             let open = words.get("open");
             self.rows.push(Row {
@@ -328,7 +334,7 @@ impl Rows {
                 matched: true,
             });
             exact.set(&self.rows, at);
-            return Action::Insert(at);
+            return Some(Action::Insert(at));
         };
         let moved = *self.rows[i].location != *f.location;
         if moved {
@@ -340,7 +346,7 @@ impl Rows {
         let reopened = row.resolution.is_some();
         row.matched = true;
         row.confidence = words.get(f.confidence);
-        if reopened {
+        Some(if reopened {
             row.status = words.get("open");
             row.resolution = None;
             Action::Reopen(i, Reopened::FoundAgain)
@@ -348,7 +354,7 @@ impl Rows {
             Action::Move(i)
         } else {
             Action::Seen(i)
-        }
+        })
     }
 
     /// The item was read to its end, its content `changed` (its hash differs from the one
@@ -455,7 +461,7 @@ mod tests {
         held: Vec<Row>,
         found: &[FindingRow],
         changed: bool,
-    ) -> (Vec<Action>, Vec<Action>, Rows) {
+    ) -> (Vec<Option<Action>>, Vec<Action>, Rows) {
         let (mut rows, mut words) = (Rows::from(held), Words::default());
         let actions = found
             .iter()
@@ -475,7 +481,7 @@ mod tests {
             &[reported("line 1", "A"), reported("line 2", "B")],
             true,
         );
-        assert_eq!(found, [Action::Seen(0), Action::Seen(1)]);
+        assert_eq!(found, [Some(Action::Seen(0)), Some(Action::Seen(1))]);
         assert!(end.is_empty());
         assert_eq!(&*rows[1].status, "accepted");
         assert_eq!((&*rows[0].confidence, rows[0].first_seen), ("medium", 100));
@@ -489,11 +495,12 @@ mod tests {
             &[reported("line 5", "A"), reported("line 1", "A")],
             true,
         );
-        // Moved to line 5; line 1 then holds nothing any more: A there again is another row.
-        assert_eq!(found, [Action::Move(0), Action::Insert(1)]);
+        // Moved to line 5; line 1 then holds nothing any more: A there again is a new row
+        // (not held: it has a fingerprint).
+        assert_eq!(found, [Some(Action::Move(0)), None]);
         assert!(end.is_empty());
         assert_eq!((&*rows[0].location, rows[0].first_seen), ("line 5", 100));
-        assert_eq!((&*rows[1].location, rows[1].first_seen), ("line 1", 200));
+        assert_eq!(rows.iter().count(), 1);
     }
 
     #[test]
@@ -511,7 +518,10 @@ mod tests {
         );
         assert_eq!(
             found,
-            [Action::Reopen(0, Reopened::FoundAgain), Action::Seen(1)]
+            [
+                Some(Action::Reopen(0, Reopened::FoundAgain)),
+                Some(Action::Seen(1))
+            ]
         );
         assert_eq!(end, [Action::Reopen(1, Reopened::ItemChanged)]);
         assert!(rows
@@ -523,18 +533,27 @@ mod tests {
         assert_eq!(&*rows[1].status, "false-positive");
         // A resolved row does not move: its value elsewhere is a new row.
         let (found, _, rows) = reconcile(held_rows(), &[reported("line 9", "B")], false);
-        assert_eq!(found, [Action::Insert(2)]);
+        assert_eq!(found, [None]);
         assert_eq!(rows[0].resolution.as_deref(), Some("edited"));
     }
 
+    /// A new finding with a fingerprint is not held (the database tells it again); one
+    /// without is held, and new once.
     #[test]
     fn a_finding_not_held_is_new_once() {
-        let (found, end, rows) = reconcile(
+        let (found, _, rows) = reconcile(
             Vec::new(),
             &[reported("line 1", "A"), reported("line 1", "A")],
             false,
         );
-        assert_eq!(found, [Action::Insert(0), Action::Seen(0)]);
+        assert_eq!(found, [None, None]);
+        assert_eq!(rows.iter().count(), 0);
+        let bare = FindingRow {
+            fingerprint: None,
+            ..reported("line 1", "[encrypted]")
+        };
+        let (found, end, rows) = reconcile(Vec::new(), &[bare, bare], false);
+        assert_eq!(found, [Some(Action::Insert(0)), Some(Action::Seen(0))]);
         assert!(end.is_empty());
         let r = &rows[0];
         assert_eq!(
@@ -599,21 +618,22 @@ mod tests {
         assert_eq!(
             found,
             [
-                Action::Seen(1),
-                Action::Move(0),
-                Action::Move(2),
-                Action::Insert(4),
-                Action::Seen(0),
+                Some(Action::Seen(1)),
+                Some(Action::Move(0)),
+                Some(Action::Move(2)),
+                None,
+                Some(Action::Seen(0)),
             ]
         );
         assert!(end.is_empty());
         let at: Vec<&str> = rows.iter().map(|r| &*r.location).collect();
-        assert_eq!(at, ["line 7", "line 2", "line 8", "line 4", "line 9"]);
+        assert_eq!(at, ["line 7", "line 2", "line 8", "line 4"]);
     }
 
     /// The reconcile step before it indexed rows by value: the exact index, else the first row
     /// of the same value that may move, found by a walk over every row.
-    fn by_walk(held: Vec<Row>, found: &[FindingRow]) -> Vec<(Action, String)> {
+    /// A row it inserts is `None`, as the step answers for a new finding with a fingerprint.
+    fn by_walk(held: Vec<Row>, found: &[FindingRow]) -> Vec<(Option<Action>, String)> {
         let mut rows = held;
         let mut exact: HashMap<String, usize> =
             rows.iter().enumerate().map(|(i, r)| (r.key(), i)).collect();
@@ -649,7 +669,8 @@ mod tests {
                     Action::Seen(i)
                 }
             };
-            out.push((action, rows[action.row()].location.to_string()));
+            let at = rows[action.row()].location.to_string();
+            out.push(((!matches!(action, Action::Insert(_))).then_some(action), at));
         }
         out
     }
@@ -688,19 +709,20 @@ mod tests {
         let expected = by_walk(held_rows(), &found);
         let mut rows = Rows::from(held_rows());
         let mut words = Words::default();
-        let got: Vec<(Action, String)> = found
+        let got: Vec<(Option<Action>, String)> = found
             .iter()
             .map(|f| {
                 let a = rows.found(f, 200, &mut words);
-                (a, rows[a.row()].location.to_string())
+                let at = a.map_or(f.location, |a| &*rows[a.row()].location);
+                (a, at.to_string())
             })
             .collect();
         assert_eq!(got, expected);
-        let count = |f: fn(&Action) -> bool| got.iter().filter(|(a, _)| f(a)).count();
-        assert!(count(|a| matches!(a, Action::Move(_))) > n / 2);
-        assert!(count(|a| matches!(a, Action::Insert(_))) > 0);
-        assert!(count(|a| matches!(a, Action::Reopen(..))) > 0);
-        assert!(count(|a| matches!(a, Action::Seen(_))) > 0);
+        let count = |f: fn(&Option<Action>) -> bool| got.iter().filter(|(a, _)| f(a)).count();
+        assert!(count(|a| matches!(a, Some(Action::Move(_)))) > n / 2);
+        assert!(count(|a| a.is_none()) > 0);
+        assert!(count(|a| matches!(a, Some(Action::Reopen(..)))) > 0);
+        assert!(count(|a| matches!(a, Some(Action::Seen(_)))) > 0);
 
         // 100,000 of one value, all moved by 100,000 lines: each found at once, in order (the
         // walk over every row took 5 billion steps for it).
@@ -713,11 +735,12 @@ mod tests {
         );
         for i in 0..n {
             let f = reported(&locations[n + i], "A");
-            assert_eq!(rows.found(&f, 200, &mut words), Action::Move(i));
+            assert_eq!(rows.found(&f, 200, &mut words), Some(Action::Move(i)));
         }
         assert_eq!(
             rows.found(&reported(&locations[0], "A"), 200, &mut words),
-            Action::Insert(n)
+            None
         );
+        assert_eq!(rows.iter().count(), n, "a new finding is not held");
     }
 }

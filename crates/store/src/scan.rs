@@ -21,6 +21,7 @@ use crate::reconcile::{Action, Reopened, Row, Rows, Words};
 use crate::{err, open, Location, StoreError, BATCH, ITEM_BATCH};
 
 /// One finding as the store keeps it: masked and fingerprinted, never the value.
+#[derive(Clone, Copy)]
 pub struct FindingRow<'a> {
     pub path: &'a str,
     pub location: &'a str,
@@ -127,7 +128,8 @@ pub struct Found {
     /// `open`, `accepted` or `false-positive` (not reported as a finding).
     pub status: Arc<str>,
     /// The finding as the store holds it (its exposure not set): its texts are the store's
-    /// own, shared, so that holding an item's findings until its end copies no text.
+    /// own, shared, so that holding an item's findings until its end copies no text. `None`
+    /// for a finding with a fingerprint that no row held before this scan: not held.
     pub held: Option<Current>,
 }
 
@@ -231,6 +233,45 @@ fn load_findings(db: &Db, roots: &[String]) -> Result<Recalled, DbError> {
     Ok((rows, words))
 }
 
+/// The findings of item `id` that are current (open or accepted), as held for `path`.
+fn reportable(
+    db: &Db,
+    id: i64,
+    path: &Arc<str>,
+    words: &mut Words,
+) -> Result<Vec<Current>, DbError> {
+    db.rows(
+        "SELECT location, kind, confidence, masked, fingerprint, variant, status, first_seen
+         FROM findings
+         WHERE item_id = ?1 AND resolution IS NULL AND status IN ('open', 'accepted')
+         ORDER BY id",
+        &[&id],
+        |r| {
+            Ok(Current {
+                path: path.clone(),
+                location: r.get(0)?,
+                kind: r.get(1)?,
+                confidence: r.get(2)?,
+                masked: r.get(3)?,
+                fingerprint: r.get(4)?,
+                variant: r.get(5)?,
+                status: r.get(6)?,
+                resolution: None,
+                first_seen: r.get(7)?,
+                exposure: None,
+            })
+        },
+    )
+    .map(|mut rows| {
+        for c in &mut rows {
+            c.kind = words.get(&c.kind);
+            c.confidence = words.get(&c.confidence);
+            c.status = words.get(&c.status);
+        }
+        rows
+    })
+}
+
 /// How far this scan got with an item.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Met {
@@ -255,6 +296,8 @@ struct Item {
     gone: bool,
     met: Met,
     rows: Rows,
+    /// Findings this scan wrote for it and does not hold (new, with a fingerprint).
+    unheld: u64,
 }
 
 /// The findings of the items under a scan's roots, by item id, with the words they share.
@@ -499,6 +542,7 @@ impl Store {
                         gone,
                         met: Met::No,
                         rows: Rows::default(),
+                        unheld: 0,
                     },
                 );
                 Ok(true)
@@ -526,7 +570,14 @@ impl Store {
         if item.met == Met::No {
             item.met = Met::Touched;
         }
-        let action = item.rows.found(f, now, &mut state.words);
+        let Some(action) = item.rows.found(f, now, &mut state.words) else {
+            let found = insert_unheld(&self.db, item_id, f, now, scan, &mut state.words)?;
+            if found.change == Change::New {
+                state.new_findings += 1;
+                item.unheld += 1;
+            }
+            return Ok(found);
+        };
         apply(&self.db, item_id, &mut item.rows, action, now, scan)?;
         let row = &item.rows[action.row()];
         let change = match action {
@@ -754,12 +805,19 @@ impl Store {
             return Ok(None);
         };
         let shared: Arc<str> = Arc::from(path);
-        let rows: Vec<Current> = source
-            .rows
-            .iter()
-            .filter(|r| r.reportable())
-            .map(|r| r.current(&shared, &None))
-            .collect();
+        let rows: Vec<Current> = if source.unheld == 0 {
+            source
+                .rows
+                .iter()
+                .filter(|r| r.reportable())
+                .map(|r| r.current(&shared, &None))
+                .collect()
+        } else {
+            // Read by this scan, with findings it does not hold: as the database has them.
+            let mut words = Words::default();
+            reportable(&self.db, source.id, &shared, &mut words)
+                .map_err(err("cannot read what earlier scans found"))?
+        };
         let exposure = state.items.get(path).and_then(|i| i.exposure.clone());
         let mut copied = Copied::default();
         for mut r in rows {
@@ -966,6 +1024,7 @@ impl Store {
                 gone: false,
                 met: Met::Touched,
                 rows: Rows::default(),
+                unheld: 0,
             },
         );
         Ok(id)
@@ -1073,6 +1132,77 @@ fn apply(
         Action::Keep(_) => {}
     }
     Ok(())
+}
+
+const INSERT_UNHELD: &str =
+    "INSERT INTO findings (item_id, location, kind, confidence, masked, fingerprint, variant,
+                           first_seen, last_seen, last_scan)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
+     ON CONFLICT (item_id, location, kind, masked, fingerprint) DO NOTHING
+     RETURNING id";
+
+/// Writes a new finding with a fingerprint, which the reconcile step does not hold: the
+/// database's unique index says whether this scan wrote it at this place before (the same
+/// finding reported twice), which is then seen again, as a row held would be. Nothing of it
+/// stays in memory, however many findings its item holds.
+fn insert_unheld(
+    db: &Db,
+    item_id: i64,
+    f: &FindingRow,
+    now: i64,
+    scan: i64,
+    words: &mut Words,
+) -> Result<Found, DbError> {
+    let inserted: Option<i64> = db.optional(
+        INSERT_UNHELD,
+        &[
+            &item_id,
+            &f.location,
+            &f.kind,
+            &f.confidence,
+            &f.masked,
+            &f.fingerprint,
+            &f.variant,
+            &now,
+            &scan,
+        ],
+        |r| r.get(0),
+    )?;
+    if inserted.is_some() {
+        return Ok(Found {
+            change: Change::New,
+            first_seen: now,
+            status: words.get("open"),
+            held: None,
+        });
+    }
+    let (first_seen, status) = db.one(
+        "UPDATE findings SET confidence = ?6, last_seen = ?7, last_scan = ?8
+         WHERE item_id = ?1 AND location = ?2 AND kind = ?3 AND masked = ?4
+             AND fingerprint = ?5
+         RETURNING first_seen, status",
+        &[
+            &item_id,
+            &f.location,
+            &f.kind,
+            &f.masked,
+            &f.fingerprint,
+            &f.confidence,
+            &now,
+            &scan,
+        ],
+        |r| {
+            let first_seen: i64 = r.get(0)?;
+            let status = r.with_text(1, |t| words.get(t.unwrap_or("open")))?;
+            Ok((first_seen, status))
+        },
+    )?;
+    Ok(Found {
+        change: Change::Seen,
+        first_seen,
+        status,
+        held: None,
+    })
 }
 
 fn history(
@@ -1194,6 +1324,72 @@ pub(crate) mod tests {
             one(&at, "SELECT count(*) FROM scans WHERE ended_at IS NOT NULL"),
             2
         );
+    }
+
+    /// New findings with fingerprints are written, not held: an item of many holds none of
+    /// them (the memory of a scan is not its findings'), each costs the same work in SQL (the
+    /// steps of SQLite's machine for the insert, not a time), a second report at the same
+    /// place is seen again through the database, and a copy of the item found in the same scan
+    /// gets them all from the database.
+    #[test]
+    fn new_findings_are_not_held() {
+        let at = crate::tests::sqlite("unheld");
+        let mut s = Store::at(&at).unwrap();
+        s.begin_scan(&roots(), "{}", WITH, 100).unwrap();
+        let n = 5000;
+        let places: Vec<String> = (0..n).map(|i| format!("line {i}")).collect();
+        let values: Vec<String> = (0..n).map(|i| format!("{i:06}-****")).collect();
+        let steps = |s: &Store| match &s.db {
+            Db::Sqlite(c) => c
+                .prepare_cached(INSERT_UNHELD)
+                .unwrap()
+                .get_status(rusqlite::StatementStatus::VmStep),
+            Db::Postgres(_) => unreachable!(),
+        };
+        let mut first = 0;
+        for (i, (place, value)) in places.iter().zip(&values).enumerate() {
+            if i == n / 5 {
+                first = steps(&s);
+            }
+            let found = s.finding(&row("/srv/big.txt", place, value)).unwrap();
+            assert_eq!((found.change, found.held), (Change::New, None));
+        }
+        // The last four fifths cost what the first did four times, give or take a tenth.
+        let rest = steps(&s) - first;
+        assert!(
+            first > 0 && rest <= first * 4 * 11 / 10,
+            "{first} then {rest}"
+        );
+        let again = s
+            .finding(&row("/srv/big.txt", "line 7", &values[7]))
+            .unwrap();
+        assert_eq!(
+            (again.change, again.first_seen, &*again.status),
+            (Change::Seen, 100, "open")
+        );
+        let item = &s.scan.as_ref().unwrap().items["/srv/big.txt"];
+        assert_eq!((item.rows.iter().count(), item.unheld), (0, n as u64));
+        s.item_read("/srv/big.txt", Some(&meta(10, 1)), Some("h"), WITH)
+            .unwrap();
+        finish(&mut s, 101, &|_| true);
+        assert_eq!(one(&at, "SELECT count(*) FROM findings"), n as i64);
+        assert_eq!(one(&at, "SELECT new_findings FROM scans"), n as i64);
+
+        // The next scan: the item is edited to hold one more, and a new file with its new
+        // content is a copy of it.
+        s.begin_scan(&roots(), "{}", WITH, 200).unwrap();
+        for (place, value) in places.iter().zip(&values) {
+            s.finding(&row("/srv/big.txt", place, value)).unwrap();
+        }
+        s.finding(&row("/srv/big.txt", "line 9999", "X")).unwrap();
+        s.item_read("/srv/big.txt", Some(&meta(11, 2)), Some("h2"), WITH)
+            .unwrap();
+        let copied = s
+            .item_copy("/srv/copy.txt", &meta(11, 3), "h2", "/srv/gone.txt", WITH)
+            .unwrap()
+            .unwrap();
+        assert_eq!(copied.found.len(), n + 1);
+        finish(&mut s, 201, &|_| true);
     }
 
     #[test]
