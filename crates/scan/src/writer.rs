@@ -63,20 +63,11 @@ impl Held {
 
 impl Held {
     fn view(&self) -> View<'_> {
-        let c = &self.c;
         View {
-            location: &c.location,
-            kind: &c.kind,
-            confidence: &c.confidence,
-            masked: &c.masked,
-            fingerprint: c.fingerprint.as_deref(),
-            variant: c.variant.as_deref(),
-            status: &c.status,
-            resolution: c.resolution.as_deref(),
-            first_seen: c.first_seen,
             value: self.value.as_deref(),
             media: self.media.as_deref(),
             new: self.new,
+            ..view_of(&self.c)
         }
     }
 }
@@ -372,6 +363,11 @@ impl Emitter<'_> {
                 })
             });
             if let Err(e) = read {
+                // The scan fails: findings it cannot print must not read as none.
+                let e = io::Error::new(
+                    e.kind(),
+                    format!("the temporary file of held findings read back failed: {e}"),
+                );
                 self.fatal.get_or_insert(e);
                 break;
             }
