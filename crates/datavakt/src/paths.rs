@@ -22,6 +22,11 @@ pub fn data_file(name: &str) -> Option<PathBuf> {
     under("XDG_DATA_HOME", ".local/share", name)
 }
 
+/// `$XDG_CACHE_HOME/datavakt/NAME`, else `~/.cache/datavakt/NAME`: what can be made again.
+pub fn cache_file(name: &str) -> Option<PathBuf> {
+    under("XDG_CACHE_HOME", ".cache", name)
+}
+
 /// `p` made absolute without `.` and `..`, as a user expects to see it: its folder resolved
 /// (`/srv/a/../b/c` is `/srv/b/c`), its own name kept (a root that is a symbolic link stays
 /// one). A folder that is gone leaves the path absolute as given.

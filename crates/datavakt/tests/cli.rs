@@ -269,6 +269,7 @@ fn unreadable_files_are_reported_and_the_scan_goes_on() {
         std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o777)).unwrap();
         c.env("DATAVAKT_KEY_FILE", s.dir.join("key"))
             .env("XDG_DATA_HOME", s.dir.join("data"))
+            .env("XDG_CACHE_HOME", s.dir.join("nobody-db"))
             .env("DATAVAKT_DB", db.join("scan.db"));
         c
     } else {

@@ -35,5 +35,5 @@ pub mod validate;
 pub use date::Date;
 pub use engine::{Detector, Detectors, Finding, Stream};
 pub use kind::{Confidence, Kind, Strength, Variant};
-pub use names::{Names, NamesError};
+pub use names::{Names, NamesError, LEXICON_VERSION};
 pub use redact::{mask, mask_words, visible_prefix, Fingerprinter, Matched};

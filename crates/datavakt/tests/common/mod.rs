@@ -39,6 +39,7 @@ impl Scratch {
         c.env("DATAVAKT_KEY_FILE", self.dir.join("key"))
             .env("XDG_CONFIG_HOME", self.dir.join("config"))
             .env("XDG_DATA_HOME", self.dir.join("data"))
+            .env("XDG_CACHE_HOME", self.dir.join("cache"))
             .env_remove("DATAVAKT_NAMES")
             .env_remove("DATAVAKT_RULES")
             .env_remove("DATAVAKT_CONFIG")
