@@ -18,6 +18,8 @@
 #           without such a sense in a sentence about a person, or two anywhere)
 #   ^term   an eponym: still the term when capitalised inside a sentence ("Alzheimers"),
 #           where another capitalised word holding a term is a proper noun ("Krefting")
+# The section [not] lists words that hold a term and are not it ("bekræfte", to confirm,
+# holds "kræft"): where such a word starts before the term or at it, the term is not read.
 # Matching ignores ASCII case; Latin-1 spellings are added for Windows-1252 text.
 
 [diagnosis]
@@ -30,8 +32,8 @@ en: blood pressure, =MMSE., diabetes, diabetic, dementia, ^alzheimer, ^parkinson
 
 [symptom]
 sv: smärta, smärtor, ~smärt, illamående, yrsel, kräkning, kräkts, feber, andnöd, ödem, svullnad, svullen, klåda, inkontinens, förvirrad, förvirring, sömnsvårighet, ont i
-da: smerter, ~smerter, kvalme, svimmel, opkast, feber, åndenød, ødem, hævelse, hævet, kløe, inkontinens, forvirret, søvnbesvær, ondt i
-no: smerter, ~smerter, kvalme, svimmel, oppkast, feber, pustebesvær, ødem, hevelse, hoven, kløe, inkontinens, forvirret, søvnproblem, vondt i
+da: smerter, ~smerter, kvalme, svimmel, opkast, feber, åndenød, ødem, hævelse, ?hævet, kløe, inkontinens, forvirret, søvnbesvær, ondt i
+no: smerter, ~smerter, kvalme, svimmel, oppkast, feber, pustebesvær, ødem, hevelse, ?hoven, kløe, inkontinens, forvirret, søvnproblem, vondt i
 fi: kipu., kivut, kivun, kipuja, ~kipu., pahoinvoin, huimau, oksentel, kuume, hengenahdistu, turvotu, turvonnut, kutina, inkontinen, sekava, unettomuu
 is: verkir, verkur, verki., verkja, ógleði, svimi, uppköst, hiti., mæði, bjúg, kláði, þvagleki, svefnleys
 en: ?pain., ?pains., ?painful, nausea, dizz, vomit, fever, breathless, shortness of breath, oedema, edema, swelling, swollen, itching, incontinen, ?confused, ?confusion, insomnia
@@ -103,6 +105,11 @@ is: fjárhagsáætlun, kostnað, útgjöld, prósent, milljón, ráðning, ráð
 en: budget, cost., costs., spending, expenditure, percent, per cent, million, recruit, hired, hire., number of, statistics, procurement, tender, action plan, strategy, guideline, policy, committee, council, board., inhabitants, staff., employees
 # Signs that need no language.
 en: %
+
+[not]
+da: ~bekræft, ~afkræft, ~kræfter, ~hængigt, ~gangst, ~fangst, ødemark
+no: ~bekreft, ~avkreft, ~krefter, ~kreftene, ~gangst, ~fangst, ødemark
+sv: ~modemen, ~tandemen
 
 [code-context]
 sv: diagnos, dg., icd, atc., läkemedel

@@ -130,6 +130,9 @@ struct Term {
     /// A name (an eponym such as "Alzheimer"): capitalised inside a sentence, it is still the
     /// term, not part of a proper noun.
     eponym: bool,
+    /// A word that holds a term and is not it ("bekræfte" holds "kræft"): matched to hide the
+    /// term, never a hit itself.
+    not: bool,
 }
 
 /// A lexicon line that could not be read.
@@ -171,7 +174,9 @@ impl Lexicon {
         let spellings = spellings(text)?;
         let of = |role: fn(&Term) -> bool| spellings.iter().filter(move |(_, t)| role(t));
         Ok(Lexicon {
-            words: Automaton::new(of(|t| t.evidence != 0 || t.code_context))?,
+            // The words that are not terms race the terms in the same automaton: the one that
+            // starts first wins ("bekræftet" is read as "bekræft", not as "kræft").
+            words: Automaton::new(of(|t| t.evidence != 0 || t.code_context || t.not))?,
             // Read only around evidence: a small automaton that is quick to build.
             judges: Automaton::new(of(|t| t.person || t.admin))?,
         })
@@ -199,6 +204,7 @@ fn spellings(text: &str) -> Result<Vec<(Vec<u8>, Term)>, LexiconError> {
                 "person" => t.person = true,
                 "admin" => t.admin = true,
                 "code-context" => t.code_context = true,
+                "not" => t.not = true,
                 _ => {
                     let c = Category::parse(name)
                         .ok_or_else(|| err(format!("unknown section [{name}]")))?;
@@ -258,6 +264,7 @@ fn spellings(text: &str) -> Result<Vec<(Vec<u8>, Term)>, LexiconError> {
                         old.whole &= t.whole;
                         old.exact &= t.exact;
                         old.eponym |= t.eponym;
+                        old.not |= t.not;
                     }
                     None => {
                         index.insert(form.clone(), out.len());
@@ -368,7 +375,7 @@ impl Automaton {
             if t.whole && end < h.len() && is_letter(h[end]) {
                 return;
             }
-            if t.exact && h[start..end] != self.patterns[id][..] {
+            if t.not || (t.exact && h[start..end] != self.patterns[id][..]) {
                 return;
             }
             out.push(Hit {
@@ -1049,6 +1056,12 @@ mod tests {
             "Vårdnad om barnet.",
             "Han är sårbar.",
             "Hun bor her i byen.",
+            // Words that hold a term: confirm, forces, independent, wilderness, the modem's.
+            "Hun har bekræftet aftalen og brugt alle sine kræfter.",
+            "Han bekreftet at arbeidskreftene kom.",
+            "Han arbejder uafhængigt af adgangstegnet.",
+            "Hun bor i ødemarken.",
+            "Han lagade modemens kabel.",
         ] {
             let ev = evidence(text);
             assert_eq!(ev.about_person + ev.other, 0, "{text}");
