@@ -275,9 +275,12 @@ struct Doc {
     /// How many marker words of each kind's language the document's start holds, once a
     /// number needed them.
     language: Option<[u32; 8]>,
-    /// A stream's copy of the document's start, until the language is read from it: a
-    /// stream has dropped the start by then, and must read what a whole scan reads.
+    /// A stream's copy of the document's start, until its labels and language are read from
+    /// it: a stream has dropped the start by then, and must read what a whole scan reads.
     start: Vec<u8>,
+    /// Whether the labels of the document's start are in `label_kinds`: read at the first
+    /// number to decide, as most documents have none.
+    labels_read: bool,
     /// Numbers valid under exactly one kind, per kind.
     unambiguous: [u32; 5],
     /// Digit groups written without separators (bare 10, 11 or 12 digits): how many were
@@ -850,9 +853,6 @@ impl<'d> Stream<'d> {
         if !complete {
             self.doc.start = prefix.to_vec();
         }
-        det.labels.find(prefix, 0, prefix.len(), |hit| {
-            self.doc.label_kinds |= hit.kinds;
-        });
         // The first line with text is the header of a table, if it is one.
         let start = prefix
             .iter()
@@ -958,18 +958,47 @@ impl<'d> Stream<'d> {
         if let Some(c) = self.doc.language {
             return c;
         }
-        let start = std::mem::take(&mut self.doc.start);
-        let counts = if self.base == 0 {
-            self.det.language.counts(&h[..h.len().min(PREFIX)])
-        } else {
-            self.det.language.counts(&start)
-        };
+        let counts = self.det.language.counts(self.doc_start(h));
         self.doc.language = Some(counts);
+        self.drop_start();
         counts
+    }
+
+    /// Adds the labels of the document's start to those seen, once.
+    fn read_labels(&mut self, h: &[u8]) {
+        if self.doc.labels_read {
+            return;
+        }
+        let start = self.doc_start(h);
+        let mut kinds = 0;
+        self.det
+            .labels
+            .find(start, 0, start.len(), |hit| kinds |= hit.kinds);
+        self.doc.label_kinds |= kinds;
+        self.doc.labels_read = true;
+        self.drop_start();
+    }
+
+    /// The document's first `PREFIX` bytes: in `h` while it starts the document, else the
+    /// stream's copy.
+    fn doc_start<'h>(&'h self, h: &'h [u8]) -> &'h [u8] {
+        if self.base == 0 {
+            &h[..h.len().min(PREFIX)]
+        } else {
+            &self.doc.start
+        }
+    }
+
+    /// Frees the copy of the start once nothing more is read from it.
+    fn drop_start(&mut self) {
+        if self.doc.labels_read && self.doc.language.is_some() {
+            self.doc.start = Vec::new();
+        }
     }
 
     /// Chooses one kind for the occurrence and sets its confidence.
     fn decide(&mut self, h: &[u8], j: &Judged, out: &mut Vec<Finding>) {
+        self.read_labels(h);
         let local = j.local.map(|l| l.kinds);
         if j.valid.len() > 1 {
             // Only ambiguous numbers need the language; most documents never pay for it.
