@@ -270,19 +270,21 @@ struct Doc {
     name_columns: Option<crate::names::NameColumns>,
     /// Stream offset where the header line ends; its columns apply after it.
     header_end: u64,
-    /// Kinds named by labels anywhere seen in the document.
-    label_kinds: u8,
+    /// What its numbers have shown so far.
+    seen: Seen,
+    /// What the numbers of its start showed, once a number past them was judged.
+    start_seen: Option<Seen>,
+    /// Kinds named by the labels of its start (not only those before numbers).
+    start_labels: u8,
     /// How many marker words of each kind's language the document's start holds, once a
     /// number needed them.
     language: Option<[u32; 8]>,
     /// A stream's copy of the document's start, until its labels and language are read from
     /// it: a stream has dropped the start by then, and must read what a whole scan reads.
     start: Vec<u8>,
-    /// Whether the labels of the document's start are in `label_kinds`: read at the first
-    /// number to decide, as most documents have none.
+    /// Whether `start_labels` is read: at the first number to decide, as most documents
+    /// have none.
     labels_read: bool,
-    /// Numbers valid under exactly one kind, per kind.
-    unambiguous: [u32; 5],
     /// Digit groups written without separators (bare 10, 11 or 12 digits): how many were
     /// seen, and how many of them are valid under some kind. When most fail, the document's
     /// numbers are something else (production units, accounts) and the few that pass do so
@@ -327,7 +329,25 @@ struct Judged {
     valid: Vec<Valid>,
     local: Option<context::Hit>,
     column: Option<u8>,
+    /// What the document's numbers had shown once this one was judged.
+    seen: Seen,
 }
+
+/// What a document's numbers show of its kinds: the kinds their labels name, and per kind the
+/// numbers valid under it alone. A number's kind is decided on what the numbers up to it show
+/// (all those of the document's start for a number in it), never on numbers further on: a
+/// stream has not read those yet, however its chunks are cut, and a whole scan must decide
+/// as a stream does.
+#[derive(Clone, Copy, Default)]
+struct Seen {
+    label_kinds: u8,
+    unambiguous: [u32; 5],
+}
+
+/// Numbers that start before this offset are all judged by a stream's first run (it holds
+/// `PREFIX` bytes, and a number within `MAX_SPAN` of its end waits): they count for each
+/// other.
+const START_NUMBERS: u64 = (PREFIX - 2 * candidate::MAX_SPAN) as u64;
 
 /// Detection over a document that arrives in chunks. Numbers across chunk boundaries are
 /// found; the document's context (labels, header row, other numbers) builds up as it goes.
@@ -933,21 +953,25 @@ impl<'d> Stream<'d> {
                 column = header.column_label(h, line_start, c.start);
             }
         }
+        if self.doc.start_seen.is_none() && self.base + c.start as u64 >= START_NUMBERS {
+            self.doc.start_seen = Some(self.doc.seen);
+        }
         if let Some(hit) = local {
-            self.doc.label_kinds |= hit.kinds;
+            self.doc.seen.label_kinds |= hit.kinds;
         }
         let strong: Vec<&Valid> = valid
             .iter()
             .filter(|v| v.strength == Strength::Checksum)
             .collect();
         if strong.len() == 1 {
-            self.doc.unambiguous[strong[0].kind as usize] += 1;
+            self.doc.seen.unambiguous[strong[0].kind as usize] += 1;
         }
         Judged {
             c,
             valid,
             local,
             column,
+            seen: self.doc.seen,
         }
     }
 
@@ -974,7 +998,7 @@ impl<'d> Stream<'d> {
         self.det
             .labels
             .find(start, 0, start.len(), |hit| kinds |= hit.kinds);
-        self.doc.label_kinds |= kinds;
+        self.doc.start_labels = kinds;
         self.doc.labels_read = true;
         self.drop_start();
     }
@@ -1011,6 +1035,12 @@ impl<'d> Stream<'d> {
             .language
             .map_or(0, |c| context::dominant(&c, among));
         let doc = &self.doc;
+        let seen = if self.base + j.c.start as u64 >= START_NUMBERS {
+            j.seen
+        } else {
+            doc.start_seen.unwrap_or(doc.seen)
+        };
+        let label_kinds = seen.label_kinds | doc.start_labels;
         let score = |v: &Valid| -> i32 {
             let bit = v.kind.bit();
             // Validity first: a number that cannot be issued only wins when labels for its
@@ -1025,10 +1055,10 @@ impl<'d> Stream<'d> {
                     s += if named == bit { 120 } else { 100 };
                 }
             }
-            if doc.label_kinds & bit != 0 {
+            if label_kinds & bit != 0 {
                 s += 15;
             }
-            if doc.unambiguous[v.kind as usize] > 0 {
+            if seen.unambiguous[v.kind as usize] > 0 {
                 s += 10;
             }
             if language & bit != 0 {
@@ -1058,11 +1088,11 @@ impl<'d> Stream<'d> {
         // The same digits read as the kind the document is about fail that kind's check
         // (lists of test CPR numbers): valid as another kind by chance.
         let other_kind_fails = || {
-            doc.label_kinds & bit == 0
+            label_kinds & bit == 0
                 && j.valid.iter().any(|v| {
                     v.kind != best.kind
                         && v.strength == Strength::Doubtful
-                        && doc.label_kinds & v.kind.bit() != 0
+                        && label_kinds & v.kind.bit() != 0
                 })
         };
         let (confidence, reason) = match (best.strength, named) {
@@ -1080,11 +1110,11 @@ impl<'d> Stream<'d> {
             (Strength::Checksum, Some(_)) => {
                 (Confidence::Medium, "valid, labelled as another kind")
             }
-            (Strength::Checksum, None) if doc.label_kinds & bit != 0 => {
+            (Strength::Checksum, None) if label_kinds & bit != 0 => {
                 (Confidence::High, "valid, in a document with labels")
             }
             (Strength::Checksum, None) => (Confidence::Medium, "valid check digit, no label"),
-            (Strength::DateOnly, _) if doc.label_kinds & bit != 0 => (
+            (Strength::DateOnly, _) if label_kinds & bit != 0 => (
                 Confidence::Medium,
                 "valid without check digit, labels in document",
             ),
@@ -1240,6 +1270,43 @@ mod tests {
         assert_eq!(whole.len(), 1, "{whole:?}");
         assert_eq!(whole[0].1, Kind::IsKennitala);
         for step in [19, 4096] {
+            let mut s = det.stream();
+            let mut got = vec![];
+            for chunk in text.as_bytes().chunks(step) {
+                s.push(chunk, &mut got);
+            }
+            s.finish(&mut got);
+            assert_eq!(kinds(&got), whole, "chunks of {step}");
+        }
+    }
+
+    #[test]
+    fn a_number_s_kind_rests_on_the_numbers_before_it_not_after() {
+        // A number valid as Danish and Swedish, after one valid only as Danish: Danish. A
+        // Swedish-only number far on does not change that in a whole scan, as a stream has
+        // not read it when it decides (the `detect` fuzz target's second find); a number
+        // after both weighs them alike and takes the stricter check.
+        let det = det();
+        let mut text = "Nummer 010190-1231.\nNummer 070761-4285.\n".to_string();
+        text.push_str(&"Ingenting att rapportera idag.\n".repeat(200));
+        text.push_str("Nummer 19811218-9876.\nNummer 070761-4285.\n");
+        let kinds = |found: &[Finding]| {
+            let mut k: Vec<(u64, Kind)> = found.iter().map(|f| (f.offset, f.kind)).collect();
+            k.sort_unstable();
+            k
+        };
+        let whole = kinds(&scanned(&det, &text));
+        let of = |v: &[(u64, Kind)]| v.iter().map(|k| k.1).collect::<Vec<_>>();
+        assert_eq!(
+            of(&whole),
+            [
+                Kind::DkCpr,
+                Kind::DkCpr,
+                Kind::SePersonnummer,
+                Kind::SePersonnummer
+            ]
+        );
+        for step in [19, 41, 4096] {
             let mut s = det.stream();
             let mut got = vec![];
             for chunk in text.as_bytes().chunks(step) {
