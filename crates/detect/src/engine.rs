@@ -19,7 +19,7 @@ use crate::validate::{self, SeCentury, Valid};
 const PREFIX: usize = 4096;
 /// Bytes kept before the resume point when a stream drops what it has scanned: the context of
 /// a number, and the sentence around a health word.
-const KEEP: usize = 512;
+pub(crate) const KEEP: usize = 512;
 
 /// One finding in a text: an identity number, or a document's health information.
 #[derive(Clone, Debug)]
@@ -1314,6 +1314,36 @@ mod tests {
             }
             s.finish(&mut got);
             assert_eq!(kinds(&got), whole, "chunks of {step}");
+        }
+    }
+
+    #[test]
+    fn a_stream_reads_a_table_row_as_a_whole_scan_does() {
+        // A name in a named column far into a long row: neither reads it as the row's (a
+        // stream that kept less than the look-back took its chunk's start for the row's, and
+        // the column for a name: the `detect` fuzz target's third find).
+        let det = karl_berg();
+        let mut text = "Hetu;Namn;Konto\n".to_string();
+        text.push_str(&"x;Katri Hautala;6145-8679\n".repeat(150));
+        text.push_str(&"x".repeat(3000));
+        text.push_str(";Katriina Nieminen;7995-4046\n");
+        let names = |found: &[Finding]| {
+            found
+                .iter()
+                .filter(|f| f.kind == Kind::Name)
+                .map(|f| f.offset)
+                .collect::<Vec<_>>()
+        };
+        let whole = names(&scanned(&det, &text));
+        assert_eq!(whole.len(), 150, "the rows' names");
+        for step in [41, 300, 4096] {
+            let mut s = det.stream();
+            let mut got = vec![];
+            for chunk in text.as_bytes().chunks(step) {
+                s.push(chunk, &mut got);
+            }
+            s.finish(&mut got);
+            assert_eq!(names(&got), whole, "chunks of {step}");
         }
     }
 

@@ -774,8 +774,11 @@ const STREET_WORDS: &[&str] = &[
     "tie",
 ];
 
-/// How far back from a cell its row's start is looked for.
-const ROW_MAX: usize = 2048;
+/// How far back from a cell its row's start is looked for: within what a stream keeps before
+/// the text it reads (less a title before a name), so that a stream reads the same row as a
+/// whole scan. A stream that kept less took its chunk's start for the row's (the `detect`
+/// fuzz target's third find).
+const ROW_MAX: usize = crate::engine::KEEP - 64;
 
 /// The columns of a delimited table whose header names them as people's names: a field whose
 /// last word is a name label ("Namn", "Patientens namn", "Nimi").
@@ -810,8 +813,8 @@ impl NameColumns {
         if c > 0 && h[c - 1] == b'"' {
             c -= 1;
         }
-        // Rows are short; a cell further than this from its line's start (or from the text's,
-        // in a chunk that begins mid-line) is not read, so that a long line costs no more.
+        // Rows are short; a cell further than this from its line's start is not read, so that
+        // a long line costs no more.
         let from = c.saturating_sub(ROW_MAX);
         let line_start = match memchr::memrchr(b'\n', &h[from..c]) {
             Some(i) => from + i + 1,
