@@ -1210,12 +1210,7 @@ mod tests {
         det.scan(text.as_bytes(), &mut whole);
         assert!(whole.len() > 40);
         for step in [1, 2, 3, 7, 64, 1000, 5000] {
-            let mut s = det.stream();
-            let mut got = vec![];
-            for chunk in text.as_bytes().chunks(step) {
-                s.push(chunk, &mut got);
-            }
-            s.finish(&mut got);
+            let got = streamed(&det, &text, step);
             assert_eq!(summary(&got), summary(&whole), "chunks of {step}");
         }
     }
@@ -1238,12 +1233,7 @@ mod tests {
         assert_eq!(whole.iter().filter(|f| f.kind == Kind::Phone).count(), 60);
         assert_eq!(whole.iter().filter(|f| f.kind == Kind::Iban).count(), 60);
         for step in [1, 7, 17, 100, 4096] {
-            let mut s = det.stream();
-            let mut got = vec![];
-            for chunk in text.as_bytes().chunks(step) {
-                s.push(chunk, &mut got);
-            }
-            s.finish(&mut got);
+            let got = streamed(&det, &text, step);
             assert_eq!(key(&got), key(&whole), "chunks of {step}");
         }
     }
@@ -1270,12 +1260,7 @@ mod tests {
         assert_eq!(whole.len(), 1, "{whole:?}");
         assert_eq!(whole[0].1, Kind::IsKennitala);
         for step in [19, 4096] {
-            let mut s = det.stream();
-            let mut got = vec![];
-            for chunk in text.as_bytes().chunks(step) {
-                s.push(chunk, &mut got);
-            }
-            s.finish(&mut got);
+            let got = streamed(&det, &text, step);
             assert_eq!(kinds(&got), whole, "chunks of {step}");
         }
     }
@@ -1307,12 +1292,7 @@ mod tests {
             ]
         );
         for step in [19, 41, 4096] {
-            let mut s = det.stream();
-            let mut got = vec![];
-            for chunk in text.as_bytes().chunks(step) {
-                s.push(chunk, &mut got);
-            }
-            s.finish(&mut got);
+            let got = streamed(&det, &text, step);
             assert_eq!(kinds(&got), whole, "chunks of {step}");
         }
     }
@@ -1337,12 +1317,7 @@ mod tests {
         let whole = names(&scanned(&det, &text));
         assert_eq!(whole.len(), 150, "the rows' names");
         for step in [41, 300, 4096] {
-            let mut s = det.stream();
-            let mut got = vec![];
-            for chunk in text.as_bytes().chunks(step) {
-                s.push(chunk, &mut got);
-            }
-            s.finish(&mut got);
+            let got = streamed(&det, &text, step);
             assert_eq!(names(&got), whole, "chunks of {step}");
         }
     }
@@ -1366,12 +1341,7 @@ mod tests {
             vec![(Confidence::High, 203, "[diagnosis]".to_string())]
         );
         for step in [7, 100, 4096] {
-            let mut s = det.stream();
-            let mut got = vec![];
-            for chunk in text.as_bytes().chunks(step) {
-                s.push(chunk, &mut got);
-            }
-            s.finish(&mut got);
+            let got = streamed(&det, &text, step);
             assert_eq!(health(&got), health(&whole), "chunks of {step}");
         }
         // Without the person the same words are administrative: low.
@@ -1384,6 +1354,17 @@ mod tests {
     fn scanned(det: &Detector, text: &str) -> Vec<Finding> {
         let mut out = vec![];
         det.scan(text.as_bytes(), &mut out);
+        out
+    }
+
+    /// What `det` finds in `text`, streamed in chunks of `step` bytes.
+    fn streamed(det: &Detector, text: &str, step: usize) -> Vec<Finding> {
+        let mut s = det.stream();
+        let mut out = vec![];
+        for chunk in text.as_bytes().chunks(step) {
+            s.push(chunk, &mut out);
+        }
+        s.finish(&mut out);
         out
     }
 
@@ -1465,13 +1446,7 @@ mod tests {
             })
             .collect();
         assert_eq!(placed(&scanned(&det, &text)), expected);
-        let mut streamed = vec![];
-        let mut s = det.stream();
-        for chunk in text.as_bytes().chunks(1000) {
-            s.push(chunk, &mut streamed);
-        }
-        s.finish(&mut streamed);
-        assert_eq!(placed(&streamed), expected);
+        assert_eq!(placed(&streamed(&det, &text, 1000)), expected);
     }
 
     #[test]
